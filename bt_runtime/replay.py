@@ -1,0 +1,204 @@
+"""Tell a recorded run again as text: ``mission replay LOG`` and ``mission runs FOLDER``.
+
+:func:`replay_lines` is a pure function from a reader to lines, so tests and other front ends can
+use it without a terminal; :func:`replay_main` and :func:`runs_main` are what the CLI calls. Every
+status change, fact change and alert is told in order; telemetry, which is recorded several times a
+second, is summarised to one line every ``telemetry_every`` simulated seconds (plus the moments the
+robot falls or gets stuck, and the last sample).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import TextIO
+
+from bt_runtime.eventlog import EventLogError, EventLogReader, RunSummary, list_runs
+from bt_runtime.events import (
+    Alert,
+    BlackboardChanged,
+    FactChanged,
+    RunFinished,
+    RunStarted,
+    StatusChanged,
+    Telemetry,
+)
+
+__all__ = [
+    "replay_lines",
+    "replay_main",
+    "run_lines",
+    "runs_main",
+    "write_replay",
+]
+
+
+def _utc(stamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
+
+
+def _at(sim_time: float) -> str:
+    return f"[{sim_time:8.2f}s]"
+
+
+def _header(started: RunStarted, node_count: int | None) -> Iterator[str]:
+    yield f"mission {started.mission}  ({started.source_path})"
+    seed = "none" if started.seed is None else str(started.seed)
+    yield (
+        f"run {started.run_id}  seed {seed}  backend {started.backend}  "
+        f"started {_utc(started.started_at)}  tick rate {started.tick_rate:g} Hz"
+    )
+    versions = ", ".join(f"{name} {version}" for name, version in started.versions.items())
+    yield f"versions: {versions}"
+    yield "tree: not recorded" if node_count is None else f"tree: {node_count} nodes"
+
+
+def _telemetry_line(sample: Telemetry) -> str:
+    flags = "".join(
+        label for label, on in (("  FALLEN", sample.fallen), ("  STUCK", sample.stuck)) if on
+    )
+    return (
+        f"{_at(sample.sim_time)} robot    at ({sample.x:.2f}, {sample.y:.2f}) "
+        f"heading {math.degrees(sample.yaw):.0f}°  battery {sample.battery:.1f}%  "
+        f"terrain {sample.terrain}  gait {sample.gait}  energy {sample.energy:.2f} Wh{flags}"
+    )
+
+
+def _event_line(event: StatusChanged | FactChanged | Alert) -> str:
+    if isinstance(event, StatusChanged):
+        reason = f"  ({event.reason})" if event.reason else ""
+        return (
+            f"{_at(event.sim_time)} status   {event.node_path}: {event.old} -> {event.new}{reason}"
+        )
+    if isinstance(event, FactChanged):
+        label = "board   " if isinstance(event, BlackboardChanged) else "fact    "
+        return f"{_at(event.sim_time)} {label} {event.key}: {event.old!r} -> {event.new!r}"
+    where = f"  (at {event.node_path})" if event.node_path else ""
+    return f"{_at(event.sim_time)} {event.severity.upper():<8} {event.message}{where}"
+
+
+def _outcome_lines(finished: RunFinished | None, last_time: float) -> Iterator[str]:
+    if finished is None:
+        yield f"outcome: incomplete (the run did not finish; last record at {last_time:.2f} s)"
+        return
+    yield (
+        f"outcome: {finished.outcome} after {finished.duration:.2f} s  "
+        f"(distance {finished.distance:.2f} m, energy {finished.energy:.2f} Wh)"
+    )
+    if finished.failure_path or finished.failure_reason:
+        yield f"  failed at {finished.failure_path or '?'}: {finished.failure_reason or 'no reason given'}"
+    for key, value in finished.summary.items():
+        yield f"  {key}: {value!r}"
+
+
+def replay_lines(
+    reader: EventLogReader, *, telemetry_every: float = 5.0, blackboard: bool = False
+) -> Iterator[str]:
+    """The run in ``reader`` as lines of text, header first, outcome last.
+
+    Args:
+        reader: an open run log.
+        telemetry_every: simulated seconds between two telemetry summary lines.
+        blackboard: also tell blackboard changes (noisy; facts are always told).
+
+    Raises:
+        EventLogError: the log is damaged or holds no run metadata.
+    """
+    tree = reader.tree()
+    yield from _header(reader.run_started(), None if tree is None else sum(1 for _ in tree.nodes()))
+    final = reader.last_telemetry()
+    printed_at: float | None = None
+    last: Telemetry | None = None
+    last_time = 0.0
+    for event in reader.events():
+        last_time = max(last_time, event.sim_time)  # type: ignore[union-attr]
+        if isinstance(event, Telemetry):
+            trouble = (event.fallen and not (last and last.fallen)) or (
+                event.stuck and not (last and last.stuck)
+            )
+            last = event
+            due = printed_at is None or event.sim_time >= printed_at + telemetry_every
+            if due or trouble or event == final:
+                printed_at = event.sim_time
+                yield _telemetry_line(event)
+        elif isinstance(event, BlackboardChanged) and not blackboard:
+            continue
+        elif isinstance(event, (StatusChanged, FactChanged, Alert)):
+            yield _event_line(event)
+    yield from _outcome_lines(reader.outcome(), last_time)
+
+
+def write_replay(
+    reader: EventLogReader, out: TextIO, *, telemetry_every: float = 5.0, blackboard: bool = False
+) -> None:
+    """Write :func:`replay_lines` to ``out``, one per line."""
+    out.writelines(
+        line + "\n"
+        for line in replay_lines(reader, telemetry_every=telemetry_every, blackboard=blackboard)
+    )
+
+
+def replay_main(
+    log_path: str | os.PathLike[str],
+    out: TextIO,
+    err: TextIO | None = None,
+    *,
+    telemetry_every: float = 5.0,
+    blackboard: bool = False,
+) -> int:
+    """``mission replay LOG``: print the run; returns the exit status (0 ok, 1 unreadable log).
+
+    Errors go to ``err`` (stderr by default) as one line, never as a traceback.
+    """
+    err = sys.stderr if err is None else err
+    if telemetry_every <= 0:
+        err.write("error: --every must be a positive number of seconds\n")
+        return 2
+    try:
+        with EventLogReader(log_path) as reader:
+            write_replay(reader, out, telemetry_every=telemetry_every, blackboard=blackboard)
+    except EventLogError as exc:
+        err.write(f"error: {exc}\n")
+        return 1
+    return 0
+
+
+def run_lines(summaries: list[RunSummary]) -> list[str]:
+    """A fixed-width table of runs, one line each, with a header."""
+    header = ("run", "mission", "started", "backend", "seed", "outcome", "duration")
+    rows = [
+        (
+            s.run_id,
+            s.mission or "?",
+            _utc(s.started_at) if s.started_at else "?",
+            s.backend or "?",
+            "-" if s.seed is None else str(s.seed),
+            s.outcome,
+            f"{s.duration:.1f} s",
+        )
+        for s in summaries
+    ]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (header, *rows)
+    ]
+    lines += [f"{s.path}: {s.error}" for s in summaries if s.error]
+    return lines
+
+
+def runs_main(folder: str | os.PathLike[str], out: TextIO, err: TextIO | None = None) -> int:
+    """``mission runs FOLDER``: list recorded runs; returns the exit status (0 ok, 1 no folder)."""
+    err = sys.stderr if err is None else err
+    try:
+        summaries = list_runs(folder)
+    except EventLogError as exc:
+        err.write(f"error: {exc}\n")
+        return 1
+    if not summaries:
+        out.write(f"no runs in {folder}\n")
+        return 0
+    out.writelines(line + "\n" for line in run_lines(summaries))
+    return 0
