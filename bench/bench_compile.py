@@ -1,0 +1,147 @@
+"""How long the language takes to turn a large mission into a tree, against building it by hand.
+
+Generates a mission of about a thousand behaviour-tree nodes, then measures, side by side in one
+run and best of several repeats:
+
+* parse + check + compile: text on disk → checked program → py_trees tree;
+* direct: the same py_trees tree built in Python with the same classes and resolved values;
+
+and reports the ratio (goal ≤ 3×: the language should cost little over writing the tree by hand).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import py_trees
+
+from bench.table import Row
+from bt_runtime import behaviours as B
+from bt_runtime import expressions as E
+
+__all__ = ["WORLD", "build_direct", "mission_text", "python_source", "rows"]
+
+WORLD = """\
+world "Bench site"
+bounds (0, 0) to (200, 200)
+dock base at (1, 1)
+""" + "".join(f"waypoint w{i} at ({5 + i * 3}, {5 + (i * 7) % 150})\n" for i in range(40))
+
+
+def mission_text(blocks: int) -> str:
+    """A mission whose main holds ``blocks`` blocks of 14 nodes each (plus a task per block)."""
+    body = []
+    for i in range(blocks):
+        a, b = f"w{i % 40}", f"w{(i + 1) % 40}"
+        body.append(
+            f"  sequence {{ go to {a}  wait 2 s  if battery < 30 % {{ dock at base }} "
+            f'else {{ report "leg {i}" }}  retry 2 {{ go to {b} }}  visit({b}) }}'
+        )
+    return ('mission "Bench"\nworld "w.world"\n'
+            "task visit(p: place) { go to p  scan radius 5 m for victim }\n"
+            "main {\n" + "\n".join(body) + "\n}\n")
+
+
+def build_direct(blocks: int, places: dict[str, B.Place]) -> py_trees.behaviour.Behaviour:
+    """The tree :func:`mission_text` compiles to, written directly against py_trees."""
+    children = []
+    for i in range(blocks):
+        a, b = places[f"w{i % 40}"], places[f"w{(i + 1) % 40}"]
+        cond = E.Compare("battery", "<", 30.0, "%")
+        if_node = B.IfThenElse(
+            "if battery < 30 %", B.Condition("battery < 30 %", cond),
+            py_trees.composites.Sequence("then", memory=True,
+                                         children=[B.Dock("dock at base", places["base"])]),
+            py_trees.composites.Sequence("else", memory=True,
+                                         children=[B.Report(f'report "leg {i}"', f"leg {i}")]))
+        retry = py_trees.decorators.Retry("retry 2", py_trees.composites.Sequence(
+            "body", memory=True, children=[B.GoTo(f"go to {b.name}", b)]), num_failures=2)
+        visit = B.TaskCall(f"visit({b.name})", py_trees.composites.Sequence(
+            "visit", memory=True, children=[B.GoTo(f"go to {b.name}", b),
+                                            B.Scan("scan radius 5 m for victim", "victim",
+                                                   radius=5.0)]),
+                           task="visit", args={"p": b.name})
+        children.append(py_trees.composites.Sequence("sequence", memory=True, children=[
+            B.GoTo(f"go to {a.name}", a), B.Wait("wait 2 s", 2.0), if_node, retry, visit]))
+    return py_trees.composites.Sequence("Bench", memory=True, children=children)
+
+
+def python_source(blocks: int) -> str:
+    """Python source that builds the same tree: what an operator would write without the language
+    (run with ``Seq``, ``B``, ``E``, ``D`` and the places ``P`` in scope)."""
+    lines = ["root = Seq('Bench', memory=True, children=["]
+    for i in range(blocks):
+        a, b = f"w{i % 40}", f"w{(i + 1) % 40}"
+        lines.append(
+            f"  Seq('sequence', memory=True, children=[B.GoTo('go to {a}', P['{a}']), "
+            f"B.Wait('wait 2 s', 2.0), B.IfThenElse('if battery < 30 %', B.Condition("
+            f"'battery < 30 %', E.Compare('battery', '<', 30.0, '%')), Seq('then', memory=True, "
+            f"children=[B.Dock('dock at base', P['base'])]), Seq('else', memory=True, children=["
+            f"B.Report('report \"leg {i}\"', 'leg {i}')])), D.Retry('retry 2', Seq('body', "
+            f"memory=True, children=[B.GoTo('go to {b}', P['{b}'])]), num_failures=2), "
+            f"B.TaskCall('visit({b})', Seq('visit', memory=True, children=[B.GoTo('go to {b}', "
+            f"P['{b}']), B.Scan('scan radius 5 m for victim', 'victim', radius=5.0)]), "
+            f"task='visit', args={{'p': '{b}'}})]),")
+    lines.append("])")
+    return "\n".join(lines) + "\n"
+
+
+def _best(fn: Callable[[], object], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def rows(quick: bool) -> list[Row]:
+    from dsl.api import check_paths
+    from dsl.compiler import compile_mission
+
+    blocks = 63  # 63 blocks x 16 nodes + the root = 1009 nodes
+    repeats = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "w.world").write_text(WORLD)
+        path = Path(folder) / "bench.mission"
+        path.write_text(mission_text(blocks))
+
+        def language() -> py_trees.behaviour.Behaviour:
+            report = check_paths([str(path)])
+            assert not report.has_errors, report.render()
+            return compile_mission(report.programs[0]).root
+
+        compiled = language()
+        resolved = check_paths([str(path)]).programs[0].resolved.places
+        places = {n: B.Place(n, x, y, z) for n, (_k, x, y, z) in resolved.items()}
+        direct_tree = build_direct(blocks, places)
+        nodes = len(list(compiled.iterate()))
+        assert nodes == len(list(direct_tree.iterate())), "the two trees differ in size"
+        source = python_source(blocks)
+        scope = {"Seq": py_trees.composites.Sequence, "B": B, "E": E,
+                 "D": py_trees.decorators, "P": places}
+
+        def from_source() -> object:
+            namespace = dict(scope)
+            exec(compile(source, "<bench tree>", "exec"), namespace)  # noqa: S102 - our own text
+            return namespace["root"]
+
+        assert len(list(from_source().iterate())) == nodes  # type: ignore[attr-defined]
+        t_language = _best(language, repeats)
+        t_direct = _best(lambda: build_direct(blocks, places), repeats)
+        t_source = _best(from_source, repeats)
+    ratio = t_language / t_direct
+    source_ratio = t_language / t_source
+    return [
+        Row("compile", "tree nodes", nodes, "nodes", note="generated mission"),
+        Row("compile", "parse+check+compile", t_language * 1000, "ms", note=f"best of {repeats}"),
+        Row("compile", "direct py_trees build", t_direct * 1000, "ms", note=f"best of {repeats}"),
+        Row("compile", "python source build", t_source * 1000, "ms",
+            note="compile+exec of the same tree as Python text"),
+        Row("compile", "language / direct", ratio, "x", goal="<= 3", met=ratio <= 3.0),
+        Row("compile", "language / python source", source_ratio, "x",
+            note="text-to-tree on both sides"),
+    ]

@@ -1,0 +1,386 @@
+"""Checks of statements, task calls and conditions, against the registry and the symbol table.
+
+Every action's arguments are checked from its :data:`bt_runtime.registry.ACTIONS` entry (kind,
+dimension, range, choices), so the checker accepts exactly what the compiler can build. Task calls
+are matched to the task's parameters; recursion (direct or mutual) is found on the call graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bt_runtime import registry as R
+from bt_runtime.registry import ParamKind
+from bt_runtime.units import Dimension
+from dsl import ast as A
+from dsl import check_values as V
+from dsl.check_decls import DeclChecker
+from dsl.diagnostics import did_you_mean
+from dsl.symbols import PLACE_KINDS, describe_kind
+from locomotion.world import TerrainKind, World
+
+__all__ = ["SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "describe_want"]
+
+
+@dataclass(frozen=True)
+class ParamType:
+    """The declared type of a task parameter, as a registry kind (+ dimension)."""
+
+    name: str
+    kind: ParamKind
+    dimension: Dimension | None
+
+
+Scope = Mapping[str, ParamType]
+
+#: Symbol kinds that satisfy each name-valued parameter kind.
+SYMBOL_KINDS: dict[ParamKind, frozenset[str]] = {
+    ParamKind.PLACE: PLACE_KINDS,
+    ParamKind.STATION: frozenset({"station"}),
+    ParamKind.DOCK: frozenset({"dock"}),
+    ParamKind.ROUTE: frozenset({"route"}),
+    ParamKind.AREA: frozenset({"area"}),
+    ParamKind.PAYLOAD: frozenset({"payload"}),
+}
+
+_WANT = {
+    ParamKind.PLACE: "a place (waypoint, station or dock) or a point",
+    ParamKind.STATION: "a station",
+    ParamKind.DOCK: "a dock",
+    ParamKind.ROUTE: "a route",
+    ParamKind.AREA: "an area",
+    ParamKind.PAYLOAD: "a payload",
+    ParamKind.INT: "a whole number",
+    ParamKind.NUMBER: "a number",
+    ParamKind.TEXT: 'a string in double quotes',
+}
+
+
+def describe_want(kind: ParamKind, dimension: Dimension | None) -> str:
+    """What a parameter wants, in words ("a route", "a time", ...)."""
+    if kind is ParamKind.QUANTITY and dimension is not None:
+        return f"a {dimension.value}"
+    return _WANT.get(kind, kind.value)
+
+
+def _compatible(have: ParamType, kind: ParamKind, dimension: Dimension | None) -> bool:
+    if have.kind is kind:
+        return kind is not ParamKind.QUANTITY or have.dimension is dimension
+    if kind is ParamKind.PLACE:
+        return have.kind in (ParamKind.STATION, ParamKind.DOCK)
+    return kind is ParamKind.NUMBER and have.kind is ParamKind.INT
+
+
+def param_type(param: A.TaskParam) -> ParamType | None:
+    """The type of a declared task parameter (None if the type name is unknown)."""
+    spec = R.TASK_PARAM_TYPES.get(param.type.name)
+    return None if spec is None else ParamType(param.type.name, spec.kind, spec.dimension)
+
+
+@dataclass
+class StatementChecker:
+    """Checks bodies of tasks and ``main``; records the task call graph."""
+
+    decls: DeclChecker
+    world: World | None = None
+    calls: dict[str, list[tuple[str, A.Span]]] = field(default_factory=dict)
+    _task: str | None = None
+
+    @property
+    def sink(self) -> V.Sink:
+        return self.decls.sink
+
+    # -------------------------------------------------------------------------------- entry
+    def task(self, decl: A.TaskDecl) -> None:
+        scope = {p.name.name: t for p in decl.params if (t := param_type(p)) is not None}
+        self._task = decl.name.name
+        self.calls.setdefault(decl.name.name, [])
+        self.block(decl.body, scope)
+        if decl.on_failure is not None:
+            self.block(decl.on_failure, scope)
+        self._task = None
+
+    def main(self, decl: A.MainDecl) -> None:
+        self._task = None
+        self.block(decl.body, {})
+
+    # ---------------------------------------------------------------------------- statements
+    def block(self, block: A.Block, scope: Scope) -> None:
+        after_forever = False
+        for index, stmt in enumerate(block.stmts):
+            if after_forever:
+                self.sink.error(stmt.span, "code after `forever` is never reached",
+                                "move it before the `repeat forever` or remove it")
+                after_forever = False
+            handler = self._HANDLERS[type(stmt)]
+            handler(self, stmt, scope)
+            if isinstance(stmt, A.Repeat) and stmt.count is None:
+                after_forever = True
+            if isinstance(stmt, A.Guard) and index == len(block.stmts) - 1:
+                self.sink.warning(stmt.span, "this guard protects nothing: it is the last "
+                                  "statement of its block",
+                                  "a guard watches the statements that follow it")
+
+    def _composite(self, stmt: A.Composite, scope: Scope) -> None:
+        self.block(stmt.body, scope)
+
+    def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
+        self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, R.AT_LEAST_ONE)
+
+    def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
+        if stmt.count is not None:
+            self._count(stmt.count, "the repeat count", scope)
+        self.block(stmt.body, scope)
+
+    def _retry(self, stmt: A.Retry, scope: Scope) -> None:
+        self._count(stmt.count, "the number of attempts", scope)
+        self.block(stmt.body, scope)
+
+    def _timeout(self, stmt: A.Timeout, scope: Scope) -> None:
+        self.value(stmt.duration, ParamKind.QUANTITY, Dimension.TIME, "the timeout", scope,
+                   R.POSITIVE)
+        self.block(stmt.body, scope)
+
+    def _if(self, stmt: A.If, scope: Scope) -> None:
+        for branch in stmt.branches:
+            self.cond(branch.cond, scope)
+            self.block(branch.body, scope)
+        if stmt.orelse is not None:
+            self.block(stmt.orelse, scope)
+
+    def _guard(self, stmt: A.Guard, scope: Scope) -> None:
+        self.cond(stmt.cond, scope)
+        self.block(stmt.handler, scope)
+
+    def _action(self, stmt: A.Action, scope: Scope) -> None:
+        spec = R.ACTIONS[stmt.action]
+        for arg in stmt.args:
+            p = spec.param(arg.name)
+            what = f"`{spec.key.replace('_', ' ')}` {p.name}"
+            self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
+
+    def _call(self, stmt: A.Call, scope: Scope) -> None:
+        symbol = self.decls.ref(stmt.task, frozenset({"task"}), "a call")
+        if symbol is None:
+            return
+        if self._task is not None:
+            self.calls[self._task].append((stmt.task.name, stmt.task.span))
+        decl = symbol.decl
+        assert isinstance(decl, A.TaskDecl)
+        params = {p.name.name: p for p in decl.params}
+        order = [p.name.name for p in decl.params]
+        bound: dict[str, A.CallArg] = {}
+        named_seen = False
+        for position, arg in enumerate(stmt.args):
+            if arg.name is None:
+                if named_seen:
+                    self.sink.error(arg.span, "a positional argument cannot follow a named one")
+                    continue
+                if position >= len(order):
+                    self.sink.error(arg.span, f"task `{decl.name.name}` takes {len(order)} "
+                                    f"argument{'s' if len(order) != 1 else ''}, got "
+                                    f"{len(stmt.args)}")
+                    break
+                name = order[position]
+            else:
+                named_seen = True
+                name = arg.name.name
+                if name not in params:
+                    self.sink.error(arg.name.span, f"task `{decl.name.name}` has no parameter "
+                                    f"`{name}`", did_you_mean(name, order)
+                                    or f"its parameters: {', '.join(order) or 'none'}")
+                    continue
+            if name in bound:
+                self.sink.error(arg.span, f"argument `{name}` is given twice")
+                continue
+            bound[name] = arg
+            ptype = param_type(params[name])
+            if ptype is not None:
+                self.value(arg.value, ptype.kind, ptype.dimension, f"argument `{name}`", scope)
+        missing = [n for n in order if n not in bound]
+        if missing:
+            self.sink.error(stmt.span, f"missing argument{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(f'`{m}`' for m in missing)} of task `{decl.name.name}`",
+                            f"call it as {decl.name.name}({', '.join(order)})")
+
+    _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
+        A.Composite: _composite, A.Repeat: _repeat, A.Retry: _retry, A.Timeout: _timeout,
+        A.If: _if, A.Guard: _guard, A.Action: _action, A.Call: _call,
+    }
+
+    # -------------------------------------------------------------------------------- values
+    def value(
+        self, value: A.ArgValue, kind: ParamKind, dimension: Dimension | None, what: str,
+        scope: Scope, rng: R.Range | None = None, choices: tuple[str, ...] = (),
+    ) -> None:
+        """Check one written value against what a parameter wants."""
+        want = describe_want(kind, dimension)
+        if kind is ParamKind.CHOICE:
+            if not isinstance(value, A.Ident):
+                self.sink.error(value.span, f"{what} must be one of {', '.join(choices)}")
+            elif value.name not in choices:
+                self.sink.error(value.span, f"unknown {what} `{value.name}`",
+                                did_you_mean(value.name, choices)
+                                or f"choose one of {', '.join(choices)}")
+            return
+        if isinstance(value, A.Ident):
+            self._name_value(value, kind, dimension, what, scope)
+        elif isinstance(value, A.Quantity) and kind in (ParamKind.QUANTITY, ParamKind.INT,
+                                                          ParamKind.NUMBER):
+            dim = {ParamKind.INT: Dimension.COUNT, ParamKind.NUMBER: Dimension.NUMBER}.get(
+                kind, dimension)
+            assert dim is not None
+            V.quantity(self.sink, value, dim, what, rng)
+        elif isinstance(value, A.Point) and kind is ParamKind.PLACE:
+            xyz = V.point(self.sink, value, what, allow_z=True)
+            if xyz is not None and self.world is not None:
+                self.decls.check_position(self.world, value.span, "the point", xyz[0], xyz[1])
+        elif isinstance(value, A.Text) and kind is ParamKind.TEXT:
+            return
+        else:
+            shown = {A.Quantity: "a number", A.Point: "a point", A.Text: "a string"}
+            self.sink.error(value.span, f"{what} must be {want}, not {shown[type(value)]}")
+
+    def _name_value(self, ident: A.Ident, kind: ParamKind, dimension: Dimension | None,
+                    what: str, scope: Scope) -> None:
+        have = scope.get(ident.name)
+        if have is not None:
+            if not _compatible(have, kind, dimension):
+                self.sink.error(ident.span, f"`{ident.name}` is a {have.name} parameter, but "
+                                f"{what} must be {describe_want(kind, dimension)}")
+            return
+        kinds = SYMBOL_KINDS.get(kind)
+        if kinds is None:
+            symbol = self.decls.table.get(ident.name)
+            found = f"{describe_kind(symbol.kind)} `{ident.name}`" if symbol else \
+                f"the name `{ident.name}`"
+            self.sink.error(ident.span, f"{what} must be {describe_want(kind, dimension)}, not "
+                            f"{found}", did_you_mean(ident.name, scope))
+            return
+        self.decls.ref(ident, kinds, what)
+
+    # ---------------------------------------------------------------------------- conditions
+    def cond(self, cond: A.Cond, scope: Scope) -> None:
+        """Check a condition tree."""
+        if isinstance(cond, (A.AndCond, A.OrCond)):
+            self.cond(cond.left, scope)
+            self.cond(cond.right, scope)
+        elif isinstance(cond, A.NotCond):
+            self.cond(cond.item, scope)
+        elif isinstance(cond, A.Compare):
+            self._compare(cond, scope)
+        elif isinstance(cond, A.DistanceCond):
+            self.value(cond.target, ParamKind.PLACE, None, "`distance to`", scope)
+            self.value(cond.rhs, ParamKind.QUANTITY, Dimension.LENGTH, "the distance", scope)
+        elif isinstance(cond, A.TerrainIs):
+            kinds = [k.value for k in TerrainKind]
+            if cond.kind.name not in kinds:
+                self.sink.error(cond.kind.span, f"unknown terrain kind `{cond.kind.name}`",
+                                did_you_mean(cond.kind.name, kinds)
+                                or f"terrain kinds: {', '.join(kinds)}")
+        elif isinstance(cond, A.GaitIs):
+            gaits = [g for g in R.GAITS if g != "auto"]
+            if cond.gait.name not in gaits:
+                self.sink.error(cond.gait.span, f"unknown gait `{cond.gait.name}`",
+                                did_you_mean(cond.gait.name, gaits)
+                                or f"gaits: {', '.join(gaits)}")
+        elif isinstance(cond, A.FactCond):
+            self._fact(cond, scope)
+
+    def _compare(self, cond: A.Compare, scope: Scope) -> None:
+        name = cond.lhs.name
+        if name in R.STATE_VARS:
+            var = R.STATE_VARS[name]
+            self.value(cond.rhs, ParamKind.QUANTITY, var.dimension, f"`{name}`", scope)
+        elif name in R.COUNTERS:
+            self.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope)
+        elif name in R.FACTS:
+            self.sink.error(cond.lhs.span, f"`{name}` is a fact (true or false): it cannot be "
+                            "compared", f"use it alone, e.g. `if {name}` or `if not {name}`")
+        else:
+            self.sink.error(cond.lhs.span, f"unknown robot state `{name}`",
+                            did_you_mean(name, [*R.STATE_VARS, *R.COUNTERS])
+                            or f"robot state: {', '.join([*R.STATE_VARS, *R.COUNTERS])}")
+
+    def _fact(self, cond: A.FactCond, scope: Scope) -> None:
+        name = cond.name.name
+        fact = R.FACTS.get(name)
+        if fact is None:
+            if name in R.STATE_VARS or name in R.COUNTERS:
+                self.sink.error(cond.name.span, f"`{name}` is a measurement: compare it",
+                                f"e.g. `{name} > 0`")
+            else:
+                self.sink.error(cond.name.span, f"unknown fact `{name}`",
+                                did_you_mean(name, R.condition_names())
+                                or f"facts: {', '.join(R.FACTS)}")
+            return
+        if cond.arg is not None:
+            if fact.arg_kind is None:
+                self.sink.error(cond.arg.span, f"fact `{name}` takes no argument")
+            else:
+                self._name_value(cond.arg, fact.arg_kind, None, f"`{name}`", scope)
+
+    # ---------------------------------------------------------------------------- recursion
+    def recursion(self) -> None:
+        """Report each cycle of the task call graph once, at the call that starts it."""
+        for component in _components(self.calls):
+            start = min(component)
+            previous: dict[str, tuple[str, A.Span]] = {}
+            queue, closing = [start], None
+            while queue and closing is None:
+                node = queue.pop(0)
+                for callee, span in self.calls.get(node, []):
+                    if callee == start:
+                        closing = (node, span)
+                        break
+                    if callee in component and callee not in previous:
+                        previous[callee] = (node, span)
+                        queue.append(callee)
+            if closing is None:
+                continue
+            path, span = [closing[0]], closing[1]
+            while path[-1] != start:
+                node, span = previous[path[-1]]
+                path.append(node)
+            path.reverse()
+            self.sink.error(span, "recursive task: " + " -> ".join([*path, start]),
+                            "a task cannot call itself, directly or through others")
+
+
+def _components(calls: Mapping[str, list[tuple[str, A.Span]]]) -> list[set[str]]:
+    """Strongly connected components of the call graph that contain a cycle (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for callee, _ in calls.get(node, []):
+            if callee not in calls:
+                continue
+            if callee not in index:
+                visit(callee)
+                low[node] = min(low[node], low[callee])
+            elif callee in on_stack:
+                low[node] = min(low[node], index[callee])
+        if low[node] == index[node]:
+            component: set[str] = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
+                found.append(component)
+
+    for node in sorted(calls):
+        if node not in index:
+            visit(node)
+    return found

@@ -1,0 +1,146 @@
+"""Checking written values: units and dimensions, ranges, whole numbers, points and shapes.
+
+Each function adds diagnostics to a :class:`Sink` and returns the canonical value, or None when the
+value is wrong (so callers can carry on and report more problems).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from bt_runtime.registry import Range
+from bt_runtime.units import CANONICAL, Dimension, dimension_of, to_canonical, units_of
+from dsl import ast as A
+from dsl.diagnostics import Diagnostic, error, warning
+from locomotion.world import Circle, Polygon, Rect, Shape
+
+__all__ = ["Sink", "count", "point", "quantity", "rect_from", "shape"]
+
+_EXAMPLE_UNIT = {
+    Dimension.LENGTH: "m",
+    Dimension.TIME: "s",
+    Dimension.SPEED: "m/s",
+    Dimension.ANGLE: "deg",
+    Dimension.MASS: "kg",
+    Dimension.RATIO: "%",
+    Dimension.ENERGY: "Wh",
+    Dimension.FREQUENCY: "Hz",
+}
+
+
+@dataclass
+class Sink:
+    """Where checks put their diagnostics."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, span: A.Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(error(span, message, hint))
+
+    def warning(self, span: A.Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(warning(span, message, hint))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def quantity(
+    sink: Sink, q: A.Quantity, dim: Dimension, what: str, rng: Range | None = None
+) -> float | None:
+    """Check that ``q`` measures ``dim`` and lies in ``rng``; return it in the canonical unit.
+
+    ``COUNT`` wants a bare whole number, ``NUMBER`` a bare number; every other dimension wants a
+    unit, except that a bare ``0`` is allowed for any dimension.
+    """
+    if dim in (Dimension.COUNT, Dimension.NUMBER):
+        if q.unit is not None:
+            sink.error(q.span, f"{what} is a plain number, not a {dimension_of(q.unit).value}",
+                       f"remove the unit `{q.unit}`")
+            return None
+        if dim is Dimension.COUNT and not float(q.value).is_integer():
+            sink.error(q.span, f"{what} must be a whole number, got {q.text}")
+            return None
+        value = q.value
+        unit = ""
+    else:
+        if q.unit is None:
+            if q.value != 0:
+                example = f"{q.text} {_EXAMPLE_UNIT[dim]}"
+                sink.error(q.span, f"expected a unit after {q.text}",
+                           f"write it with a unit, e.g. `{example}` ({what} is a {dim.value})")
+                return None
+        elif dimension_of(q.unit) is not dim:
+            got = dimension_of(q.unit).value
+            sink.error(q.span, f"`{q.text}` is a {got}, but {what} is a {dim.value}",
+                       f"use one of: {', '.join(units_of(dim))}")
+            return None
+        value = to_canonical(q.value, q.unit)
+        unit = CANONICAL[dim]
+    if not math.isfinite(value):
+        sink.error(q.span, f"{what} is too large: {q.text}")
+        return None
+    if rng is not None and not rng.contains(value):
+        shown = q.text if (q.unit is None or q.unit == unit) else f"{q.text} = {_fmt(value)} {unit}"
+        sink.error(q.span, f"value out of range: {what} must be {rng.describe(unit)}, got {shown}")
+        return None
+    return value
+
+
+def count(sink: Sink, q: A.Quantity, what: str, minimum: int = 1) -> int | None:
+    """A whole number >= ``minimum`` written without a unit."""
+    value = quantity(sink, q, Dimension.COUNT, what, Range(float(minimum)))
+    return None if value is None else int(value)
+
+
+def point(sink: Sink, p: A.Point, what: str, allow_z: bool = False) -> tuple[float, ...] | None:
+    """Coordinates in metres; ``allow_z`` permits a third coordinate (height)."""
+    if len(p.coords) == 3 and not allow_z:
+        sink.error(p.span, f"{what} is a 2D point: write `(x, y)`", "only waypoints, stations "
+                   "and docks take a height")
+        return None
+    values = []
+    for axis, coord in zip("xyz", p.coords):
+        if coord.unit is None:  # plain numbers in a point are metres
+            values.append(coord.value)
+            continue
+        value = quantity(sink, coord, Dimension.LENGTH, f"coordinate {axis}")
+        if value is None:
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def rect_from(sink: Sink, lo: A.Point, hi: A.Point, span: A.Span, what: str) -> Rect | None:
+    """A rectangle from its lower-left and upper-right corners."""
+    a = point(sink, lo, f"corner of {what}")
+    b = point(sink, hi, f"corner of {what}")
+    if a is None or b is None:
+        return None
+    if not (a[0] < b[0] and a[1] < b[1]):
+        sink.error(span, f"{what}: the first corner must be below and left of the second",
+                   f"write it as ({_fmt(min(a[0], b[0]))}, {_fmt(min(a[1], b[1]))}) to "
+                   f"({_fmt(max(a[0], b[0]))}, {_fmt(max(a[1], b[1]))}) with nonzero size")
+        return None
+    return Rect(a[0], a[1], b[0], b[1])
+
+
+def shape(sink: Sink, s: A.Shape, what: str) -> Shape | None:
+    """A locomotion.world shape from a checked shape, or None after reporting why not."""
+    if isinstance(s, A.RectShape):
+        return rect_from(sink, s.lo, s.hi, s.span, what)
+    if isinstance(s, A.CircleShape):
+        center = point(sink, s.center, f"centre of {what}")
+        radius = quantity(sink, s.radius, Dimension.LENGTH, f"radius of {what}",
+                          Range(0.0, low_open=True))
+        if center is None or radius is None:
+            return None
+        return Circle((center[0], center[1]), radius)
+    points = [point(sink, p, f"corner of {what}") for p in s.points]
+    if any(p is None for p in points):
+        return None
+    if len(points) < 3:
+        sink.error(s.span, f"{what}: a polygon needs at least 3 corners, got {len(points)}")
+        return None
+    return Polygon(tuple((p[0], p[1]) for p in points if p is not None))

@@ -1,0 +1,346 @@
+"""Checked AST → py_trees behaviour tree.
+
+Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``memory=``):
+
+* a block ``{ a b c }`` → ``Sequence(memory=True)[a, b, c]``; the mission's ``main`` is the root
+  sequence, named after the mission.
+* ``fallback`` → ``Selector(memory=True)``; ``parallel [all]`` / ``parallel any`` →
+  ``Parallel(SuccessOnAll(synchronise=True))`` / ``Parallel(SuccessOnOne())`` (as in py_trees, a
+  failing child fails the parallel).
+* ``repeat N``/``forever`` → ``decorators.Repeat(num_success=N | -1)``; ``retry N`` →
+  ``decorators.Retry(num_failures=N)``; ``timeout`` → :class:`ClockTimeout` (py_trees' Timeout on the
+  runtime's clock).
+* ``if/else if/else`` → nested :class:`IfThenElse` (decides once, when reached).
+* ``guard C { H }`` followed by statements R →
+  ``Sequence(memory=False)[Selector(memory=True)[Inverter(Condition C), H], Sequence(memory=True)[R]]``.
+  Each tick the reactive sequence re-evaluates the selector: while C is false the inverter succeeds
+  and R runs on; when C turns true, H starts and the reactive sequence halts R; the selector's memory
+  keeps H running without re-checking C; when H succeeds, R starts again from its beginning in the
+  same tick; when H fails, the block fails. (Equivalent to the brief's Selector/SuccessIsRunning
+  sketch, which would restart H forever once it succeeded.)
+* ``on failure { H }`` → ``Selector(memory=True)[body, H]``.
+* a task call → :class:`TaskCall` over a fresh copy of the task's body with the arguments
+  substituted (tasks are expanded per call; the checker has ruled out recursion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import py_trees
+from py_trees.behaviour import Behaviour
+
+from bt_runtime import expressions as E
+from bt_runtime import registry as R
+from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
+from bt_runtime.registry import ParamKind
+from bt_runtime.units import CANONICAL, to_canonical
+from dsl import ast as A
+from dsl.checker import CheckedProgram, Requirement
+from locomotion.world import World
+
+__all__ = ["CompileError", "CompiledMission", "compile_mission", "cond_text", "value_text"]
+
+Env = Mapping[str, A.ArgValue]
+
+
+class CompileError(ValueError):
+    """A checked program that still cannot be built (a bug: the checker should have said so)."""
+
+
+@dataclass(frozen=True)
+class CompiledMission:
+    """The behaviour tree and what a runtime needs to run it."""
+
+    name: str
+    root: Behaviour
+    tick_rate: float
+    time_limit: float | None
+    robot_model: str
+    robot: Mapping[str, float | None]
+    requirements: tuple[Requirement, ...]
+    world: World | None
+
+
+def value_text(value: A.ArgValue) -> str:
+    """A written value as the operator wrote it (for node names)."""
+    if isinstance(value, A.Ident):
+        return value.name
+    if isinstance(value, A.Quantity):
+        return value.text
+    if isinstance(value, A.Text):
+        return '"' + value.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "(" + ", ".join(c.text for c in value.coords) + ")"
+
+
+def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
+    """A condition as text, parameters substituted from ``env`` (or ``{name}`` if ``refs``)."""
+    env = env or {}
+
+    def val(v: A.ArgValue) -> str:
+        if isinstance(v, A.Ident) and v.name in env:
+            return value_text(env[v.name])
+        if refs and isinstance(v, A.Ident):
+            return "{" + v.name + "}"
+        return value_text(v)
+
+    if isinstance(cond, A.OrCond):
+        return f"{cond_text(cond.left, env, refs)} or {cond_text(cond.right, env, refs)}"
+    if isinstance(cond, A.AndCond):
+        parts = [cond_text(c, env, refs) for c in (cond.left, cond.right)]
+        return " and ".join(f"({p})" if isinstance(c, A.OrCond) else p
+                            for p, c in zip(parts, (cond.left, cond.right)))
+    if isinstance(cond, A.NotCond):
+        inner = cond_text(cond.item, env, refs)
+        return f"not ({inner})" if isinstance(cond.item, (A.AndCond, A.OrCond)) else f"not {inner}"
+    if isinstance(cond, A.Compare):
+        return f"{cond.lhs.name} {cond.op} {val(cond.rhs)}"
+    if isinstance(cond, A.DistanceCond):
+        return f"distance to {val(cond.target)} {cond.op} {val(cond.rhs)}"
+    if isinstance(cond, A.TerrainIs):
+        return f"terrain is {cond.kind.name}"
+    if isinstance(cond, A.GaitIs):
+        return f"gait is {cond.gait.name}"
+    if isinstance(cond, A.FactCond):
+        return cond.name.name if cond.arg is None else f"{cond.name.name} {val(cond.arg)}"
+    assert isinstance(cond, A.BoolCond)
+    return "true" if cond.value else "false"
+
+
+_ACTION_WORDS = {"go_to": "go to", "pick_up": "pick up", "drop_off": "drop off",
+                 "set_speed": "set speed", "set_gait": "set gait"}
+_ARG_WORDS = {("follow", "laps"): "laps", ("scan", "radius"): "radius", ("scan", "kind"): "for",
+              ("search", "kind"): "for", ("pick_up", "station"): "at", ("drop_off", "station"): "at",
+              ("dock", "dock"): "at", ("charge", "until"): "until"}
+
+
+def action_text(action: A.Action, env: Env) -> str:
+    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted."""
+    words = [_ACTION_WORDS.get(action.action, action.action)]
+    for arg in action.args:
+        value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
+        word = _ARG_WORDS.get((action.action, arg.name))
+        words.extend([word, value_text(value)] if word else [value_text(value)])
+    return " ".join(words)
+
+
+class _Compiler:
+    def __init__(self, checked: CheckedProgram) -> None:
+        self.checked = checked
+        self.resolved = checked.resolved
+
+    # ------------------------------------------------------------------------------ values
+    def _subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
+        if isinstance(value, A.Ident) and value.name in env:
+            return env[value.name]
+        return value
+
+    def place(self, value: A.ArgValue) -> Place:
+        if isinstance(value, A.Point):
+            xyz = [to_canonical(c.value, c.unit) for c in value.coords]
+            return Place(value_text(value), xyz[0], xyz[1], xyz[2] if len(xyz) > 2 else 0.0)
+        assert isinstance(value, A.Ident)
+        try:
+            _kind, x, y, z = self.resolved.places[value.name]
+        except KeyError:
+            raise CompileError(f"place `{value.name}` has no position") from None
+        return Place(value.name, x, y, z)
+
+    def resolve(self, value: A.ArgValue, spec: R.ParamSpec) -> Any:
+        """A written value → the canonical value the behaviour takes for ``spec``."""
+        kind = spec.kind
+        if kind in (ParamKind.PLACE, ParamKind.STATION, ParamKind.DOCK):
+            return self.place(value)
+        if kind is ParamKind.ROUTE:
+            assert isinstance(value, A.Ident)
+            names, closed = self.resolved.routes[value.name]
+            return Route(value.name, tuple(self.place(A.Ident(n, value.span)) for n in names),
+                         closed)
+        if kind is ParamKind.AREA:
+            assert isinstance(value, A.Ident)
+            return self.resolved.areas[value.name]
+        if kind in (ParamKind.PAYLOAD, ParamKind.CHOICE):
+            assert isinstance(value, A.Ident)
+            return value.name
+        if kind is ParamKind.TEXT:
+            assert isinstance(value, A.Text)
+            return value.value
+        assert isinstance(value, A.Quantity)
+        if kind is ParamKind.INT:
+            return int(value.value)
+        return to_canonical(value.value, value.unit)
+
+    def _count(self, value: A.Quantity | A.Ident, env: Env) -> int:
+        resolved = self._subst(value, env)
+        assert isinstance(resolved, A.Quantity)
+        return int(resolved.value)
+
+    # -------------------------------------------------------------------------- conditions
+    def expr(self, cond: A.Cond, env: Env) -> E.Expr:
+        if isinstance(cond, A.OrCond):
+            return E.Or((self.expr(cond.left, env), self.expr(cond.right, env)))
+        if isinstance(cond, A.AndCond):
+            return E.And((self.expr(cond.left, env), self.expr(cond.right, env)))
+        if isinstance(cond, A.NotCond):
+            return E.Not(self.expr(cond.item, env))
+        if isinstance(cond, A.Compare):
+            rhs = self._subst(cond.rhs, env)
+            assert isinstance(rhs, A.Quantity)
+            name = cond.lhs.name
+            if name in R.COUNTERS:
+                return E.CounterCompare(name, cond.op, int(rhs.value))
+            dim = R.STATE_VARS[name].dimension
+            return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
+        if isinstance(cond, A.DistanceCond):
+            place = self.place(self._subst(cond.target, env))
+            rhs = self._subst(cond.rhs, env)
+            assert isinstance(rhs, A.Quantity)
+            return E.DistanceTo(place.name, place.x, place.y, cond.op,
+                                to_canonical(rhs.value, rhs.unit))
+        if isinstance(cond, A.TerrainIs):
+            return E.TerrainIs(cond.kind.name)
+        if isinstance(cond, A.GaitIs):
+            return E.GaitIs(cond.gait.name)
+        if isinstance(cond, A.FactCond):
+            arg = None if cond.arg is None else self._subst(cond.arg, env)
+            return E.FactIs(cond.name.name, None if arg is None else value_text(arg))
+        assert isinstance(cond, A.BoolCond)
+        return E.Const(cond.value)
+
+    def condition(self, cond: A.Cond, env: Env) -> Condition:
+        return Condition(name=cond_text(cond, env), expr=self.expr(cond, env))
+
+    # -------------------------------------------------------------------------- statements
+    def stmts(self, stmts: tuple[A.Stmt, ...], env: Env, stack: tuple[str, ...]) -> list[Behaviour]:
+        children: list[Behaviour] = []
+        for index, stmt in enumerate(stmts):
+            if isinstance(stmt, A.Guard):
+                rest = py_trees.composites.Sequence(
+                    name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack))
+                children.append(self.guard(stmt, rest, env, stack))
+                break
+            children.append(self.stmt(stmt, env, stack))
+        return children
+
+    def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str) -> Behaviour:
+        return py_trees.composites.Sequence(name=name, memory=True,
+                                            children=self.stmts(block.stmts, env, stack))
+
+    def guard(self, stmt: A.Guard, rest: Behaviour, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        text = cond_text(stmt.cond, env)
+        negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
+        watch = py_trees.decorators.Inverter(name=negated,
+                                             child=self.condition(stmt.cond, env))
+        handler = self.block(stmt.handler, env, stack, "handler")
+        check = py_trees.composites.Selector(name=f"when {text}", memory=True,
+                                             children=[watch, handler])
+        return py_trees.composites.Sequence(name=f"guard {text}", memory=False,
+                                            children=[check, rest])
+
+    def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        if isinstance(stmt, A.Action):
+            return self.action(stmt, env)
+        if isinstance(stmt, A.Call):
+            return self.call(stmt, env, stack)
+        if isinstance(stmt, A.Composite):
+            return self.composite(stmt, env, stack)
+        if isinstance(stmt, A.Repeat):
+            count = -1 if stmt.count is None else self._count(stmt.count, env)
+            label = "repeat forever" if count < 0 else f"repeat {count}"
+            return py_trees.decorators.Repeat(
+                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count)
+        if isinstance(stmt, A.Retry):
+            count = self._count(stmt.count, env)
+            return py_trees.decorators.Retry(
+                name=f"retry {count}", child=self.block(stmt.body, env, stack, "body"),
+                num_failures=count)
+        if isinstance(stmt, A.Timeout):
+            duration = self._subst(stmt.duration, env)
+            assert isinstance(duration, A.Quantity)
+            seconds = to_canonical(duration.value, duration.unit)
+            return ClockTimeout(name=f"timeout {duration.text}",
+                                child=self.block(stmt.body, env, stack, "body"), duration=seconds)
+        if isinstance(stmt, A.If):
+            return self.if_(stmt.branches, stmt.orelse, env, stack)
+        raise CompileError(f"cannot compile {type(stmt).__name__}")
+
+    def composite(self, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        children = self.stmts(stmt.body.stmts, env, stack)
+        if stmt.kind == "sequence":
+            return py_trees.composites.Sequence(name="sequence", memory=True, children=children)
+        if stmt.kind == "fallback":
+            return py_trees.composites.Selector(name="fallback", memory=True, children=children)
+        policy: py_trees.common.ParallelPolicy.Base
+        if stmt.kind == "parallel_all":
+            policy = py_trees.common.ParallelPolicy.SuccessOnAll(synchronise=True)
+        else:
+            policy = py_trees.common.ParallelPolicy.SuccessOnOne()
+        return py_trees.composites.Parallel(name=stmt.kind.replace("_", " "), policy=policy,
+                                            children=children)
+
+    def if_(self, branches: tuple[A.Branch, ...], orelse: A.Block | None, env: Env,
+            stack: tuple[str, ...]) -> Behaviour:
+        first, rest = branches[0], branches[1:]
+        then = self.block(first.body, env, stack, "then")
+        other: Behaviour | None
+        if rest:
+            other = self.if_(rest, orelse, env, stack)
+        else:
+            other = None if orelse is None else self.block(orelse, env, stack, "else")
+        return IfThenElse(name=f"if {cond_text(first.cond, env)}",
+                          condition=self.condition(first.cond, env), then=then, orelse=other)
+
+    def action(self, stmt: A.Action, env: Env) -> Behaviour:
+        spec = R.ACTIONS[stmt.action]
+        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), spec.param(arg.name))
+                  for arg in stmt.args}
+        try:
+            return spec.factory(name=action_text(stmt, env), **kwargs)
+        except ValueError as exc:
+            raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
+
+    def call(self, stmt: A.Call, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        task = self.resolved.tasks[stmt.task.name]
+        if task.name.name in stack:
+            raise CompileError(f"recursive task {' -> '.join([*stack, task.name.name])}")
+        order = [p.name.name for p in task.params]
+        bound: dict[str, A.ArgValue] = {}
+        for position, arg in enumerate(stmt.args):
+            name = order[position] if arg.name is None else arg.name.name
+            bound[name] = self._subst(arg.value, env)
+        inner = (*stack, task.name.name)
+        shown = ", ".join(value_text(bound[n]) for n in order)
+        body = self.block(task.body, bound, inner, task.name.name)
+        if task.on_failure is not None:
+            handler = self.block(task.on_failure, bound, inner, "on failure")
+            body = py_trees.composites.Selector(name=f"{task.name.name} or recover", memory=True,
+                                                children=[body, handler])
+        return TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
+                        args={n: value_text(bound[n]) for n in order})
+
+
+def compile_mission(checked: CheckedProgram) -> CompiledMission:
+    """Build the behaviour tree of a checked mission that has a ``main`` block.
+
+    Raises:
+        CompileError: the program has no ``main`` or cannot be built.
+    """
+    if checked.main is None:
+        raise CompileError(f"{checked.path}: no `main` block to compile")
+    compiler = _Compiler(checked)
+    root = py_trees.composites.Sequence(
+        name=checked.name, memory=True, children=compiler.stmts(checked.main.body.stmts, {}, ()))
+    props = checked.mission_props
+    tick_rate = props.get("tick_rate")
+    return CompiledMission(
+        name=checked.name,
+        root=root,
+        tick_rate=float(tick_rate) if tick_rate is not None else 10.0,
+        time_limit=props.get("time_limit"),
+        robot_model=checked.robot_model,
+        robot=checked.robot_props,
+        requirements=checked.requirements,
+        world=checked.sim_world(),
+    )

@@ -1,0 +1,47 @@
+"""Stable JSON of a compiled mission: every node with its settings and full canonical parameters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from py_trees.behaviour import Behaviour
+
+from dsl.compiler import CompiledMission
+from dsl.export.describe import describe, jsonable
+
+__all__ = ["FORMAT", "to_json", "tree_data"]
+
+FORMAT = "quadmission-tree/1"
+
+
+def tree_data(node: Behaviour) -> dict[str, Any]:
+    """One node and its subtree as plain data."""
+    info = describe(node)
+    data: dict[str, Any] = {"type": info.kind, "name": info.name}
+    if info.settings:
+        data["settings"] = jsonable(info.settings)
+    if info.action:
+        data["action"] = info.action
+        data["params"] = jsonable(info.params)
+    if info.children:
+        data["children"] = [tree_data(child) for child in info.children]
+    return data
+
+
+def to_json(mission: CompiledMission) -> str:
+    """The mission as JSON text (sorted keys, 2-space indent, trailing newline): same input, same
+    bytes, so it can be diffed and kept as a golden file."""
+    doc = {
+        "format": FORMAT,
+        "mission": mission.name,
+        "tick_rate": mission.tick_rate,
+        "time_limit": mission.time_limit,
+        "robot": {"model": mission.robot_model, **jsonable(dict(mission.robot))},
+        "requirements": [
+            {"metric": r.metric, "op": r.op, "value": r.value} for r in mission.requirements
+        ],
+        "world": None if mission.world is None else mission.world.name,
+        "tree": tree_data(mission.root),
+    }
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,168 @@
+"""Find, read and parse a mission together with the files it names (imports and its world).
+
+Paths are resolved safely: relative to the file that names them and only inside the mission's root
+folder (the folder of the file given on the command line); absolute paths, ``..`` escapes and
+symlinks out of the tree are refused. Nothing is executed and no environment variable is read.
+Each file is read and parsed once per :class:`Loader` (several missions checked in one run share it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dsl import ast as A
+from dsl.diagnostics import Diagnostic, error
+from dsl.parser import MAX_BYTES, parse_bytes
+
+__all__ = ["LoadedFile", "Loader", "Program"]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A file as read: ``path`` as shown to the user, its text and AST (None if unreadable)."""
+
+    path: str
+    real: Path
+    text: str | None
+    ast: A.SourceFile | None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A mission (or world) file and everything it pulls in."""
+
+    root: LoadedFile
+    imports: tuple[LoadedFile, ...]
+    world: LoadedFile | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class Loader:
+    """Loads programs; caches files by real path so shared libraries are parsed once."""
+
+    files: dict[Path, LoadedFile] = field(default_factory=dict)
+    read_diagnostics: dict[Path, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------------------ reading
+    def read(self, path: str, real: Path) -> LoadedFile:
+        """Read and parse one file (cached); its problems go to ``read_diagnostics``."""
+        cached = self.files.get(real)
+        if cached is not None:
+            return cached
+        span = A.Span(path, 1, 1, 1, 2)
+        diags: tuple[Diagnostic, ...]
+        try:
+            size = real.stat().st_size
+            if size > MAX_BYTES:
+                data = b""
+                diags = (error(span, f"file too large: {size} bytes (the limit is {MAX_BYTES} "
+                               "bytes, 1 MiB)", "a mission is a few kilobytes: is this the "
+                               "right file?"),)
+                loaded = LoadedFile(path, real, None, None)
+            else:
+                data = real.read_bytes()
+                text, result = parse_bytes(data, path)
+                diags = result.diagnostics
+                loaded = LoadedFile(path, real, text, result.file)
+        except IsADirectoryError:
+            diags = (error(span, f"`{path}` is a folder, not a file"),)
+            loaded = LoadedFile(path, real, None, None)
+        except OSError as exc:
+            diags = (error(span, f"cannot read `{path}`: {exc.strerror or exc}"),)
+            loaded = LoadedFile(path, real, None, None)
+        self.files[real] = loaded
+        self.read_diagnostics[real] = diags
+        return loaded
+
+    # ------------------------------------------------------------------------------ loading
+    def load(self, path: str) -> Program:
+        """Load ``path`` (which must exist), its imports (transitively) and its world file."""
+        real = Path(path).resolve()
+        root_dir = real.parent
+        root = self.read(path, real)
+        diags: list[Diagnostic] = list(self.read_diagnostics[real])
+        imports: list[LoadedFile] = []
+        seen: set[Path] = {real}
+        self._imports(root, root_dir, [real], imports, seen, diags)
+        world = self._world(root, root_dir, diags)
+        return Program(root, tuple(imports), world, tuple(diags))
+
+    def _resolve(
+        self, importer: LoadedFile, text: A.Text, root_dir: Path, what: str,
+        diags: list[Diagnostic],
+    ) -> tuple[str, Path] | None:
+        written = text.value
+        if not written:
+            diags.append(error(text.span, f"empty {what} path"))
+            return None
+        if os.path.isabs(written) or written.startswith(("~", "\\")) or ":" in written[:3]:
+            diags.append(error(text.span, f"{what} path must be relative: `{written}`",
+                               "write it relative to this file, inside the mission's folder"))
+            return None
+        shown = os.path.normpath(os.path.join(os.path.dirname(importer.path), written))
+        target = (importer.real.parent / written).resolve()
+        if not target.is_relative_to(root_dir):
+            diags.append(error(text.span, f"{what} `{written}` escapes the mission folder",
+                               f"files must stay inside {root_dir.name or root_dir}/"))
+            return None
+        if not target.exists():
+            diags.append(error(text.span, f"cannot find {what} `{written}`",
+                               f"tried {shown}"))
+            return None
+        return shown, target
+
+    def _imports(
+        self, file: LoadedFile, root_dir: Path, stack: list[Path], out: list[LoadedFile],
+        seen: set[Path], diags: list[Diagnostic],
+    ) -> None:
+        if file.ast is None:
+            return
+        for decl in file.ast.decls:
+            if not isinstance(decl, A.ImportDecl):
+                continue
+            if file.ast.kind == "world":
+                continue  # reported by the checker: imports are not allowed in a world file
+            resolved = self._resolve(file, decl.path, root_dir, "import", diags)
+            if resolved is None:
+                continue
+            shown, target = resolved
+            if not shown.endswith(".mission"):
+                diags.append(error(decl.path.span, f"an import must name a .mission file, got "
+                                   f"`{decl.path.value}`"))
+                continue
+            if target in stack:
+                names = [self.files[p].path for p in stack[stack.index(target):]] + [shown]
+                diags.append(error(decl.span, "import cycle: " + " -> ".join(names),
+                                   "remove one of these imports"))
+                continue
+            if target in seen:
+                continue
+            seen.add(target)
+            loaded = self.read(shown, target)
+            diags.extend(self.read_diagnostics[target])
+            out.append(loaded)
+            self._imports(loaded, root_dir, [*stack, target], out, seen, diags)
+
+    def _world(
+        self, root: LoadedFile, root_dir: Path, diags: list[Diagnostic]
+    ) -> LoadedFile | None:
+        if root.ast is None or root.ast.kind == "world":
+            return None
+        decls = [d for d in root.ast.decls if isinstance(d, A.WorldDecl)]
+        if not decls:
+            return None
+        decl = decls[0]
+        resolved = self._resolve(root, decl.value, root_dir, "world file", diags)
+        if resolved is None:
+            return None
+        shown, target = resolved
+        if not shown.endswith(".world"):
+            diags.append(error(decl.value.span, f"a world file must end in .world, got "
+                               f"`{decl.value.value}`"))
+            return None
+        loaded = self.read(shown, target)
+        diags.extend(self.read_diagnostics[target])
+        return loaded

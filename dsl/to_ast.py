@@ -1,0 +1,324 @@
+"""lark's parse tree → dsl.ast values: one Transformer method per alias of the grammar.
+
+The tree is already shaped by the grammar (``?rule`` inlining, filtered keywords, aliases), so each
+method only builds its node and its span; there is no ``if tree.data == ...`` dispatch anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Transformer, v_args
+
+from dsl import ast as A
+
+__all__ = ["ToAst"]
+
+
+_ESCAPE = re.compile(r"\\([\"\\])")
+
+
+@v_args(meta=True)
+class ToAst(Transformer[Token, Any]):
+    """Shape lark's tree into dsl.ast values; one method per alias of the grammar."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(visit_tokens=False)
+        self.path = path
+
+    # ------------------------------------------------------------------------------ helpers
+    def _span(self, meta: Any) -> A.Span:
+        if getattr(meta, "empty", True):
+            return A.Span(self.path, 1, 1, 1, 1)
+        return A.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tspan(self, tok: Token) -> A.Span:
+        return A.Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or 1,
+                      tok.end_column or 1)
+
+    def _id(self, tok: Token) -> A.Ident:
+        return A.Ident(str(tok), self._tspan(tok))
+
+    def _text(self, tok: Token) -> A.Text:
+        return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
+
+    def _arg(self, name: str, value: Any) -> A.ActionArg:
+        return A.ActionArg(name, value, value.span)
+
+    def _action(self, meta: Any, key: str, *args: A.ActionArg) -> A.Action:
+        return A.Action(key, tuple(args), self._span(meta))
+
+    # --------------------------------------------------------------------------- top level
+    def start(self, meta: Any, c: list[Any]) -> list[Any]:
+        return c
+
+    def import_decl(self, meta: Any, c: list[Any]) -> A.ImportDecl:
+        return A.ImportDecl(self._text(c[0]), self._span(meta))
+
+    def mission_decl(self, meta: Any, c: list[Any]) -> A.MissionDecl:
+        return A.MissionDecl(self._text(c[0]), c[1] or (), self._span(meta))
+
+    def robot_decl(self, meta: Any, c: list[Any]) -> A.RobotDecl:
+        return A.RobotDecl(self._id(c[0]), c[1] or (), self._span(meta))
+
+    def world_decl(self, meta: Any, c: list[Any]) -> A.WorldDecl:
+        return A.WorldDecl(self._text(c[0]), self._span(meta))
+
+    def bounds_decl(self, meta: Any, c: list[Any]) -> A.BoundsDecl:
+        return A.BoundsDecl(c[0], c[1], self._span(meta))
+
+    def _place(self, kind: str, meta: Any, c: list[Any]) -> A.PlaceDecl:
+        return A.PlaceDecl(kind, self._id(c[0]), c[1], self._span(meta))
+
+    def waypoint_decl(self, meta: Any, c: list[Any]) -> A.PlaceDecl:
+        return self._place("waypoint", meta, c)
+
+    def station_decl(self, meta: Any, c: list[Any]) -> A.PlaceDecl:
+        return self._place("station", meta, c)
+
+    def dock_decl(self, meta: Any, c: list[Any]) -> A.PlaceDecl:
+        return self._place("dock", meta, c)
+
+    def victim_decl(self, meta: Any, c: list[Any]) -> A.PlaceDecl:
+        return self._place("victim", meta, c)
+
+    def payload_decl(self, meta: Any, c: list[Any]) -> A.PayloadDecl:
+        return A.PayloadDecl(self._id(c[0]), c[1], self._id(c[2]), self._span(meta))
+
+    def area_decl(self, meta: Any, c: list[Any]) -> A.AreaDecl:
+        return A.AreaDecl(self._id(c[0]), c[1], self._span(meta))
+
+    def terrain_decl(self, meta: Any, c: list[Any]) -> A.TerrainDecl:
+        return A.TerrainDecl(self._id(c[0]), self._id(c[1]), c[2], c[3] or (), self._span(meta))
+
+    def intruder_decl(self, meta: Any, c: list[Any]) -> A.IntruderDecl:
+        points = tuple(x for x in c[1:] if isinstance(x, A.Point))
+        options = tuple(x for x in c[1:] if isinstance(x, A.IntruderOption))
+        return A.IntruderDecl(self._id(c[0]), points, options, self._span(meta))
+
+    def loop_option(self, meta: Any, c: list[Any]) -> A.IntruderOption:
+        return A.IntruderOption("loop", None, self._span(meta))
+
+    def speed_option(self, meta: Any, c: list[Any]) -> A.IntruderOption:
+        return A.IntruderOption("speed", c[0], self._span(meta))
+
+    def route_decl(self, meta: Any, c: list[Any]) -> A.RouteDecl:
+        return A.RouteDecl(self._id(c[0]), tuple(self._id(t) for t in c[1:]), self._span(meta))
+
+    def task_decl(self, meta: Any, c: list[Any]) -> A.TaskDecl:
+        return A.TaskDecl(self._id(c[0]), c[1] or (), c[2], c[3], self._span(meta))
+
+    def task_params(self, meta: Any, c: list[Any]) -> tuple[A.TaskParam, ...]:
+        return tuple(c)
+
+    def task_param(self, meta: Any, c: list[Any]) -> A.TaskParam:
+        return A.TaskParam(self._id(c[0]), self._id(c[1]), self._span(meta))
+
+    def on_failure(self, meta: Any, c: list[Any]) -> A.Block:
+        return c[0]
+
+    def main_decl(self, meta: Any, c: list[Any]) -> A.MainDecl:
+        return A.MainDecl(c[0], self._span(meta))
+
+    def require_decl(self, meta: Any, c: list[Any]) -> A.RequireDecl:
+        return A.RequireDecl(self._id(c[0]), str(c[1]), c[2], self._span(meta))
+
+    def prop_block(self, meta: Any, c: list[Any]) -> tuple[A.Prop, ...]:
+        return tuple(c)
+
+    def prop(self, meta: Any, c: list[Any]) -> A.Prop:
+        number, unit = c[1], c[2]
+        end = unit if unit is not None else number
+        qspan = A.Span(self.path, number.line, number.column, end.end_line, end.end_column)
+        text = str(number) if unit is None else f"{number} {unit}"
+        value = A.Quantity(float(number), None if unit is None else str(unit), text, qspan)
+        return A.Prop(self._id(c[0]), value, self._span(meta))
+
+    # ------------------------------------------------------------------- shapes and values
+    def polygon(self, meta: Any, c: list[Any]) -> A.PolygonShape:
+        return A.PolygonShape(tuple(c), self._span(meta))
+
+    def circle(self, meta: Any, c: list[Any]) -> A.CircleShape:
+        return A.CircleShape(c[0], c[1], self._span(meta))
+
+    def rect(self, meta: Any, c: list[Any]) -> A.RectShape:
+        return A.RectShape(c[0], c[1], self._span(meta))
+
+    def point(self, meta: Any, c: list[Any]) -> A.Point:
+        return A.Point(tuple(x for x in c if x is not None), self._span(meta))
+
+    def quantity(self, meta: Any, c: list[Any]) -> A.Quantity:
+        return A.Quantity(float(c[0]), str(c[1]), f"{c[0]} {c[1]}", self._span(meta))
+
+    def number(self, meta: Any, c: list[Any]) -> A.Quantity:
+        return A.Quantity(float(c[0]), None, str(c[0]), self._span(meta))
+
+    # -------------------------------------------------------------------------- statements
+    def block(self, meta: Any, c: list[Any]) -> A.Block:
+        return A.Block(tuple(c), self._span(meta))
+
+    def sequence(self, meta: Any, c: list[Any]) -> A.Composite:
+        return A.Composite("sequence", c[0], self._span(meta))
+
+    def fallback(self, meta: Any, c: list[Any]) -> A.Composite:
+        return A.Composite("fallback", c[0], self._span(meta))
+
+    def parallel_all(self, meta: Any, c: list[Any]) -> A.Composite:
+        return A.Composite("parallel_all", c[0], self._span(meta))
+
+    def parallel_any(self, meta: Any, c: list[Any]) -> A.Composite:
+        return A.Composite("parallel_any", c[0], self._span(meta))
+
+    def repeat(self, meta: Any, c: list[Any]) -> A.Repeat:
+        return A.Repeat(c[0], c[1], self._span(meta))
+
+    def repeat_forever(self, meta: Any, c: list[Any]) -> A.Repeat:
+        return A.Repeat(None, c[0], self._span(meta))
+
+    def retry(self, meta: Any, c: list[Any]) -> A.Retry:
+        return A.Retry(c[0], c[1], self._span(meta))
+
+    def timeout(self, meta: Any, c: list[Any]) -> A.Timeout:
+        return A.Timeout(c[0], c[1], self._span(meta))
+
+    def if_stmt(self, meta: Any, c: list[Any]) -> A.If:
+        first = A.Branch(c[0], c[1], A.Span(self.path, c[0].span.line, c[0].span.col,
+                                           c[1].span.end_line, c[1].span.end_col))
+        branches = (first, *(b for b in c[2:-1] if isinstance(b, A.Branch)))
+        return A.If(tuple(branches), c[-1], self._span(meta))
+
+    def else_if(self, meta: Any, c: list[Any]) -> A.Branch:
+        return A.Branch(c[0], c[1], self._span(meta))
+
+    def guard(self, meta: Any, c: list[Any]) -> A.Guard:
+        return A.Guard(c[0], c[1], self._span(meta))
+
+    def count_literal(self, meta: Any, c: list[Any]) -> A.Quantity:
+        return A.Quantity(float(c[0]), None, str(c[0]), self._span(meta))
+
+    def count_ref(self, meta: Any, c: list[Any]) -> A.Ident:
+        return self._id(c[0])
+
+    def place_ref(self, meta: Any, c: list[Any]) -> A.Ident:
+        return self._id(c[0])
+
+    def name_ref(self, meta: Any, c: list[Any]) -> A.Ident:
+        return self._id(c[0])
+
+    def text(self, meta: Any, c: list[Any]) -> A.Text:
+        return self._text(c[0])
+
+    def wait(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "wait", self._arg("duration", c[0]))
+
+    def go_to(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "go_to", self._arg("target", c[0]))
+
+    def follow(self, meta: Any, c: list[Any]) -> A.Action:
+        args = [self._arg("route", self._id(c[0]))]
+        if c[1] is not None:
+            args.append(self._arg("laps", c[1]))
+        return self._action(meta, "follow", *args)
+
+    def search(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "search", self._arg("area", self._id(c[0])),
+                            self._arg("kind", self._id(c[1])))
+
+    def scan_radius(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "scan", self._arg("radius", c[0]),
+                            self._arg("kind", self._id(c[1])))
+
+    def scan_area(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "scan", self._arg("area", self._id(c[0])),
+                            self._arg("kind", self._id(c[1])))
+
+    def report(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "report", self._arg("text", self._text(c[0])))
+
+    def alert(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "alert", self._arg("text", self._text(c[0])))
+
+    def pick_up(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "pick_up", self._arg("payload", self._id(c[0])),
+                            self._arg("station", self._id(c[1])))
+
+    def drop_off(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "drop_off", self._arg("station", self._id(c[0])))
+
+    def drop_off_payload(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "drop_off", self._arg("payload", self._id(c[0])),
+                            self._arg("station", self._id(c[1])))
+
+    def dock(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "dock")
+
+    def dock_at(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "dock", self._arg("dock", self._id(c[0])))
+
+    def charge(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "charge", self._arg("until", c[0]))
+
+    def stand(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "stand")
+
+    def sit(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "sit")
+
+    def set_speed(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "set_speed", self._arg("speed", c[0]))
+
+    def set_gait(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "set_gait", self._arg("gait", self._id(c[0])))
+
+    def succeed(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "succeed")
+
+    def fail(self, meta: Any, c: list[Any]) -> A.Action:
+        return self._action(meta, "fail", self._arg("reason", self._text(c[0])))
+
+    def call(self, meta: Any, c: list[Any]) -> A.Call:
+        return A.Call(self._id(c[0]), c[1] or (), self._span(meta))
+
+    def args(self, meta: Any, c: list[Any]) -> tuple[A.CallArg, ...]:
+        return tuple(c)
+
+    def named_arg(self, meta: Any, c: list[Any]) -> A.CallArg:
+        return A.CallArg(self._id(c[0]), c[1], self._span(meta))
+
+    def positional_arg(self, meta: Any, c: list[Any]) -> A.CallArg:
+        return A.CallArg(None, c[0], self._span(meta))
+
+    # -------------------------------------------------------------------------- conditions
+    def or_cond(self, meta: Any, c: list[Any]) -> A.OrCond:
+        return A.OrCond(c[0], c[1], self._span(meta))
+
+    def and_cond(self, meta: Any, c: list[Any]) -> A.AndCond:
+        return A.AndCond(c[0], c[1], self._span(meta))
+
+    def not_cond(self, meta: Any, c: list[Any]) -> A.NotCond:
+        return A.NotCond(c[0], self._span(meta))
+
+    def compare(self, meta: Any, c: list[Any]) -> A.Compare:
+        return A.Compare(self._id(c[0]), str(c[1]), c[2], self._span(meta))
+
+    def distance(self, meta: Any, c: list[Any]) -> A.DistanceCond:
+        return A.DistanceCond(c[0], str(c[1]), c[2], self._span(meta))
+
+    def terrain_is(self, meta: Any, c: list[Any]) -> A.TerrainIs:
+        return A.TerrainIs(self._id(c[0]), self._span(meta))
+
+    def gait_is(self, meta: Any, c: list[Any]) -> A.GaitIs:
+        return A.GaitIs(self._id(c[0]), self._span(meta))
+
+    def fact(self, meta: Any, c: list[Any]) -> A.FactCond:
+        return A.FactCond(self._id(c[0]), None, self._span(meta))
+
+    def fact_arg(self, meta: Any, c: list[Any]) -> A.FactCond:
+        return A.FactCond(self._id(c[0]), self._id(c[1]), self._span(meta))
+
+    def true_cond(self, meta: Any, c: list[Any]) -> A.BoolCond:
+        return A.BoolCond(True, self._span(meta))
+
+    def false_cond(self, meta: Any, c: list[Any]) -> A.BoolCond:
+        return A.BoolCond(False, self._span(meta))

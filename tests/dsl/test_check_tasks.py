@@ -1,0 +1,221 @@
+"""Diagnostics of statements, task calls, conditions and recursion: message, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.dsl.helpers import HEADER, at, check, errors, only, where
+
+
+def test_clean_mission_has_no_errors(tmp_path: Path) -> None:
+    text = HEADER + """
+route loop: gate -> tower -> gate
+area lot rect (0, 0) to (10, 6)
+task sweep(r: route, laps: int, pause: time) {
+    repeat laps { follow r  wait pause }
+} on failure { alert "sweep failed" }
+main {
+    guard battery < 25 % { go to base  charge until 90 % }
+    sweep(loop, 2, 3 s)
+    sweep(r: loop, pause: 1 min, laps: 1)
+    search lot for victim
+    if victims_found >= 1 and not carrying medkit { report "found" } else { succeed }
+    timeout 30 s { go to (4, 4) }
+}
+"""
+    report = check(tmp_path, text)
+    assert errors(report) == [], report.render()
+
+
+def test_unknown_place_suggests_the_closest_name(tmp_path: Path) -> None:
+    text = HEADER + "main { go to gatee }\n"
+    d = only(check(tmp_path, text), "unknown")
+    assert d.message == "unknown place `gatee`"
+    assert d.hint == "did you mean `gate`?"
+    assert where(d) == at(text, "gatee")
+
+
+def test_wrong_kind_of_name(tmp_path: Path) -> None:
+    text = HEADER + "main { follow gate }\n"
+    d = only(check(tmp_path, text), "is a waypoint")
+    assert d.message == "`gate` is a waypoint, but `follow` route must be a route"
+    assert where(d) == at(text, "gate }")
+
+
+def test_dimension_mismatch(tmp_path: Path) -> None:
+    text = HEADER + "main { wait 5 kg }\n"
+    d = only(check(tmp_path, text), "is a mass")
+    assert d.message == "`5 kg` is a mass, but `wait` duration is a time"
+    assert d.hint == "use one of: s, ms, min, h"
+    assert where(d) == at(text, "5 kg")
+
+
+def test_bare_number_needs_a_unit(tmp_path: Path) -> None:
+    text = HEADER + "main { guard battery < 25 { dock } wait 1 s }\n"
+    d = only(check(tmp_path, text), "expected a unit")
+    assert d.message == "expected a unit after 25"
+    assert d.hint is not None and d.hint.startswith("write it with a unit, e.g. `25 %`")
+    assert where(d) == at(text, "25")
+
+
+def test_bare_zero_is_allowed_for_any_dimension(tmp_path: Path) -> None:
+    text = HEADER + "main { wait 0  go to gate }\n"
+    assert errors(check(tmp_path, text)) == []
+
+
+def test_value_out_of_range(tmp_path: Path) -> None:
+    text = HEADER + "main { charge until 120 %  wait -5 s }\n"
+    report = check(tmp_path, text)
+    high = only(report, "until")
+    assert high.message == ("value out of range: `charge` until must be between 0 and 100 %, "
+                            "got 120 %")
+    assert where(high) == at(text, "120 %")
+    negative = only(report, "duration")
+    assert negative.message == "value out of range: `wait` duration must be >= 0 s, got -5 s"
+    assert where(negative) == at(text, "-5 s")
+
+
+def test_unknown_choice_suggests(tmp_path: Path) -> None:
+    text = HEADER + "main { set gait trott }\n"
+    d = only(check(tmp_path, text), "gait")
+    assert d.message == "unknown `set gait` gait `trott`"
+    assert d.hint == "did you mean `trot`?"
+    assert where(d) == at(text, "trott")
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment", "message"),
+    [
+        ("t(gate)", "missing argument", "missing argument `n` of task `t`"),
+        ("t(gate, 2, 3)", "takes", "task `t` takes 2 arguments, got 3"),
+        ("t(gate, nn: 2)", "no parameter", "task `t` has no parameter `nn`"),
+        ("t(gate, 2.5)", "whole number", "argument `n` must be a whole number, got 2.5"),
+        ("t(tower, 2 s)", "plain number", "argument `n` is a plain number, not a time"),
+        ("t(medkit, 2)", "is a payload",
+         "`medkit` is a payload, but argument `p` must be a place (waypoint, station or dock)"),
+        ("t(p: gate, 2)", "positional", "a positional argument cannot follow a named one"),
+    ],
+)
+def test_wrong_task_arguments(tmp_path: Path, call: str, fragment: str, message: str) -> None:
+    text = HEADER + "task t(p: place, n: int) { go to p }\nmain { " + call + " }\n"
+    d = only(check(tmp_path, text), fragment)
+    assert d.message == message
+    assert d.span.line == 4
+
+
+def test_missing_argument_points_at_the_call(tmp_path: Path) -> None:
+    text = HEADER + "task t(p: place, n: int) { go to p }\nmain { t(gate) }\n"
+    d = only(check(tmp_path, text), "missing argument")
+    assert where(d) == at(text, "t(gate)")
+    assert d.hint == "call it as t(p, n)"
+
+
+def test_unknown_named_argument_suggests(tmp_path: Path) -> None:
+    text = HEADER + "task t(laps: int) { wait 1 s }\nmain { t(lap: 2) }\n"
+    d = only(check(tmp_path, text), "no parameter")
+    assert d.hint == "did you mean `laps`?"
+    assert where(d) == at(text, "lap:")
+
+
+def test_parameter_of_wrong_type_inside_task(tmp_path: Path) -> None:
+    text = HEADER + "task t(r: route) { go to r }\nmain { t(x) }\nroute x: gate -> tower\n"
+    d = only(check(tmp_path, text), "parameter")
+    assert d.message == ("`r` is a route parameter, but `go to` target must be a place "
+                         "(waypoint, station or dock) or a point")
+    assert where(d) == at(text, "r }")
+
+
+def test_unknown_parameter_type(tmp_path: Path) -> None:
+    text = HEADER + "task t(r: rout) { succeed }\nmain { t(gate) }\n"
+    d = only(check(tmp_path, text), "parameter type")
+    assert d.message == "unknown parameter type `rout`"
+    assert d.hint == "did you mean `route`?"
+    assert where(d) == at(text, "rout)")
+
+
+def test_direct_recursion(tmp_path: Path) -> None:
+    text = HEADER + "task a() { wait 1 s  a() }\nmain { a() }\n"
+    d = only(check(tmp_path, text), "recursive")
+    assert d.message == "recursive task: a -> a"
+    assert where(d) == at(text, "a()", 2)
+
+
+def test_mutual_recursion_prints_the_path(tmp_path: Path) -> None:
+    text = HEADER + "task a() { b() }\ntask b() { c() }\ntask c() { a() }\nmain { a() }\n"
+    d = only(check(tmp_path, text), "recursive")
+    assert d.message == "recursive task: a -> b -> c -> a"
+    assert where(d) == at(text, "b()")
+
+
+def test_code_after_forever(tmp_path: Path) -> None:
+    text = HEADER + "main {\n  repeat forever { wait 1 s }\n  go to gate\n}\n"
+    d = only(check(tmp_path, text), "forever")
+    assert d.message == "code after `forever` is never reached"
+    assert where(d) == at(text, "go to gate")
+
+
+def test_repeat_count_must_be_positive_whole(tmp_path: Path) -> None:
+    text = HEADER + "main { repeat 0 { wait 1 s } }\n"
+    d = only(check(tmp_path, text), "repeat count")
+    assert d.message == "value out of range: the repeat count must be >= 1, got 0"
+    assert where(d) == at(text, "0 {")
+
+
+def test_unknown_condition_variable_suggests(tmp_path: Path) -> None:
+    text = HEADER + "main { if batery < 20 % { dock } }\n"
+    d = only(check(tmp_path, text), "robot state")
+    assert d.message == "unknown robot state `batery`"
+    assert d.hint == "did you mean `battery`?"
+    assert where(d) == at(text, "batery")
+
+
+def test_fact_cannot_be_compared(tmp_path: Path) -> None:
+    text = HEADER + "main { if docked > 1 { dock } }\n"
+    d = only(check(tmp_path, text), "fact")
+    assert d.message == "`docked` is a fact (true or false): it cannot be compared"
+    assert where(d) == at(text, "docked")
+
+
+def test_counter_compares_with_whole_numbers(tmp_path: Path) -> None:
+    text = HEADER + "main { if victims_found >= 2 m { dock } }\n"
+    d = only(check(tmp_path, text), "counter")
+    assert d.message == "counter `victims_found` is a plain number, not a length"
+    assert where(d) == at(text, "2 m")
+
+
+def test_unknown_terrain_kind_in_condition(tmp_path: Path) -> None:
+    text = HEADER + "main { if terrain is mudd { dock } }\n"
+    d = only(check(tmp_path, text), "terrain kind")
+    assert d.hint == "did you mean `mud`?"
+    assert where(d) == at(text, "mudd")
+
+
+def test_carrying_takes_a_payload(tmp_path: Path) -> None:
+    text = HEADER + "main { if carrying gate { dock } }\n"
+    d = only(check(tmp_path, text), "is a waypoint")
+    assert d.message == "`gate` is a waypoint, but `carrying` must be a payload"
+
+
+def test_guard_at_the_end_warns(tmp_path: Path) -> None:
+    text = HEADER + "main { go to gate  guard stuck { dock } }\n"
+    d = only(check(tmp_path, text), "protects nothing")
+    assert not d.is_error
+    assert where(d) == at(text, "guard")
+
+
+def test_search_kind_is_checked(tmp_path: Path) -> None:
+    text = HEADER + "area lot rect (0, 0) to (10, 6)\nmain { search lot for victims }\n"
+    d = only(check(tmp_path, text), "kind")
+    assert d.message == "unknown `search` kind `victims`"
+    assert d.hint == "did you mean `victim`?"
+
+
+def test_fact_argument_may_be_a_task_parameter(tmp_path: Path) -> None:
+    text = HEADER + ("task deliver(item: payload, dst: station) { if not carrying item "
+                     "{ pick up item at dst } }\nmain { deliver(medkit, depot) }\n")
+    assert errors(check(tmp_path, text)) == []
+    bad = HEADER + "task t(w: place) { if carrying w { dock } }\nmain { t(gate) }\n"
+    d = only(check(tmp_path, bad), "parameter")
+    assert d.message == "`w` is a place parameter, but `carrying` must be a payload"
