@@ -55,6 +55,53 @@ def _compile(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
 
 
+def _run(parser: argparse.ArgumentParser) -> None:
+    _file(parser)
+    parser.add_argument(
+        "--backend", choices=("pybullet", "kinematic"), default="pybullet", help="simulator"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="run seed (default: random)")
+    parser.add_argument("--realtime", action="store_true", help="pace the run to the wall clock")
+    parser.add_argument(
+        "--log", metavar="PATH", help="run log (default runs/<mission>-<time>-<seed>.sqlite)"
+    )
+    parser.add_argument(
+        "--gui", action="store_true", help="open the pybullet window (if a display exists)"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault (repeatable): push@40s:impulse=30,dir=90 | battery@60s:drop=50 | "
+        "battery@60s:drain=300 | block@30s:region=NAME | block@30s:x=1..2,y=3..4",
+    )
+    parser.add_argument(
+        "--stream",
+        metavar="HOST:PORT",
+        help="serve a live stream to monitors, e.g. 127.0.0.1:8765 (port 0: any free port)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def _replay(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("log", metavar="LOG", help="a run log (.sqlite)")
+    parser.add_argument(
+        "--every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="simulated seconds between telemetry lines (default 5)",
+    )
+    parser.add_argument("--blackboard", action="store_true", help="also print blackboard changes")
+
+
+def _runs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder", metavar="FOLDER", nargs="?", default="runs", help="folder of run logs (runs/)"
+    )
+
+
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "check",
@@ -69,6 +116,14 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         _compile,
         "dsl.commands:compile_",
     ),
+    Subcommand(
+        "run",
+        "run a mission in simulation and record it (exit 0 success, 1 failure, 2 bad input)",
+        _run,
+        "bt_runtime.run:run_main",
+    ),
+    Subcommand("replay", "print a recorded run again", _replay, "bt_runtime.run:replay_main"),
+    Subcommand("runs", "list recorded runs with their outcome", _runs, "bt_runtime.run:runs_main"),
 )
 
 

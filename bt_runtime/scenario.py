@@ -14,7 +14,7 @@ import numpy as np
 
 from locomotion.world import Intruder, Point, World
 
-__all__ = ["Target", "ScenarioConfig", "Scenario", "intruder_position", "draw_scenario"]
+__all__ = ["Scenario", "ScenarioConfig", "Target", "draw_scenario", "intruder_position"]
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ seen at the first glance). Everything random is drawn from the generator the cal
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 
 from bt_runtime.scenario import Target
 from locomotion.world import HedgeParams, ObstacleParams, World
 
-__all__ = ["SensorModel", "SightHeight", "sight_height_of", "visible", "detect"]
+__all__ = ["SensorModel", "SightHeight", "detect", "sight_height_of", "visible"]
 
 SightHeight = Callable[[float, float], float]
 """Top of whatever stands at (x, y): ground plus any obstacle or hedge (m)."""

@@ -1,0 +1,52 @@
+"""Action runners: what each mission action does to the robot, tick by tick.
+
+:data:`RUNNERS` maps each registry action key to the factory of its runner; the
+:class:`~bt_runtime.actions.port.ActionPort` looks runners up there by ``behaviour.action``.
+
+Default time limits (simulated seconds from the action's start; failure reason says which):
+
+==========  =============================================================
+go_to       30 s + 3x the planned path length at the speed limit
+follow      30 s per leg + 3x the route length at the speed limit
+search      60 s + 3x the coverage pattern length at the speed limit
+scan        10 s + 3x a full turn + 30 s to get up after a fall (about 71 s)
+pick_up     30 s (loading takes 3 s)
+drop_off    30 s (unloading takes 3 s)
+dock        as go_to, plus 2 s to settle
+charge      60 s + 2x the time the charger needs to reach the target
+stand, sit  10 s
+set_speed   5 s (completes at once)
+set_gait    5 s (completes at once)
+==========  =============================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from bt_runtime.actions.base import Runner, Walk
+from bt_runtime.actions.handling import ChargeRunner, DropOffRunner, PickUpRunner
+from bt_runtime.actions.looking import ScanRunner, SearchRunner
+from bt_runtime.actions.port import ActionPort, RunnerFactory
+from bt_runtime.actions.posture import SetGaitRunner, SetSpeedRunner, SitRunner, StandRunner
+from bt_runtime.actions.walking import DockRunner, FollowRunner, GoToRunner
+
+__all__ = ["RUNNERS", "ActionPort", "Runner", "RunnerFactory", "Walk"]
+
+RUNNERS: Mapping[str, RunnerFactory] = MappingProxyType(
+    {
+        "go_to": GoToRunner,
+        "follow": FollowRunner,
+        "search": SearchRunner,
+        "scan": ScanRunner,
+        "pick_up": PickUpRunner,
+        "drop_off": DropOffRunner,
+        "dock": DockRunner,
+        "charge": ChargeRunner,
+        "stand": StandRunner,
+        "sit": SitRunner,
+        "set_speed": SetSpeedRunner,
+        "set_gait": SetGaitRunner,
+    }
+)

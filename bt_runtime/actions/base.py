@@ -1,0 +1,123 @@
+"""What every action runner shares: the runner protocol and the walk-to-a-point leg.
+
+A runner lives from the tick its behaviour starts until it succeeds, fails or is halted. Each tick
+the port calls :meth:`Runner.step`, which may command the backend and returns a status and a
+feedback line; the executor steps the backend between ticks, so a runner always reads the state
+that followed its last command. Every runner has a ``timeout`` (sim seconds since it started, which
+the port enforces) and a ``timeout_rule`` saying how the default was chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+from typing import Protocol
+
+from py_trees.common import Status
+
+from bt_runtime.robot import RobotContext
+from locomotion.backend import GoTo, NavStatus
+from locomotion.world import Point
+
+__all__ = ["FALL_WAIT", "Runner", "Walk", "path_length", "walk_timeout"]
+
+FALL_WAIT = 30.0
+"""Seconds a fallen robot is given to get up before the action fails (the physics backend's
+stand-up routine can take 10-20 s on rough ground)."""
+
+
+class Runner(Protocol):
+    """One running action."""
+
+    timeout: float
+    timeout_rule: str
+
+    def step(self, ctx: RobotContext) -> tuple[Status, str]:
+        """Advance the action by one tick; return its status and a feedback line."""
+        ...
+
+    def halt(self, ctx: RobotContext) -> None:
+        """The action was interrupted: stop what it commanded."""
+        ...
+
+
+def path_length(points: tuple[Point, ...] | list[Point]) -> float:
+    """Length (m) of a polyline."""
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairwise(points))
+
+
+def walk_timeout(length: float, speed: float) -> float:
+    """Default time limit of a walk of ``length`` metres at ``speed`` m/s: 30 s + 3x the time."""
+    return 30.0 + 3.0 * length / max(speed, 0.05)
+
+
+WALK_RULE = "30 s + 3x the planned path length at the speed limit"
+
+
+class Walk:
+    """Walk to ``goal`` through the backend's GoTo: plan, track, survive a fall, or fail saying why.
+
+    Fails when the backend's navigator gives up (unreachable goal, stuck after replans: its reason
+    is passed on), when the robot has fallen and not got up within :data:`FALL_WAIT` seconds, and
+    when the planned path crosses a region a fault has closed.
+    """
+
+    def __init__(self, goal: Point, label: str, tolerance: float = 0.3) -> None:
+        self.goal = goal
+        self.label = label
+        self.tolerance = tolerance
+        self._issued_at: int | None = None
+        self._fallen_since: float | None = None
+        self._planned = 0.0
+
+    def _issue(self, ctx: RobotContext) -> None:
+        ctx.backend.command(GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance))
+        self._issued_at = ctx.steps
+
+    def estimate(self, ctx: RobotContext) -> float:
+        """Best known length (m) of this walk: the planned path once there is one."""
+        return max(self._planned, ctx.distance_to(self.goal))
+
+    def step(self, ctx: RobotContext) -> tuple[Status, str]:
+        if self._issued_at is None:
+            if ctx.distance_to(self.goal) <= self.tolerance:
+                return Status.SUCCESS, f"at {self.label}"
+            self._issue(ctx)
+            return Status.RUNNING, f"walking to {self.label}"
+        state = ctx.state
+        assert state is not None
+        if ctx.steps <= self._issued_at:
+            return Status.RUNNING, f"walking to {self.label}"
+        if state.fallen:
+            if self._fallen_since is None:
+                self._fallen_since = ctx.time
+            if ctx.time - self._fallen_since > FALL_WAIT:
+                ctx.halt()
+                return Status.FAILURE, (
+                    f"fell at ({state.pose.x:.1f}, {state.pose.y:.1f}) on the way to {self.label} "
+                    f"and did not get up within {FALL_WAIT:g} s"
+                )
+            return Status.RUNNING, "fallen: waiting to get up"
+        if self._fallen_since is not None:
+            self._fallen_since = None
+            self._issue(ctx)
+            return Status.RUNNING, f"got up: walking on to {self.label}"
+        if state.path:
+            self._planned = max(self._planned, path_length(state.path))
+        if ctx.closed_regions:
+            region = ctx.blocked_region_on((state.pose.xy, *state.path))
+            if region is not None:
+                ctx.halt()
+                return Status.FAILURE, f"route to {self.label} blocked: {region} is closed"
+        if state.nav_status == NavStatus.REACHED:
+            return Status.SUCCESS, f"reached {self.label}"
+        if state.nav_status == NavStatus.FAILED:
+            return Status.FAILURE, f"cannot reach {self.label}: {state.nav_reason}"
+        if state.nav_status == NavStatus.IDLE:  # something else cancelled the goal: ask again
+            self._issue(ctx)
+        left = ctx.distance_to(self.goal)
+        return Status.RUNNING, f"walking to {self.label}: {left:.1f} m left"
+
+    def halt(self, ctx: RobotContext) -> None:
+        if self._issued_at is not None:
+            ctx.halt()

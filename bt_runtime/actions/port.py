@@ -1,0 +1,81 @@
+"""The robot port the action behaviours talk to: one runner per running behaviour.
+
+A behaviour that is not RUNNING when it is ticked is starting (fresh, or again after it finished):
+the port builds a new runner for it from :data:`bt_runtime.actions.RUNNERS`, looked up by the
+behaviour's ``action``. A halt (a guard preempting, a timeout decorator, a parallel finishing) drops
+the runner after letting it stop what it commanded; halting a behaviour that has no runner (it had
+already finished) does nothing, so a finished go-to never stops the next one.
+
+The port also enforces, for every action, the runner's time limit on simulated time and the robot's
+stop reason (an empty battery fails every action with that reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from py_trees.common import Status
+
+from bt_runtime.actions.base import Runner
+from bt_runtime.behaviours import ActionBehaviour
+from bt_runtime.robot import RobotContext
+
+__all__ = ["ActionPort", "RunnerFactory"]
+
+RunnerFactory = Callable[[ActionBehaviour, RobotContext], Runner]
+
+
+class ActionPort:
+    """Implements :class:`bt_runtime.behaviours.RobotPort` over a :class:`RobotContext`.
+
+    Args:
+        ctx: the robot of the run.
+        runners: factories by action key (defaults to :data:`bt_runtime.actions.RUNNERS`).
+    """
+
+    def __init__(
+        self, ctx: RobotContext, runners: Mapping[str, RunnerFactory] | None = None
+    ) -> None:
+        if runners is None:
+            from bt_runtime.actions import RUNNERS
+
+            runners = RUNNERS
+        self.ctx = ctx
+        self.factories = runners
+        self.active: dict[int, tuple[Runner, float]] = {}
+
+    def step_action(self, behaviour: ActionBehaviour) -> tuple[Status, str]:
+        ctx = self.ctx
+        key = id(behaviour)
+        entry = self.active.get(key)
+        if entry is None or behaviour.status != Status.RUNNING:
+            if entry is not None:
+                entry[0].halt(ctx)
+            factory = self.factories.get(behaviour.action)
+            if factory is None:
+                return Status.FAILURE, f"no runner for action {behaviour.action!r}"
+            entry = (factory(behaviour, ctx), ctx.time)
+            self.active[key] = entry
+        runner, started = entry
+        if ctx.stop_reason is not None:
+            self._drop(key)
+            return Status.FAILURE, ctx.stop_reason
+        elapsed = ctx.time - started
+        if elapsed > runner.timeout:
+            self._drop(key)
+            return Status.FAILURE, (
+                f"timed out after {elapsed:.0f} s (limit {runner.timeout:.0f} s: "
+                f"{runner.timeout_rule})"
+            )
+        status, message = runner.step(ctx)
+        if status != Status.RUNNING:
+            self.active.pop(key, None)
+        return status, message
+
+    def _drop(self, key: int) -> None:
+        entry = self.active.pop(key, None)
+        if entry is not None:
+            entry[0].halt(self.ctx)
+
+    def halt_action(self, behaviour: ActionBehaviour) -> None:
+        self._drop(id(behaviour))

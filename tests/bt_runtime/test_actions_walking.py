@@ -1,0 +1,157 @@
+"""go to, follow and dock runners against the kinematic backend."""
+
+from __future__ import annotations
+
+import pytest
+from py_trees.common import Status
+
+from bt_runtime import behaviours as bh
+from bt_runtime.behaviours import Place, Route
+from bt_runtime.robot import RobotConfig
+from locomotion.backend import NavStatus
+from locomotion.world import Rect, World
+from tests.bt_runtime.runtime_world import INSIDE_BOX, make_context, run_leaf
+
+
+def test_go_to_reaches_a_place_around_the_wall() -> None:
+    ctx = make_context()
+    goto = bh.GoTo("go to far", Place("far", 15.0, 3.0))
+    assert run_leaf(goto, ctx) == Status.SUCCESS
+    assert goto.feedback_message == "reached far"
+    assert ctx.distance_to((15.0, 3.0)) < 0.4
+    assert ctx.distance > 20  # around the wall's end at y = 14
+
+
+def test_go_to_already_there_succeeds_at_once() -> None:
+    ctx = make_context()
+    goto = bh.GoTo("go to base", Place("base", 2.0, 2.1))
+    assert run_leaf(goto, ctx) == Status.SUCCESS
+    assert goto.feedback_message == "at base"
+    assert ctx.time == 0.0
+
+
+def test_go_to_unreachable_fails_with_the_planner_reason() -> None:
+    ctx = make_context()
+    goto = bh.GoTo("go to box", INSIDE_BOX)
+    assert run_leaf(goto, ctx) == Status.FAILURE
+    assert goto.feedback_message.startswith("cannot reach inside_box: ")
+    assert ctx.time < 1.0  # fails fast
+
+
+def test_go_to_times_out_on_sim_time() -> None:
+    ctx = make_context(config=RobotConfig(max_speed=0.6))
+    goto = bh.GoTo("go to far", Place("far", 25.0, 18.0))
+    from bt_runtime.actions import walking  # the limit is 30 s + 3x the path time: shrink it
+
+    original = walking.walk_timeout
+    walking.walk_timeout = lambda length, speed: 5.0  # type: ignore[assignment]
+    try:
+        assert run_leaf(goto, ctx) == Status.FAILURE
+    finally:
+        walking.walk_timeout = original  # type: ignore[assignment]
+    assert goto.feedback_message.startswith("timed out after 5 s")
+    assert 5.0 <= ctx.time <= 5.3
+    ctx.step(0.5)
+    assert ctx.state is not None and ctx.state.nav_status == NavStatus.IDLE  # halted: Stop
+
+
+def test_go_to_fails_when_fallen_and_not_up_again() -> None:
+    ctx = make_context()
+    goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
+    from bt_runtime.actions import base
+
+    # a backend that never gets up: patch the state's fallen flag after the walk starts
+    real_step = ctx.backend.step
+
+    def fallen_step(dt: float):  # type: ignore[no-untyped-def]
+        import dataclasses
+
+        return dataclasses.replace(real_step(dt), fallen=True)
+
+    ctx.backend.step = fallen_step  # type: ignore[method-assign]
+    assert run_leaf(goto, ctx, max_time=60) == Status.FAILURE
+    assert "did not get up within" in goto.feedback_message
+    assert ctx.time == pytest.approx(base.FALL_WAIT, abs=0.5)
+    assert ctx.counter("falls") == 1
+
+
+def test_go_to_fails_when_a_closed_region_lies_on_the_path() -> None:
+    ctx = make_context()
+    ctx.closed_regions.append(("gate", Rect(10.0, 14.0, 11.0, 20.0), 0.0))
+    goto = bh.GoTo("go to far", Place("far", 15.0, 3.0))
+    assert run_leaf(goto, ctx) == Status.FAILURE
+    assert goto.feedback_message == "route to far blocked: gate is closed"
+
+
+def test_follow_walks_each_place_for_each_lap() -> None:
+    ctx = make_context()
+    a, b, c = Place("a", 2.0, 2.0), Place("b", 6.0, 2.0), Place("c", 6.0, 6.0)
+    route = Route("loop", (a, b, c, a), closed=True)
+    follow = bh.FollowRoute("follow loop", route, laps=2)
+    visited = []
+    real_step = ctx.step
+
+    def spy(dt: float):  # type: ignore[no-untyped-def]
+        out = real_step(dt)
+        for place in (b, c):
+            if ctx.distance_to(place.xy) < 0.35 and (not visited or visited[-1] != place.name):
+                visited.append(place.name)
+        return out
+
+    ctx.step = spy  # type: ignore[method-assign]
+    assert run_leaf(follow, ctx) == Status.SUCCESS
+    assert visited == ["b", "c", "b", "c"]
+    assert follow.feedback_message == "followed loop 2 time(s)"
+    assert ctx.distance_to(a.xy) < 0.4
+
+
+def test_follow_failure_names_the_lap_and_leg() -> None:
+    ctx = make_context()
+    route = Route("bad", (Place("b", 6.0, 2.0), INSIDE_BOX))
+    follow = bh.FollowRoute("follow bad", route)
+    assert run_leaf(follow, ctx) == Status.FAILURE
+    assert follow.feedback_message.startswith("lap 1/1 of bad: cannot reach inside_box")
+
+
+def test_dock_walks_to_the_nearest_dock_and_settles() -> None:
+    ctx = make_context(start=(24.0, 3.0))
+    dock = bh.Dock("dock")
+    assert run_leaf(dock, ctx) == Status.SUCCESS
+    assert dock.feedback_message == "docked on far_dock"
+    assert ctx.fact("docked") and ctx.docked_name == "far_dock"
+
+
+def test_dock_at_a_named_dock_and_again_when_already_docked() -> None:
+    ctx = make_context(start=(4.0, 3.0))
+    dock = bh.Dock("dock at base", Place("base", 2.0, 2.0))
+    assert run_leaf(dock, ctx) == Status.SUCCESS
+    again = bh.Dock("dock at base", Place("base", 2.0, 2.0))
+    assert run_leaf(again, ctx) == Status.SUCCESS
+    assert again.feedback_message == "already docked on base"
+
+
+def test_dock_without_docks_fails() -> None:
+    world = World("bare", Rect(0, 0, 10, 10))
+    ctx = make_context(start=(2.0, 2.0), world=world)
+    dock = bh.Dock("dock")
+    assert run_leaf(dock, ctx) == Status.FAILURE
+    assert dock.feedback_message == "the world has no dock to walk to"
+
+
+def test_go_to_fails_with_the_navigators_stuck_reason() -> None:
+    import dataclasses
+
+    ctx = make_context()
+    real_step = ctx.backend.step
+    reason = "stuck at (4.0, 2.0) on mud: no progress for 5 s after 4 replans"
+
+    def stuck_step(dt: float):  # type: ignore[no-untyped-def]
+        state = real_step(dt)
+        if state.time > 2.0:
+            return dataclasses.replace(state, nav_status=NavStatus.FAILED, nav_reason=reason)
+        return state
+
+    ctx.backend.step = stuck_step  # type: ignore[method-assign]
+    goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
+    assert run_leaf(goto, ctx) == Status.FAILURE
+    assert goto.feedback_message == f"cannot reach far: {reason}"

@@ -1,0 +1,257 @@
+"""The executor: guards preempting, timeouts on sim time, determinism, limits, control, stream."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import py_trees
+from py_trees.composites import Selector, Sequence
+from py_trees.decorators import Inverter
+
+from bt_runtime import behaviours as bh
+from bt_runtime import expressions as E
+from bt_runtime.eventlog import EventLogReader, EventLogWriter
+from bt_runtime.events import Alert, Event, FactChanged, RunFinished, Snapshot, StatusChanged
+from bt_runtime.executor import Executor, tree_nodes
+from bt_runtime.faults import BatteryFault
+from bt_runtime.robot import RobotConfig
+from bt_runtime.stream import StreamClient, StreamServer
+from tests.bt_runtime.runtime_world import make_context
+
+FAR = bh.Place("far", 8.0, 2.0)
+
+
+class ListSink:
+    """An event sink in memory that counts commits."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.commits = 0
+
+    def append(self, event: Event) -> None:
+        self.events.append(event)
+
+    def commit_tick(self) -> None:
+        self.commits += 1
+
+
+def guarded(rest: list[py_trees.behaviour.Behaviour]) -> Sequence:
+    """The compiler's shape of ``guard battery < 50 % { dock  charge until 90 % }  rest...``."""
+    condition = bh.Condition("battery < 50 %", E.Compare("battery", "<", 50.0, "%"))
+    handler = Sequence(
+        "handler", memory=True, children=[bh.Dock("dock"), bh.Charge("charge until 90 %", 90.0)]
+    )
+    when = Selector("when", memory=True, children=[Inverter("not", condition), handler])
+    return Sequence(
+        "guard", memory=False, children=[when, Sequence("rest", memory=True, children=rest)]
+    )
+
+
+def statuses(sink: ListSink, name: str) -> list[tuple[float, str, str]]:
+    return [
+        (e.sim_time, e.old, e.new)
+        for e in sink.events
+        if isinstance(e, StatusChanged) and e.node_path.endswith("/" + name)
+    ]
+
+
+def test_guard_preempts_the_running_go_to_halts_it_and_restarts_the_rest() -> None:
+    ctx = make_context(start=(3.0, 2.0))
+    goto = bh.GoTo("go to far", FAR)
+    root = Sequence("mission", memory=True, children=[guarded([goto])])
+    sink = ListSink()
+    fault = BatteryFault(at=3.0, drop=40.0)
+    report = Executor(root, ctx, 10.0, log=sink, faults=[fault]).run()
+    assert report.outcome == "success"
+    go = statuses(sink, "go to far")
+    assert go[0][1:] == ("INVALID", "RUNNING")
+    halted = [t for t, old, new in go if (old, new) == ("RUNNING", "INVALID")]
+    assert halted and abs(halted[0] - 3.0) < 0.15  # preempted the tick the battery dropped
+    dock = statuses(sink, "dock")
+    assert dock[0][0] >= halted[0] and dock[0][2] == "RUNNING"
+    charge_done = [t for t, _, new in statuses(sink, "charge until 90 %") if new == "SUCCESS"]
+    restarts = [t for t, old, new in go if (old, new) == ("INVALID", "RUNNING")]
+    assert len(restarts) == 2 and restarts[1] >= charge_done[0]
+    assert go[-1][2] == "SUCCESS"
+    assert ctx.distance_to(FAR.xy) < 0.4
+    alerts = [e for e in sink.events if isinstance(e, Alert)]
+    assert alerts[0].message.startswith("fault injected: battery dropped by 40 points")
+    assert sink.commits >= report.ticks
+
+
+def test_clock_timeout_fails_on_sim_time_and_reports_the_node_and_reason() -> None:
+    ctx = make_context()
+    timeout = bh.ClockTimeout("timeout 3 s", bh.GoTo("go to far", FAR), 3.0)
+    root = Sequence("mission", memory=True, children=[timeout])
+    sink = ListSink()
+    report = Executor(root, ctx, 10.0, log=sink).run()
+    assert report.outcome == "failure"
+    assert 3.0 <= report.duration <= 3.3
+    assert report.failure_path == "mission/timeout 3 s"
+    assert report.failure_reason == "timed out after 3 s"
+    finished = sink.events[-1]
+    assert isinstance(finished, RunFinished) and finished.failure_reason == "timed out after 3 s"
+    assert ctx.state is not None and ctx.state.nav_status == "idle"  # the go-to was halted
+
+
+def test_an_action_failure_names_the_leaf() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Charge("charge until 90 %", 90.0)])
+    report = Executor(root, ctx, 10.0).run()
+    assert report.outcome == "failure"
+    assert report.failure_path == "mission/charge until 90 %"
+    assert report.failure_reason == "cannot charge: not docked (dock first)"
+    assert any(line.startswith("reason:") for line in report.lines())
+
+
+def run_logged(path: Path, seed: int) -> list[Event]:
+    ctx = make_context(seed=seed, start=(13.0, 3.0))
+    root = Sequence(
+        "patrol",
+        memory=True,
+        children=[
+            bh.GoTo("go to a", bh.Place("a", 18.0, 8.0)),
+            bh.Scan("scan", "intruder", radius=8.0),
+            bh.Report("say", "done"),
+        ],
+    )
+    with EventLogWriter(path, telemetry_hz=0) as log:
+        Executor(root, ctx, 10.0, log=log).run()
+    with EventLogReader(path) as reader:
+        events = list(reader.events())
+        outcome = reader.outcome()
+    assert outcome is not None
+    return [*events, outcome]
+
+
+def test_same_seed_gives_the_same_event_log(tmp_path: Path) -> None:
+    first = run_logged(tmp_path / "a.sqlite", seed=7)
+    second = run_logged(tmp_path / "b.sqlite", seed=7)
+    assert first == second
+    assert any(isinstance(e, FactChanged) and e.key == "intruder_seen" for e in first)
+    other = run_logged(tmp_path / "c.sqlite", seed=8)
+    assert other != first  # the intruder's walk and the detections depend on the seed
+
+
+def test_battery_running_out_ends_the_run_with_the_reason() -> None:
+    config = RobotConfig(battery_wh=100.0, initial_charge=0.02)
+    ctx = make_context(config=config)
+    root = Sequence("mission", memory=True, children=[bh.GoTo("go to far", FAR)])
+    sink = ListSink()
+    report = Executor(root, ctx, 10.0, log=sink).run()
+    assert report.outcome == "failure"
+    assert report.failure_reason is not None and report.failure_reason.startswith("battery empty")
+    assert report.failure_path == "mission/go to far"
+    assert any(isinstance(e, Alert) and e.severity == "error" for e in sink.events)
+
+
+def test_time_limit_stops_the_run_and_halts_the_tree() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait 60 s", 60.0)])
+    sink = ListSink()
+    report = Executor(root, ctx, 10.0, time_limit=2.0, log=sink).run()
+    assert report.outcome == "failure" and report.failure_reason == "time limit of 2 s reached"
+    assert abs(report.duration - 2.0) < 0.05
+    last = [e for e in sink.events if isinstance(e, StatusChanged)][-1]
+    assert last.new == "INVALID"  # the tree was halted cleanly
+    assert root.status == py_trees.common.Status.INVALID
+
+
+def test_report_and_alert_lines_become_alerts_and_count() -> None:
+    ctx = make_context()
+    root = Sequence(
+        "mission", memory=True, children=[bh.Report("r", "hello"), bh.Alert("a", "careful")]
+    )
+    sink = ListSink()
+    report = Executor(root, ctx, 10.0, log=sink).run()
+    alerts = [(e.severity, e.message, e.node_path) for e in sink.events if isinstance(e, Alert)]
+    assert alerts == [("info", "hello", "mission/r"), ("warning", "careful", "mission/a")]
+    assert report.alerts == 1
+
+
+def test_pause_single_step_and_abort_from_another_thread() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 1e6)])
+    ex = Executor(root, ctx, 10.0)
+    ex.pause()
+    thread = threading.Thread(target=ex.run)
+    thread.start()
+    time.sleep(0.1)
+    assert ex.tick == 0 and ex.paused
+    ex.step()
+    deadline = time.monotonic() + 2
+    while ex.tick < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    assert ex.tick == 1
+    ex.resume()
+    time.sleep(0.1)
+    assert ex.tick > 1
+    ex.abort()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert ex.report is not None and ex.report.outcome == "aborted"
+    assert ex.report.failure_path == "mission/wait"
+
+
+def test_realtime_paces_ticks_to_the_wall_clock() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 0.5)])
+    start = time.monotonic()
+    report = Executor(root, ctx, 10.0, realtime=True).run()
+    assert report.outcome == "success"
+    assert time.monotonic() - start >= 0.45
+
+
+def test_stream_gets_events_and_snapshots_and_can_abort() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 1e6)])
+    with StreamServer() as server:
+        host, port = server.start()
+        ex = Executor(root, ctx, 10.0, stream=server, realtime=True)
+        thread = threading.Thread(target=ex.run)
+        thread.start()
+        with StreamClient(host, port) as client:
+            got_snapshot = None
+            for message in client.messages(timeout=3):
+                if isinstance(message, Snapshot):
+                    got_snapshot = message
+                    break
+            assert got_snapshot is not None
+            assert got_snapshot.statuses["0"] == "RUNNING"
+            assert got_snapshot.active_path == ("0", "0.0")
+            client.send_command("abort", server.token)
+            thread.join(timeout=5)
+            finished = [m for m in client.messages(timeout=1) if isinstance(m, RunFinished)]
+    assert not thread.is_alive()
+    assert finished and finished[0].outcome == "aborted"
+
+
+def test_tree_nodes_ids_are_positions() -> None:
+    root = Sequence("m", memory=True, children=[bh.Succeed("a"), bh.Wait("b", 1.0)])
+    node, index = tree_nodes(root)
+    assert [c.id for c in node.children] == ["0.0", "0.1"]
+    assert index[id(root.children[1])] == ("0.1", "m/b")
+    assert node.children[1].params == {"duration": 1.0}
+
+
+def test_pybullet_smoke_a_short_walk_succeeds() -> None:
+    """The same executor and runners drive the physics backend (a few simulated seconds)."""
+    from bt_runtime.robot import RobotContext
+    from locomotion.backend import Pose, make_backend
+    from locomotion.world import Rect, World
+
+    world = World("flat", Rect(0, 0, 10, 6))
+    ctx = RobotContext(make_backend("pybullet"), world, RobotConfig(), seed=1)
+    try:
+        ctx.start(Pose(2.0, 3.0))
+        goal = bh.Place("p", 4.5, 3.0)
+        root = Sequence("m", memory=True, children=[bh.GoTo("go", goal), bh.Report("r", "ok")])
+        report = Executor(root, ctx, 10.0, time_limit=30.0).run()
+    finally:
+        ctx.backend.close()
+    assert report.outcome == "success", report.failure_reason
+    assert ctx.distance_to(goal.xy) < 0.4
+    assert report.energy > 0

@@ -1,0 +1,177 @@
+"""RobotContext: state view, battery, facts and counters, detection, payload, overrides."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bt_runtime.expressions import StateView
+from bt_runtime.robot import RobotConfig, RobotContext, SightRaster, start_pose
+from bt_runtime.sensors import SensorModel
+from locomotion.backend import Pose, Velocity, make_backend
+from locomotion.terrain import TerrainMap
+from locomotion.world import Rect, World
+from tests.bt_runtime.runtime_world import EXACT, WORLD, make_context
+
+
+def test_context_is_a_state_view_in_canonical_units() -> None:
+    ctx = make_context()
+    assert isinstance(ctx, StateView)
+    assert ctx.value("battery") == pytest.approx(80.0)
+    assert ctx.value("elapsed") == 0.0
+    assert ctx.value("payload_mass") == 0.0
+    assert ctx.position()[:2] == pytest.approx((2.0, 2.0))
+    assert ctx.terrain() == "flat"
+    assert ctx.counter("victims_found") == 0
+    assert not ctx.fact("docked")
+    with pytest.raises(KeyError, match="unknown robot state variable"):
+        ctx.value("altitude")
+
+
+def test_config_from_mission_properties_uses_registry_defaults() -> None:
+    config = RobotConfig.from_properties({"battery": 130.0, "charge": None})
+    assert config.battery_wh == 130.0
+    assert config.initial_charge == 100.0
+    assert config.max_speed == 0.6
+
+
+def test_battery_drains_by_backend_energy_and_distance_accumulates() -> None:
+    ctx = make_context()
+    ctx.backend.command(Velocity(0.5))
+    for _ in range(100):
+        ctx.step(0.1)
+    assert ctx.energy_wh > 0
+    expected = 80.0 - 100.0 * ctx.energy_wh / 100.0
+    assert ctx.battery == pytest.approx(expected)
+    assert ctx.distance == pytest.approx(ctx.value("distance_travelled"))
+    assert 3.0 < ctx.distance < 6.0
+    assert ctx.value("elapsed") == pytest.approx(10.0)
+
+
+def test_charging_when_docked_raises_the_battery() -> None:
+    ctx = make_context()
+    ctx.dock_on("base", (2.0, 2.0))
+    ctx.charging = True
+    before = ctx.battery
+    for _ in range(36):  # 3.6 s at 1 kW = 1 Wh = 1 % of 100 Wh
+        ctx.step(0.1)
+    assert ctx.battery - before == pytest.approx(1.0 - 100 * ctx.energy_wh / 100.0, abs=1e-6)
+
+
+def test_empty_battery_stops_the_robot_with_a_reason() -> None:
+    ctx = make_context(config=RobotConfig(battery_wh=100.0, initial_charge=0.01))
+    ctx.backend.command(Velocity(0.5))
+    changes = []
+    for _ in range(200):
+        changes += ctx.step(0.1)
+    assert ctx.battery == 0.0
+    assert ctx.stop_reason is not None and "battery empty" in ctx.stop_reason
+    assert ctx.state is not None and ctx.state.gait == "sit"
+
+
+def test_detection_finds_a_visible_victim_and_reports_changes() -> None:
+    ctx = make_context(start=(6.0, 10.0))
+    ctx.backend.command(Velocity(0.0, 0.0, 0.0))
+    keys = set()
+    for _ in range(50):
+        keys |= {c.key for c in ctx.step(0.1)}
+    # the victim 4 m north is only seen once facing it: turn
+    ctx.backend.command(Velocity(0.0, 0.0, 0.8))
+    for _ in range(100):
+        keys |= {c.key for c in ctx.step(0.1)}
+    assert ctx.fact("victim_found")
+    assert ctx.counter("victims_found") == 1
+    assert {"victim_found", "victims_found"} <= keys
+    assert "v1" in ctx.found
+
+
+def test_wall_hides_a_victim_behind_it() -> None:
+    ctx = make_context(start=(12.0, 5.0))
+    # a victim just behind the wall, 3 m away
+    ctx.scenario = ctx.scenario.__class__(
+        victims=(ctx.scenario.victims[0].__class__("victim", "hidden", (9.0, 5.0), 0.3),),
+        intruders=(),
+        intruder_phase=(),
+    )
+    ctx.backend.command(Velocity(0.0, 0.0, 0.8))
+    for _ in range(200):
+        ctx.step(0.1)
+    assert not ctx.fact("victim_found")
+
+
+def test_same_seed_same_detections_and_states() -> None:
+    def trace(seed: int) -> list[tuple[float, float, int]]:
+        ctx = make_context(seed=seed, start=(13.0, 3.0))
+        ctx.backend.command(Velocity(0.3, 0.0, 0.4))
+        out = []
+        for _ in range(150):
+            ctx.step(0.1)
+            assert ctx.state is not None
+            out.append((ctx.state.pose.x, ctx.state.pose.y, ctx.counter("intruders_seen")))
+        return out
+
+    assert trace(5) == trace(5)
+
+
+def test_load_and_unload_change_mass_facts_and_deliveries() -> None:
+    ctx = make_context()
+    ctx.load("kit", 2.0, "depot")
+    assert ctx.fact("carrying") and ctx.fact("carrying", "kit") and not ctx.fact("carrying", "x")
+    assert ctx.value("payload_mass") == 2.0
+    assert "kit" not in ctx.scenario.payloads
+    assert ctx.unload("kit", "shop", (7.0, 2.0))
+    assert ctx.counter("deliveries") == 1 and ctx.fact("payload_delivered")
+    ctx.load("kit", 2.0, "shop")
+    assert not ctx.unload("kit", "shop", (7.0, 2.0))  # put back where it came from
+    assert ctx.counter("deliveries") == 1
+    changes = {c.key: (c.old, c.new) for c in ctx.changes()}
+    assert changes["deliveries"] == (0, 1)
+
+
+def test_speed_override_never_exceeds_max_speed() -> None:
+    ctx = make_context()
+    ctx.speed_override = 2.0
+    assert ctx.speed_limit == 0.6
+    ctx.speed_override = 0.3
+    assert ctx.speed_limit == 0.3
+
+
+def test_leaving_the_dock_clears_docked() -> None:
+    ctx = make_context()
+    ctx.dock_on("base", (2.0, 2.0))
+    assert ctx.fact("docked")
+    ctx.backend.command(Velocity(0.5))
+    for _ in range(30):
+        ctx.step(0.1)
+    assert not ctx.fact("docked")
+
+
+def test_sight_raster_adds_obstacle_height() -> None:
+    raster = SightRaster(WORLD, TerrainMap(WORLD))
+    assert raster.sight_height(10.5, 5.0) == pytest.approx(2.0)
+    assert raster.sight_height(5.0, 5.0) == pytest.approx(0.0)
+    assert raster.ground_height(-50, -50) == pytest.approx(0.0)  # clamped to the grid
+
+
+def test_start_pose_prefers_the_dock_then_a_waypoint() -> None:
+    pose, where = start_pose(WORLD)
+    assert (pose.x, pose.y) == (2.0, 2.0) and where == "dock base"
+    bare = World("w", Rect(0, 0, 10, 10), waypoints=(("gate", (3.0, 4.0)),))
+    pose, where = start_pose(bare)
+    assert (pose.x, pose.y) == (3.0, 4.0) and where == "waypoint gate"
+
+
+def test_detection_uses_its_own_generator_not_the_global_rng() -> None:
+    import numpy as np
+
+    np.random.seed(0)
+    state_before = np.random.get_state()[1].copy()
+    ctx = RobotContext(
+        make_backend("kinematic"), WORLD, RobotConfig(), seed=3, scenario_config=EXACT
+    )
+    ctx.start(Pose(6.0, 10.0, yaw=math.pi / 2))
+    for _ in range(20):
+        ctx.step(0.1)
+    assert (np.random.get_state()[1] == state_before).all()
+    assert SensorModel().range == 8.0

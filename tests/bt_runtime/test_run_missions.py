@@ -1,0 +1,48 @@
+"""The example missions run to success on the kinematic backend, and each survives (or fails
+clearly on) an injected fault: a battery drop, a push that fells the robot, a closed route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bt_runtime.faults import parse_fault
+from bt_runtime.run import load_mission, simulate
+from locomotion.backend import make_backend
+
+MISSIONS = Path(__file__).resolve().parents[2] / "missions"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("name", ["logistics", "rescue", "patrol"])
+def test_example_mission_succeeds_on_the_kinematic_backend(name: str) -> None:
+    mission = load_mission(str(MISSIONS / f"{name}.mission"))
+    report = simulate(mission, make_backend("kinematic"), seed=1)
+    assert report.outcome == "success", (report.failure_path, report.failure_reason)
+    assert report.falls == 0
+    time_limit = mission.compiled.time_limit
+    assert time_limit is None or report.duration < time_limit
+
+
+@pytest.mark.parametrize(
+    ("name", "spec"),
+    [
+        ("logistics", "battery@60s:drop=40"),  # the low-battery guard sends it to charge
+        ("rescue", "push@60s:impulse=40,dir=90"),  # it falls, gets up and carries on
+        ("patrol", "block@100s:region=drain"),  # the west gap closes: no way round
+    ],
+)
+def test_example_mission_with_a_fault_recovers_or_fails_clearly(name: str, spec: str) -> None:
+    mission = load_mission(str(MISSIONS / f"{name}.mission"))
+    fault = parse_fault(spec, mission.compiled.world)
+    report = simulate(mission, make_backend("kinematic"), seed=1, faults=[fault])
+    if report.outcome == "success":
+        assert spec.startswith(("battery", "push"))
+        if spec.startswith("push"):
+            assert report.falls == 1
+        else:
+            assert report.min_battery < 35.0  # the drop happened and was handled
+    else:
+        assert report.failure_reason and "drain is closed" in report.failure_reason
