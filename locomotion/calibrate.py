@@ -1,0 +1,366 @@
+"""Fit the kinematic twin's parameters to another backend: ``python -m locomotion.calibrate``.
+
+Sweeps a backend (pybullet by default) over terrain x commanded speed x push impulse, strictly
+through the :class:`~locomotion.backend.LocomotionBackend` protocol, fits the tables of
+``locomotion/data/kinematic_calibration.json`` and writes them with metadata (date, backend, sweep
+sizes). What it fits: speed ratio, foot slip and lateral drift per terrain; idle and sitting power,
+cost of transport per gait and energy factor per terrain; the push impulse at which each gait falls
+half the time (and the logistic width); the get-up time. What it keeps from the current file: the
+climb efficiency and the mud-stall model (the sweep does not measure them), and any terrain the
+sweep did not visit. ``--quick`` runs a reduced sweep (for tests and smoke runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt_module
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from locomotion.backend import LocomotionBackend, Pose, SetGait, Sit, Stand, Velocity, make_backend
+from locomotion.energy import G
+from locomotion.gait import GAITS, terrain_gait
+from locomotion.params import (
+    CALIBRATION_PATH,
+    ROBOT_MASS,
+    CalibrationError,
+    EnergyParams,
+    FallParams,
+    KinematicParams,
+    load_calibration,
+)
+from locomotion.world import (
+    FlatParams,
+    GrassParams,
+    GravelParams,
+    MudParams,
+    Rect,
+    RubbleParams,
+    SlopeParams,
+    StairsParams,
+    TerrainKind,
+    TerrainParams,
+    TerrainRegion,
+    World,
+)
+
+__all__ = ["SweepConfig", "WalkSample", "fit_logistic", "main", "run", "sweep_world"]
+
+SWEEP_TERRAIN: dict[TerrainKind, TerrainParams] = {
+    TerrainKind.FLAT: FlatParams(),
+    TerrainKind.SLOPE: SlopeParams(angle=10.0),
+    TerrainKind.STAIRS: StairsParams(rise=0.10, tread=0.30, count=15),
+    TerrainKind.MUD: MudParams(softness=0.4),
+    TerrainKind.GRAVEL: GravelParams(),
+    TerrainKind.GRASS: GrassParams(),
+    TerrainKind.RUBBLE: RubbleParams(),
+}
+_START = Pose(0.6, 0.0, 0.0)
+_ON_TERRAIN = 1.35
+"""The trunk is on the swept ground (which starts at x = 1) once its centre passes this x: the
+robot starts on flat ground and walks onto it, as it meets terrain in a mission."""
+_REGION_END = 25.0
+_MIN_WALKS = 3
+"""Fewest walks without a fall that a terrain needs before its speed, slip and drift are fitted."""
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    """Sizes of the sweep."""
+
+    speeds: tuple[float, ...]
+    seeds: int
+    walk_time: float
+    impulses: tuple[float, ...]
+    push_seeds: int
+    dt: float
+
+    @classmethod
+    def make(cls, quick: bool, dt: float) -> SweepConfig:
+        if quick:
+            return cls((0.2, 0.5), 1, 4.0, (8.0, 16.0, 24.0, 32.0), 2, dt)
+        return cls((0.15, 0.3, 0.5, 0.75, 1.0), 3, 8.0,
+                   tuple(float(i) for i in range(4, 49, 4)), 6, dt)
+
+
+@dataclass(frozen=True)
+class WalkSample:
+    """One straight walk: commanded and achieved speed, power, slip; ``lateral`` is the root of the
+    summed squared sideways displacements (see :func:`_sideways`) over ``distance`` metres."""
+
+    kind: TerrainKind
+    gait: str
+    commanded: float
+    achieved: float
+    power_w: float
+    climb_rate: float
+    slip: float
+    lateral: float
+    distance: float
+    fell: bool = False
+
+
+def sweep_world(kind: TerrainKind) -> World:
+    """A 30 m x 6 m corridor, flat up to x = 1, then ``kind`` of ground to x = 25."""
+    region = TerrainRegion(kind.value, kind, Rect(1.0, -3.0, _REGION_END, 3.0), SWEEP_TERRAIN[kind])
+    return World(f"calibrate_{kind.value}", Rect(-1.0, -3.0, 29.0, 3.0), (region,))
+
+
+def _walk(backend: LocomotionBackend, world: World, gait: str, speed: float, seed: int,
+          cfg: SweepConfig) -> WalkSample:
+    kind = world.regions[0].kind
+    state = backend.reset(world, _START, seed=seed)
+    backend.command(SetGait(gait))
+    backend.command(Velocity(speed))
+    t_start = state.time
+    limit = t_start + 3.0 + 3.0 * (_ON_TERRAIN - _START.x) / max(speed, 0.05)
+    while (state.pose.x < _ON_TERRAIN or state.time < t_start + 1.0) and not state.fallen:
+        if state.time > limit:  # never got onto the ground: it cannot walk it
+            return WalkSample(kind, gait, speed, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
+        state = backend.step(cfg.dt)
+    t0, x0, z0, e0 = state.time, state.pose.x, state.pose.z, state.energy_used
+    slips: list[float] = []
+    track = [(state.time, state.pose.x, state.pose.y, state.pose.yaw)]
+    fell = state.fallen
+    while not fell and state.time < t0 + cfg.walk_time and state.pose.x < _REGION_END - 1.0:
+        state = backend.step(cfg.dt)
+        slips.append(state.contacts.slip)
+        track.append((state.time, state.pose.x, state.pose.y, state.pose.yaw))
+        fell = state.fallen
+    span = max(state.time - t0, 1e-9)
+    lateral2, dist = _sideways(track)
+    return WalkSample(kind, gait, speed, (state.pose.x - x0) / span,
+                      (state.energy_used - e0) * 3600.0 / span, (state.pose.z - z0) / span,
+                      float(np.mean(slips)) if slips else 0.0, math.sqrt(lateral2), dist, fell)
+
+
+def _sideways(track: list[tuple[float, float, float, float]], chunk: float = 1.0
+              ) -> tuple[float, float]:
+    """Sum of squared sideways displacements over ``chunk``-second pieces, each measured across
+    the heading at the piece's start, and the distance walked: their ratio estimates the twin's
+    drift (a random walk across the direction of travel, variance ``drift^2`` per metre) without
+    counting a slow turn of the heading, which the twin's tracker would correct, as drift."""
+    lateral2 = dist = 0.0
+    start = 0
+    for i in range(1, len(track)):
+        if track[i][0] - track[start][0] + 1e-9 < chunk and i < len(track) - 1:
+            continue
+        _, xa, ya, yaw = track[start]
+        _, xb, yb, _ = track[i]
+        dx, dy = xb - xa, yb - ya
+        lateral2 += (-math.sin(yaw) * dx + math.cos(yaw) * dy) ** 2
+        dist += math.hypot(dx, dy)
+        start = i
+    return lateral2, dist
+
+
+def _rest_power(backend: LocomotionBackend, command: Stand | Sit, cfg: SweepConfig) -> float:
+    state = backend.reset(sweep_world(TerrainKind.FLAT), _START, seed=0)
+    backend.command(command)
+    for _ in range(round(1.0 / cfg.dt)):
+        state = backend.step(cfg.dt)
+    t0, e0 = state.time, state.energy_used
+    while state.time < t0 + 2.0:
+        state = backend.step(cfg.dt)
+    return (state.energy_used - e0) * 3600.0 / (state.time - t0)
+
+
+def _push_trial(backend: LocomotionBackend, gait: str, impulse: float, seed: int,
+                cfg: SweepConfig) -> tuple[bool, float]:
+    """Push once; return (fell, seconds until back up, NaN if it did not fall or stay down)."""
+    state = backend.reset(sweep_world(TerrainKind.FLAT), _START, seed=seed)
+    if gait == "stand":
+        backend.command(Stand())
+    else:
+        backend.command(SetGait(gait))
+        backend.command(Velocity(min(0.3, GAITS[gait].speed_cap)))
+    for _ in range(round(0.5 / cfg.dt)):
+        state = backend.step(cfg.dt)
+    direction = float(np.random.default_rng(seed).uniform(-math.pi, math.pi))
+    backend.apply_push(impulse, direction)
+    fell_at = math.nan
+    t_end = state.time + 1.5
+    while state.time < t_end:
+        state = backend.step(cfg.dt)
+        if state.fallen:
+            fell_at = state.time
+            break
+    if math.isnan(fell_at):
+        return False, math.nan
+    while state.fallen and state.time < fell_at + 20.0:
+        state = backend.step(cfg.dt)
+    return True, (state.time - fell_at) if not state.fallen else math.nan
+
+
+def fit_logistic(impulses: Sequence[float], fell: Sequence[bool]) -> tuple[float, float]:
+    """Maximum-likelihood (threshold, width) of ``P(fall) = 1 / (1 + exp(-(J - thr) / width))``
+    by grid search (robust with few, separable samples, where Newton's method diverges)."""
+    j = np.asarray(impulses, dtype=float)
+    y = np.asarray(fell, dtype=float)
+    thresholds = np.linspace(max(j.min() - 10, 0.0), j.max() + 10, 241)
+    # separable samples drive the ML width to zero: floor it at half the impulse spacing
+    steps = np.diff(np.unique(j))
+    floor = max(1.0, 0.5 * float(steps.min())) if steps.size else 1.0
+    widths = np.array([w for w in (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0) if w >= floor] or [floor])
+    t, w = np.meshgrid(thresholds, widths, indexing="ij")
+    z = (j[None, None, :] - t[..., None]) / w[..., None]
+    p = np.clip(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))), 1e-9, 1 - 1e-9)
+    ll = (y * np.log(p) + (1 - y) * np.log(1 - p)).sum(axis=-1)
+    i, k = np.unravel_index(int(np.argmax(ll)), ll.shape)
+    return float(thresholds[i]), float(widths[k])
+
+
+def _fit(walks: list[WalkSample], idle: float, sit: float,
+         pushes: dict[str, list[tuple[float, bool]]], getups: list[float],
+         base: KinematicParams) -> KinematicParams:
+    mass = ROBOT_MASS
+    eff = base.energy.climb_efficiency
+    speed_ratio, slip, drift = dict(base.speed_ratio), dict(base.slip), dict(base.drift)
+    cot = dict(base.energy.cost_of_transport)
+    factor = dict(base.energy.terrain_factor)
+    flat = [w for w in walks if w.kind is TerrainKind.FLAT]
+    for gait in {w.gait for w in flat}:
+        pts = [(w.achieved, w.power_w - idle) for w in flat if w.gait == gait and w.achieved > 0.02]
+        if pts:  # least squares through the origin: P - idle = CoT m g v
+            v, p = np.array(pts).T
+            cot[gait] = max(float((v * p).sum() / (v * v).sum()) / (mass * G), 0.01)
+    for kind in {w.kind for w in walks}:
+        ws = [w for w in walks if w.kind is kind and not w.fell]
+        ratios = [w.achieved / w.commanded for w in ws if w.commanded > 0]
+        if len(ratios) < _MIN_WALKS:
+            continue  # (almost) every walk on this ground ended in a fall: keep previous values
+        speed_ratio[kind.value] = float(np.clip(np.median(ratios), 0.0, 1.5))
+        moving = [w for w in ws if w.achieved > 0.02]
+        if not moving:
+            continue
+        slip[kind.value] = float(np.median([w.slip / w.achieved for w in moving]))
+        drift[kind.value] = float(np.sqrt(sum(w.lateral**2 for w in moving)
+                                          / max(sum(w.distance for w in moving), 1e-3)))
+        fs = [(w.power_w - idle - mass * G * max(w.climb_rate, 0.0) / eff)
+              / (cot[w.gait] * mass * G * w.achieved) for w in moving]
+        factor[kind.value] = float(max(np.median(fs), 0.1))
+    thresholds = dict(base.fall.impulse_threshold)
+    widths = []
+    for gait, trials in pushes.items():
+        if not trials:
+            continue
+        impulses = [t[0] for t in trials]
+        falls = sum(t[1] for t in trials)
+        if falls == 0:  # never fell: the threshold lies beyond the sweep
+            thresholds[gait] = max(thresholds.get(gait, 0.0), max(impulses) + 5.0)
+        elif falls == len(trials):  # always fell: it lies below the sweep
+            thresholds[gait] = min(thresholds.get(gait, math.inf), max(min(impulses) - 5.0, 1.0))
+        else:
+            thr, width = fit_logistic(impulses, [t[1] for t in trials])
+            thresholds[gait] = thr
+            widths.append(width)
+    getup = float(np.median(getups)) if getups else base.fall.getup_time
+    return replace(
+        base,
+        speed_ratio=speed_ratio, slip=slip, drift=drift,
+        energy=EnergyParams(idle, sit, cot, factor, eff),
+        fall=FallParams(thresholds, float(np.median(widths)) if widths else base.fall.width, getup),
+    )
+
+
+def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
+        log: bool = True, samples: Path | None = None) -> KinematicParams:
+    """Sweep ``backend_name``, fit, write ``out`` (and the raw ``samples`` if given); returns the
+    fitted parameters."""
+    cfg = SweepConfig.make(quick, dt)
+    base = load_calibration()
+    started = time.perf_counter()
+    backend = make_backend(backend_name)
+    try:
+        walks: list[WalkSample] = []
+        for kind in SWEEP_TERRAIN:
+            world = sweep_world(kind)
+            gait, _ = terrain_gait(kind)
+            gaits = [gait] + (["crawl", "stairs"] if kind is TerrainKind.FLAT else [])
+            for g in gaits:
+                for speed in cfg.speeds:
+                    for seed in range(cfg.seeds):
+                        walks.append(_walk(backend, world, g, min(speed, GAITS[g].speed_cap),
+                                           seed, cfg))
+            if log:
+                print(f"  walked on {kind.value} ({time.perf_counter() - started:.0f} s)",
+                      file=sys.stderr)
+        idle = _rest_power(backend, Stand(), cfg)
+        sit = _rest_power(backend, Sit(), cfg)
+        pushes: dict[str, list[tuple[float, bool]]] = {}
+        getups: list[float] = []
+        for gait in ("trot", "crawl", "stairs", "stand"):
+            if log:
+                print(f"  pushing {gait} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+            trials = pushes.setdefault(gait, [])
+            for impulse in cfg.impulses:
+                for seed in range(cfg.push_seeds):
+                    fell, getup = _push_trial(backend, gait, impulse, 1000 + seed, cfg)
+                    trials.append((impulse, fell))
+                    if not math.isnan(getup):
+                        getups.append(getup)
+        if log:
+            print(f"  pushed ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    finally:
+        backend.close()
+    fitted = _fit(walks, idle, sit, pushes, getups, base)
+    meta = {
+        "backend": backend_name,
+        "date": dt_module.datetime.now(dt_module.UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "sweep": {
+            "terrains": [k.value for k in SWEEP_TERRAIN], "speeds": list(cfg.speeds),
+            "seeds": cfg.seeds, "walk_time_s": cfg.walk_time, "impulses": list(cfg.impulses),
+            "push_seeds": cfg.push_seeds, "dt": cfg.dt, "walks": len(walks),
+            "push_trials": sum(len(v) for v in pushes.values()),
+        },
+        "walk_falls": {k.value: f"{sum(w.fell for w in walks if w.kind is k)}/"
+                             f"{sum(w.kind is k for w in walks)}" for k in SWEEP_TERRAIN},
+        "min_walks_to_fit": _MIN_WALKS,
+        "push_falls": {g: f"{sum(t[1] for t in v)}/{len(v)}" for g, v in pushes.items()},
+        "wall_time_s": round(time.perf_counter() - started, 1),
+        "kept_from_previous": ["energy.climb_efficiency", "stall", "push_slide_time",
+                               "fall.impulse_threshold.sit", "terrains not swept"],
+    }
+    fitted = replace(fitted, metadata=meta)
+    fitted.save(out)
+    if samples is not None:
+        samples.write_text(json.dumps({
+            "walks": [{**asdict(w), "kind": w.kind.value} for w in walks],
+            "pushes": {g: [list(t) for t in v] for g, v in pushes.items()},
+            "getups": getups, "idle_w": idle, "sit_w": sit,
+        }, indent=1) + "\n")
+    load_calibration(out)  # what we wrote must load
+    return fitted
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m locomotion.calibrate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", default="pybullet", help="backend to sweep (default pybullet)")
+    parser.add_argument("--quick", action="store_true", help="reduced sweep (smoke test)")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_PATH, help="JSON file to write")
+    parser.add_argument("--dt", type=float, default=0.05, help="control step in seconds")
+    parser.add_argument("--samples", type=Path, default=None,
+                        help="also write the raw sweep measurements to this JSON file")
+    args = parser.parse_args(argv)
+    if not 0.001 <= args.dt <= 0.5:
+        parser.error(f"--dt must be between 0.001 and 0.5 s, got {args.dt}")
+    try:
+        fitted = run(args.backend, args.quick, args.out, args.dt, samples=args.samples)
+    except (ValueError, ImportError, CalibrationError) as exc:
+        print(f"calibrate: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} (backend {args.backend}, {fitted.metadata['wall_time_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,302 @@
+"""The kinematic twin: a fast, physics-free :class:`~locomotion.backend.LocomotionBackend`.
+
+:class:`KinematicBackend` runs one robot through the whole locomotion stack a physics backend
+would: synthesised senses -> terrain classifier -> gait selector (hysteresis, blending) -> speed
+cap; ``GoTo`` through the :class:`~locomotion.navigation.Navigator`; the motion itself from the
+model of :mod:`locomotion.kinematic_model`, run through its scalar twin
+:mod:`locomotion.kinematic_scalar` (same equations, tested equal, ten times faster for one
+robot). Perception runs at a fixed rate
+(5 Hz by default, like a real terrain-perception pipeline; the gait selector's dwell
+and blend times are set for that rate), not every step.
+
+:class:`~locomotion.batch.KinematicBatch` (re-exported here) steps thousands of robots at once
+with the same model.
+
+Every instance owns one ``np.random.Generator`` seeded at ``reset``; the global RNG is never used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from locomotion.backend import (
+    Command,
+    ContactInfo,
+    GoTo,
+    Pose,
+    RobotState,
+    SetGait,
+    Sit,
+    Stand,
+    Stop,
+    TerrainEstimate,
+    Velocity,
+)
+from locomotion.batch import KinematicBatch
+from locomotion.gait import GaitDecision, GaitSelector
+from locomotion.kinematic_model import MODE_INDEX, ModelTables
+from locomotion.kinematic_scalar import (
+    FastSurface,
+    FastTables,
+    OneState,
+    apply_push_one,
+    initial_one,
+    transition_one,
+)
+from locomotion.navigation import Navigator
+from locomotion.params import ROBOT_MASS, load_calibration
+from locomotion.perception import TerrainClassifier
+from locomotion.planner import Planner
+from locomotion.sensing import synthesise_sensing
+from locomotion.terrain import SurfaceGrid, TerrainMap
+from locomotion.world import TerrainKind, World
+
+__all__ = ["KinematicBackend", "KinematicBatch"]
+
+_FEET_DOWN = (True, True, True, True)
+_FEET_UP = (False, False, False, False)
+_STUCK_AFTER = 1.0
+"""Seconds of commanded walking without progress (wall, stall) before ``stuck`` is reported."""
+
+
+class _WorldCache:
+    """Terrain map, planner and surface raster per world, so resets on one world are cheap."""
+
+    def __init__(self, resolution: float, half_width: float) -> None:
+        self.resolution = resolution
+        self.half_width = half_width
+        self._world: World | None = None
+        self.terrain: TerrainMap | None = None
+        self.planner: Planner | None = None
+        self.surface: FastSurface | None = None
+
+    def get(self, world: World) -> tuple[TerrainMap, Planner, FastSurface]:
+        if self.terrain is None or (self._world is not world and self._world != world):
+            self.terrain = TerrainMap(world, self.resolution, seed=0)
+            self.planner = Planner(self.terrain, self.half_width)
+            self.surface = FastSurface(SurfaceGrid.from_map(self.terrain))
+            self._world = world
+        assert self.planner is not None and self.surface is not None
+        return self.terrain, self.planner, self.surface
+
+
+def _check_number(name: str, value: object, low: float = -math.inf) -> float:
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value < low:
+        raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
+    return float(value)
+
+
+class KinematicBackend:
+    """One simulated quadruped without physics (see the module docstring).
+
+    Args:
+        calibration: path of a calibration JSON (default: the committed one).
+        resolution: planning grid resolution (m).
+        half_width: robot half-width for obstacle inflation (m).
+        perception_rate: how often (Hz) the robot senses and re-selects its gait.
+    """
+
+    def __init__(self, calibration: str | Path | None = None, resolution: float = 0.2,
+                 half_width: float = 0.25, perception_rate: float = 5.0) -> None:
+        self.params = load_calibration(calibration)
+        self.tables = FastTables(ModelTables.from_params(self.params))
+        self._cache = _WorldCache(resolution, half_width)
+        self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
+        self._world: World | None = None
+        self._closed = False
+        self._handlers: dict[type, Callable[[object], None]] = {
+            GoTo: self._on_goto, Velocity: self._on_velocity, Stand: self._on_stand,
+            Stop: self._on_stand, Sit: self._on_sit, SetGait: self._on_set_gait,
+        }
+
+    # ------------------------------------------------------------------ protocol
+    def reset(self, world: World, start: Pose, seed: int | None = None) -> RobotState:
+        """Place the robot at ``start`` in ``world``; all randomness is drawn from ``seed``."""
+        if self._closed:
+            raise RuntimeError("this KinematicBackend was closed: make a new one")
+        if not isinstance(world, World) or not isinstance(start, Pose):
+            raise TypeError("reset(world, start) needs a locomotion.world.World and a "
+                            f"locomotion.backend.Pose, got {type(world).__name__} and "
+                            f"{type(start).__name__}")
+        self.terrain, planner, self.surface = self._cache.get(world)
+        if self.surface.blocked(start.x, start.y):
+            raise ValueError(f"start ({start.x:.2f}, {start.y:.2f}) is outside the world or in "
+                             "water/an obstacle: choose a start on walkable ground")
+        self._world = world
+        self.rng = np.random.default_rng(seed)
+        self.navigator = Navigator(self.terrain, planner=planner)
+        self.selector = GaitSelector()
+        self.classifier = TerrainClassifier()
+        self._state: OneState = initial_one(self.surface, start.x, start.y, start.yaw)
+        self._pose_of: tuple[OneState, Pose] | None = None
+        self._velocity = Velocity(0.0)
+        self._goto = False
+        self._sitting = False
+        self._payload = 0.0
+        self._pushes: list[tuple[float, float]] = []
+        self._blocked_for = 0.0
+        self._next_sense = 0.0
+        self._estimate = TerrainEstimate(TerrainKind.FLAT, TerrainKind.FLAT, 0.5)
+        self._decision: GaitDecision = self._sense(0.0)
+        return self._robot_state()
+
+    def command(self, command: Command) -> None:
+        """Replace the current command (``SetGait`` only changes the gait). Never blocks.
+
+        Raises:
+            TypeError: not a locomotion command.
+            ValueError: ``SetGait`` names an unknown gait.
+        """
+        self._require_reset()
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise TypeError(f"not a locomotion command: {command!r}")
+        handler(command)
+
+    def step(self, dt: float) -> RobotState:
+        """Advance by ``dt`` seconds and return the new state."""
+        self._require_reset()
+        dt = _check_number("dt", dt, 1e-6)
+        s = self._state
+        now = s.time
+        if now + 1e-9 >= self._next_sense:
+            self._decision = self._sense(now)
+        mass = ROBOT_MASS + self._payload
+        if self._pushes:
+            impulse = sum(p[0] for p in self._pushes)
+            direction = self._pushes[-1][1]
+            self._pushes = []
+            s = apply_push_one(s, impulse, direction, self._mode(), mass, self.surface,
+                               self.tables, self.rng)
+        cmd = self._body_command(s)
+        new = transition_one(s, cmd, self._mode(cmd), mass, self.surface, self.tables, dt,
+                             self.rng)
+        # walking but not getting anywhere (against a wall, or stalled): counts towards "stuck"
+        trying = abs(cmd[0]) + abs(cmd[1]) > 0.05 and not new.fallen
+        moved = math.hypot(new.x - s.x, new.y - s.y) > 0.1 * dt * math.hypot(cmd[0], cmd[1])
+        self._blocked_for = self._blocked_for + dt if trying and not moved else 0.0
+        self._state = new
+        return self._robot_state()
+
+    def apply_push(self, impulse: float, direction: float, duration: float = 0.1) -> None:
+        """Push the trunk; the twin applies the whole impulse at the start of the next step."""
+        self._require_reset()
+        _check_number("impulse", impulse, 0.0)
+        _check_number("duration", duration, 0.0)
+        self._pushes.append((float(impulse), _check_number("direction", direction)))
+
+    def set_payload(self, mass: float) -> None:
+        """Carry ``mass`` kg (0 to unload)."""
+        self._payload = _check_number("payload mass", mass, 0.0)
+
+    def close(self) -> None:
+        """Release everything. Safe to call twice."""
+        self._closed = True
+        self._world = None
+
+    # ------------------------------------------------------------------ internals
+    def _require_reset(self) -> None:
+        if self._closed:
+            raise RuntimeError("this KinematicBackend was closed: make a new one")
+        if self._world is None:
+            raise RuntimeError("call reset(world, start) before commanding or stepping")
+
+    def _pose(self, s: OneState) -> Pose:
+        """The Pose of ``s``, built once per state (navigation and the report share it)."""
+        cached = self._pose_of
+        if cached is not None and cached[0] is s:
+            return cached[1]
+        pose = Pose(s.x, s.y, s.z, s.roll, s.pitch, s.yaw)
+        self._pose_of = (s, pose)
+        return pose
+
+    def _sense(self, now: float) -> GaitDecision:
+        s = self._state
+        speed = math.hypot(s.vx, s.vy)
+        sensing = synthesise_sensing(self.surface.s, s.x, s.y, s.yaw, speed,
+                                     self.tables.slip[s.kind] * speed, self.rng)
+        reading = self.classifier.classify(sensing)
+        self._estimate = reading.estimate()
+        self._next_sense = now + self._period
+        return self.selector.update(reading, now)
+
+    def _mode(self, cmd: tuple[float, float, float] | None = None) -> int:
+        if self._sitting:
+            return MODE_INDEX["sit"]
+        if cmd is not None and abs(cmd[0]) + abs(cmd[1]) + abs(cmd[2]) < 1e-9:
+            return MODE_INDEX["stand"]
+        if cmd is None and not self._goto and self._velocity == Velocity(0.0):
+            return MODE_INDEX["stand"]
+        return MODE_INDEX.get(self._decision.params.name, MODE_INDEX["crawl"])
+
+    def _body_command(self, s: OneState) -> tuple[float, float, float]:
+        cap = self._decision.speed_cap
+        if self._sitting or s.fallen:
+            return (0.0, 0.0, 0.0)
+        if self._goto:
+            out = self.navigator.update(self._pose(s), cap, s.time)
+            v = out.command
+        else:
+            v = self._velocity
+        scale = min(1.0, cap / max(math.hypot(v.vx, v.vy), 1e-9))
+        return (v.vx * scale, v.vy * scale, v.wz)
+
+    def _robot_state(self) -> RobotState:
+        s = self._state
+        fallen = s.fallen
+        nav = self.navigator
+        d = self._decision
+        return RobotState(
+            time=s.time,
+            pose=self._pose(s),
+            velocity=(s.vx, s.vy, s.wz),
+            terrain=self._estimate,
+            gait="sit" if self._sitting else d.params.name,
+            energy_used=s.energy_wh,
+            fallen=fallen,
+            stuck=s.stall_left > 0 or self._blocked_for >= _STUCK_AFTER,
+            contacts=ContactInfo(_FEET_UP if fallen else _FEET_DOWN, trunk=fallen,
+                                 slip=s.slip),
+            nav_status=nav.status,
+            nav_reason=nav.reason,
+            path=nav.path,
+            payload_mass=self._payload,
+            extras={
+                "speed_cap": d.speed_cap,
+                "body_pitch_target": d.body_pitch,
+                "swing_height": d.params.swing_height,
+                "distance": s.distance,
+                "terrain_confidence": self._estimate.confidence,
+            },
+        )
+
+    # ------------------------------------------------------------------ command handlers
+    def _on_goto(self, c: object) -> None:
+        assert isinstance(c, GoTo)
+        self._sitting = False
+        self._goto = True
+        self.navigator.set_goal(c, self._pose(self._state), self._state.time)
+
+    def _on_velocity(self, c: object) -> None:
+        assert isinstance(c, Velocity)
+        for name in ("vx", "vy", "wz"):
+            _check_number(f"Velocity.{name}", getattr(c, name))
+        self._sitting, self._goto, self._velocity = False, False, c
+        self.navigator.cancel()
+
+    def _on_stand(self, c: object) -> None:
+        self._sitting, self._goto, self._velocity = False, False, Velocity(0.0)
+        self.navigator.cancel()
+
+    def _on_sit(self, c: object) -> None:
+        self._on_stand(c)
+        self._sitting = True
+
+    def _on_set_gait(self, c: object) -> None:
+        assert isinstance(c, SetGait)
+        self.selector.override(c.gait)
+        self._next_sense = self._state.time  # re-select at the next step

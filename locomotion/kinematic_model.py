@@ -1,0 +1,244 @@
+"""The kinematic twin's physics-free model, vectorised over N robots.
+
+Functional split (as in Gymnasium's functional envs): frozen :class:`ModelTables` built from the
+calibration, a frozen :class:`BatchState` of arrays, and pure functions :func:`transition` and
+:func:`apply_push` that return a new state. The single-robot backend and the batch runner both use
+them (the single one with N = 1), so they cannot drift apart.
+
+What is modelled, per robot and step: achieved speed = commanded x ``speed_ratio[terrain]``;
+lateral drift as a random walk per metre; stalls in deep mud (a hazard rate growing with softness,
+lasting a random time); falls when pushed (logistic in impulse around a threshold per gait,
+lowered on slippery ground), followed by a get-up that takes time; pushes that do not topple the
+robot make it slide; trunk height, pitch and roll follow the ground; energy from
+:mod:`locomotion.energy`'s power model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from locomotion.energy import G
+from locomotion.params import KinematicParams
+from locomotion.terrain import KINDS, SurfaceGrid
+
+__all__ = [
+    "MODES",
+    "MODE_INDEX",
+    "BatchState",
+    "ModelTables",
+    "apply_push",
+    "initial_state",
+    "transition",
+]
+
+MODES: tuple[str, ...] = ("trot", "crawl", "stairs", "stand", "sit")
+"""What a robot is doing, as an integer code: the three gaits, standing still, sitting."""
+MODE_INDEX = {m: i for i, m in enumerate(MODES)}
+_STAND, _SIT = MODE_INDEX["stand"], MODE_INDEX["sit"]
+_BODY_HEIGHT = np.array([0.28, 0.26, 0.27, 0.28, 0.12])
+_HALF_LENGTH, _HALF_WIDTH = 0.18, 0.13
+
+
+@dataclass(frozen=True)
+class ModelTables:
+    """The calibration as arrays indexed by terrain kind code or by mode code."""
+
+    speed_ratio: np.ndarray
+    slip: np.ndarray
+    drift: np.ndarray
+    terrain_factor: np.ndarray
+    cot: np.ndarray
+    fall_threshold: np.ndarray
+    fall_width: float
+    getup_time: float
+    stall_softness: float
+    stall_hazard: float
+    stall_duration: float
+    idle_w: float
+    sit_w: float
+    climb_efficiency: float
+    push_tau: float
+
+    @classmethod
+    def from_params(cls, p: KinematicParams) -> ModelTables:
+        def by_kind(table: dict[str, float], default: float) -> np.ndarray:
+            return np.array([table.get(k.value, default) for k in KINDS])
+
+        cot = p.energy.cost_of_transport
+        thr = p.fall.impulse_threshold
+        return cls(
+            speed_ratio=by_kind(p.speed_ratio, 1.0),
+            slip=by_kind(p.slip, 0.0),
+            drift=by_kind(p.drift, 0.0),
+            terrain_factor=by_kind(p.energy.terrain_factor, 1.0),
+            cot=np.array([cot.get(m, cot.get("crawl", 0.8)) if i < _STAND else 0.0
+                          for i, m in enumerate(MODES)]),
+            fall_threshold=np.array([thr.get(m, 20.0) for m in MODES]),
+            fall_width=p.fall.width,
+            getup_time=p.fall.getup_time,
+            stall_softness=p.stall.softness_min,
+            stall_hazard=p.stall.hazard,
+            stall_duration=p.stall.duration,
+            idle_w=p.energy.idle_power_w,
+            sit_w=p.energy.sit_power_w,
+            climb_efficiency=p.energy.climb_efficiency,
+            push_tau=max(p.push_slide_time, 1e-3),
+        )
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """State of N robots; every field but ``time`` is an (N,) array. Velocities ``vx, vy, wz`` are
+    the achieved body-frame ones; ``push_vx, push_vy`` the world-frame slide left by pushes."""
+
+    time: float
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    yaw: np.ndarray
+    pitch: np.ndarray
+    roll: np.ndarray
+    vx: np.ndarray
+    vy: np.ndarray
+    wz: np.ndarray
+    push_vx: np.ndarray
+    push_vy: np.ndarray
+    energy_wh: np.ndarray
+    distance: np.ndarray
+    slip: np.ndarray
+    fallen: np.ndarray
+    getup_left: np.ndarray
+    stall_left: np.ndarray
+    kind: np.ndarray
+
+
+def _ground_pose(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ground height, pitch (right-handed: nose-down positive), roll, kind, softness."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    px = np.stack([x, x + c * _HALF_LENGTH, x - c * _HALF_LENGTH,
+                   x - s * _HALF_WIDTH, x + s * _HALF_WIDTH])
+    py = np.stack([y, y + s * _HALF_LENGTH, y - s * _HALF_LENGTH,
+                   y + c * _HALF_WIDTH, y - c * _HALF_WIDTH])
+    r, q, _ = surface.index(px, py)
+    h = surface.base[r, q]
+    pitch = -np.arctan2(h[1] - h[2], 2 * _HALF_LENGTH)
+    roll = np.arctan2(h[3] - h[4], 2 * _HALF_WIDTH)
+    return h[0], pitch, roll, surface.kind[r[0], q[0]], surface.softness[r[0], q[0]]
+
+
+def initial_state(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray,
+                  time: float = 0.0) -> BatchState:
+    """N robots standing still at the given positions and headings."""
+    x, y, yaw = (np.asarray(a, dtype=float).copy() for a in (x, y, yaw))
+    ground, pitch, roll, kind, soft = _ground_pose(surface, x, y, yaw)
+    zeros = np.zeros_like(x)
+    return BatchState(
+        time, x, y, ground + _BODY_HEIGHT[_STAND] - 0.1 * soft, yaw, pitch, roll,
+        zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros,
+        np.zeros(x.shape, dtype=bool), zeros, zeros, kind,
+    )
+
+
+def transition(state: BatchState, cmd: np.ndarray, mode: np.ndarray, mass: np.ndarray,
+               surface: SurfaceGrid, tables: ModelTables, dt: float,
+               rng: np.random.Generator) -> BatchState:
+    """Advance N robots by ``dt`` seconds.
+
+    Args:
+        state: current state.
+        cmd: (N, 3) commanded body-frame (vx, vy, wz), already capped by the gait.
+        mode: (N,) mode codes (:data:`MODES`).
+        mass: (N,) total mass in kg (robot plus payload).
+        surface: the ground.
+        tables: calibration.
+        dt: step (s).
+        rng: the caller's generator; draws are a fixed number per step, so runs are repeatable.
+
+    Returns:
+        The new state.
+    """
+    n = state.x.shape[0]
+    noise = rng.standard_normal(n)
+    u_stall, u_dur = rng.random(n), rng.random(n)
+    kind = state.kind
+    soft = surface.softness[surface.index(state.x, state.y)[:2]]
+    fallen = state.fallen
+    walking = ~fallen & (mode < _STAND)
+    ratio = tables.speed_ratio[kind]
+    stall_left = np.maximum(state.stall_left - dt, 0.0)
+    moving = walking & (np.abs(cmd[:, 0]) + np.abs(cmd[:, 1]) > 0.01)
+    span = max(1.0 - tables.stall_softness, 1e-6)
+    hazard = tables.stall_hazard * np.clip((soft - tables.stall_softness) / span, 0.0, 1.0)
+    starts = moving & (stall_left <= 0) & (soft >= tables.stall_softness) & (
+        u_stall < 1.0 - np.exp(-hazard * dt))
+    stall_left = np.where(starts, tables.stall_duration * (0.5 + u_dur), stall_left)
+    go = walking & (stall_left <= 0)
+    vx = np.where(go, cmd[:, 0] * ratio, 0.0)
+    vy = np.where(go, cmd[:, 1] * ratio, 0.0)
+    wz = np.where(walking, cmd[:, 2] * np.minimum(1.0, ratio + 0.3), 0.0)
+    speed = np.hypot(vx, vy)
+    drift = tables.drift[kind] * np.sqrt(speed * dt) * noise
+    mid = state.yaw + 0.5 * wz * dt
+    c, s = np.cos(mid), np.sin(mid)
+    dx = (c * vx - s * vy) * dt - s * drift + state.push_vx * dt
+    dy = (s * vx + c * vy) * dt + c * drift + state.push_vy * dt
+    nx, ny = state.x + dx, state.y + dy
+    bump = surface.blocked(nx, ny)
+    nx, ny = np.where(bump, state.x, nx), np.where(bump, state.y, ny)
+    yaw = np.arctan2(np.sin(state.yaw + wz * dt), np.cos(state.yaw + wz * dt))
+    decay = math.exp(-dt / tables.push_tau)
+    getup_left = np.where(fallen, state.getup_left - dt, 0.0)
+    still_down = fallen & (getup_left > 0)
+    ground, pitch, roll, new_kind, new_soft = _ground_pose(surface, nx, ny, yaw)
+    z = ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
+    z = np.where(still_down, ground + 0.1, z)
+    climb = (z - state.z) / dt
+    moved = np.hypot(nx - state.x, ny - state.y)
+    power = np.where(
+        mode == _SIT,
+        tables.sit_w,
+        tables.idle_w
+        + tables.cot[mode] * mass * G * speed * tables.terrain_factor[kind]
+        + mass * G * np.maximum(climb, 0.0) / tables.climb_efficiency * walking,
+    )
+    power = np.where(fallen, 2.0 * tables.idle_w, power)
+    return BatchState(
+        time=state.time + dt, x=nx, y=ny, z=z, yaw=yaw,
+        pitch=np.where(still_down, 0.0, pitch), roll=np.where(still_down, 1.2, roll),
+        vx=vx, vy=vy, wz=wz,
+        push_vx=state.push_vx * decay, push_vy=state.push_vy * decay,
+        energy_wh=state.energy_wh + power * dt / 3600.0,
+        distance=state.distance + moved,
+        slip=tables.slip[kind] * speed + np.hypot(state.push_vx, state.push_vy) * 0.5,
+        fallen=still_down, getup_left=np.where(still_down, getup_left, 0.0),
+        stall_left=stall_left, kind=new_kind,
+    )
+
+
+def apply_push(state: BatchState, impulse: np.ndarray, direction: np.ndarray, mode: np.ndarray,
+               mass: np.ndarray, surface: SurfaceGrid, tables: ModelTables,
+               rng: np.random.Generator) -> BatchState:
+    """Push each robot with ``impulse`` N·s towards world heading ``direction`` (rad).
+
+    A robot falls with probability ``logistic((impulse - threshold) / width)``; the threshold is
+    the mode's, scaled by ``sqrt(friction / 0.9)`` (slippery ground topples sooner). Robots that
+    stay up slide off with velocity ``impulse / mass``, decaying over ``push_slide_time``.
+    """
+    impulse = np.asarray(impulse, dtype=float)
+    friction = surface.friction[surface.index(state.x, state.y)[:2]]
+    threshold = tables.fall_threshold[mode] * np.sqrt(np.clip(friction, 0.05, 2.0) / 0.9)
+    z = np.clip((impulse - threshold) / tables.fall_width, -50.0, 50.0)
+    p_fall = 1.0 / (1.0 + np.exp(-z))
+    falls = ~state.fallen & (impulse > 0) & (rng.random(impulse.shape) < p_fall)
+    dv = impulse / mass * np.where(falls, 0.3, 1.0)
+    return replace(
+        state,
+        push_vx=state.push_vx + dv * np.cos(direction),
+        push_vy=state.push_vy + dv * np.sin(direction),
+        fallen=state.fallen | falls,
+        getup_left=np.where(falls, tables.getup_time, state.getup_left),
+    )

@@ -1,0 +1,277 @@
+"""Name the terrain underfoot and ahead from what the robot senses, never from the map's label.
+
+Input is a :class:`TerrainSensing`: a fixed height scan around and ahead of the robot (plus the
+return intensity of each ray, as a lidar or depth camera reports it) and a few proprioceptive
+figures (foot slip, sinkage, body pitch/roll, height spread of the stance feet, trunk vibration).
+Both backends fill it: the pybullet one from ray casts and contacts, the kinematic twin from the
+terrain map with seeded noise (``locomotion.sensing``).
+
+Model choice: a hand-written feature/threshold tree in physical units, not a fitted model. The
+features (plane-fit grade and residual roughness, the share of large and of negligible height
+steps, lateral coherence of steps across lanes, mean return intensity, sinkage) each mean one
+physical thing, so the thresholds are read off the terrain definitions (a 10 cm stair rise, 2 cm
+gravel vs 6 cm rubble roughness, 6 deg of grade) and transfer between backends whose noise differs;
+a model fitted on kinematic samples alone would learn the twin's noise model instead. Accuracy is
+measured per class in ``bench/bench_locomotion_kinematic.py``.
+
+Classes: flat, slope, stairs, mud, gravel, grass, rubble, hedge (tall dark canopy), obstacle (a
+step higher than any stair) and water when most rays return nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from locomotion.backend import TerrainEstimate
+from locomotion.terrain import MAX_STAIR_RISE
+from locomotion.world import TerrainKind
+
+__all__ = [
+    "AHEAD_STATIONS",
+    "SCAN_FORWARD",
+    "SCAN_LATERAL",
+    "SCAN_POINTS",
+    "UNDERFOOT_STATIONS",
+    "TerrainClassifier",
+    "TerrainReading",
+    "TerrainSensing",
+    "WindowFeatures",
+    "window_features",
+]
+
+SCAN_FORWARD: tuple[float, ...] = tuple(round(-0.3 + 0.1 * i, 2) for i in range(16))
+"""Forward offsets (m) of the scan stations in the yaw-aligned body frame: -0.3 ... 1.2."""
+SCAN_LATERAL: tuple[float, ...] = (-0.15, 0.0, 0.15)
+"""Lateral offsets (m, left positive) of the three scan lanes."""
+SCAN_POINTS: np.ndarray = np.array(
+    [(fx, ly) for ly in SCAN_LATERAL for fx in SCAN_FORWARD], dtype=float
+)
+"""(48, 2) array of (forward, left) offsets, lane-major: index = lane * 16 + station."""
+UNDERFOOT_STATIONS = slice(1, 6)
+"""Stations -0.2 ... 0.2 m: the ground under the trunk."""
+AHEAD_STATIONS = slice(9, 16)
+"""Stations 0.6 ... 1.2 m: the ground the robot reaches in about a second."""
+
+_N_STATIONS = len(SCAN_FORWARD)
+_N_LANES = len(SCAN_LATERAL)
+_TAN6 = math.tan(math.radians(6.0))
+
+
+@dataclass(frozen=True)
+class TerrainSensing:
+    """One reading of the robot's own senses.
+
+    Attributes:
+        heights: 48 values, ground height (m) at :data:`SCAN_POINTS` minus the feet-plane height
+            (mean height of the feet in contact); NaN where a ray has no return (water, edge).
+        reflectance: 48 return intensities in [0, 1] for the same rays (NaN with no return).
+        foot_slip: mean tangential speed of the stance feet (m/s).
+        sinkage: mean depth the stance feet sank below the surface they first touched (m).
+        body_pitch: trunk pitch (rad), nose-up positive.
+        body_roll: trunk roll (rad), left side up positive.
+        step_height: highest minus lowest stance-foot height (m).
+        vibration: RMS of trunk vertical acceleration over the last ~0.5 s (m/s^2), gravity removed.
+    """
+
+    heights: tuple[float, ...]
+    reflectance: tuple[float, ...]
+    foot_slip: float = 0.0
+    sinkage: float = 0.0
+    body_pitch: float = 0.0
+    body_roll: float = 0.0
+    step_height: float = 0.0
+    vibration: float = 0.0
+
+    def __post_init__(self) -> None:
+        if len(self.heights) != len(SCAN_POINTS) or len(self.reflectance) != len(SCAN_POINTS):
+            raise ValueError(
+                f"TerrainSensing needs {len(SCAN_POINTS)} heights and reflectances, got "
+                f"{len(self.heights)} and {len(self.reflectance)}"
+            )
+
+
+@dataclass(frozen=True)
+class WindowFeatures:
+    """Geometry and appearance of one scan window (a few stations on all lanes)."""
+
+    valid: float
+    grade: float
+    roughness: float
+    big_steps: float
+    flat_steps: float
+    lateral: float
+    rise: float
+    reflectance: float
+    """Median return intensity: the material under most of the window, robust to an edge."""
+    level: float = 0.0
+    """Mean height of the window above the feet plane (m): a hedge's canopy stands tall."""
+
+
+@dataclass(frozen=True)
+class TerrainReading:
+    """What the classifier concluded, with the figures gait adaptation needs.
+
+    ``grade`` is the rise per metre along the heading underfoot (positive uphill), ``rise`` the
+    estimated stair rise (m) underfoot or ahead, whichever is larger.
+    """
+
+    underfoot: TerrainKind
+    ahead: TerrainKind
+    confidence: float
+    grade: float
+    rise: float
+    roughness: float
+
+    def estimate(self) -> TerrainEstimate:
+        return TerrainEstimate(self.underfoot, self.ahead, self.confidence)
+
+
+def window_features(heights: np.ndarray, refl: np.ndarray, stations: slice) -> WindowFeatures:
+    """Compute :class:`WindowFeatures` over ``stations`` of a (3, 16) height/reflectance scan."""
+    h = heights[:, stations]
+    r = refl[:, stations]
+    xs = np.asarray(SCAN_FORWARD)[stations]
+    if np.isfinite(h).all():
+        return _features_finite(h, r, xs)
+    return _features_general(h, r, xs)
+
+
+def _features_general(h: np.ndarray, r: np.ndarray, xs: np.ndarray) -> WindowFeatures:
+    """:func:`window_features` for windows where some rays returned nothing (NaN)."""
+    ok = np.isfinite(h)
+    valid = float(ok.mean())
+    if ok.sum() < 4:
+        return WindowFeatures(valid, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float("nan"), 0.0)
+    x = np.broadcast_to(xs, h.shape)
+    xv, hv = x[ok], h[ok]
+    dx = xv - xv.mean()
+    denom = float((dx * dx).sum()) or 1.0
+    grade = float((dx * (hv - hv.mean())).sum() / denom)
+    resid = hv - hv.mean() - grade * dx
+    roughness = float(np.sqrt((resid * resid).mean()))
+    d = np.abs(np.diff(h, axis=1))
+    d = d[np.isfinite(d)]
+    big = float((d >= 0.05).mean()) if d.size else 0.0
+    small = float((d < 0.02).mean()) if d.size else 0.0
+    rise = float(np.median(d[d >= 0.05])) if big > 0 else 0.0
+    cols = ok.any(axis=0)
+    lat = np.nanmax(h[:, cols], axis=0) - np.nanmin(h[:, cols], axis=0)
+    return WindowFeatures(valid, grade, roughness, big, small, float(np.median(lat)), rise,
+                          float(np.nanmedian(r)), float(hv.mean()))
+
+
+def _features_finite(h: np.ndarray, r: np.ndarray, xs: np.ndarray) -> WindowFeatures:
+    """Fast path of :func:`window_features` when every ray returned."""
+    return _features_lists(h.tolist(), r.ravel().tolist(), xs.tolist())
+
+
+def _features_lists(lanes: list[list[float]], refl: list[float], xl: list[float]
+                    ) -> WindowFeatures:
+    """Window features over plain lists (one list of heights per lane).
+
+    Plain Python over at most 21 values: numpy's fixed cost per call (about a microsecond, and
+    ~25 calls per window) is larger than the arithmetic itself at this size.
+    """
+    k = len(xl)
+    xm = sum(xl) / k
+    dx = [x - xm for x in xl]
+    sxx = sum(d * d for d in dx) * len(lanes)
+    flat_h = [v for lane in lanes for v in lane]
+    n_h = len(flat_h)
+    hm = sum(flat_h) / n_h
+    grade = sum(d * v for lane in lanes for d, v in zip(dx, lane)) / sxx
+    roughness = math.sqrt(sum((v - hm - grade * d) ** 2 for lane in lanes
+                              for d, v in zip(dx, lane)) / n_h)
+    diffs = [abs(b - a) for lane in lanes for a, b in itertools.pairwise(lane)]
+    bigs = [d for d in diffs if d >= 0.05]
+    big = len(bigs) / len(diffs)
+    small = sum(1 for d in diffs if d < 0.02) / len(diffs)
+    rise = _median(bigs) if bigs else 0.0
+    lateral = _median([max(col) - min(col) for col in zip(*lanes)])
+    return WindowFeatures(1.0, grade, roughness, big, small, lateral, rise, _median(refl), hm)
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
+
+
+def _decide(f: WindowFeatures, sink: float, pitch: float | None) -> tuple[TerrainKind, float]:
+    """The threshold tree; returns the class and a margin (how far past its threshold, >= 0)."""
+    if f.valid < 0.5:
+        return TerrainKind.WATER, 1.0 - 2 * f.valid
+    if f.reflectance < 0.22 or sink > 0.03:
+        return TerrainKind.MUD, max((0.22 - f.reflectance) / 0.05, (sink - 0.03) / 0.02)
+    if f.rise > MAX_STAIR_RISE and f.reflectance >= 0.40:  # a step too high to climb: a wall
+        return TerrainKind.OBSTACLE, (f.rise - MAX_STAIR_RISE) / 0.1
+    clean = f.big_steps + f.flat_steps  # stairs have big or negligible steps, few in between
+    stair_margin = min((f.big_steps - 0.1) / 0.1, (clean - 0.85) / 0.1, (0.03 - f.lateral) / 0.02)
+    if stair_margin > 0:
+        return TerrainKind.STAIRS, stair_margin
+    if f.reflectance < 0.40:  # dark: a grass canopy is uneven, a wet smooth surface is mud
+        margin = min((f.reflectance - 0.22) / 0.05, (0.40 - f.reflectance) / 0.05)
+        if f.level >= 0.3:  # vegetation standing well above the feet: a hedge, not a lawn
+            return TerrainKind.HEDGE, min(margin, (f.level - 0.3) / 0.1)
+        if f.roughness >= 0.008:
+            return TerrainKind.GRASS, min(margin, (f.roughness - 0.008) / 0.004)
+        return TerrainKind.MUD, min(margin, (0.008 - f.roughness) / 0.004)
+    if f.roughness >= 0.035 or f.lateral >= 0.08:
+        return TerrainKind.RUBBLE, max((f.roughness - 0.035) / 0.01, (f.lateral - 0.08) / 0.03)
+    grade = abs(f.grade)
+    if pitch is not None and 0.6 * _TAN6 <= grade < _TAN6 and abs(math.tan(pitch)) >= _TAN6:
+        grade = _TAN6  # an ambiguous scan grade confirmed by the trunk's own pitch
+    if grade >= _TAN6 and f.lateral < 0.025:
+        return TerrainKind.SLOPE, (grade - _TAN6) / 0.05
+    if f.lateral >= 0.015 and f.roughness >= 0.01:
+        return TerrainKind.GRAVEL, min((f.lateral - 0.015) / 0.01, (0.08 - f.lateral) / 0.02)
+    margin = min(max((0.015 - f.lateral) / 0.005, (0.01 - f.roughness) / 0.003),
+                 (_TAN6 - grade) / 0.05)
+    return TerrainKind.FLAT, margin
+
+
+def _window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
+    h, r = sensing.heights, sensing.reflectance
+    lanes = [list(h[i * _N_STATIONS : (i + 1) * _N_STATIONS][stations]) for i in range(_N_LANES)]
+    if all(math.isfinite(v) for lane in lanes for v in lane):
+        refl = [v for i in range(_N_LANES)
+                for v in r[i * _N_STATIONS : (i + 1) * _N_STATIONS][stations]]
+        return _features_lists(lanes, refl, list(SCAN_FORWARD[stations]))
+    heights = np.asarray(h, dtype=float).reshape(_N_LANES, _N_STATIONS)
+    reflectance = np.asarray(r, dtype=float).reshape(_N_LANES, _N_STATIONS)
+    return window_features(heights, reflectance, stations)
+
+
+class TerrainClassifier:
+    """Stateless terrain classifier over :class:`TerrainSensing` (see the module docstring)."""
+
+    def classify(self, sensing: TerrainSensing) -> TerrainReading:
+        """Classify the ground under the trunk (scan + proprioception) and ~1 m ahead (scan).
+
+        Returns:
+            A :class:`TerrainReading`; ``confidence`` in [0.5, 1] grows with the margin by which
+            the underfoot decision cleared its thresholds.
+        """
+        foot = _window(sensing, UNDERFOOT_STATIONS)
+        ahead = _window(sensing, AHEAD_STATIONS)
+        pitch = sensing.body_pitch if abs(sensing.body_pitch) < 0.6 else None
+        under_kind, margin = _decide(foot, sensing.sinkage, pitch)
+        if (under_kind is TerrainKind.STAIRS and sensing.step_height < 0.03
+                and foot.big_steps < 0.4):
+            # one riser in view but all four feet on one level: the robot stands on the landing
+            # before or after the flight, not on a tread (treads are shorter than the body)
+            level = replace(foot, big_steps=0.0, grade=0.0, roughness=0.0)
+            under_kind, margin = _decide(level, sensing.sinkage, None)
+        if under_kind is TerrainKind.FLAT and sensing.step_height >= 0.06 and foot.big_steps > 0:
+            under_kind, margin = TerrainKind.STAIRS, 0.5
+        ahead_kind, _ = _decide(ahead, 0.0, None)
+        rise = max(foot.rise, ahead.rise)
+        if rise == 0.0 and under_kind is TerrainKind.STAIRS:
+            rise = sensing.step_height
+        confidence = 0.5 + 0.5 * math.tanh(max(margin, 0.0))
+        grade = foot.grade if abs(foot.grade) > 1e-9 else math.tan(sensing.body_pitch)
+        return TerrainReading(under_kind, ahead_kind, confidence, grade, rise, foot.roughness)

@@ -1,0 +1,162 @@
+"""Sensor models: where the scan rays fall, what they return, and the kinematic twin's senses.
+
+The pybullet backend ray-casts heights itself but cannot render materials, so it takes the return
+intensity (and the grass-canopy offset, since grass blades are not in its physics) from
+:func:`material_returns`. The kinematic twin has no physics at all and synthesises the whole
+:class:`~locomotion.perception.TerrainSensing` from the terrain map with seeded noise in
+:func:`synthesise_sensing` (from the fine ground raster, for speed). Neither passes the map's label to the classifier: only heights,
+intensities and proprioceptive figures, with overlapping distributions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from locomotion.perception import SCAN_POINTS, TerrainSensing
+from locomotion.terrain import KIND_INDEX, KINDS, SurfaceGrid, TerrainMap
+from locomotion.world import GrassParams, HedgeParams, ObstacleParams, TerrainKind, TerrainRegion
+
+__all__ = [
+    "FOOT_OFFSETS",
+    "REFLECTANCE",
+    "material_returns",
+    "scan_points_world",
+    "synthesise_sensing",
+]
+
+FOOT_OFFSETS: np.ndarray = np.array([(0.18, -0.13), (0.18, 0.13), (-0.18, -0.13), (-0.18, 0.13)])
+"""Nominal foot positions (forward, left) in the body frame, order FR, FL, RR, RL (A1-sized)."""
+
+REFLECTANCE: dict[TerrainKind, tuple[float, float]] = {
+    TerrainKind.FLAT: (0.55, 0.06),
+    TerrainKind.SLOPE: (0.55, 0.06),
+    TerrainKind.STAIRS: (0.55, 0.06),
+    TerrainKind.MUD: (0.14, 0.05),
+    TerrainKind.GRAVEL: (0.50, 0.08),
+    TerrainKind.GRASS: (0.30, 0.06),
+    TerrainKind.HEDGE: (0.25, 0.06),
+    TerrainKind.RUBBLE: (0.50, 0.12),
+    TerrainKind.WATER: (math.nan, 0.0),
+    TerrainKind.OBSTACLE: (0.60, 0.05),
+}
+"""Mean and standard deviation of the return intensity per kind of ground (water: no return)."""
+
+_REFL_MEAN = np.array([REFLECTANCE[k][0] for k in KINDS])
+_REFL_STD = np.array([REFLECTANCE[k][1] for k in KINDS])
+_HEIGHT_NOISE = 0.005
+_ALL_OFFSETS = np.vstack([FOOT_OFFSETS, SCAN_POINTS])
+_WATER = KIND_INDEX[TerrainKind.WATER]
+_OBSTACLE = KIND_INDEX[TerrainKind.OBSTACLE]
+
+
+def _rotate(offsets: np.ndarray, x: float, y: float, yaw: float) -> np.ndarray:
+    c, s = math.cos(yaw), math.sin(yaw)
+    out = np.empty_like(offsets)
+    out[:, 0] = x + c * offsets[:, 0] - s * offsets[:, 1]
+    out[:, 1] = y + s * offsets[:, 0] + c * offsets[:, 1]
+    return out
+
+
+def scan_points_world(x: float, y: float, yaw: float) -> np.ndarray:
+    """World (x, y) of the 48 scan rays for a trunk at (x, y) heading ``yaw`` (rad)."""
+    return _rotate(SCAN_POINTS, x, y, yaw)
+
+
+def _returns(codes: np.ndarray, top: np.ndarray, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Canopy offset and intensity per ray from kind codes and canopy/obstacle tops."""
+    refl = _REFL_MEAN[codes] + _REFL_STD[codes] * rng.standard_normal(len(codes))
+    np.clip(refl, 0.0, 1.0, out=refl)
+    offset = np.zeros(len(codes))
+    tall = top > 0
+    if tall.any():
+        frac = np.where(codes[tall] == _OBSTACLE, 1.0, rng.uniform(0.3, 1.0, int(tall.sum())))
+        offset[tall] = top[tall] * frac
+    water = codes == _WATER
+    if water.any():
+        offset[water] = math.nan
+    return offset, refl
+
+
+def material_returns(
+    terrain: TerrainMap, xy: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per ray: the height a lidar sees above the bare ground, and its return intensity.
+
+    Grass and hedges return from their canopy (a random 30-100 % of their height); obstacles from
+    their top; water returns nothing (NaN). Intensities are drawn from :data:`REFLECTANCE`.
+
+    Args:
+        terrain: the map.
+        xy: (n, 2) world points.
+        rng: the caller's generator (each backend instance owns one).
+
+    Returns:
+        ``(offset, reflectance)``, two (n,) arrays.
+    """
+    x, y = xy[:, 0], xy[:, 1]
+    codes = terrain.kind(x, y)
+    regions = terrain.region_index(x, y)
+    tops = np.array([_canopy_top(r) for r in terrain.world.regions] + [0.0])
+    top = tops[regions]
+    top[(codes == _OBSTACLE) & (regions < 0)] = 1.0  # outside the bounds: a wall
+    top[codes == _OBSTACLE] = np.maximum(top[codes == _OBSTACLE], 0.05)
+    return _returns(codes, top, rng)
+
+
+def _canopy_top(region: TerrainRegion) -> float:
+    p = region.params
+    if isinstance(p, (GrassParams, HedgeParams, ObstacleParams)):
+        return float(p.height)
+    return 0.0
+
+
+def synthesise_sensing(
+    surface: SurfaceGrid,
+    x: float,
+    y: float,
+    yaw: float,
+    speed: float,
+    slip: float,
+    rng: np.random.Generator,
+) -> TerrainSensing:
+    """The kinematic twin's senses at a pose, with seeded noise, from the ground raster.
+
+    Args:
+        surface: the ground raster of the map.
+        x, y, yaw: trunk pose.
+        speed: current ground speed (m/s): vibration grows with it.
+        slip: the twin's foot-slip figure for this terrain and speed (m/s), before noise.
+        rng: the backend's generator.
+    """
+    pts = _rotate(_ALL_OFFSETS, x, y, yaw)
+    r, c, inside = surface.index(pts[:, 0], pts[:, 1])
+    ground = surface.height[r, c]
+    codes = surface.kind[r, c]
+    top = surface.top[r, c]
+    if not inside.all():
+        codes = np.where(inside, codes, _OBSTACLE)
+        top = np.where(inside, top, 1.0)
+    sink = 0.1 * float(surface.softness[r[0], c[0]] + surface.softness[r[3], c[3]]) / 2
+    feet_z = (ground[:4] - sink).tolist()
+    plane = sum(feet_z) / 4.0
+    offset, refl = _returns(codes[4:], top[4:], rng)
+    noise = rng.standard_normal(len(SCAN_POINTS) + 3)
+    heights = ground[4:] + offset - plane + _HEIGHT_NOISE * noise[3:]
+    fr, fl, rr, rl = feet_z
+    n0, n1, n2 = noise[:3].tolist()
+    pitch = math.atan2((fr + fl - rr - rl) / 2, 0.36) + 0.01 * n0
+    roll = math.atan2((fl + rl - fr - rr) / 2, 0.26) + 0.01 * n1
+    rough = math.sqrt(sum((z - plane) ** 2 for z in feet_z) / 4.0)
+    return TerrainSensing(
+        heights=tuple(heights.tolist()),
+        reflectance=tuple(refl.tolist()),
+        foot_slip=max(0.0, slip * (1.0 + 0.2 * n2)),
+        sinkage=max(0.0, sink + 0.004 * n2),
+        body_pitch=pitch,
+        body_roll=roll,
+        step_height=max(feet_z) - min(feet_z) + 0.003 * abs(n1),
+        vibration=abs(0.3 + 2.0 * speed + 40.0 * rough * speed + 0.1 * n0),
+    )

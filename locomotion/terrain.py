@@ -1,0 +1,376 @@
+"""Ground truth about the terrain of a :class:`~locomotion.world.World`, as fast numpy queries.
+
+The world is a list of painted regions; planning, sensing and the kinematic twin all ask the same
+questions many times per second (how high is the ground here, what is it, how costly is it to
+cross), so :class:`TerrainMap` answers them vectorised over arrays of points, and rasterises the
+world once into a :class:`CostGrid` for the planner.
+
+Heights: level regions sit at their ``elevation``; slopes and stairs rise from the edge of their
+shape that is lowest along their heading (``s = 0``): a slope by ``tan(angle) * s``; stairs by one
+``rise`` per ``tread`` (the first tread already one rise up), for ``count`` steps, then level.
+Gravel and rubble get deterministic value-noise roughness seeded by the map seed and the region's
+index, so the same world and seed always give the same ground.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from locomotion.world import (
+    Circle,
+    GrassParams,
+    GravelParams,
+    HedgeParams,
+    MudParams,
+    Polygon,
+    Rect,
+    RubbleParams,
+    Shape,
+    SlopeParams,
+    StairsParams,
+    TerrainKind,
+    TerrainRegion,
+    World,
+)
+
+__all__ = [
+    "IMPASSABLE",
+    "KINDS",
+    "KIND_INDEX",
+    "MAX_SLOPE_DEG",
+    "MAX_STAIR_RISE",
+    "STAIR_AXIS_TOLERANCE",
+    "CostGrid",
+    "SurfaceGrid",
+    "TerrainMap",
+    "region_cost",
+    "shape_contains",
+]
+
+KINDS: tuple[TerrainKind, ...] = tuple(TerrainKind)
+"""Order of the integer kind codes used in arrays (``KINDS[code]`` is the kind)."""
+KIND_INDEX: dict[TerrainKind, int] = {k: i for i, k in enumerate(KINDS)}
+IMPASSABLE = math.inf
+MAX_SLOPE_DEG = 30.0
+"""Steeper slopes are impassable for a small quadruped."""
+MAX_STAIR_RISE = 0.25
+"""Higher steps are walls to a small quadruped (impassable, and what perception calls obstacle)."""
+STAIR_AXIS_TOLERANCE = math.radians(25.0)
+"""Largest angle between a move on stairs and the stair axis; 25 deg > 22.5 deg so one of the
+eight grid directions always qualifies."""
+
+_NOISE_CELL = {TerrainKind.GRAVEL: 0.06, TerrainKind.RUBBLE: 0.15}
+# std of bilinear interpolation of iid U(-1, 1) lattice values, averaged over a cell: sqrt(1/3)*2/3
+_NOISE_STD = math.sqrt(1.0 / 3.0) * 2.0 / 3.0
+_FLAT = KIND_INDEX[TerrainKind.FLAT]
+
+
+def shape_contains(shape: Shape, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Vectorised point-in-shape test (boundary counts as inside for rectangles and discs)."""
+    if isinstance(shape, Rect):
+        return (x >= shape.x_min) & (x <= shape.x_max) & (y >= shape.y_min) & (y <= shape.y_max)
+    if isinstance(shape, Circle):
+        cx, cy = shape.center
+        return (x - cx) ** 2 + (y - cy) ** 2 <= shape.radius**2
+    if isinstance(shape, Polygon):
+        inside = np.zeros(np.broadcast(x, y).shape, dtype=bool)
+        pts = shape.points
+        for i in range(len(pts)):
+            xi, yi = pts[i]
+            xj, yj = pts[i - 1]
+            crosses = (yi > y) != (yj > y)
+            if yj == yi:
+                continue
+            x_cross = xi + (y - yi) * (xj - xi) / (yj - yi)
+            inside ^= crosses & (x < x_cross)
+        return inside
+    raise TypeError(f"unknown shape type {type(shape).__name__}")
+
+
+def region_cost(region: TerrainRegion) -> float:
+    """Traversal cost per metre relative to flat ground (``inf`` = impassable).
+
+    Costs are what the planner trades distance against: grass 1.3, gravel 1.5, slopes grow with
+    their angle, stairs 2.5, mud with its softness, hedges are nearly walls.
+    """
+    p = region.params
+    kind = region.kind
+    if kind in (TerrainKind.WATER, TerrainKind.OBSTACLE):
+        return IMPASSABLE
+    if isinstance(p, SlopeParams):
+        if abs(p.angle) > MAX_SLOPE_DEG:
+            return IMPASSABLE
+        return 1.0 + 0.08 * abs(p.angle)
+    if isinstance(p, StairsParams):
+        return IMPASSABLE if p.rise > MAX_STAIR_RISE else 2.5
+    if isinstance(p, MudParams):
+        return 1.5 + 4.0 * p.softness
+    if isinstance(p, GravelParams):
+        return 1.5
+    if isinstance(p, GrassParams):
+        return 1.2 + min(p.height, 0.5)
+    if isinstance(p, RubbleParams):
+        return 2.0 + 10.0 * p.roughness
+    if isinstance(p, HedgeParams):
+        return IMPASSABLE if p.density >= 0.95 else 8.0 + 30.0 * p.density
+    return 1.0
+
+
+def _hash_uniform(ix: np.ndarray, iy: np.ndarray, seed: int) -> np.ndarray:
+    """Deterministic U(-1, 1) per integer lattice point (a small integer hash, no RNG state)."""
+    h = ix.astype(np.uint64) * np.uint64(0x9E3779B1) ^ iy.astype(np.uint64) * np.uint64(0x85EBCA77)
+    h ^= np.uint64(seed & 0xFFFFFFFF) * np.uint64(0xC2B2AE3D)
+    h ^= h >> np.uint64(15)
+    h *= np.uint64(0x2C1B3C6D)
+    h ^= h >> np.uint64(12)
+    h *= np.uint64(0x297A2D39)
+    h ^= h >> np.uint64(15)
+    return (h & np.uint64(0xFFFFFF)).astype(np.float64) / float(0xFFFFFF) * 2.0 - 1.0
+
+
+def _value_noise(x: np.ndarray, y: np.ndarray, cell: float, seed: int) -> np.ndarray:
+    gx, gy = x / cell, y / cell
+    x0, y0 = np.floor(gx), np.floor(gy)
+    fx, fy = gx - x0, gy - y0
+    ix, iy = x0.astype(np.int64) + (1 << 20), y0.astype(np.int64) + (1 << 20)
+    v00 = _hash_uniform(ix, iy, seed)
+    v10 = _hash_uniform(ix + 1, iy, seed)
+    v01 = _hash_uniform(ix, iy + 1, seed)
+    v11 = _hash_uniform(ix + 1, iy + 1, seed)
+    return (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy
+
+
+@dataclass(frozen=True)
+class CostGrid:
+    """The world rasterised for planning. Cell (row i, col j) has its centre at
+    ``(x0 + (j + 0.5) * resolution, y0 + (i + 0.5) * resolution)``.
+
+    Attributes:
+        cost: traversal cost per metre, ``inf`` where impassable.
+        kind: integer kind code (index into :data:`KINDS`).
+        region: index of the owning region in ``world.regions``, -1 for the default flat ground.
+        stair_axis: ascent heading (rad) on stair cells, NaN elsewhere.
+    """
+
+    x0: float
+    y0: float
+    resolution: float
+    cost: np.ndarray
+    kind: np.ndarray
+    region: np.ndarray
+    stair_axis: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.cost.shape  # type: ignore[return-value]
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int]:
+        """(row, col) of the cell holding (x, y); may lie outside the grid."""
+        return (math.floor((y - self.y0) / self.resolution),
+                math.floor((x - self.x0) / self.resolution))
+
+    def center(self, row: int, col: int) -> tuple[float, float]:
+        return (self.x0 + (col + 0.5) * self.resolution, self.y0 + (row + 0.5) * self.resolution)
+
+    def inside(self, row: int, col: int) -> bool:
+        return 0 <= row < self.cost.shape[0] and 0 <= col < self.cost.shape[1]
+
+
+class TerrainMap:
+    """Vectorised ground truth for one world.
+
+    Args:
+        world: the site.
+        resolution: planning grid cell size (m); 0.1-0.25 suits a 0.3 m wide robot.
+        seed: seeds the gravel/rubble roughness (same seed, same ground).
+    """
+
+    def __init__(self, world: World, resolution: float = 0.2, seed: int = 0) -> None:
+        if not 0.01 <= resolution <= 2.0:
+            raise ValueError(f"resolution must be between 0.01 and 2 m, got {resolution}")
+        self.world = world
+        self.resolution = resolution
+        self.seed = seed
+        self._regions = world.regions
+        self._ascent = [self._ascent_frame(r) for r in self._regions]
+        self._grid: CostGrid | None = None
+
+    # ------------------------------------------------------------------ point queries
+    @staticmethod
+    def _ascent_frame(region: TerrainRegion) -> tuple[float, float, float] | None:
+        p = region.params
+        if not isinstance(p, (SlopeParams, StairsParams)):
+            return None
+        h = math.radians(p.heading)
+        ux, uy = math.cos(h), math.sin(h)
+        verts = region.shape.vertices()
+        s0 = min(vx * ux + vy * uy for vx, vy in verts)
+        return ux, uy, s0
+
+    def region_index(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+        """Index into ``world.regions`` of the region owning each point, -1 for default flat."""
+        xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        idx = np.full(xa.shape, -1, dtype=np.int64)
+        for i, region in enumerate(self._regions):
+            idx[shape_contains(region.shape, xa, ya)] = i
+        return idx
+
+    def kind(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+        """Integer kind code per point (see :data:`KINDS`); outside bounds counts as obstacle."""
+        xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        codes = np.full(xa.shape, _FLAT, dtype=np.int64)
+        for region in self._regions:
+            codes[shape_contains(region.shape, xa, ya)] = KIND_INDEX[region.kind]
+        b = self.world.bounds
+        outside = (xa < b.x_min) | (xa > b.x_max) | (ya < b.y_min) | (ya > b.y_max)
+        codes[outside] = KIND_INDEX[TerrainKind.OBSTACLE]
+        return codes
+
+    def kind_at(self, x: float, y: float) -> TerrainKind:
+        return KINDS[int(self.kind(x, y))]
+
+    def height(self, x: np.ndarray | float, y: np.ndarray | float,
+               roughness: bool = True) -> np.ndarray:
+        """Ground height (m) per point: stairs, slopes and (unless ``roughness`` is False) the
+        seeded gravel/rubble roughness. Without it you get the mean surface a trunk follows."""
+        xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        idx = self.region_index(xa, ya)
+        z = np.zeros(xa.shape)
+        for i in np.unique(idx):
+            if i < 0:
+                continue
+            m = idx == i
+            z[m] = self._region_height(int(i), xa[m], ya[m], roughness)
+        return z
+
+    def _region_height(self, i: int, x: np.ndarray, y: np.ndarray,
+                       roughness: bool = True) -> np.ndarray:
+        region = self._regions[i]
+        p = region.params
+        z = np.full(x.shape, float(region.elevation))
+        frame = self._ascent[i]
+        if frame is not None:
+            ux, uy, s0 = frame
+            s = np.maximum(x * ux + y * uy - s0, 0.0)
+            if isinstance(p, SlopeParams):
+                z += math.tan(math.radians(p.angle)) * s
+            elif isinstance(p, StairsParams):
+                steps = np.minimum(np.floor(s / p.tread) + 1.0, float(p.count))
+                z += p.rise * steps
+        if roughness and isinstance(p, (GravelParams, RubbleParams)):
+            cell = _NOISE_CELL[region.kind]
+            z += _value_noise(x, y, cell, self.seed * 7919 + i) * (p.roughness / _NOISE_STD)
+        return z
+
+    def friction(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+        """Coulomb friction per point (0.9 on default ground)."""
+        idx = self.region_index(x, y)
+        table = np.array([float(getattr(r.params, "friction", 0.9)) for r in self._regions] + [0.9])
+        return table[idx]
+
+    def softness(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+        """Mud softness per point (0 away from mud)."""
+        idx = self.region_index(x, y)
+        table = np.array(
+            [r.params.softness if isinstance(r.params, MudParams) else 0.0 for r in self._regions]
+            + [0.0]
+        )
+        return table[idx]
+
+    def cost(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+        """Traversal cost per metre per point, ``inf`` for impassable or outside bounds."""
+        xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        idx = self.region_index(xa, ya)
+        table = np.array([region_cost(r) for r in self._regions] + [1.0])
+        c = np.array(table[idx], dtype=float)
+        b = self.world.bounds
+        c[(xa < b.x_min) | (xa > b.x_max) | (ya < b.y_min) | (ya > b.y_max)] = IMPASSABLE
+        return c
+
+    # ------------------------------------------------------------------ rasterisation
+    @property
+    def grid(self) -> CostGrid:
+        """The planning grid over the world bounds, built on first use and cached."""
+        if self._grid is None:
+            self._grid = self._rasterise()
+        return self._grid
+
+    def _rasterise(self) -> CostGrid:
+        b = self.world.bounds
+        res = self.resolution
+        nx = max(1, math.ceil((b.x_max - b.x_min) / res))
+        ny = max(1, math.ceil((b.y_max - b.y_min) / res))
+        xs = b.x_min + (np.arange(nx) + 0.5) * res
+        ys = b.y_min + (np.arange(ny) + 0.5) * res
+        gx, gy = np.meshgrid(xs, ys)
+        region = self.region_index(gx, gy)
+        cost = self.cost(gx, gy)
+        kind = self.kind(gx, gy)
+        axis = np.full(gx.shape, np.nan)
+        for i, r in enumerate(self._regions):
+            if isinstance(r.params, StairsParams):
+                axis[region == i] = math.radians(r.params.heading)
+        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis)
+
+
+_TALL = (TerrainKind.GRASS, TerrainKind.HEDGE, TerrainKind.OBSTACLE)
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """A fine raster of the ground for O(1) nearest-sample lookups by the kinematic twin.
+
+    ``base`` is the ground without gravel/rubble roughness (the trunk follows it, the legs absorb
+    the rest); ``top`` is the height of grass, hedges and obstacles above the ground (0 elsewhere).
+    """
+
+    x0: float
+    y0: float
+    resolution: float
+    height: np.ndarray
+    kind: np.ndarray
+    softness: np.ndarray
+    friction: np.ndarray
+    top: np.ndarray
+    base: np.ndarray
+
+    @classmethod
+    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05) -> SurfaceGrid:
+        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge)."""
+        b = terrain.world.bounds
+        area = (b.x_max - b.x_min) * (b.y_max - b.y_min)
+        res = max(resolution, math.sqrt(area / 4e6))
+        nx = math.ceil((b.x_max - b.x_min) / res) + 1
+        ny = math.ceil((b.y_max - b.y_min) / res) + 1
+        gx, gy = np.meshgrid(b.x_min + np.arange(nx) * res, b.y_min + np.arange(ny) * res)
+        region = terrain.region_index(gx, gy)
+        tops = [float(getattr(r.params, "height", 0.0)) if r.kind in _TALL else 0.0
+                for r in terrain.world.regions]
+        return cls(
+            b.x_min, b.y_min, res,
+            terrain.height(gx, gy), terrain.kind(gx, gy),
+            terrain.softness(gx, gy), terrain.friction(gx, gy),
+            np.array(tops + [0.0])[region],
+            terrain.height(gx, gy, roughness=False),
+        )
+
+    def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, col, inside) of the nearest sample to each point (ties round up)."""
+        inv = 1.0 / self.resolution
+        col = np.floor((x - self.x0) * inv + 0.5).astype(np.int64)
+        row = np.floor((y - self.y0) * inv + 0.5).astype(np.int64)
+        h, w = self.height.shape
+        inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
+        if not inside.all():
+            row = np.minimum(np.maximum(row, 0), h - 1)
+            col = np.minimum(np.maximum(col, 0), w - 1)
+        return row, col, inside
+
+    def blocked(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """True where a robot cannot stand: outside, water, obstacle."""
+        r, c, inside = self.index(x, y)
+        k = self.kind[r, c]
+        return ~inside | (k == KIND_INDEX[TerrainKind.WATER]) | (k == KIND_INDEX[TerrainKind.OBSTACLE])

@@ -1,0 +1,117 @@
+"""Terrain classifier on synthetic scans: one per class, built by hand, no map involved."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from locomotion.perception import (
+    SCAN_FORWARD,
+    SCAN_POINTS,
+    TerrainClassifier,
+    TerrainSensing,
+)
+from locomotion.world import TerrainKind
+
+X = np.asarray(SCAN_FORWARD)
+RNG = np.random.default_rng(7)
+
+
+def _scan(height_fn, refl: float, refl_sd: float = 0.05, noise: float = 0.005, rng=RNG,
+          **proprio: float) -> TerrainSensing:
+    lanes = [height_fn(X, lane) for lane in range(3)]
+    h = np.concatenate(lanes) + noise * rng.standard_normal(48)
+    r = np.clip(refl + refl_sd * rng.standard_normal(48), 0, 1)
+    return TerrainSensing(tuple(h), tuple(r), **proprio)
+
+
+def _stairs(x: np.ndarray, lane: int, rise: float = 0.1, tread: float = 0.3) -> np.ndarray:
+    return rise * np.floor((x + 0.05) / tread)
+
+
+def _rough(sd: float, rng: np.random.Generator):
+    return lambda x, lane: sd * rng.standard_normal(len(x))
+
+
+CASES = {
+    TerrainKind.FLAT: lambda rng: _scan(lambda x, l: 0 * x, 0.55, rng=rng),
+    TerrainKind.SLOPE: lambda rng: _scan(lambda x, l: math.tan(math.radians(15)) * x, 0.55,
+                                         rng=rng, body_pitch=math.radians(15)),
+    TerrainKind.STAIRS: lambda rng: _scan(_stairs, 0.55, rng=rng, step_height=0.1),
+    TerrainKind.MUD: lambda rng: _scan(lambda x, l: 0 * x, 0.14, rng=rng, sinkage=0.05),
+    TerrainKind.GRAVEL: lambda rng: _scan(_rough(0.02, rng), 0.50, 0.08, rng=rng),
+    TerrainKind.GRASS: lambda rng: _scan(lambda x, l: 0.1 * rng.uniform(0.3, 1.0, len(x)), 0.30,
+                                         rng=rng),
+    TerrainKind.RUBBLE: lambda rng: _scan(_rough(0.06, rng), 0.50, 0.12, rng=rng),
+    TerrainKind.HEDGE: lambda rng: _scan(lambda x, l: 1.0 * rng.uniform(0.3, 1.0, len(x)), 0.25,
+                                         rng=rng),
+}
+
+
+@pytest.mark.parametrize("kind", list(CASES), ids=lambda k: k.value)
+def test_each_class_is_recognised_underfoot_and_ahead(kind: TerrainKind) -> None:
+    clf = TerrainClassifier()
+    rng = np.random.default_rng(11)
+    hits_under = hits_ahead = 0
+    for _ in range(40):
+        reading = clf.classify(CASES[kind](rng))
+        hits_under += reading.underfoot is kind
+        hits_ahead += reading.ahead is kind
+    assert hits_under >= 36, f"{kind.value}: {hits_under}/40 underfoot"
+    assert hits_ahead >= 34, f"{kind.value}: {hits_ahead}/40 ahead"
+
+
+def test_flat_here_stairs_ahead() -> None:
+    sensing = _scan(lambda x, l: np.where(x > 0.55, 0.1 * np.floor((x - 0.55) / 0.3 + 1), 0.0),
+                    0.55)
+    reading = TerrainClassifier().classify(sensing)
+    assert reading.underfoot is TerrainKind.FLAT and reading.ahead is TerrainKind.STAIRS
+    assert reading.rise == pytest.approx(0.1, abs=0.02)
+
+
+def test_stair_rise_and_slope_grade_are_estimated() -> None:
+    clf = TerrainClassifier()
+    stairs = clf.classify(_scan(lambda x, l: _stairs(x, l, rise=0.15), 0.55, step_height=0.15))
+    assert stairs.underfoot is TerrainKind.STAIRS and stairs.rise == pytest.approx(0.15, abs=0.02)
+    slope = clf.classify(_scan(lambda x, l: -0.2 * x, 0.55))
+    assert slope.underfoot is TerrainKind.SLOPE and slope.grade == pytest.approx(-0.2, abs=0.03)
+
+
+def test_one_riser_with_all_feet_level_is_the_landing() -> None:
+    # the robot stands on a landing 10 cm before the first riser: the scan sees the riser, the
+    # feet are all on one level; a robot on a flight always has feet on two treads
+    sensing = _scan(lambda x, l: np.where(x > 0.15, 0.1, 0.0), 0.55, step_height=0.0)
+    assert TerrainClassifier().classify(sensing).underfoot is TerrainKind.FLAT
+    on_flight = _scan(lambda x, l: np.where(x > 0.15, 0.1, 0.0), 0.55, step_height=0.1)
+    assert TerrainClassifier().classify(on_flight).underfoot is TerrainKind.STAIRS
+
+
+def test_no_returns_read_as_water_and_confidence_is_bounded() -> None:
+    h = tuple([math.nan] * 48)
+    reading = TerrainClassifier().classify(TerrainSensing(h, h))
+    assert reading.underfoot is TerrainKind.WATER
+    flat = TerrainClassifier().classify(CASES[TerrainKind.FLAT](np.random.default_rng(1)))
+    assert 0.5 <= flat.confidence <= 1.0
+    est = flat.estimate()
+    assert est.underfoot is flat.underfoot and est.confidence == flat.confidence
+
+
+def test_sensing_shape_is_checked() -> None:
+    with pytest.raises(ValueError, match="48 heights"):
+        TerrainSensing((0.0,) * 10, (0.5,) * 48)
+    assert SCAN_POINTS.shape == (48, 2)
+
+
+def test_fast_and_general_feature_paths_agree() -> None:
+    from locomotion.perception import _features_finite, _features_general
+
+    rng = np.random.default_rng(3)
+    xs = np.asarray(SCAN_FORWARD)[2:9]
+    for _ in range(20):
+        h = rng.normal(0, 0.04, (3, 7)) + np.where(xs > 0.2, 0.1, 0.0)
+        r = rng.random((3, 7))
+        fast, general = _features_finite(h, r, xs), _features_general(h, r, xs)
+        for name in fast.__dataclass_fields__:
+            assert getattr(fast, name) == pytest.approx(getattr(general, name), abs=1e-12), name
