@@ -208,13 +208,6 @@ def rows(quick: bool) -> list[Row]:
     out.append(Row(AREA, "kinematic course time to goal", sim, "s sim", note=status))
     for name, t in _segment_times(course, traj, 0.1).items():
         out.append(Row(AREA, f"  segment {name}", t, "s sim"))
-    fitted = CALIBRATION_PATH.with_name("kinematic_calibration_pybullet.json")
-    if fitted.exists():
-        sim_fit, _, traj_fit, status_fit = _course_run(course, 0.1, 0, fitted)
-        out.append(Row(AREA, "kinematic course time to goal, pybullet-fitted table", sim_fit,
-                       "s sim", note=f"{status_fit}; compare bench_locomotion_pybullet"))
-        for name, t in _segment_times(course, traj_fit, 0.1).items():
-            out.append(Row(AREA, f"  segment {name} (fitted)", t, "s sim"))
     n, steps = 1000, (50 if quick else 300)
     rate = _batch_throughput(n, steps)
     out.append(Row(AREA, "batch throughput (N=1000)", rate, "robot-steps/s",

@@ -69,7 +69,7 @@ def test_a_hard_push_fells_the_robot_which_gets_up_and_arrives() -> None:
     ctx = make_context(start=(3.0, 5.0))
     goal = bh.Place("p", 8.0, 5.0)
     root = Sequence("m", memory=True, children=[bh.GoTo("go", goal)])
-    report = Executor(root, ctx, 10.0, faults=[Push(1.0, 40.0, 90.0)]).run()
+    report = Executor(root, ctx, 10.0, faults=[Push(1.0, 60.0, 90.0)]).run()
     assert report.falls == 1
     assert report.outcome == "success"
     assert ctx.distance_to(goal.xy) < 0.4

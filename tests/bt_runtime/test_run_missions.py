@@ -30,7 +30,7 @@ def test_example_mission_succeeds_on_the_kinematic_backend(name: str) -> None:
     ("name", "spec"),
     [
         ("logistics", "battery@60s:drop=40"),  # the low-battery guard sends it to charge
-        ("rescue", "push@60s:impulse=40,dir=90"),  # it falls, gets up and carries on
+        ("rescue", "push@60s:impulse=60,dir=90"),  # it falls, gets up and carries on
         ("patrol", "block@100s:region=drain"),  # the west gap closes: no way round
     ],
 )
