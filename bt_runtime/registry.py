@@ -88,12 +88,21 @@ class Range:
         return above and below
 
     def describe(self, unit: str = "") -> str:
-        """Human wording such as "> 0 s" or "between 0 and 100 %"."""
+        """Human wording such as "> 0 s", "between 0 and 100 %" or "> 0 and <= 100 %".
+
+        "between" is only said when both ends are included: an open end (the bound itself is
+        refused) is spelled with its strict operator, so ``charge until 0 %`` is not told that
+        0 would do.
+        """
         sfx = f" {unit}" if unit else ""
+        low = f"{'>' if self.low_open else '>='} {_fmt(self.low)}"
+        high = f"{'<' if self.high_open else '<='} {_fmt(self.high)}"
         if math.isinf(self.high):
-            return f"{'>' if self.low_open else '>='} {_fmt(self.low)}{sfx}"
+            return f"{low}{sfx}"
         if math.isinf(self.low):
-            return f"{'<' if self.high_open else '<='} {_fmt(self.high)}{sfx}"
+            return f"{high}{sfx}"
+        if self.low_open or self.high_open:
+            return f"{low} and {high}{sfx}"
         return f"between {_fmt(self.low)} and {_fmt(self.high)}{sfx}"
 
 
@@ -246,7 +255,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                 ParamSpec("payload", ParamKind.PAYLOAD, "what to pick up"),
                 ParamSpec("station", ParamKind.STATION, "where it is"),
             ),
-            "Walk to a station and load a payload.",
+            "Walk to the station (when farther than 1 m), then load a payload.",
         ),
         ActionSpec(
             "drop_off",
@@ -261,7 +270,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                 ),
                 ParamSpec("station", ParamKind.STATION, "where to drop it"),
             ),
-            "Walk to a station and unload.",
+            "Walk to the station (when farther than 1 m), then unload.",
         ),
         ActionSpec(
             "dock",

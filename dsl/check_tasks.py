@@ -17,7 +17,7 @@ from bt_runtime.units import Dimension
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker
-from dsl.diagnostics import did_you_mean
+from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
 
@@ -61,7 +61,7 @@ _WANT = {
 def describe_want(kind: ParamKind, dimension: Dimension | None) -> str:
     """What a parameter wants, in words ("a route", "a time", ...)."""
     if kind is ParamKind.QUANTITY and dimension is not None:
-        return f"a {dimension.value}"
+        return a_or_an(dimension.value)
     return _WANT.get(kind, kind.value)
 
 
@@ -216,7 +216,6 @@ class StatementChecker:
         scope: Scope, rng: R.Range | None = None, choices: tuple[str, ...] = (),
     ) -> None:
         """Check one written value against what a parameter wants."""
-        want = describe_want(kind, dimension)
         if kind is ParamKind.CHOICE:
             if not isinstance(value, A.Ident):
                 self.sink.error(value.span, f"{what} must be one of {', '.join(choices)}")
@@ -241,14 +240,15 @@ class StatementChecker:
             return
         else:
             shown = {A.Quantity: "a number", A.Point: "a point", A.Text: "a string"}
-            self.sink.error(value.span, f"{what} must be {want}, not {shown[type(value)]}")
+            self.sink.error(value.span, f"{what} must be {describe_want(kind, dimension)}, not "
+                            f"{shown[type(value)]}")
 
     def _name_value(self, ident: A.Ident, kind: ParamKind, dimension: Dimension | None,
                     what: str, scope: Scope) -> None:
         have = scope.get(ident.name)
         if have is not None:
             if not _compatible(have, kind, dimension):
-                self.sink.error(ident.span, f"`{ident.name}` is a {have.name} parameter, but "
+                self.sink.error(ident.span, f"`{ident.name}` is {a_or_an(have.name)} parameter, but "
                                 f"{what} must be {describe_want(kind, dimension)}")
             return
         kinds = SYMBOL_KINDS.get(kind)

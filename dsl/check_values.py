@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bt_runtime.registry import Range
 from bt_runtime.units import CANONICAL, Dimension, dimension_of, to_canonical, units_of
 from dsl import ast as A
-from dsl.diagnostics import Diagnostic, error, warning
+from dsl.diagnostics import Diagnostic, a_or_an, error, warning
 from locomotion.world import Circle, Polygon, Rect, Shape
 
 __all__ = ["Sink", "count", "point", "quantity", "rect_from", "shape"]
@@ -56,7 +56,7 @@ def quantity(
     """
     if dim in (Dimension.COUNT, Dimension.NUMBER):
         if q.unit is not None:
-            sink.error(q.span, f"{what} is a plain number, not a {dimension_of(q.unit).value}",
+            sink.error(q.span, f"{what} is a plain number, not {a_or_an(dimension_of(q.unit).value)}",
                        f"remove the unit `{q.unit}`")
             return None
         if dim is Dimension.COUNT and not float(q.value).is_integer():
@@ -69,11 +69,11 @@ def quantity(
             if q.value != 0:
                 example = f"{q.text} {_EXAMPLE_UNIT[dim]}"
                 sink.error(q.span, f"expected a unit after {q.text}",
-                           f"write it with a unit, e.g. `{example}` ({what} is a {dim.value})")
+                           f"write it with a unit, e.g. `{example}` ({what} is {a_or_an(dim.value)})")
                 return None
         elif dimension_of(q.unit) is not dim:
             got = dimension_of(q.unit).value
-            sink.error(q.span, f"`{q.text}` is a {got}, but {what} is a {dim.value}",
+            sink.error(q.span, f"`{q.text}` is {a_or_an(got)}, but {what} is {a_or_an(dim.value)}",
                        f"use one of: {', '.join(units_of(dim))}")
             return None
         value = to_canonical(q.value, q.unit)

@@ -130,6 +130,9 @@ class _Compiler:
     def __init__(self, checked: CheckedProgram) -> None:
         self.checked = checked
         self.resolved = checked.resolved
+        # One Place per name for this compilation (a place is immutable, and a mission names the
+        # same few places hundreds of times).
+        self._places: dict[str, Place] = {}
 
     # ------------------------------------------------------------------------------ values
     def _subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
@@ -142,11 +145,15 @@ class _Compiler:
             xyz = [to_canonical(c.value, c.unit) for c in value.coords]
             return Place(value_text(value), xyz[0], xyz[1], xyz[2] if len(xyz) > 2 else 0.0)
         assert isinstance(value, A.Ident)
+        place = self._places.get(value.name)
+        if place is not None:
+            return place
         try:
             _kind, x, y, z = self.resolved.places[value.name]
         except KeyError:
             raise CompileError(f"place `{value.name}` has no position") from None
-        return Place(value.name, x, y, z)
+        place = self._places[value.name] = Place(value.name, x, y, z)
+        return place
 
     def resolve(self, value: A.ArgValue, spec: R.ParamSpec) -> Any:
         """A written value → the canonical value the behaviour takes for ``spec``."""

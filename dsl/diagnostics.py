@@ -22,6 +22,7 @@ from dsl.ast import Span
 __all__ = [
     "Diagnostic",
     "Severity",
+    "a_or_an",
     "did_you_mean",
     "error",
     "has_errors",
@@ -64,6 +65,19 @@ def error(span: Span, message: str, hint: str | None = None) -> Diagnostic:
 def warning(span: Span, message: str, hint: str | None = None) -> Diagnostic:
     """A warning diagnostic (the file can be run, but something looks unintended)."""
     return Diagnostic(Severity.WARNING, span, message, hint)
+
+
+def a_or_an(word: str) -> str:
+    """``word`` with its indefinite article: "a time", "an energy", "an int", "a unit".
+
+    Chosen by the sound of the word's start (a vowel letter, except a "you"/"w" sound), so
+    messages built from registry names read as English whatever the name.
+    """
+    lower = word.lower()
+    vowel = lower[:1] in ("a", "e", "i", "o", "u")
+    if lower.startswith(("uni", "use", "usu", "one", "eu")):
+        vowel = False
+    return f"{'an' if vowel else 'a'} {word}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

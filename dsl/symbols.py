@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dsl import ast as A
+from dsl.diagnostics import a_or_an
 
 __all__ = ["PLACE_KINDS", "Symbol", "SymbolTable", "describe_kind"]
 
 #: Symbol kinds a `go to` / route point / `distance to` accepts.
 PLACE_KINDS = frozenset({"waypoint", "station", "dock"})
 
-_ARTICLE = {"area": "an area", "intruder": "an intruder"}
-
-
 def describe_kind(kind: str) -> str:
     """"a waypoint", "an area", ... for messages."""
-    return _ARTICLE.get(kind, f"a {kind}")
+    return a_or_an(kind)
 
 
 @dataclass(frozen=True)

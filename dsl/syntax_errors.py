@@ -10,8 +10,6 @@ at the end of the text (lark gives it no useful position).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -68,9 +66,9 @@ EXAMPLES: dict[str, list[str]] = {
         "mission Patrol",
         "import lib",
         "world x",
-        "main { report hello }",
-        "main { alert hello }",
-        "main { fail hello }",
+        "main { report 3 }",
+        "main { alert (1, 2) }",
+        "main { fail }",
     ],
     "missing ',' between arguments": ["main { t(a b) }", "main { t(1 2) }"],
 }
@@ -112,26 +110,22 @@ def unclosed_brace(text: str) -> tuple[int, int] | None:
     return _scan(text, None)[0]
 
 
+#: What the brace scan looks at: a string (to its closing quote or the end of its line), a
+#: comment, a bracket, a newline. Everything else is skipped by the regex engine, not by Python.
+_SCAN_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[{}()\n]')
+
+
 def _scan(text: str, limit: int | None) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     stack: list[tuple[int, int]] = []
     depth = 0
-    line, col, i = 1, 1, 0
-    in_string = in_comment = False
-    while i < len(text):
-        ch = text[i]
-        if in_comment:
-            in_comment = ch != "\n"
-        elif in_string:
-            if ch == "\\":
-                i, col = i + 1, col + 1
-            elif ch in '"\n':
-                in_string = False
-        elif ch == "#":
-            in_comment = True
-        elif ch == '"':
-            in_string = True
+    line, line_start = 1, 0
+    for match in _SCAN_TOKEN.finditer(text):
+        ch = match.group()[0]
+        if ch == "\n":
+            line, line_start = line + 1, match.end()
         elif ch in "{(":
             depth += 1
+            col = match.start() - line_start + 1
             if limit is not None and depth > limit:
                 return None, (line, col)
             if ch == "{":
@@ -140,11 +134,6 @@ def _scan(text: str, limit: int | None) -> tuple[tuple[int, int] | None, tuple[i
             depth = max(depth - 1, 0)
             if ch == "}" and stack:
                 stack.pop()
-        if ch == "\n":
-            line, col = line + 1, 1
-        else:
-            col += 1
-        i += 1
     return (stack[-1] if stack else None), None
 
 
@@ -179,12 +168,40 @@ def _missing_brace(text: str, upto: int) -> str:
     return f"missing '}}' to close the block opened at {opened[0]}:{opened[1]}"
 
 
+def _top_state(exc: UnexpectedInput) -> object:
+    state = getattr(exc, "state", None)
+    return getattr(state, "position", None)
+
+
 def _label(grammar: Lark, exc: UnexpectedInput) -> str | None:
-    parse: Callable[[str], Any] = grammar.parse
-    try:
-        return exc.match_examples(parse, EXAMPLES, use_accepts=True)
-    except Exception:  # noqa: BLE001 - an example that parses is a bug in EXAMPLES, not user input
+    """The label of the example that fails in the same parser state as ``exc``.
+
+    lark's ``match_examples`` compares the whole parser stack (its length included), so a snippet
+    only matches a mistake at the same depth: the first declaration of a file, never a later one or
+    a nested block. The LALR state on top of the stack alone says what the parser was reading (its
+    items), so that is what is compared here, with the acceptable tokens; an example failing on the
+    same token wins over one that only shares the state.
+    """
+    if not isinstance(exc, UnexpectedToken):
         return None
+    position = _top_state(exc)
+    if position is None:
+        return None
+    accepts = exc.accepts or exc.expected
+    fallback: str | None = None
+    for label, snippets in EXAMPLES.items():
+        for snippet in snippets:
+            try:
+                grammar.parse(snippet)
+            except UnexpectedToken as ut:
+                if _top_state(ut) != position or (ut.accepts or ut.expected) != accepts:
+                    continue
+                if ut.token.type == exc.token.type:
+                    return label
+                fallback = fallback or label
+            except UnexpectedInput:
+                continue
+    return fallback
 
 
 def _unexpected_token(grammar: Lark, text: str, path: str, exc: UnexpectedToken) -> Diagnostic:

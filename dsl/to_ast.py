@@ -2,14 +2,20 @@
 
 The tree is already shaped by the grammar (``?rule`` inlining, filtered keywords, aliases), so each
 method only builds its node and its span; there is no ``if tree.data == ...`` dispatch anywhere.
+
+Every method takes ``(meta, children)``, as lark's ``v_args(meta=True)`` would pass them. The walk
+itself is :meth:`ToAst.transform` rather than lark's: ``v_args`` builds a fresh wrapper (with
+``functools.update_wrapper``) for every node it visits, which cost more than building the AST.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree
+from lark.exceptions import VisitError
 
 from dsl import ast as A
 
@@ -19,13 +25,36 @@ __all__ = ["ToAst"]
 _ESCAPE = re.compile(r"\\([\"\\])")
 
 
-@v_args(meta=True)
 class ToAst(Transformer[Token, Any]):
     """Shape lark's tree into dsl.ast values; one method per alias of the grammar."""
 
     def __init__(self, path: str) -> None:
         super().__init__(visit_tokens=False)
         self.path = path
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        """Build the AST bottom-up: children first, then the method named after the node.
+
+        Raises:
+            VisitError: a method failed (the original exception is ``orig_exc``), as lark's
+                ``Transformer`` does.
+            RecursionError: the tree is nested too deeply for Python's stack.
+        """
+        methods: dict[str, Callable[[Any, list[Any]], Any]] = {}
+
+        def walk(node: Tree[Token]) -> Any:
+            children = [walk(c) if type(c) is Tree else c for c in node.children]
+            try:
+                method = methods.get(node.data)
+                if method is None:
+                    method = methods[node.data] = getattr(self, node.data)
+                return method(node.meta, children)
+            except (VisitError, RecursionError):
+                raise
+            except Exception as exc:
+                raise VisitError(str(node.data), node, exc) from exc
+
+        return walk(tree)
 
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:
@@ -234,10 +263,10 @@ class ToAst(Transformer[Token, Any]):
                             self._arg("kind", self._id(c[1])))
 
     def report(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "report", self._arg("text", self._text(c[0])))
+        return self._action(meta, "report", self._arg("text", c[0]))
 
     def alert(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "alert", self._arg("text", self._text(c[0])))
+        return self._action(meta, "alert", self._arg("text", c[0]))
 
     def pick_up(self, meta: Any, c: list[Any]) -> A.Action:
         return self._action(meta, "pick_up", self._arg("payload", self._id(c[0])),
@@ -275,7 +304,7 @@ class ToAst(Transformer[Token, Any]):
         return self._action(meta, "succeed")
 
     def fail(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "fail", self._arg("reason", self._text(c[0])))
+        return self._action(meta, "fail", self._arg("reason", c[0]))
 
     def call(self, meta: Any, c: list[Any]) -> A.Call:
         return A.Call(self._id(c[0]), c[1] or (), self._span(meta))

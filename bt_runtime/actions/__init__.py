@@ -10,8 +10,8 @@ go_to       30 s + 3x the planned path length at the speed limit
 follow      30 s per leg + 3x the route length at the speed limit
 search      60 s + 3x the coverage pattern length at the speed limit
 scan        10 s + 3x a full turn + 30 s to get up after a fall (about 71 s)
-pick_up     30 s (loading takes 3 s)
-drop_off    30 s (unloading takes 3 s)
+pick_up     as go_to when farther than 1 m, plus 30 s (loading takes 3 s)
+drop_off    as go_to when farther than 1 m, plus 30 s (unloading takes 3 s)
 dock        as go_to, plus 2 s to settle
 charge      60 s + 2x the time the charger needs to reach the target
 stand, sit  10 s

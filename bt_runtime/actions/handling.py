@@ -1,8 +1,12 @@
 """Runners that handle payloads and energy: ``pick up``, ``drop off``, ``charge``.
 
-Loading and unloading take :data:`HANDLING_TIME` seconds standing still within :data:`REACH` of the
-station (the robot must already be there: missions walk with ``go to`` first). A drop at the
-station the payload was picked up from puts it back and is not counted as a delivery.
+Operators read ``pick up medkit at depot`` as "go to the depot and pick it up", so a robot farther
+than :data:`REACH` from the station first walks there with the same
+:class:`~bt_runtime.actions.base.Walk` leg as ``go to`` (a mission that already did ``go to depot``
+skips the walk). Loading and unloading then take :data:`HANDLING_TIME` seconds standing still. What
+is known before walking (payload not at that station, over capacity, nothing to drop) fails at
+once, without a pointless walk, and is checked again on arrival. A drop at the station the payload
+was picked up from puts it back and is not counted as a delivery.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import math
 
 from py_trees.common import Status
 
+from bt_runtime.actions.base import WALK_RULE, Walk, walk_timeout
 from bt_runtime.behaviours import ActionBehaviour, Charge, DropOff, PickUp, Place
 from bt_runtime.robot import RobotContext
 from locomotion.backend import Sit, Stand
@@ -25,11 +30,36 @@ HANDLING_TIME = 3.0
 
 
 class _Handling:
-    timeout = 30.0
-    timeout_rule = "30 s"
+    """Walk to the station when farther than :data:`REACH`, then stand still and handle."""
 
-    def __init__(self) -> None:
+    timeout_rule = f"{WALK_RULE} (when farther than {REACH:g} m from the station), plus 30 s"
+
+    def __init__(self, station: Place, ctx: RobotContext) -> None:
+        self.station = station
         self.since: float | None = None
+        # Stop well inside the reach, so arrival leaves margin for the handling check.
+        self.walk = Walk(station.xy, f"station {station.name}", tolerance=REACH / 2)
+        self.walking = False
+        self.timeout = self._timeout(ctx)
+
+    def _timeout(self, ctx: RobotContext) -> float:
+        if not self.walking and ctx.distance_to(self.station.xy) <= REACH:
+            return 30.0
+        return walk_timeout(self.walk.estimate(ctx), ctx.speed_limit) + 30.0
+
+    def _approach(self, ctx: RobotContext, verb: str) -> tuple[Status, str] | None:
+        """Walk towards the station: None once within reach, else the walk's status."""
+        if not self.walking and ctx.distance_to(self.station.xy) <= REACH:
+            return None
+        self.walking = True
+        self.timeout = self._timeout(ctx)
+        status, message = self.walk.step(ctx)
+        if status == Status.SUCCESS:
+            self.walking = False
+            return None
+        if status == Status.FAILURE:
+            return status, f"cannot {verb}: {message}"
+        return status, f"{message} (to {verb})"
 
     def _wait(self, ctx: RobotContext, what: str) -> tuple[Status, str] | None:
         if self.since is None:
@@ -40,35 +70,32 @@ class _Handling:
         return None
 
     def halt(self, ctx: RobotContext) -> None:
-        """Nothing half-done to undo: the mass changes only when handling completes."""
+        """Stop the walk if one is under way; the mass changes only when handling completes."""
+        if self.walking:
+            self.walk.halt(ctx)
+            self.walking = False
 
 
 def _too_far(ctx: RobotContext, station: str, point: tuple[float, float]) -> str | None:
     distance = ctx.distance_to(point)
     if distance > REACH:
-        return (
-            f"{distance:.1f} m from station {station}: must be within {REACH:g} m "
-            f"(go to {station} first)"
-        )
+        return f"{distance:.1f} m from station {station}: must be within {REACH:g} m"
     return None
 
 
 class PickUpRunner(_Handling):
-    """``pick up <payload> at <station>``."""
+    """``pick up <payload> at <station>``: walk there if needed, then load."""
 
     def __init__(self, behaviour: ActionBehaviour, ctx: RobotContext) -> None:
-        super().__init__()
         assert isinstance(behaviour, PickUp) and behaviour.station is not None
+        super().__init__(behaviour.station, ctx)
         self.payload = behaviour.payload
-        self.station: Place = behaviour.station
 
     def _check(self, ctx: RobotContext) -> str | None:
+        """Why the payload cannot be loaded here (distance aside), or None."""
         name, station = self.payload, self.station
         if name in ctx.carried:
             return f"already carrying {name}"
-        far = _too_far(ctx, station.name, station.xy)
-        if far:
-            return far
         where = ctx.scenario.payloads.get(name)
         if where is None or math.dist(where, station.xy) > REACH:
             return f"payload {name} is not at station {station.name}"
@@ -82,10 +109,17 @@ class PickUpRunner(_Handling):
         return None
 
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
+        verb = f"pick up {self.payload}"
         if self.since is None:
             problem = self._check(ctx)
             if problem:
-                return Status.FAILURE, f"cannot pick up {self.payload}: {problem}"
+                return Status.FAILURE, f"cannot {verb}: {problem}"
+            walking = self._approach(ctx, verb)
+            if walking:
+                return walking
+            problem = self._check(ctx) or _too_far(ctx, self.station.name, self.station.xy)
+            if problem:
+                return Status.FAILURE, f"cannot {verb}: {problem}"
         waiting = self._wait(ctx, f"loading {self.payload}")
         if waiting:
             return waiting
@@ -98,18 +132,26 @@ class DropOffRunner(_Handling):
     """``drop off [<payload>] at <station>`` (everything carried when no payload is named)."""
 
     def __init__(self, behaviour: ActionBehaviour, ctx: RobotContext) -> None:
-        super().__init__()
         assert isinstance(behaviour, DropOff) and behaviour.station is not None
+        super().__init__(behaviour.station, ctx)
         self.payload = behaviour.payload
-        self.station: Place = behaviour.station
+
+    def _check(self, ctx: RobotContext) -> str | None:
+        if self.payload is not None and self.payload not in ctx.carried:
+            return f"not carrying {self.payload}"
+        if not ctx.carried:
+            return "not carrying anything"
+        return None
 
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
         if self.since is None:
-            problem = _too_far(ctx, self.station.name, self.station.xy)
-            if self.payload is not None and self.payload not in ctx.carried:
-                problem = f"not carrying {self.payload}"
-            elif not ctx.carried:
-                problem = "not carrying anything"
+            problem = self._check(ctx)
+            if problem:
+                return Status.FAILURE, f"cannot drop off at {self.station.name}: {problem}"
+            walking = self._approach(ctx, f"drop off at {self.station.name}")
+            if walking:
+                return walking
+            problem = self._check(ctx) or _too_far(ctx, self.station.name, self.station.xy)
             if problem:
                 return Status.FAILURE, f"cannot drop off at {self.station.name}: {problem}"
         names = [self.payload] if self.payload is not None else sorted(ctx.carried)

@@ -6,7 +6,8 @@ import pytest
 from py_trees.common import Status
 
 from bt_runtime import behaviours as bh
-from bt_runtime.actions.handling import HANDLING_TIME
+from bt_runtime.actions.handling import HANDLING_TIME, REACH, PickUpRunner
+from bt_runtime.behaviours import Place
 from bt_runtime.robot import RobotConfig
 from tests.bt_runtime.runtime_world import DEPOT, SHOP, make_context, run_leaf
 
@@ -22,11 +23,39 @@ def test_pick_up_at_the_station_loads_the_payload_after_handling_time() -> None:
     assert ctx.state is not None and ctx.state.payload_mass == 2.0  # told the backend
 
 
-def test_pick_up_far_from_the_station_fails() -> None:
+def test_pick_up_far_from_the_station_walks_there_first() -> None:
+    # `pick up kit at depot` reads "go to the depot and pick it up" (the registry says so).
     ctx = make_context(start=(2.0, 2.0))
     pick = bh.PickUp("pick up kit", "kit", DEPOT)
+    assert run_leaf(pick, ctx) == Status.SUCCESS
+    assert pick.feedback_message == "picked up kit (2 kg) at depot"
+    assert ctx.distance_to(DEPOT.xy) <= REACH
+    assert ctx.time > HANDLING_TIME + 2.0  # walked ~4.5 m, then loaded
+    assert ctx.fact("carrying", "kit")
+
+
+def test_pick_up_at_an_unreachable_station_fails_with_the_walk_reason() -> None:
+    ctx = make_context(start=(2.0, 2.0))
+    pick = bh.PickUp("pick up kit", "kit", Place("depot", 23.0, 14.25))
+    ctx.scenario.payloads["kit"] = (23.0, 14.25)
     assert run_leaf(pick, ctx) == Status.FAILURE
-    assert "m from station depot: must be within 1 m (go to depot first)" in pick.feedback_message
+    assert pick.feedback_message.startswith("cannot pick up kit: cannot reach station depot")
+    assert not ctx.fact("carrying")
+
+
+def test_pick_up_of_a_payload_elsewhere_fails_before_walking() -> None:
+    ctx = make_context(start=(20.0, 2.0))
+    pick = bh.PickUp("pick up kit", "kit", SHOP)
+    assert run_leaf(pick, ctx) == Status.FAILURE
+    assert pick.feedback_message == "cannot pick up kit: payload kit is not at station shop"
+    assert ctx.time == 0.0 and ctx.distance_to(SHOP.xy) > 10.0
+
+
+def test_pick_up_timeout_covers_the_walk() -> None:
+    near = PickUpRunner(bh.PickUp("p", "kit", DEPOT), make_context(start=(4.3, 6.0)))
+    far = PickUpRunner(bh.PickUp("p", "kit", DEPOT), make_context(start=(2.0, 2.0)))
+    assert near.timeout == 30.0
+    assert far.timeout > near.timeout + 4.0
 
 
 def test_pick_up_of_a_payload_not_there_fails() -> None:
@@ -65,12 +94,21 @@ def test_drop_off_without_a_payload_fails() -> None:
     assert named.feedback_message == "cannot drop off at shop: not carrying kit"
 
 
-def test_drop_off_far_from_the_station_fails() -> None:
+def test_drop_off_far_from_the_station_walks_there_first() -> None:
     ctx = make_context(start=(2.0, 2.0))
     ctx.load("kit", 2.0, "depot")
     drop = bh.DropOff("drop off at shop", SHOP)
+    assert run_leaf(drop, ctx) == Status.SUCCESS
+    assert drop.feedback_message == "delivered kit at shop"
+    assert ctx.distance_to(SHOP.xy) <= REACH and ctx.counter("deliveries") == 1
+
+
+def test_drop_off_with_nothing_carried_fails_before_walking() -> None:
+    ctx = make_context(start=(20.0, 2.0))
+    drop = bh.DropOff("drop off at shop", SHOP)
     assert run_leaf(drop, ctx) == Status.FAILURE
-    assert "from station shop: must be within 1 m" in drop.feedback_message
+    assert drop.feedback_message == "cannot drop off at shop: not carrying anything"
+    assert ctx.time == 0.0
 
 
 def test_charge_needs_a_dock() -> None:

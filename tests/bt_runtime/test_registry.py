@@ -67,6 +67,8 @@ def test_range() -> None:
     assert Range(0.0, low_open=True).describe() == "> 0"
     assert Range(high=5.0, high_open=True).describe() == "< 5"
     assert Range(0.0, 1.0).describe() == "between 0 and 1"
+    assert Range(0.0, 100.0, low_open=True).describe("%") == "> 0 and <= 100 %"
+    assert Range(0.0, 1.0, high_open=True).describe() == ">= 0 and < 1"
     assert not Range().contains(math.nan)
 
 

@@ -67,6 +67,15 @@ def test_a_compiled_mission_runs_to_success_on_the_kinematic_backend(tmp_path: P
     assert report.distance > 10
 
 
+def test_pick_up_and_drop_off_walk_to_their_stations(tmp_path: Path) -> None:
+    # `pick up kit at depot` reads "go to the depot and pick it up": no `go to` needed.
+    text = MISSION.replace("    go to depot\n", "").replace("    go to shop\n", "")
+    mission = load_mission(str(write(tmp_path, text)))
+    report = simulate(mission, make_backend("kinematic"), seed=1, backend_name="kinematic")
+    assert report.outcome == "success"
+    assert report.delivered == ("kit",)
+
+
 def test_run_main_success_writes_the_log_and_exits_0(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -87,7 +96,8 @@ def test_run_main_success_writes_the_log_and_exits_0(
 def test_run_main_mission_failure_exits_1_with_the_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, MISSION.replace("go to depot\n", ""))  # pick up from afar fails
+    # the kit is at the depot, not at the shop: the pick-up fails at once with that reason
+    path = write(tmp_path, MISSION.replace("pick up kit at depot", "pick up kit at shop"))
     code = run_main(
         args_for(
             str(path),
@@ -103,8 +113,8 @@ def test_run_main_mission_failure_exits_1_with_the_reason(
     out = capsys.readouterr().out
     assert code == 1
     assert "outcome:   FAILURE" in out
-    assert "failed at: Test shuttle/guard battery < 20 %/rest/pick up kit at depot" in out
-    assert "must be within 1 m (go to depot first)" in out
+    assert "failed at: Test shuttle/guard battery < 20 %/rest/pick up kit at shop" in out
+    assert "cannot pick up kit: payload kit is not at station shop" in out
 
 
 def test_run_main_bad_inputs_exit_2_with_a_message(
@@ -265,8 +275,9 @@ def test_cli_run_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
             str(tmp_path / "a.sqlite"),
         ]
     )
-    failing = write(tmp_path, MISSION.replace("go to depot\n", "")).with_name("f.mission")
-    failing.write_text(MISSION.replace("go to depot\n", ""))
+    bad = MISSION.replace("pick up kit at depot", "pick up kit at shop")
+    failing = write(tmp_path, bad).with_name("f.mission")
+    failing.write_text(bad)
     failed = main(
         [
             "run",

@@ -69,7 +69,7 @@ def test_value_out_of_range(tmp_path: Path) -> None:
     text = HEADER + "main { charge until 120 %  wait -5 s }\n"
     report = check(tmp_path, text)
     high = only(report, "until")
-    assert high.message == ("value out of range: `charge` until must be between 0 and 100 %, "
+    assert high.message == ("value out of range: `charge` until must be > 0 and <= 100 %, "
                             "got 120 %")
     assert where(high) == at(text, "120 %")
     negative = only(report, "duration")
@@ -219,3 +219,36 @@ def test_fact_argument_may_be_a_task_parameter(tmp_path: Path) -> None:
     bad = HEADER + "task t(w: place) { if carrying w { dock } }\nmain { t(gate) }\n"
     d = only(check(tmp_path, bad), "parameter")
     assert d.message == "`w` is a place parameter, but `carrying` must be a payload"
+
+
+@pytest.mark.parametrize("stmt", ["report n", "alert n", "fail n"])
+def test_message_parameter_must_be_text(tmp_path: Path, stmt: str) -> None:
+    text = HEADER + f"task t(n: int) {{ {stmt} }}\nmain {{ t(1) }}\n"
+    d = only(check(tmp_path, text), "parameter")
+    assert d.message.startswith("`n` is an int parameter, but `")
+    assert d.message.endswith("must be a string in double quotes")
+    assert where(d) == at(text, "n }")
+
+
+def test_message_name_outside_a_task_is_an_error(tmp_path: Path) -> None:
+    text = HEADER + "main { report hello }\n"
+    d = only(check(tmp_path, text), "hello")
+    assert d.message == "`report` text must be a string in double quotes, not the name `hello`"
+    assert where(d) == at(text, "hello")
+
+
+def test_text_parameter_in_report_checks_clean(tmp_path: Path) -> None:
+    text = HEADER + 'task say(msg: text) { report msg  alert msg  fail msg }\nmain { say("x") }\n'
+    assert errors(check(tmp_path, text)) == []
+
+
+def test_dimension_article_reads_as_english(tmp_path: Path) -> None:
+    text = HEADER + "robot a1 { battery 50 kg }\nmain { succeed }\n"
+    d = only(check(tmp_path, text), "battery")
+    assert d.message == "`50 kg` is a mass, but robot battery is an energy"
+
+
+def test_open_range_end_is_described_as_excluded(tmp_path: Path) -> None:
+    text = HEADER + "main { dock  charge until 0 % }\n"
+    d = only(check(tmp_path, text), "range")
+    assert d.message == "value out of range: `charge` until must be > 0 and <= 100 %, got 0 %"

@@ -243,3 +243,28 @@ def test_sim_world_adds_mission_places(tmp_path: Path) -> None:
     assert compiled.world is not None
     assert [s.name for s in compiled.world.stations] == ["depot", "drop"]
     assert [p.name for p in compiled.world.payloads] == ["medkit", "kit"]
+
+
+def test_text_parameters_reach_report_alert_and_fail(tmp_path: Path) -> None:
+    text = (HEADER + 'task say(msg: text, why: text) { report msg  alert msg  fail why }\n'
+            'main { say("west \\"wing\\"", "gave up")  say("east", "no") }\n')
+    compiled = compile_text(tmp_path, text)
+    leaves = [(type(n).__name__, n.name) for n in compiled.root.iterate()
+              if type(n).__name__ in ("Report", "Alert", "Fail")]
+    assert leaves[:3] == [("Report", 'report "west \\"wing\\""'),
+                          ("Alert", 'alert "west \\"wing\\""'), ("Fail", 'fail "gave up"')]
+    assert [n.text for n in compiled.root.iterate() if type(n).__name__ == "Report"] == [
+        'west "wing"', "east"]
+    assert [n.reason for n in compiled.root.iterate() if type(n).__name__ == "Fail"] == [
+        "gave up", "no"]
+
+
+def test_places_are_shared_within_one_compilation_only(tmp_path: Path) -> None:
+    text = HEADER + "main { go to gate  go to gate }\n"
+    report = check(tmp_path, text)
+    first = compile_mission(report.programs[0])
+    second = compile_mission(report.programs[0])
+    a, b = [n.target for n in first.root.iterate() if hasattr(n, "target")]
+    assert a is b  # one Place per name in a compilation
+    (c, _d) = [n.target for n in second.root.iterate() if hasattr(n, "target")]
+    assert c is not a and c == a  # nothing carried over between compilations

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from dsl.ast import Span
-from dsl.diagnostics import did_you_mean, error, render, render_all, sort_diagnostics, warning
+from dsl.diagnostics import (
+    a_or_an,
+    did_you_mean,
+    error,
+    render,
+    render_all,
+    sort_diagnostics,
+    warning,
+)
 
 
 def test_render_shows_line_caret_and_hint() -> None:
@@ -44,3 +52,8 @@ def test_render_all_counts() -> None:
 def test_did_you_mean() -> None:
     assert did_you_mean("gatee", ["gate", "tower"]) == "did you mean `gate`?"
     assert did_you_mean("zzz", ["gate"]) is None
+
+
+def test_article_follows_the_word() -> None:
+    assert [a_or_an(w) for w in ("energy", "int", "area", "time", "unit", "ratio", "order")] == [
+        "an energy", "an int", "an area", "a time", "a unit", "a ratio", "an order"]

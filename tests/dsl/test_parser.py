@@ -134,3 +134,32 @@ def test_transformer_errors_become_diagnostics(monkeypatch) -> None:  # type: ig
     (d,) = result.diagnostics
     assert d.message == "cannot read this construct: boom"
     assert (d.span.line, d.span.col) == (2, 3)
+
+
+def test_to_ast_wraps_a_failing_method_in_visit_error() -> None:
+    # ToAst walks the tree itself (lark's v_args wrapper cost more than the AST); a failing
+    # method must still come out as lark's VisitError, which parse_text reports at the node.
+    import pytest
+    from lark.exceptions import VisitError
+
+    from dsl.parser import GRAMMAR
+    from dsl.to_ast import ToAst
+
+    class Broken(ToAst):
+        def wait(self, meta: object, c: list[object]) -> A.Action:
+            raise ValueError("boom")
+
+    tree = GRAMMAR.parse("main {\n  wait 2 s\n}\n")
+    with pytest.raises(VisitError) as caught:
+        Broken("x.mission").transform(tree)
+    assert isinstance(caught.value.orig_exc, ValueError)
+    assert caught.value.obj.meta.line == 2
+
+
+def test_to_ast_builds_spans_for_nested_nodes() -> None:
+    result = parse_text('mission "m"\nmain {\n  if docked { report "a" } else { sit }\n}\n', "m")
+    assert result.file is not None
+    main = result.file.decls[1]
+    assert isinstance(main, A.MainDecl)
+    stmt = main.body.stmts[0]
+    assert (stmt.span.line, stmt.span.col) == (3, 3)

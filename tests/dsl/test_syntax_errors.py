@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dsl.diagnostics import Diagnostic
 from dsl.parser import GRAMMAR, MAX_NESTING, parse_text
 from dsl.syntax_errors import EXAMPLES, end_span, unclosed_brace
+from tests.dsl.helpers import at, check, only
 
 
 def diag(text: str) -> Diagnostic:
@@ -115,3 +120,82 @@ def test_helpers() -> None:
     assert unclosed_brace("main { }") is None
     assert end_span("ab\ncd\n\n", "f") == end_span("ab\ncd", "f")
     assert GRAMMAR.options.parser == "lalr"
+
+
+_PRELUDE = 'mission "x" { tick_rate 10 Hz }\nwaypoint w at (0, 0)\ntask other() { dock }\n'
+_CASES = [(label, snippet) for label, snippets in EXAMPLES.items() for snippet in snippets]
+
+
+@pytest.mark.parametrize(("label", "snippet"), _CASES)
+def test_every_example_is_recognised_after_other_declarations(label: str, snippet: str) -> None:
+    # lark's match_examples compares the whole parser stack: a mistake only matched in the first
+    # declaration of a file, and real files start with `mission`.
+    assert diag(snippet).message == label
+    d = diag(_PRELUDE + snippet)
+    assert d.message == label
+    assert d.span.line == 4
+
+
+@pytest.mark.parametrize(("label", "snippet"),
+                         [(lab, s) for lab, s in _CASES if s.startswith("main { ")])
+def test_statement_examples_are_recognised_in_nested_blocks(label: str, snippet: str) -> None:
+    body = snippet.removeprefix("main { ")
+    nested = f"{_PRELUDE}main {{\n  dock\n  if docked {{\n    repeat 2 {{ sit {body} }}\n}}"
+    d = diag(nested)
+    assert d.message == label
+    assert d.span.line == 7
+    in_task = f"{_PRELUDE}task t() {{ fallback {{ stand {body} }}"
+    assert diag(in_task).message == label
+
+
+@pytest.mark.parametrize("prefix", ["", _PRELUDE])
+def test_missing_closing_brace_at_end_of_file_in_any_position(prefix: str) -> None:
+    d = diag(prefix + "main {\n  if docked {\n    dock\n  }\n")
+    line = prefix.count("\n") + 1
+    assert d.message == f"missing '}}' to close the block opened at {line}:6"
+
+
+@pytest.mark.parametrize("prefix", ["", 'mission "x"\nrobot a1\n'])
+def test_wait_without_a_unit_in_any_position(prefix: str, tmp_path: Path) -> None:
+    # `wait 10` parses (a bare number); the checker names the missing unit wherever it is.
+    text = prefix + "main {\n  sequence { wait 10 }\n}\n"
+    report = check(tmp_path, text, world=None)
+    d = only(report, "unit")
+    assert d.message == "expected a unit after 10"
+    assert (d.span.line, d.span.col) == at(text, "10")
+
+
+def _reference_scan(text: str) -> tuple[int, int] | None:
+    """The character-by-character scan the regex version replaced (innermost open `{`)."""
+    stack: list[tuple[int, int]] = []
+    line, col, i = 1, 1, 0
+    in_string = in_comment = False
+    while i < len(text):
+        ch = text[i]
+        if in_comment:
+            in_comment = ch != "\n"
+        elif in_string:
+            if ch == "\\" and i + 1 < len(text) and text[i + 1] != "\n":
+                i, col = i + 1, col + 1
+            elif ch in '"\n':
+                in_string = False
+        elif ch == "#":
+            in_comment = True
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            stack.append((line, col))
+        elif ch == "}" and stack:
+            stack.pop()
+        if ch == "\n":
+            line, col = line + 1, 1
+        else:
+            col += 1
+        i += 1
+    return stack[-1] if stack else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='{}()"#\\\n ax', max_size=60))
+def test_unclosed_brace_matches_a_plain_character_scan(text: str) -> None:
+    assert unclosed_brace(text) == _reference_scan(text)
