@@ -4,7 +4,8 @@ Rows: flat speed for a 0.5 m/s command; cross-track error on a GoTo route; the s
 (ramp up/down, stairs up/down: made it or not and how long; time per segment, for comparison with
 the kinematic twin); push survival at 12.5 N·s; stand-up after a 35 N·s push; real-time factor;
 terrain classifier accuracy per class with pybullet sensing (scored against the course's segment
-labels, which the robot never sees). Real-time factors divide simulated time by this process's CPU
+labels, which the robot never sees); rubble strips (6 m of 3, 4.5 and 6 cm roughness, several
+seeds: crossings without a fall and mean speed); walking across a 10 deg side slope. Real-time factors divide simulated time by this process's CPU
 time (one core), since other work on a shared machine distorts wall-clock figures.
 """
 
@@ -19,7 +20,15 @@ from itertools import pairwise
 from bench.table import Row
 from locomotion.backend import GoTo, LocomotionBackend, Pose, RobotState, Velocity, make_backend
 from locomotion.course import Course, standard_course
-from locomotion.world import ObstacleParams, Rect, TerrainKind, TerrainRegion, World
+from locomotion.world import (
+    ObstacleParams,
+    Rect,
+    RubbleParams,
+    SlopeParams,
+    TerrainKind,
+    TerrainRegion,
+    World,
+)
 
 __all__ = ["rows"]
 
@@ -34,6 +43,36 @@ DETOUR = World(
 )
 """One GoTo from (0, 0) to (8, 0) round a box: the planner's path has three corners."""
 STEP = 0.1
+RUBBLE_ROUGHNESS = (0.03, 0.045, 0.06)
+RUBBLE_START, RUBBLE_END = 1.0, 7.0
+
+
+def rubble_strip(roughness: float) -> World:
+    """6 m of rubble spanning the whole width of a 3.2 m corridor: no way round it."""
+    return World(
+        "rubble strip",
+        Rect(-1.0, -1.6, 9.5, 1.6),
+        regions=(
+            TerrainRegion(
+                "rubble",
+                TerrainKind.RUBBLE,
+                Rect(RUBBLE_START, -1.6, RUBBLE_END, 1.6),
+                RubbleParams(roughness),
+            ),
+        ),
+    )
+
+
+SIDE_SLOPE = World(
+    "side slope",
+    Rect(-1.0, -2.0, 9.0, 2.0),
+    regions=(
+        TerrainRegion(
+            "slope", TerrainKind.SLOPE, Rect(-1.0, -2.0, 9.0, 2.0), SlopeParams(10.0, heading=90.0)
+        ),
+    ),
+)
+"""A 10 deg slope rising towards +y; the robot walks along +x, across it."""
 
 
 @dataclass
@@ -242,6 +281,107 @@ def _stairs_trials(b: LocomotionBackend, course: Course, trials: int) -> tuple[i
     return made, (sum(times) / len(times) if times else math.nan)
 
 
+@dataclass
+class _Crossing:
+    crossed: bool = False
+    fell: bool = False
+    seconds: float = math.nan
+    max_roll: float = 0.0
+
+
+def _rubble_crossing(b: LocomotionBackend, roughness: float, seed: int) -> _Crossing:
+    """GoTo across the strip; crossed = the trunk passed its far edge with no fall on the way."""
+    out = _Crossing()
+    state = b.reset(rubble_strip(roughness), Pose(0.0, 0.0), seed=seed)
+    b.command(GoTo((RUBBLE_END + 1.5, 0.0)))
+    state = b.step(STEP)
+    entered = None
+    while state.time < 80.0 and state.nav_status == "active":
+        state = b.step(STEP)
+        if entered is None and state.pose.x > RUBBLE_START:
+            entered = state.time
+        if state.pose.x > RUBBLE_START:
+            out.max_roll = max(out.max_roll, abs(state.pose.roll))
+        if state.fallen:
+            out.fell = True
+            break
+        if state.pose.x > RUBBLE_END and entered is not None:
+            out.crossed = True
+            out.seconds = state.time - entered
+            break
+    return out
+
+
+def _rubble_rows(b: LocomotionBackend, seeds: int) -> list[Row]:
+    out = []
+    for roughness in RUBBLE_ROUGHNESS:
+        runs = [_rubble_crossing(b, roughness, seed) for seed in range(seeds)]
+        made = [r for r in runs if r.crossed]
+        speed = (
+            sum((RUBBLE_END - RUBBLE_START) / r.seconds for r in made) / len(made)
+            if made
+            else math.nan
+        )
+        cm = f"{roughness * 100:g} cm"
+        out.append(
+            Row(
+                AREA,
+                f"rubble {cm} crossed without a fall",
+                len(made),
+                f"/{seeds}",
+                "all",
+                len(made) == seeds,
+                f"{sum(r.fell for r in runs)} fell; max |roll| "
+                f"{max(r.max_roll for r in runs):.2f} rad; 6 m strip, GoTo",
+            )
+        )
+        out.append(
+            Row(
+                AREA,
+                f"rubble {cm} mean speed (crossings)",
+                speed,
+                "m/s",
+                ">= 0.15",
+                bool(made) and speed >= 0.15,
+            )
+        )
+    return out
+
+
+def _side_slope_rows(b: LocomotionBackend) -> list[Row]:
+    """Walk 6 m along +x across a 10 deg slope: fall, roll, drift down the slope, speed."""
+    state = b.reset(SIDE_SLOPE, Pose(0.0, 0.0), seed=0)
+    b.command(Velocity(0.4))
+    start = state
+    fell, max_roll, rolls = False, 0.0, []
+    while state.time - start.time < 20.0 and state.pose.x < 6.0:
+        state = b.step(STEP)
+        fell = fell or state.fallen
+        max_roll = max(max_roll, abs(state.pose.roll))
+        rolls.append(state.pose.roll)
+    elapsed = state.time - start.time
+    speed = (state.pose.x - start.pose.x) / elapsed
+    drift = state.pose.y - start.pose.y
+    mean_roll = math.degrees(sum(rolls) / len(rolls)) if rolls else math.nan
+    return [
+        Row(
+            AREA,
+            "side slope 10 deg: walked 6 m across without a fall",
+            0.0 if fell or state.pose.x < 6.0 else 1.0,
+            "bool",
+            note=f"{elapsed:.1f} s; max |roll| {max_roll:.2f} rad, mean roll {mean_roll:+.1f} deg",
+        ),
+        Row(AREA, "side slope 10 deg: speed along the contour (0.4 cmd)", speed, "m/s"),
+        Row(
+            AREA,
+            "side slope 10 deg: drift across (+ = uphill)",
+            drift,
+            "m",
+            note="Velocity command, no path to follow: heading hold only",
+        ),
+    ]
+
+
 def rows(quick: bool) -> list[Row]:
     """Measure everything in one process, side by side (see the module docstring)."""
     b = make_backend("pybullet")
@@ -318,6 +458,8 @@ def rows(quick: bool) -> list[Row]:
                 f"mean {mean_time:.1f} s from 1.2 m before to 1 m after",
             )
         )
+        out.extend(_rubble_rows(b, 2 if quick else 10))
+        out.extend(_side_slope_rows(b))
         return out
     finally:
         b.close()

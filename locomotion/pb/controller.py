@@ -12,13 +12,19 @@ the PD loop and is cheap enough to run on every physics step in between ticks.
   any knock the cycle briefly takes a quick trot's timing so feet land soon enough to catch it.
 * **Foot placement** (Raibert) — a swing foot lands under where its hip will be at mid-stance, plus
   ``k (v - v_des)`` so a push is caught by stepping into it. Landing height comes from the height
-  scan at that spot (stairs), with the target nudged off tread edges (:mod:`locomotion.pb.swing`).
-* **Swing** — the foot rises to ``max(lift, land) + swing_height``, moving forward along a cycloid;
-  with ``lift_then_step`` it goes up before it goes forward and forward before it goes down.
+  scan at that spot (stairs), with the target nudged off tread edges (stair gait) or onto the
+  most level spot nearby (other gaits: rubble) (:mod:`locomotion.pb.swing`). The target is fixed
+  for the last ``1 - target_freeze`` of the swing, so the foot lands where it was aimed.
+* **Swing** — the foot rises to ``swing_height`` above the highest of lift-off, landing and the
+  ground scanned along the way, moving forward along a cycloid; with ``lift_then_step`` it goes up
+  before it goes forward and forward before it goes down.
+* **Touchdown** — on contact, not on the clock alone: a foot that meets the ground late in its
+  swing stays there; one still in the air when its stance begins reaches further down first.
 * **Stance** — a desired body wrench (height/attitude PD, velocity PI, heading hold) is shared
   among the stance feet by regularised least squares about the whole-body centre of mass, clipped
   to the friction cone, and mapped to torques with ``-J^T f`` (the simulation adds the legs' own
-  gravity torques); a soft joint PD holds each stance foot at its touchdown point.
+  gravity torques); a soft joint PD holds each stance foot at its touchdown point. The height
+  target never lets the trunk's underside sink onto the ground scanned beneath it.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import numpy as np
 from locomotion.backend import GaitParams
 from locomotion.pb.kinematics import LegGeometry, leg_ik, leg_jacobian
 from locomotion.pb.robot import RobotObservation
-from locomotion.pb.swing import HeightFn, foothold_shift, swing_point
+from locomotion.pb.swing import HeightFn, foothold_shift, level_foothold, swing_point
 
 __all__ = ["GAIT_OFFSETS", "BodyCommand", "ControlGains", "GaitController"]
 
@@ -43,6 +49,12 @@ GAIT_OFFSETS: dict[str, tuple[float, float, float, float]] = {
 """Per-leg phase offsets (FR, FL, RR, RL) by gait name; unknown names fall back to trot."""
 
 GRAVITY = 9.81
+_FOOTPRINT_X = np.array([-0.2, -0.1, 0.0, 0.1, 0.2])
+_FOOTPRINT_Y = np.array([-0.08, 0.0, 0.08])
+_TRUNK_HALF_DEPTH = 0.057
+_PATH_SAMPLES = np.linspace(0.15, 0.85, 6)
+"""Where along a swing (fraction of the way) the ground is checked for the apex to clear."""
+"""Where, in the trunk's frame, its underside is checked against the ground (m)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,9 @@ class ControlGains:
     catch_time: float = 1.0
     catch_period: float = 0.4
     foothold_search: float = 0.12
+    level_search: float = 0.08
+    level_spacing: float = 0.02
+    level_distance_cost: float = 3.0
     kp_velocity: float = 6.0
     ki_velocity: float = 10.0
     velocity_integral_limit: float = 0.5
@@ -75,6 +90,12 @@ class ControlGains:
     stance_kp: tuple[float, float, float] = (10.0, 10.0, 10.0)
     stance_kd: tuple[float, float, float] = (0.8, 0.8, 0.8)
     friction: float = 0.6
+    early_touchdown: float = 0.8
+    target_freeze: float = 0.7
+    trunk_clearance: float = 0.05
+    max_leg_extension: float = 0.33
+    reach_speed: float = 0.6
+    max_reach: float = 0.08
     max_normal_force: float = 220.0
     accel_limit: float = 3.0
     yaw_accel_limit: float = 4.0
@@ -94,10 +115,16 @@ class BodyCommand:
 
 @dataclass
 class _Leg:
+    """One leg's gait state. ``early``: it touched down before its clock said so (it stays down
+    until the clock's next stance ends); ``reach``: how far below its target a late foot, still
+    in the air when its stance began, is now reaching for the ground (m)."""
+
     stance: bool = True
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(3))
     liftoff: np.ndarray = field(default_factory=lambda: np.zeros(3))
     target: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    early: bool = False
+    reach: float = 0.0
 
 
 def _skew(v: np.ndarray) -> np.ndarray:
@@ -153,12 +180,14 @@ class GaitController:
         self._wz_des = 0.0
         self._yaw_des: float | None = None
         self._foothold_shift = [np.zeros(2) for _ in range(4)]
+        self._path_top = [-math.inf] * 4
         self._tick = 0
         self._v_int = np.zeros(2)
         self._dt = 0.0
         self._balancing = False
         self._settled_for = 0.0
         self._catch_left = 0.0
+        self._floor = -math.inf
         self.q_des = np.zeros(12)
         self.kp = np.zeros(12)
         self.kd = np.zeros(12)
@@ -199,6 +228,8 @@ class GaitController:
         gait = self._catch_timing(obs, gait, dt)
         self._dt = dt
         self._tick += 1
+        if self._tick % 4 == 1:
+            self._floor = self._trunk_floor(obs, ground)
         self._ramp_command(command, gait, dt)
         self._advance_clock(obs, command, gait, dt)
         forces = self._stance_forces(obs, gait)
@@ -243,12 +274,35 @@ class GaitController:
             self.phase = (self.phase + dt / gait.period) % 1.0
         for i, leg in enumerate(self._legs):
             clock_stance = self._leg_phase(i, gait) < gait.duty
-            if leg.stance and not clock_stance and self.walking:
-                leg.stance = False
-                leg.liftoff = obs.foot_positions[i].copy()
-            elif not leg.stance and clock_stance:
-                leg.stance = True
+            if leg.stance:
+                if clock_stance:
+                    leg.early = False
+                elif self.walking and not leg.early:
+                    leg.stance = False
+                    leg.liftoff = obs.foot_positions[i].copy()
+                    leg.reach = 0.0
+            elif self._touches_down(obs, i, gait, clock_stance, dt):
+                leg.stance, leg.early, leg.reach = True, not clock_stance, 0.0
                 leg.anchor = obs.foot_positions[i].copy()
+
+    def _touches_down(
+        self, obs: RobotObservation, i: int, gait: GaitParams, clock_stance: bool, dt: float
+    ) -> bool:
+        """Whether swinging leg ``i`` becomes a stance leg now: on contact, not on the clock alone.
+
+        On rough ground the scan's landing height is off by the curvature of a stone: a foot that
+        meets it while still descending stops there (early touchdown: pushing on would tip the
+        trunk), and a foot that finds nothing when its stance begins keeps reaching down, up to
+        ``max_reach`` (late touchdown: loading a foot in the air drops that corner).
+        """
+        g = self.gains
+        contact = obs.foot_contact[i]
+        if not clock_stance:
+            return contact and self.walking and self._swing_progress(i, gait) >= g.early_touchdown
+        if contact or not self.walking or self._legs[i].reach >= g.max_reach:
+            return True
+        self._legs[i].reach += g.reach_speed * dt
+        return False
 
     def _catch_timing(self, obs: RobotObservation, gait: GaitParams, dt: float) -> GaitParams:
         """A quick trot's timing for a while after the body was knocked off its velocity.
@@ -312,6 +366,8 @@ class GaitController:
         anchors = np.array([leg.anchor for leg in self._legs])
         feet_z = float(np.mean([obs.foot_positions[i][2] for i in stance]))
         z_des = 0.5 * feet_z + 0.5 * float(np.mean(anchors[:, 2])) + gait.body_height
+        # Keep the belly off the stones between the feet, as far as the legs reach.
+        z_des = max(z_des, min(self._floor, feet_z + g.max_leg_extension))
         front = (anchors[0, 2] + anchors[1, 2]) / 2
         rear = (anchors[2, 2] + anchors[3, 2]) / 2
         length = float(self.hips[0, 0] - self.hips[2, 0])
@@ -339,6 +395,20 @@ class GaitController:
         alpha[2] = g.kp_yaw * yaw_err + g.kd_yaw_rate * (self._wz_des - omega[2])
         inertia_world = obs.rotation @ self.inertia @ obs.rotation.T
         return np.concatenate([force, inertia_world @ alpha])
+
+    def _trunk_floor(self, obs: RobotObservation, ground: HeightFn) -> float:
+        """Lowest trunk height (world z of its centre) that keeps its underside off the ground.
+
+        Scans the ground under the trunk's outline (a heading-aligned grid) and, for each point,
+        how far the underside sits below the centre there in the current attitude (a pitched trunk
+        drops one end); adds ``trunk_clearance``. On rubble a stone between the feet can stand
+        higher than the feet's mean height plus the body height.
+        """
+        xs, ys = np.meshgrid(_FOOTPRINT_X, _FOOTPRINT_Y)
+        local = np.stack([xs.ravel(), ys.ravel(), np.full(xs.size, -_TRUNK_HALF_DEPTH)], axis=1)
+        offsets = local @ obs.rotation.T
+        pts = obs.position[:2] + offsets[:, :2]
+        return float(np.max(ground(pts) - offsets[:, 2])) + self.gains.trunk_clearance
 
     def _distribute(
         self, obs: RobotObservation, stance: list[int], wrench: np.ndarray
@@ -382,14 +452,25 @@ class GaitController:
         g = self.gains
         leg = self._legs[i]
         s = self._swing_progress(i, gait)
-        if self.walking:
+        if self.walking and s < g.target_freeze:
+            # Late changes of the target cannot be followed: the foot lands centimetres off it,
+            # on rubble often on the flank of a stone. Aim once, then hit that spot.
             leg.target = self._touchdown_target(obs, i, gait, s, ground)
-        p = swing_point(leg.liftoff, leg.target, s, gait)
+        if self._tick % 8 == i % 8 or s < 0.05:
+            self._path_top[i] = self._path_top_z(leg.liftoff, leg.target, ground)
+        p = swing_point(leg.liftoff, leg.target, s, gait, self._path_top[i])
+        p[2] -= leg.reach
         sl = slice(3 * i, 3 * i + 3)
         self.q_des[sl] = leg_ik(self._world_to_hip(obs, p, i), self.legs[i])
         self.kp[sl] = g.swing_kp
         self.kd[sl] = g.swing_kd
         self.tau_ff[sl] = 0.0
+
+    def _path_top_z(self, start: np.ndarray, end: np.ndarray, ground: HeightFn) -> float:
+        """Highest ground (world z, plus the foot's radius) on the line a swinging foot follows."""
+        t = _PATH_SAMPLES[:, None]
+        pts = start[None, :2] + (end[None, :2] - start[None, :2]) * t
+        return float(np.max(ground(pts))) + self.foot_radius
 
     def _touchdown_target(
         self, obs: RobotObservation, i: int, gait: GaitParams, s: float, ground: HeightFn
@@ -413,9 +494,14 @@ class GaitController:
             offset = v * t_left + step * (g.max_step / norm)
         xy = hip_world[:2] + offset
         if self._tick % 8 == i % 8 or s < 0.05:
-            self._foothold_shift[i] = foothold_shift(
-                xy, yaw, ground, g.foothold_clearance, g.foothold_search
-            )
+            if gait.lift_then_step:
+                self._foothold_shift[i] = foothold_shift(
+                    xy, yaw, ground, g.foothold_clearance, g.foothold_search
+                )
+            else:
+                self._foothold_shift[i] = level_foothold(
+                    xy, ground, g.level_search, g.level_spacing, g.level_distance_cost
+                )
         xy = xy + self._foothold_shift[i]
         z = float(ground(xy[None, :])[0])
         return np.array([xy[0], xy[1], z + self.foot_radius])

@@ -6,7 +6,9 @@ Pure functions of geometry, shared by the gait controller and its tests:
   ``max(lift, land) + swing_height``, forward along a cycloid (zero speed at both ends), or, with
   ``lift_then_step``, straight up first, then forward, then down (so a toe clears a stair nosing);
 * :func:`foothold_shift` — a small move along the heading that keeps the landing spot clear of an
-  edge (a tread nosing, the side of a stone), found from the robot's own height scan.
+  edge (a tread nosing), found from the robot's own height scan;
+* :func:`level_foothold` — a small move in any direction to the most level spot nearby (rubble: a
+  foot set on the flank of a stone slides off it and the trunk rolls).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from locomotion.backend import GaitParams
 
-__all__ = ["HeightFn", "foothold_shift", "swing_point"]
+__all__ = ["HeightFn", "foothold_shift", "level_foothold", "swing_point"]
 
 HeightFn = Callable[[np.ndarray], np.ndarray]
 """Maps an (n, 2) array of world xy to n ground heights (the robot's height scan)."""
@@ -33,9 +35,14 @@ def _smooth(u: float) -> float:
     return 0.5 - 0.5 * math.cos(math.pi * u)
 
 
-def swing_point(start: np.ndarray, end: np.ndarray, s: float, gait: GaitParams) -> np.ndarray:
-    """World position of a foot swinging from ``start`` to ``end`` at progress ``s``."""
-    top = max(start[2], end[2]) + gait.swing_height
+def swing_point(
+    start: np.ndarray, end: np.ndarray, s: float, gait: GaitParams, clear: float = -math.inf
+) -> np.ndarray:
+    """World position of a foot swinging from ``start`` to ``end`` at progress ``s``.
+
+    ``clear`` is the highest ground (world z) along the way, if known: the apex clears it too.
+    """
+    top = max(start[2], end[2], clear) + gait.swing_height
     if gait.lift_then_step:
         blend = _smooth((s - 0.2) / 0.6)
     else:
@@ -67,3 +74,35 @@ def foothold_shift(
     if len(good) == 0 or shifts[good[0]] == 0.0:
         return np.zeros(2)
     return shifts[good[0]] * heading
+
+
+def level_foothold(
+    xy: np.ndarray, ground: HeightFn, search: float, spacing: float, distance_cost: float
+) -> np.ndarray:
+    """Shift (world xy) to the most level landing spot within ``search`` m of ``xy``.
+
+    Scans a square grid of ``spacing`` around the spot; each candidate's steepness is the larger of
+    its central-difference gradient and its steepest drop to a neighbour (a crest or an edge the foot
+    would slide off), per metre. A pit between stones is fine: it holds the foot.
+    The cost is steepness plus ``distance_cost`` per metre of shift, so the nominal spot wins unless a
+    clearly better one is near. Level ground gives no shift.
+    """
+    n = round(search / spacing)
+    ticks = np.arange(-n - 1, n + 2) * spacing
+    gx, gy = np.meshgrid(ticks, ticks, indexing="ij")
+    pts = np.stack([xy[0] + gx.ravel(), xy[1] + gy.ravel()], axis=1)
+    h = ground(pts).reshape(gx.shape)
+    if float(h.max() - h.min()) < _EVEN:
+        return np.zeros(2)
+    c = h[1:-1, 1:-1]
+    grad = np.hypot(h[2:, 1:-1] - h[:-2, 1:-1], h[1:-1, 2:] - h[1:-1, :-2]) / (2.0 * spacing)
+    rim = np.zeros_like(c)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            if dx or dy:
+                nb = h[1 + dx : h.shape[0] - 1 + dx, 1 + dy : h.shape[1] - 1 + dy]
+                rim = np.maximum(rim, (c - nb) / (spacing * math.hypot(dx, dy)))
+    shift_x, shift_y = gx[1:-1, 1:-1], gy[1:-1, 1:-1]
+    cost = np.maximum(grad, rim) + distance_cost * np.hypot(shift_x, shift_y)
+    k = np.unravel_index(int(np.argmin(cost)), cost.shape)
+    return np.array([shift_x[k], shift_y[k]])

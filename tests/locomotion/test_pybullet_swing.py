@@ -1,5 +1,6 @@
 """Swing geometry: curves start and end on the footholds and clear the step, lift-then-step
-lifts first, footholds move off tread edges."""
+lifts first, footholds move off tread edges and onto level spots among stones, the apex clears
+the highest ground on the way."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from locomotion.backend import GaitParams
-from locomotion.pb.swing import foothold_shift, swing_point
+from locomotion.pb.swing import foothold_shift, level_foothold, swing_point
 
 STAIRS = GaitParams(
     "stairs",
@@ -53,3 +54,34 @@ def test_foothold_moves_off_a_tread_edge_and_stays_put_on_even_ground() -> None:
     edge_distance = np.min(np.abs(landed - np.array([1.0, 1.3, 1.6])))
     assert edge_distance >= 0.05
     assert np.allclose(foothold_shift(np.array([1.45, 0.0]), 0.0, _stair_ground, 0.05, 0.12), 0.0)
+
+
+def test_swing_apex_clears_the_highest_ground_on_the_way() -> None:
+    start, end = np.array([0.0, 0.0, 0.0]), np.array([0.2, 0.0, 0.0])
+    low = swing_point(start, end, 0.5, TROT)
+    high = swing_point(start, end, 0.5, TROT, clear=0.07)
+    assert low[2] == pytest.approx(TROT.swing_height)
+    assert high[2] == pytest.approx(0.07 + TROT.swing_height)
+    assert np.allclose(swing_point(start, end, 1.0, TROT, clear=0.07), end)
+
+
+def _ridge(points: np.ndarray) -> np.ndarray:
+    """A stone: a ridge along y whose flanks fall 0.6 m per m from x = 0; level beyond |x| > 0.1."""
+    return np.maximum(0.06 - 0.6 * np.abs(points[:, 0]), 0.0)
+
+
+def test_level_foothold_moves_a_foot_off_a_stone_flank() -> None:
+    shift = level_foothold(np.array([0.05, 0.0]), _ridge, 0.08, 0.02, 1.5)
+    landed = np.array([0.05, 0.0]) + shift
+    assert abs(landed[0]) >= 0.12  # on the level ground beside the stone, not its flank
+    assert abs(shift[1]) < 1e-9  # the ridge runs along y: nothing to gain sideways
+
+
+def test_level_foothold_leaves_level_ground_and_pits_alone() -> None:
+    assert np.allclose(level_foothold(np.array([1.0, 2.0]), _flat_ground, 0.08, 0.02, 1.5), 0.0)
+    pit = level_foothold(np.array([0.0, 0.0]), lambda p: 0.5 * np.abs(p[:, 0]), 0.08, 0.02, 1.5)
+    assert np.allclose(pit, 0.0)  # the bottom of a V holds the foot: stay
+
+
+def _flat_ground(points: np.ndarray) -> np.ndarray:
+    return np.zeros(len(points))
