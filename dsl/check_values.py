@@ -17,16 +17,6 @@ from locomotion.world import Circle, Polygon, Rect, Shape
 
 __all__ = ["Sink", "count", "point", "quantity", "rect_from", "shape"]
 
-_EXAMPLE_UNIT = {
-    Dimension.LENGTH: "m",
-    Dimension.TIME: "s",
-    Dimension.SPEED: "m/s",
-    Dimension.ANGLE: "deg",
-    Dimension.MASS: "kg",
-    Dimension.RATIO: "%",
-    Dimension.ENERGY: "Wh",
-    Dimension.FREQUENCY: "Hz",
-}
 
 
 @dataclass
@@ -67,7 +57,7 @@ def quantity(
     else:
         if q.unit is None:
             if q.value != 0:
-                example = f"{q.text} {_EXAMPLE_UNIT[dim]}"
+                example = f"{q.text} {CANONICAL[dim]}"
                 sink.error(q.span, f"expected a unit after {q.text}",
                            f"write it with a unit, e.g. `{example}` ({what} is {a_or_an(dim.value)})")
                 return None

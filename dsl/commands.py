@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from dsl.api import Report, check_paths
 from dsl.checker import CheckedProgram, runnable_diagnostics
@@ -64,47 +64,43 @@ def _runnable(path: str) -> tuple[Report, CheckedProgram | None]:
     return report, program
 
 
-def show(args: argparse.Namespace) -> int:
-    """``mission show FILE``: the compiled behaviour tree as text."""
-    problems = missing_files([args.file])
+def _render(file: str, render: Callable[[CheckedProgram], str]) -> tuple[int, str]:
+    """Check ``file`` and render its compiled mission; returns (exit code, text)."""
+    problems = missing_files([file])
     if problems:
         print("\n".join(problems), file=sys.stderr)
-        return EXIT_USAGE
-    report, program = _runnable(args.file)
+        return EXIT_USAGE, ""
+    report, program = _runnable(file)
     _report(report)
     if program is None:
-        return EXIT_ERRORS
+        return EXIT_ERRORS, ""
     try:
-        text = render_tree(compile_mission(program).root)
+        return EXIT_OK, render(program)
     except (CompileError, RecursionError) as exc:
-        print(f"mission: error: cannot compile {args.file}: {exc or 'nested too deeply'}",
+        print(f"mission: error: cannot compile {file}: {exc or 'nested too deeply'}",
               file=sys.stderr)
-        return EXIT_ERRORS
+        return EXIT_ERRORS, ""
+
+
+def show(args: argparse.Namespace) -> int:
+    """``mission show FILE``: the compiled behaviour tree as text."""
+    code, text = _render(args.file, lambda program: render_tree(compile_mission(program).root))
     sys.stdout.write(text)
-    return EXIT_OK
+    return code
+
+
+def _export(program: CheckedProgram, fmt: str) -> str:
+    if fmt == "btcpp-xml":
+        return to_btcpp_xml(program)
+    compiled = compile_mission(program)
+    return to_json(compiled) if fmt == "json" else to_dot(compiled.root, compiled.name)
 
 
 def compile_(args: argparse.Namespace) -> int:
     """``mission compile FILE --format json|dot|btcpp-xml [-o OUT]``."""
-    problems = missing_files([args.file])
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return EXIT_USAGE
-    report, program = _runnable(args.file)
-    _report(report)
-    if program is None:
-        return EXIT_ERRORS
-    try:
-        if args.format == "btcpp-xml":
-            text = to_btcpp_xml(program)
-        else:
-            compiled = compile_mission(program)
-            text = to_json(compiled) if args.format == "json" else to_dot(compiled.root,
-                                                                            compiled.name)
-    except (CompileError, RecursionError) as exc:
-        print(f"mission: error: cannot compile {args.file}: {exc or 'nested too deeply'}",
-              file=sys.stderr)
-        return EXIT_ERRORS
+    code, text = _render(args.file, lambda program: _export(program, args.format))
+    if code != EXIT_OK:
+        return code
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
