@@ -81,11 +81,53 @@ def test_stair_rise_and_slope_grade_are_estimated() -> None:
 
 def test_one_riser_with_all_feet_level_is_the_landing() -> None:
     # the robot stands on a landing 10 cm before the first riser: the scan sees the riser, the
-    # feet are all on one level; a robot on a flight always has feet on two treads
+    # feet are all on one level
     sensing = _scan(lambda x, l: np.where(x > 0.15, 0.1, 0.0), 0.55, step_height=0.0)
     assert TerrainClassifier().classify(sensing).underfoot is TerrainKind.FLAT
-    on_flight = _scan(lambda x, l: np.where(x > 0.15, 0.1, 0.0), 0.55, step_height=0.1)
-    assert TerrainClassifier().classify(on_flight).underfoot is TerrainKind.STAIRS
+
+
+def test_feet_straddling_a_riser_with_the_trunk_on_the_landing_read_flat() -> None:
+    # the front feet are already on the first tread (feet 10 cm apart in height), but the trunk
+    # is 5 cm before the riser on a landing longer than any tread
+    clf = TerrainClassifier()
+    before = clf.classify(_scan(lambda x, l: np.where(x > 0.05, 0.1, 0.0), 0.55, step_height=0.1))
+    assert before.underfoot is TerrainKind.FLAT
+    # just past the top riser: the rear feet are still on the last tread, the trunk on the landing
+    after = clf.classify(_scan(lambda x, l: np.where(x > -0.05, 0.0, -0.1), 0.55,
+                               step_height=0.1))
+    assert after.underfoot is TerrainKind.FLAT and after.ahead is TerrainKind.FLAT
+
+
+def test_trunk_over_a_tread_reads_stairs_even_with_level_feet() -> None:
+    # risers 5 cm behind and 25 cm ahead of the trunk: it is over a 30 cm tread; walking down a
+    # flight the stance feet can all be on one tread for a moment, which must not read as landing
+    clf = TerrainClassifier()
+    for step_height in (0.0, 0.1):
+        down = clf.classify(_scan(lambda x, l: -0.1 * np.floor((x + 0.05) / 0.3), 0.55,
+                                  step_height=step_height))
+        assert down.underfoot is TerrainKind.STAIRS, step_height
+        up = clf.classify(_scan(lambda x, l: 0.1 * np.floor((x + 0.05) / 0.3), 0.55,
+                                step_height=step_height))
+        assert up.underfoot is TerrainKind.STAIRS, step_height
+
+
+def test_slope_edge_reads_the_plane_on_the_trunks_side() -> None:
+    clf = TerrainClassifier()
+    grade = math.tan(math.radians(15))
+    for edge in (0.04, 0.08, -0.04, -0.08):
+        # a 15 deg ramp starting `edge` m ahead of (positive) or behind (negative) the trunk
+        ramp = lambda x, l, e=edge: grade * np.clip(x - e, 0, None)
+        reading = clf.classify(_scan(ramp, 0.55, step_height=0.04))
+        expected = TerrainKind.FLAT if edge > 0 else TerrainKind.SLOPE
+        assert reading.underfoot is expected, edge
+        # and the top of a ramp: the trunk on the ramp or already on the level landing
+        top = lambda x, l, e=edge: grade * np.clip(x - e, None, 0)
+        reading = clf.classify(_scan(top, 0.55, step_height=0.04))
+        expected = TerrainKind.SLOPE if edge > 0 else TerrainKind.FLAT
+        assert reading.underfoot is expected, edge
+    # 4 cm past the top of the ramp the grade under the body is the landing's, not the ramp's
+    on_landing = clf.classify(_scan(lambda x, l: grade * np.clip(x + 0.04, None, 0), 0.55))
+    assert on_landing.grade == pytest.approx(0.0, abs=0.03)
 
 
 def test_no_returns_read_as_water_and_confidence_is_bounded() -> None:
@@ -115,3 +157,36 @@ def test_fast_and_general_feature_paths_agree() -> None:
         fast, general = _features_finite(h, r, xs), _features_general(h, r, xs)
         for name in fast.__dataclass_fields__:
             assert getattr(fast, name) == pytest.approx(getattr(general, name), abs=1e-12), name
+
+
+def test_gravel_reads_gravel_even_where_the_lanes_agree() -> None:
+    # a 1.5 cm texture along the lanes that happens to be the same on all three (no lateral
+    # spread) is still far too coarse for a floor, which scans within a few mm
+    rng = np.random.default_rng(5)
+    clf = TerrainClassifier()
+    ridges = lambda x, l: 0.015 * (-1.0) ** np.arange(len(x))
+    hits = sum(clf.classify(_scan(ridges, 0.50, 0.08, noise=0.003, rng=rng)).underfoot
+               is TerrainKind.GRAVEL for _ in range(20))
+    assert hits >= 18
+    flat = [clf.classify(CASES[TerrainKind.FLAT](rng)).underfoot for _ in range(40)]
+    assert flat.count(TerrainKind.FLAT) >= 38
+
+
+def test_stairs_seen_obliquely_read_stairs_not_rubble() -> None:
+    # walking down a flight yawed by 30 deg the side lanes cross each riser a station or two
+    # before/after the centre lane, so the lanes disagree like rubble's do; it is still a flight
+    clf = TerrainClassifier()
+    rng = np.random.default_rng(9)
+    lateral = np.asarray(SCAN_POINTS)[:, 1].reshape(3, 16)
+    hits = 0
+    for yaw_deg in (-30, -20, 20, 30):
+        for offset in (0.0, 0.1, 0.2):
+            yaw = math.radians(yaw_deg)
+
+            def down(x: np.ndarray, lane: int, yaw: float = yaw, offset: float = offset
+                     ) -> np.ndarray:
+                along = x * math.cos(yaw) - lateral[lane] * math.sin(yaw) + offset
+                return -0.1 * np.floor(along / 0.3)
+
+            hits += clf.classify(_scan(down, 0.55, rng=rng)).underfoot is TerrainKind.STAIRS
+    assert hits >= 11
