@@ -114,20 +114,29 @@ def test_trunk_over_a_tread_reads_stairs_even_with_level_feet() -> None:
 def test_slope_edge_reads_the_plane_on_the_trunks_side() -> None:
     clf = TerrainClassifier()
     grade = math.tan(math.radians(15))
+    # So close to an edge 5 mm of scan noise can tip one reading: judge 100 noisy scans per case.
+    rng = np.random.default_rng(3)
+
+    def share(height_fn, expected: TerrainKind) -> float:
+        readings = [clf.classify(_scan(height_fn, 0.55, step_height=0.04, rng=rng))
+                    for _ in range(100)]
+        return sum(r.underfoot is expected for r in readings) / len(readings)
+
     for edge in (0.04, 0.08, -0.04, -0.08):
         # a 15 deg ramp starting `edge` m ahead of (positive) or behind (negative) the trunk
-        ramp = lambda x, l, e=edge: grade * np.clip(x - e, 0, None)
-        reading = clf.classify(_scan(ramp, 0.55, step_height=0.04))
-        expected = TerrainKind.FLAT if edge > 0 else TerrainKind.SLOPE
-        assert reading.underfoot is expected, edge
+        foot = share(lambda x, l, e=edge: grade * np.clip(x - e, 0, None),
+                     TerrainKind.FLAT if edge > 0 else TerrainKind.SLOPE)
         # and the top of a ramp: the trunk on the ramp or already on the level landing
-        top = lambda x, l, e=edge: grade * np.clip(x - e, None, 0)
-        reading = clf.classify(_scan(top, 0.55, step_height=0.04))
-        expected = TerrainKind.SLOPE if edge > 0 else TerrainKind.FLAT
-        assert reading.underfoot is expected, edge
-    # 4 cm past the top of the ramp the grade under the body is the landing's, not the ramp's
-    on_landing = clf.classify(_scan(lambda x, l: grade * np.clip(x + 0.04, None, 0), 0.55))
-    assert on_landing.grade == pytest.approx(0.0, abs=0.03)
+        top = share(lambda x, l, e=edge: grade * np.clip(x - e, None, 0),
+                    TerrainKind.SLOPE if edge > 0 else TerrainKind.FLAT)
+        assert foot >= 0.85 and top >= 0.85, (edge, foot, top)
+    # 4 cm past the top of the ramp the grade under the body is the landing's, not the ramp's.
+    # So close to the edge 5 mm of scan noise can tip a reading, so judge many noisy scans.
+    rng = np.random.default_rng(7)
+    landing = [clf.classify(_scan(lambda x, l: grade * np.clip(x + 0.04, None, 0), 0.55, rng=rng))
+               for _ in range(200)]
+    assert sum(r.underfoot is TerrainKind.FLAT for r in landing) >= 0.9 * len(landing)
+    assert float(np.median([abs(r.grade) for r in landing])) < 0.03
 
 
 def test_no_returns_read_as_water_and_confidence_is_bounded() -> None:
