@@ -8,6 +8,11 @@ cost of transport per gait and energy factor per terrain; the push impulse at wh
 half the time (and the logistic width); the get-up time. What it keeps from the current file: the
 climb efficiency and the mud-stall model (the sweep does not measure them), and any terrain the
 sweep did not visit. ``--quick`` runs a reduced sweep (for tests and smoke runs).
+
+Targeted re-fit: ``--terrains gravel,stairs --walks-only`` re-walks only those grounds and skips the
+rest-power and push sweeps, keeping every other value from ``--base`` (default: the committed
+file); the metadata keeps the base's record of its sweep and appends this one under ``refits``.
+Stairs are walked up and down (the twin has one stairs speed ratio, missions use both ways).
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ from locomotion.world import (
     World,
 )
 
-__all__ = ["SweepConfig", "WalkSample", "fit_logistic", "main", "run", "sweep_world"]
+__all__ = ["SweepConfig", "WalkSample", "fit_logistic", "main", "run", "stairs_down_world",
+           "sweep_world", "sweep_worlds"]
 
 SWEEP_TERRAIN: dict[TerrainKind, TerrainParams] = {
     TerrainKind.FLAT: FlatParams(),
@@ -113,9 +119,32 @@ def sweep_world(kind: TerrainKind) -> World:
     return World(f"calibrate_{kind.value}", Rect(-1.0, -3.0, 29.0, 3.0), (region,))
 
 
+def stairs_down_world() -> World:
+    """Stairs walked downwards: a platform at the top (the robot starts on it at x = 0.6), a
+    15-step flight descending from x = 1, then flat ground. The course (and any mission) walks
+    stairs both ways and the twin has one stairs speed ratio, so the fit pools both directions."""
+    top = SWEEP_TERRAIN[TerrainKind.STAIRS]
+    assert isinstance(top, StairsParams)
+    down = replace(top, heading=180.0)
+    end = 1.0 + top.count * top.tread
+    platform = TerrainRegion("platform", TerrainKind.FLAT, Rect(-1.0, -3.0, 1.0, 3.0), FlatParams(),
+                             top.rise * top.count)
+    flight = TerrainRegion("stairs", TerrainKind.STAIRS, Rect(1.0, -3.0, end, 3.0), down)
+    return World("calibrate_stairs_down", Rect(-1.0, -3.0, 29.0, 3.0), (flight, platform))
+
+
+def sweep_worlds(kind: TerrainKind) -> list[World]:
+    """The worlds walked for ``kind``: :func:`sweep_world`, plus the way down for stairs."""
+    worlds = [sweep_world(kind)]
+    if kind is TerrainKind.STAIRS:
+        worlds.append(stairs_down_world())
+    return worlds
+
+
 def _walk(backend: LocomotionBackend, world: World, gait: str, speed: float, seed: int,
           cfg: SweepConfig) -> WalkSample:
     kind = world.regions[0].kind
+    end = max(vx for vx, _ in world.regions[0].shape.vertices())  # where the swept ground ends
     state = backend.reset(world, _START, seed=seed)
     backend.command(SetGait(gait))
     backend.command(Velocity(speed))
@@ -129,7 +158,7 @@ def _walk(backend: LocomotionBackend, world: World, gait: str, speed: float, see
     slips: list[float] = []
     track = [(state.time, state.pose.x, state.pose.y, state.pose.yaw)]
     fell = state.fallen
-    while not fell and state.time < t0 + cfg.walk_time and state.pose.x < _REGION_END - 1.0:
+    while not fell and state.time < t0 + cfg.walk_time and state.pose.x < end - 1.0:
         state = backend.step(cfg.dt)
         slips.append(state.contacts.slip)
         track.append((state.time, state.pose.x, state.pose.y, state.pose.yaw))
@@ -270,33 +299,56 @@ def _fit(walks: list[WalkSample], idle: float, sit: float,
     )
 
 
+def _sweep_cap(kind: TerrainKind, gait: str, terrain_gait_name: str, terrain_cap: float) -> float:
+    """Fastest speed to command ``gait`` on ``kind``: the terrain's own cap for its own gait (GoTo
+    never asks for more there, e.g. trot on gravel is capped at 0.7 m/s, so speeds above it would
+    bias the fitted ratio), the gait's cap otherwise (the other gaits swept on flat ground)."""
+    if gait == terrain_gait_name:
+        return min(terrain_cap, GAITS[gait].speed_cap)
+    return GAITS[gait].speed_cap
+
+
 def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
-        log: bool = True, samples: Path | None = None) -> KinematicParams:
+        log: bool = True, samples: Path | None = None,
+        terrains: Sequence[TerrainKind] | None = None, walks_only: bool = False,
+        base_path: Path | None = None) -> KinematicParams:
     """Sweep ``backend_name``, fit, write ``out`` (and the raw ``samples`` if given); returns the
-    fitted parameters."""
+    fitted parameters.
+
+    ``terrains`` limits the walks to those grounds (a targeted re-fit: every other terrain keeps
+    its values from ``base_path``, default the committed file); ``walks_only`` skips the rest-power
+    and push sweeps and keeps the idle/sit power and fall model from the base file. Both are
+    recorded in the metadata, so a partial re-fit is never mistaken for a full one.
+    """
     cfg = SweepConfig.make(quick, dt)
-    base = load_calibration()
+    base = load_calibration(base_path)
+    kinds = list(SWEEP_TERRAIN) if terrains is None else [k for k in SWEEP_TERRAIN if k in terrains]
+    if not kinds:
+        raise ValueError(f"no sweepable terrain selected; choose from "
+                         f"{', '.join(k.value for k in SWEEP_TERRAIN)}")
     started = time.perf_counter()
     backend = make_backend(backend_name)
+    idle, sit = base.energy.idle_power_w, base.energy.sit_power_w
+    pushes: dict[str, list[tuple[float, bool]]] = {}
+    getups: list[float] = []
     try:
         walks: list[WalkSample] = []
-        for kind in SWEEP_TERRAIN:
-            world = sweep_world(kind)
-            gait, _ = terrain_gait(kind)
+        for kind in kinds:
+            gait, terrain_cap = terrain_gait(kind)
             gaits = [gait] + (["crawl", "stairs"] if kind is TerrainKind.FLAT else [])
-            for g in gaits:
-                for speed in cfg.speeds:
-                    for seed in range(cfg.seeds):
-                        walks.append(_walk(backend, world, g, min(speed, GAITS[g].speed_cap),
-                                           seed, cfg))
+            for world in sweep_worlds(kind):
+                for g in gaits:
+                    for speed in cfg.speeds:
+                        for seed in range(cfg.seeds):
+                            cap = _sweep_cap(kind, g, gait, terrain_cap)
+                            walks.append(_walk(backend, world, g, min(speed, cap), seed, cfg))
             if log:
                 print(f"  walked on {kind.value} ({time.perf_counter() - started:.0f} s)",
                       file=sys.stderr)
-        idle = _rest_power(backend, Stand(), cfg)
-        sit = _rest_power(backend, Sit(), cfg)
-        pushes: dict[str, list[tuple[float, bool]]] = {}
-        getups: list[float] = []
-        for gait in ("trot", "crawl", "stairs", "stand"):
+        if not walks_only:
+            idle = _rest_power(backend, Stand(), cfg)
+            sit = _rest_power(backend, Sit(), cfg)
+        for gait in (() if walks_only else ("trot", "crawl", "stairs", "stand")):
             if log:
                 print(f"  pushing {gait} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
             trials = pushes.setdefault(gait, [])
@@ -311,24 +363,33 @@ def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
     finally:
         backend.close()
     fitted = _fit(walks, idle, sit, pushes, getups, base)
+    now = dt_module.datetime.now(dt_module.UTC).isoformat(timespec="seconds")
+    kept = ["energy.climb_efficiency", "stall", "push_slide_time", "fall.impulse_threshold.sit",
+            "terrains not swept"]
+    if walks_only:
+        kept += ["energy.idle_power_w", "energy.sit_power_w", "fall"]
     meta = {
         "backend": backend_name,
-        "date": dt_module.datetime.now(dt_module.UTC).isoformat(timespec="seconds"),
+        "date": now,
         "quick": quick,
         "sweep": {
-            "terrains": [k.value for k in SWEEP_TERRAIN], "speeds": list(cfg.speeds),
+            "terrains": [k.value for k in kinds], "speeds": list(cfg.speeds),
             "seeds": cfg.seeds, "walk_time_s": cfg.walk_time, "impulses": list(cfg.impulses),
             "push_seeds": cfg.push_seeds, "dt": cfg.dt, "walks": len(walks),
             "push_trials": sum(len(v) for v in pushes.values()),
         },
         "walk_falls": {k.value: f"{sum(w.fell for w in walks if w.kind is k)}/"
-                             f"{sum(w.kind is k for w in walks)}" for k in SWEEP_TERRAIN},
+                             f"{sum(w.kind is k for w in walks)}" for k in kinds},
         "min_walks_to_fit": _MIN_WALKS,
         "push_falls": {g: f"{sum(t[1] for t in v)}/{len(v)}" for g, v in pushes.items()},
         "wall_time_s": round(time.perf_counter() - started, 1),
-        "kept_from_previous": ["energy.climb_efficiency", "stall", "push_slide_time",
-                               "fall.impulse_threshold.sit", "terrains not swept"],
+        "kept_from_previous": kept,
     }
+    partial = terrains is not None or walks_only
+    if partial:  # a targeted re-fit: keep the base file's record of the sweep it came from
+        previous = {k: v for k, v in base.metadata.items() if k != "refits"}
+        meta = {**previous, "refits": [*base.metadata.get("refits", []), meta],
+                "date": now}
     fitted = replace(fitted, metadata=meta)
     fitted.save(out)
     if samples is not None:
@@ -350,15 +411,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dt", type=float, default=0.05, help="control step in seconds")
     parser.add_argument("--samples", type=Path, default=None,
                         help="also write the raw sweep measurements to this JSON file")
+    parser.add_argument("--terrains", default=None,
+                        help="comma-separated terrains to re-walk (default: all); the others keep "
+                             "their values from --base")
+    parser.add_argument("--walks-only", action="store_true",
+                        help="skip the rest-power and push sweeps; keep those values from --base")
+    parser.add_argument("--base", type=Path, default=None,
+                        help="calibration whose unswept values are kept (default: committed file)")
     args = parser.parse_args(argv)
     if not 0.001 <= args.dt <= 0.5:
         parser.error(f"--dt must be between 0.001 and 0.5 s, got {args.dt}")
+    terrains = None
+    if args.terrains is not None:
+        names = [t.strip() for t in args.terrains.split(",") if t.strip()]
+        known = {k.value: k for k in SWEEP_TERRAIN}
+        bad = [n for n in names if n not in known]
+        if bad or not names:
+            parser.error(f"--terrains: unknown or empty {', '.join(bad) or '(none)'}; "
+                         f"choose from {', '.join(known)}")
+        terrains = [known[n] for n in names]
     try:
-        fitted = run(args.backend, args.quick, args.out, args.dt, samples=args.samples)
+        fitted = run(args.backend, args.quick, args.out, args.dt, samples=args.samples,
+                     terrains=terrains, walks_only=args.walks_only, base_path=args.base)
     except (ValueError, ImportError, CalibrationError) as exc:
         print(f"calibrate: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out} (backend {args.backend}, {fitted.metadata['wall_time_s']} s)")
+    last = (fitted.metadata.get("refits") or [fitted.metadata])[-1]
+    print(f"wrote {args.out} (backend {args.backend}, {last['wall_time_s']} s)")
     return 0
 
 

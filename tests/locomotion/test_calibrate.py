@@ -74,3 +74,56 @@ def test_fit_ignores_walks_that_fell_and_bounds_thresholds_outside_the_sweep() -
     assert fitted.fall.impulse_threshold["stand"] <= 5.0
     assert 10.0 < fitted.fall.impulse_threshold["crawl"] < 20.0
     assert fitted.fall.getup_time == 2.5
+
+
+def test_targeted_refit_walks_only_the_chosen_terrains_and_keeps_the_rest(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from locomotion.world import TerrainKind
+
+    base = load_calibration()
+    # a base file whose gravel and flat values are off: only gravel is re-walked, so flat must stay
+    skewed = replace(base, speed_ratio={**base.speed_ratio, "gravel": 0.2, "flat": 0.3},
+                     metadata={"backend": "pybullet", "sweep": {"walks": 135}})
+    base_path = tmp_path / "base.json"
+    skewed.save(base_path)
+    out = tmp_path / "refit.json"
+    fitted = run("kinematic", quick=False, out=out, log=False, walks_only=True,
+                 terrains=[TerrainKind.GRAVEL], base_path=base_path)
+    assert fitted.speed_ratio["gravel"] == pytest.approx(base.speed_ratio["gravel"], rel=0.02)
+    assert fitted.speed_ratio["flat"] == 0.3  # not swept: kept from the base file
+    assert fitted.fall == skewed.fall and fitted.energy.idle_power_w == skewed.energy.idle_power_w
+    meta = json.loads(out.read_text())["metadata"]
+    assert meta["backend"] == "pybullet" and meta["sweep"]["walks"] == 135  # the full sweep's record
+    (refit,) = meta["refits"]
+    assert refit["backend"] == "kinematic" and refit["sweep"]["terrains"] == ["gravel"]
+    assert refit["sweep"]["push_trials"] == 0 and "fall" in refit["kept_from_previous"]
+
+
+def test_stairs_are_swept_both_up_and_down() -> None:
+    from locomotion.calibrate import sweep_worlds
+    from locomotion.terrain import TerrainMap
+    from locomotion.world import TerrainKind
+
+    up, down = sweep_worlds(TerrainKind.STAIRS)
+    for world, rising in ((up, True), (down, False)):
+        tm = TerrainMap(world, seed=0)
+        z = [float(tm.height(x, 0.0)) for x in (0.6, 2.0, 4.0)]
+        assert (z[0] < z[1] < z[2]) if rising else (z[0] > z[1] > z[2]), z
+    assert len(sweep_worlds(TerrainKind.FLAT)) == 1
+
+
+def test_cli_rejects_an_unknown_terrain(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--backend", "kinematic", "--terrains", "gravel,lava"])
+    assert "lava" in capsys.readouterr().err
+
+
+def test_sweep_never_commands_more_than_goto_would_on_that_ground() -> None:
+    from locomotion.calibrate import _sweep_cap
+    from locomotion.world import TerrainKind
+
+    assert _sweep_cap(TerrainKind.GRAVEL, "trot", "trot", 0.7) == 0.7  # GoTo's cap on gravel
+    assert _sweep_cap(TerrainKind.FLAT, "trot", "trot", 1.0) == 1.0
+    assert _sweep_cap(TerrainKind.MUD, "crawl", "crawl", 0.3) == 0.3  # below crawl's own 0.35
+    assert _sweep_cap(TerrainKind.FLAT, "crawl", "trot", 1.0) == 0.35  # other gaits: gait cap
