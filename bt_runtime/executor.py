@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import queue
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -48,9 +48,10 @@ from bt_runtime.events import (
     TreeDefinition,
     TreeNode,
 )
+from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotContext
 
-__all__ = ["CommandSource", "EventSink", "Executor", "Fault", "Progress", "RunReport", "tree_nodes"]
+__all__ = ["CommandSource", "EventSink", "Executor", "Fault", "tree_nodes"]
 
 
 class EventSink(Protocol):
@@ -80,80 +81,6 @@ class Fault(Protocol):
     def apply(self, ctx: RobotContext) -> str:
         """Do it now; return a line for the alert log."""
         ...
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What a progress display shows."""
-
-    sim_time: float
-    action: str
-    feedback: str
-    battery: float
-    terrain: str
-    gait: str
-    paused: bool
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """The final report of a run (also the summary recorded in :class:`RunFinished`)."""
-
-    outcome: str
-    duration: float
-    distance: float
-    energy: float
-    battery: float
-    min_battery: float
-    victims: tuple[str, ...]
-    intruders: tuple[str, ...]
-    delivered: tuple[str, ...]
-    falls: int
-    alerts: int
-    ticks: int
-    wall_time: float
-    failure_path: str | None = None
-    failure_reason: str | None = None
-
-    def summary(self) -> dict[str, Any]:
-        """Plain data for the log (wall time left out: it differs between identical runs)."""
-        data = dataclasses.asdict(self)
-        for key in ("outcome", "duration", "distance", "energy", "wall_time"):
-            data.pop(key)
-        data.pop("failure_path")
-        data.pop("failure_reason")
-        return data
-
-    def lines(self) -> list[str]:
-        """The human report, one fact per line."""
-        rtf = self.duration / self.wall_time if self.wall_time > 0 else float("inf")
-        out = [
-            f"outcome:   {self.outcome.upper()}",
-            (
-                f"duration:  {self.duration:.1f} s simulated ({self.wall_time:.1f} s wall, "
-                f"{rtf:.1f}x real time), {self.ticks} ticks"
-            ),
-            f"distance:  {self.distance:.1f} m",
-            (
-                f"energy:    {self.energy:.2f} Wh; battery {self.battery:.0f} % at the end, "
-                f"{self.min_battery:.0f} % lowest"
-            ),
-            (
-                f"found:     {len(self.victims)} victim(s){_names(self.victims)}, "
-                f"{len(self.intruders)} intruder(s){_names(self.intruders)}"
-            ),
-            f"delivered: {len(self.delivered)}{_names(self.delivered)}",
-            f"falls:     {self.falls}; alerts: {self.alerts}",
-        ]
-        if self.failure_reason:
-            out.append(f"failed at: {self.failure_path or '?'}")
-            out.append(f"reason:    {self.failure_reason}")
-        return out
-
-
-def _names(names: Iterable[str]) -> str:
-    items = list(names)
-    return f" ({', '.join(items)})" if items else ""
 
 
 def tree_nodes(root: Behaviour) -> tuple[TreeNode, dict[int, tuple[str, str]]]:

@@ -15,7 +15,7 @@ import pytest
 
 from bt_runtime.cli import build_parser, main
 from bt_runtime.eventlog import EventLogError, EventLogReader
-from bt_runtime.executor import Progress
+from bt_runtime.report import Progress
 from bt_runtime.run import ProgressLine, default_log_path, load_mission, run_main, simulate
 from locomotion.backend import make_backend
 

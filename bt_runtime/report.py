@@ -1,0 +1,88 @@
+"""What a run tells the operator: the live progress line and the final report.
+
+Kept apart from the executor so the CLI, the log and (later) a monitor can format a run's outcome
+without importing the tick loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Progress", "RunReport"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a progress display shows."""
+
+    sim_time: float
+    action: str
+    feedback: str
+    battery: float
+    terrain: str
+    gait: str
+    paused: bool
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The final report of a run (also the summary recorded in :class:`RunFinished`)."""
+
+    outcome: str
+    duration: float
+    distance: float
+    energy: float
+    battery: float
+    min_battery: float
+    victims: tuple[str, ...]
+    intruders: tuple[str, ...]
+    delivered: tuple[str, ...]
+    falls: int
+    alerts: int
+    ticks: int
+    wall_time: float
+    failure_path: str | None = None
+    failure_reason: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Plain data for the log (wall time left out: it differs between identical runs)."""
+        data = dataclasses.asdict(self)
+        for key in ("outcome", "duration", "distance", "energy", "wall_time"):
+            data.pop(key)
+        data.pop("failure_path")
+        data.pop("failure_reason")
+        return data
+
+    def lines(self) -> list[str]:
+        """The human report, one fact per line."""
+        rtf = self.duration / self.wall_time if self.wall_time > 0 else float("inf")
+        out = [
+            f"outcome:   {self.outcome.upper()}",
+            (
+                f"duration:  {self.duration:.1f} s simulated ({self.wall_time:.1f} s wall, "
+                f"{rtf:.1f}x real time), {self.ticks} ticks"
+            ),
+            f"distance:  {self.distance:.1f} m",
+            (
+                f"energy:    {self.energy:.2f} Wh; battery {self.battery:.0f} % at the end, "
+                f"{self.min_battery:.0f} % lowest"
+            ),
+            (
+                f"found:     {len(self.victims)} victim(s){_names(self.victims)}, "
+                f"{len(self.intruders)} intruder(s){_names(self.intruders)}"
+            ),
+            f"delivered: {len(self.delivered)}{_names(self.delivered)}",
+            f"falls:     {self.falls}; alerts: {self.alerts}",
+        ]
+        if self.failure_reason:
+            out.append(f"failed at: {self.failure_path or '?'}")
+            out.append(f"reason:    {self.failure_reason}")
+        return out
+
+
+def _names(names: Iterable[str]) -> str:
+    items = list(names)
+    return f" ({', '.join(items)})" if items else ""
