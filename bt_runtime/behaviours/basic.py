@@ -14,7 +14,7 @@ from typing import Any
 import py_trees
 from py_trees.common import Status
 
-from bt_runtime.behaviours.values import check_finite
+from bt_runtime.behaviours.values import check_finite, setup_clock
 
 __all__ = ["Alert", "Fail", "LogEntry", "Report", "Succeed", "Wait"]
 
@@ -58,11 +58,7 @@ class Wait(_Leaf):
         return {"duration": self.duration}
 
     def setup(self, **kwargs: Any) -> None:
-        clock = kwargs.get("clock")
-        if clock is not None:
-            if not callable(clock):
-                raise TypeError(f"{self.name}: clock must be a callable returning seconds")
-            self.clock = clock
+        self.clock = setup_clock(self.name, kwargs, self.clock)
 
     def initialise(self) -> None:
         self._started = self.clock()

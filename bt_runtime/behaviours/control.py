@@ -18,6 +18,8 @@ import py_trees
 from py_trees.behaviour import Behaviour
 from py_trees.common import Status
 
+from bt_runtime.behaviours.values import setup_clock
+
 __all__ = ["ClockTimeout", "IfThenElse", "TaskCall"]
 
 
@@ -78,11 +80,7 @@ class ClockTimeout(py_trees.decorators.Timeout):
         self.clock: Callable[[], float] = time.monotonic
 
     def setup(self, **kwargs: Any) -> None:
-        clock = kwargs.get("clock")
-        if clock is not None:
-            if not callable(clock):
-                raise TypeError(f"{self.name}: clock must be a callable returning seconds")
-            self.clock = clock
+        self.clock = setup_clock(self.name, kwargs, self.clock)
 
     def initialise(self) -> None:
         self.finish_time = self.clock() + self.duration

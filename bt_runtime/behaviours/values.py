@@ -7,11 +7,13 @@ The compiler resolves every name a mission writes into one of these small frozen
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from locomotion.world import Circle, Polygon, Rect
 
-__all__ = ["GAITS", "SHAPE_TYPES", "TARGET_KINDS", "Place", "Route", "check_finite"]
+__all__ = ["GAITS", "SHAPE_TYPES", "TARGET_KINDS", "Place", "Route", "check_finite", "setup_clock"]
 
 TARGET_KINDS: tuple[str, ...] = ("victim", "intruder", "payload")
 GAITS: tuple[str, ...] = ("trot", "crawl", "stairs", "auto")
@@ -27,6 +29,21 @@ def check_finite(what: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return float(value)
+
+
+def setup_clock(owner: str, kwargs: Mapping[str, Any], current: Callable[[], float]
+                ) -> Callable[[], float]:
+    """The clock a time-keeping behaviour should read: ``kwargs["clock"]`` if set-up gave one.
+
+    Raises:
+        TypeError: the given clock is not callable.
+    """
+    clock = kwargs.get("clock")
+    if clock is None:
+        return current
+    if not callable(clock):
+        raise TypeError(f"{owner}: clock must be a callable returning seconds")
+    return clock
 
 
 @dataclass(frozen=True)
