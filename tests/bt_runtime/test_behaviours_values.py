@@ -33,3 +33,20 @@ def test_check_finite() -> None:
     for bad in (True, "1", math.nan, None):
         with pytest.raises(ValueError):
             check_finite("v", bad)
+
+
+def test_setup_clock_takes_the_given_clock_keeps_the_current_one_or_refuses_a_non_callable() -> None:
+    import pytest
+
+    from bt_runtime.behaviours.values import setup_clock
+
+    def current() -> float:
+        return 1.0
+
+    def given() -> float:
+        return 2.0
+
+    assert setup_clock("w", {"clock": given}, current) is given
+    assert setup_clock("w", {"robot": object()}, current) is current
+    with pytest.raises(TypeError, match="w: clock must be a callable"):
+        setup_clock("w", {"clock": 3.0}, current)
