@@ -34,7 +34,6 @@ from bench.table import Row
 from bt_runtime.eventlog import EventLogWriter
 from bt_runtime.executor import Executor
 from bt_runtime.robot import RobotConfig, RobotContext
-from bt_runtime.run import load_mission, simulate
 from bt_runtime.stream import StreamServer
 from locomotion.backend import (
     Command,
@@ -46,6 +45,8 @@ from locomotion.backend import (
     make_backend,
 )
 from locomotion.world import TerrainKind, World
+from quadmission.loading import load_mission
+from quadmission.session import simulate
 
 AREA = "executor"
 MISSIONS = ("logistics", "rescue", "patrol")

@@ -1,7 +1,8 @@
 """Tell a recorded run again as text: ``mission replay LOG`` and ``mission runs FOLDER``.
 
 :func:`replay_lines` is a pure function from a reader to lines, so tests and other front ends can
-use it without a terminal; :func:`replay_main` and :func:`runs_main` are what the CLI calls. Every
+use it without a terminal; :func:`write_replay` and :func:`run_lines` are what the ``mission
+replay`` and ``mission runs`` commands (in :mod:`quadmission.commands`) print. Every
 status change, fact change and alert is told in order; telemetry, which is recorded several times a
 second, is summarised to one line every ``telemetry_every`` simulated seconds (plus the moments the
 robot falls or gets stuck, and the last sample).
@@ -10,13 +11,11 @@ robot falls or gets stuck, and the last sample).
 from __future__ import annotations
 
 import math
-import os
-import sys
 import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from bt_runtime.eventlog import EventLogError, EventLogReader, RunSummary, list_runs
+from bt_runtime.eventlog import EventLogReader, RunSummary
 from bt_runtime.events import (
     Alert,
     BlackboardChanged,
@@ -29,9 +28,7 @@ from bt_runtime.events import (
 
 __all__ = [
     "replay_lines",
-    "replay_main",
     "run_lines",
-    "runs_main",
     "write_replay",
 ]
 
@@ -141,31 +138,6 @@ def write_replay(
     )
 
 
-def replay_main(
-    log_path: str | os.PathLike[str],
-    out: TextIO,
-    err: TextIO | None = None,
-    *,
-    telemetry_every: float = 5.0,
-    blackboard: bool = False,
-) -> int:
-    """``mission replay LOG``: print the run; returns the exit status (0 ok, 1 unreadable log).
-
-    Errors go to ``err`` (stderr by default) as one line, never as a traceback.
-    """
-    err = sys.stderr if err is None else err
-    if telemetry_every <= 0:
-        err.write("error: --every must be a positive number of seconds\n")
-        return 2
-    try:
-        with EventLogReader(log_path) as reader:
-            write_replay(reader, out, telemetry_every=telemetry_every, blackboard=blackboard)
-    except EventLogError as exc:
-        err.write(f"error: {exc}\n")
-        return 1
-    return 0
-
-
 def run_lines(summaries: list[RunSummary]) -> list[str]:
     """A fixed-width table of runs, one line each, with a header."""
     header = ("run", "mission", "started", "backend", "seed", "outcome", "duration")
@@ -187,18 +159,3 @@ def run_lines(summaries: list[RunSummary]) -> list[str]:
     ]
     lines += [f"{s.path}: {s.error}" for s in summaries if s.error]
     return lines
-
-
-def runs_main(folder: str | os.PathLike[str], out: TextIO, err: TextIO | None = None) -> int:
-    """``mission runs FOLDER``: list recorded runs; returns the exit status (0 ok, 1 no folder)."""
-    err = sys.stderr if err is None else err
-    try:
-        summaries = list_runs(folder)
-    except EventLogError as exc:
-        err.write(f"error: {exc}\n")
-        return 1
-    if not summaries:
-        out.write(f"no runs in {folder}\n")
-        return 0
-    out.writelines(line + "\n" for line in run_lines(summaries))
-    return 0

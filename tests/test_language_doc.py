@@ -61,7 +61,7 @@ def split_console(body: str, offset: int) -> list[Command]:
 def run(command: str, folder: Path) -> str:
     """Run one documented command in ``folder``; ``mission`` runs in this process."""
     if command.startswith("mission "):
-        from bt_runtime.cli import main
+        from quadmission.cli import main
 
         out, err = io.StringIO(), io.StringIO()
         here = os.getcwd()

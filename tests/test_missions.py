@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from bt_runtime.cli import main as mission_cli
+from quadmission.cli import main as mission_cli
 from dsl.worldbuild import load_world
 from locomotion.world import (
     Circle,
@@ -183,7 +183,7 @@ def test_library_and_worlds_check_clean(capsys: pytest.CaptureFixture[str]) -> N
 def test_installed_command_checks_all_examples_at_once() -> None:
     """The real entry point, as a user runs it: `mission check missions/*.mission`."""
     exe = shutil.which("mission")
-    command = [exe] if exe else [sys.executable, "-m", "bt_runtime.cli"]
+    command = [exe] if exe else [sys.executable, "-m", "quadmission"]
     files = sorted(str(p.relative_to(ROOT)) for p in MISSIONS.glob("*.mission"))
     assert files == [f"missions/{n}.mission" for n in sorted(NAMES)]
     done = subprocess.run([*command, "check", *files], cwd=ROOT, capture_output=True, text=True,
@@ -540,7 +540,8 @@ def simulated(name: str, fault: str = "", seed: int = 1) -> tuple[Any, Lines]:
     """Run the mission once on the kinematic twin (a second or two of wall time), with an
     optional injected fault; return the final report and the mission's report/alert lines."""
     from bt_runtime.faults import parse_fault
-    from bt_runtime.run import load_mission, simulate
+    from quadmission.loading import load_mission
+    from quadmission.session import simulate
     from locomotion.backend import make_backend
 
     mission = load_mission(str(MISSIONS / f"{name}.mission"))

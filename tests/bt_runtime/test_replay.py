@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from bt_runtime.eventlog import EventLogReader, EventLogWriter
 from bt_runtime.events import Alert
-from bt_runtime.replay import replay_lines, replay_main, runs_main
+from bt_runtime.replay import replay_lines
 from tests.bt_runtime import runlog_samples as samples
 
 
@@ -90,50 +89,6 @@ def test_a_failed_run_names_the_failing_node(tmp_path: Path) -> None:
     lines = lines_of(path)
     assert lines[-3] == "[    0.15s] ERROR    robot fell  (at patrol/go to dock)"
     assert lines[-1] == "  failed at patrol/go to dock: fell"
-
-
-def test_replay_main_writes_the_run_and_returns_zero(tmp_path: Path) -> None:
-    path = tmp_path / "run.sqlite"
-    write_run(path, ticks=10, finish=True)
-    out, err = io.StringIO(), io.StringIO()
-    assert replay_main(path, out, err) == 0
-    assert out.getvalue().splitlines() == lines_of(path)
-    assert err.getvalue() == ""
-
-
-def test_replay_main_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.sqlite"
-    bad.write_text("not a database" * 100)
-    out, err = io.StringIO(), io.StringIO()
-    assert replay_main(bad, out, err) == 1
-    assert err.getvalue().startswith(f"error: {bad}: not a readable run log")
-    assert err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue()
-    assert replay_main(tmp_path / "missing.sqlite", out, err) == 1
-    assert replay_main(bad, out, err, telemetry_every=0) == 2
-
-
-def test_runs_main_lists_runs_in_a_table(tmp_path: Path) -> None:
-    write_run(tmp_path / "one.sqlite", ticks=10, finish=True)
-    (tmp_path / "broken.sqlite").write_text("x" * 500)
-    out, err = io.StringIO(), io.StringIO()
-    assert runs_main(tmp_path, out, err) == 0
-    lines = out.getvalue().splitlines()
-    assert lines[0].split() == [
-        "run",
-        "mission",
-        "started",
-        "backend",
-        "seed",
-        "outcome",
-        "duration",
-    ]
-    assert lines[1].split()[:2] == ["broken", "?"] and "unreadable" in lines[1]
-    assert "patrol" in lines[2] and "success" in lines[2] and "0.5 s" in lines[2]
-    assert lines[3].startswith(f"{tmp_path / 'broken.sqlite'}: ")
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert runs_main(empty, out, err) == 0 and out.getvalue().endswith(f"no runs in {empty}\n")
-    assert runs_main(tmp_path / "nowhere", out, err) == 1 and "no such folder" in err.getvalue()
 
 
 def test_a_diverged_simulation_replays_without_a_traceback(tmp_path: Path) -> None:

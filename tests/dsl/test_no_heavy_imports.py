@@ -13,7 +13,7 @@ import sys
 from dsl.api import check_paths
 from dsl.compiler import compile_mission
 from dsl.export import render_tree, to_btcpp_xml, to_json
-from bt_runtime.cli import main
+from quadmission.cli import main
 report = check_paths([sys.argv[1]])
 assert not report.has_errors, report.render()
 compiled = compile_mission(report.programs[0])

@@ -1,11 +1,12 @@
-"""The ``mission`` command: a thin argparse front over a registry of subcommands.
+"""The ``mission`` command: a thin argparse front over a table of subcommands.
 
-Each :class:`Subcommand` names its handler as ``"module:function"`` and is imported only when
-chosen, so ``mission check`` never loads the simulator or the TUI. The runtime adds ``run``,
-``replay`` and ``runs`` by appending to :data:`SUBCOMMANDS`.
+Each :class:`Subcommand` declares its flags here and names its handler as ``"module:function"``
+(one module per command in :mod:`quadmission.commands`), imported only when chosen, so
+``mission check`` never loads the simulator or the TUI. A new command is one more row in
+:data:`SUBCOMMANDS` and one more module.
 
-Exit status: 0 when all is well (warnings allowed), 1 when a file has errors, 2 for a usage error —
-a bad flag, or a file given on the command line that does not exist or is not a file.
+Exit statuses are those of :mod:`quadmission.exit_codes`: 0 all is well, 1 errors in files or a
+failed mission, 2 usage or bad input, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,17 +17,14 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from quadmission.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
+
 __all__ = [
-    "EXIT_ERRORS",
-    "EXIT_OK",
-    "EXIT_USAGE",
     "SUBCOMMANDS",
     "Subcommand",
     "build_parser",
     "main",
 ]
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -107,28 +105,39 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "check",
         "check mission and world files and report every problem",
         _files,
-        "dsl.commands:check",
+        "quadmission.commands.check:main",
     ),
-    Subcommand("show", "print a mission's behaviour tree", _file, "dsl.commands:show"),
+    Subcommand(
+        "show", "print a mission's behaviour tree", _file, "quadmission.commands.show:main"
+    ),
     Subcommand(
         "compile",
         "export a mission's behaviour tree (json, dot, btcpp-xml)",
         _compile,
-        "dsl.commands:compile_",
+        "quadmission.commands.compile:main",
     ),
     Subcommand(
         "run",
-        "run a mission in simulation and record it (exit 0 success, 1 failure, 2 bad input)",
+        "run a mission in simulation and record it "
+        "(exit 0 success, 1 failure or errors in the file, 2 bad input)",
         _run,
-        "bt_runtime.run:run_main",
+        "quadmission.commands.run:main",
     ),
-    Subcommand("replay", "print a recorded run again", _replay, "bt_runtime.run:replay_main"),
-    Subcommand("runs", "list recorded runs with their outcome", _runs, "bt_runtime.run:runs_main"),
+    Subcommand(
+        "replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"
+    ),
+    Subcommand(
+        "runs", "list recorded runs with their outcome", _runs, "quadmission.commands.runs:main"
+    ),
 )
 
 
 def build_parser(commands: Sequence[Subcommand] = SUBCOMMANDS) -> argparse.ArgumentParser:
-    """The argparse parser with one sub-parser per subcommand."""
+    """The argparse parser with one sub-parser per subcommand.
+
+    Args:
+        commands: the subcommand table (tests add rows to it).
+    """
     parser = argparse.ArgumentParser(
         prog="mission", description="Write, check and compile missions for legged robots."
     )
@@ -141,7 +150,16 @@ def build_parser(commands: Sequence[Subcommand] = SUBCOMMANDS) -> argparse.Argum
 
 
 def main(argv: Sequence[str] | None = None, commands: Sequence[Subcommand] = SUBCOMMANDS) -> int:
-    """Run the ``mission`` command line; returns the exit status."""
+    """Run the ``mission`` command line.
+
+    Args:
+        argv: the arguments after ``mission`` (``sys.argv[1:]`` when None).
+        commands: the subcommand table.
+
+    Returns:
+        The exit status (see :mod:`quadmission.exit_codes`); Ctrl-C outside a run gives
+        ``EXIT_INTERRUPTED``.
+    """
     parser = build_parser(commands)
     try:
         args = parser.parse_args(argv)
@@ -153,7 +171,7 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Subcommand] = SUB
         return int(handler(args))
     except KeyboardInterrupt:
         print("mission: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run_and_replay(tmp_path: Path, hash_seed: str) -> list[str]:
     log = tmp_path / f"run-{hash_seed}.sqlite"
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-    run = [sys.executable, "-m", "bt_runtime.cli", "run", str(ROOT / "missions" / "logistics.mission"),
+    run = [sys.executable, "-m", "quadmission", "run", str(ROOT / "missions" / "logistics.mission"),
            "--backend", "kinematic", "--seed", "11", "--log", str(log), "--quiet"]
     done = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    replay = [sys.executable, "-m", "bt_runtime.cli", "replay", str(log)]
+    replay = [sys.executable, "-m", "quadmission", "replay", str(log)]
     shown = subprocess.run(replay, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bt_runtime.faults import parse_fault
-from bt_runtime.run import load_mission, simulate
+from quadmission.loading import load_mission
+from quadmission.session import simulate
 from locomotion.backend import make_backend
 
 MISSIONS = Path(__file__).resolve().parents[2] / "missions"

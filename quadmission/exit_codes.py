@@ -1,0 +1,28 @@
+"""The one table of exit statuses of the ``mission`` command; every command returns one of these.
+
+========  ====================  ==============================================================
+status    name                  meaning
+========  ====================  ==============================================================
+0         ``EXIT_OK``           all is well (warnings allowed); the mission ran to success
+1         ``EXIT_ERRORS``       a file has errors (or cannot be shown/compiled/run as written)
+1         ``EXIT_FAILED``       the mission ran and failed or was aborted; a run log is unreadable
+2         ``EXIT_USAGE``        usage or bad input: a bad flag, a missing file, a bad fault spec,
+                                an unwritable output, a backend that cannot be built
+130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
+========  ====================  ==============================================================
+
+``EXIT_ERRORS`` and ``EXIT_FAILED`` share 1 on purpose: to a script both say "this did not work,
+and the output says why"; the two names say which case a line of code means.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
+
+EXIT_OK: Final = 0
+EXIT_ERRORS: Final = 1
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INTERRUPTED: Final = 130

@@ -1,0 +1,85 @@
+"""The `mission` front: argparse usage errors (2), --help, adding a subcommand, the entry points."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quadmission import exit_codes
+from quadmission.cli import SUBCOMMANDS, Subcommand, main
+
+
+@pytest.mark.parametrize("argv", [[], ["chek", "x"], ["check"], ["compile", "x"],
+                                  ["compile", "x", "--format", "yaml"], ["show", "--bogus", "x"]])
+def test_argparse_usage_errors_exit_two(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert "usage: mission" in capsys.readouterr().err
+
+
+def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "check" in capsys.readouterr().out
+
+
+def test_subcommands_can_be_added(capsys: pytest.CaptureFixture[str]) -> None:
+    extra = Subcommand("hello", "say hello", lambda p: p.add_argument("who"),
+                       "tests.quadmission.test_cli:_hello")
+    assert main(["hello", "robot"], commands=(*SUBCOMMANDS, extra)) == 7
+    assert capsys.readouterr().out == "hello robot\n"
+
+
+def _hello(args: object) -> int:
+    print(f"hello {args.who}")  # type: ignore[attr-defined]
+    return 7
+
+
+def _interrupted(args: object) -> int:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_outside_a_run_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
+    extra = Subcommand("stop", "be interrupted", lambda p: None,
+                       "tests.quadmission.test_cli:_interrupted")
+    assert main(["stop"], commands=(*SUBCOMMANDS, extra)) == exit_codes.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err == "mission: interrupted\n"
+
+
+def test_every_command_has_its_own_module_in_quadmission_commands() -> None:
+    handlers = {c.name: c.handler for c in SUBCOMMANDS}
+    assert handlers == {name: f"quadmission.commands.{name}:main"
+                        for name in ("check", "show", "compile", "run", "replay", "runs")}
+
+
+def test_the_exit_code_table() -> None:
+    assert (exit_codes.EXIT_OK, exit_codes.EXIT_ERRORS, exit_codes.EXIT_FAILED,
+            exit_codes.EXIT_USAGE, exit_codes.EXIT_INTERRUPTED) == (0, 1, 1, 2, 130)
+    doc = exit_codes.__doc__ or ""
+    for name in exit_codes.__all__:
+        assert f"``{name}``" in doc, name
+
+
+def test_check_loads_neither_the_runtime_commands_nor_the_simulator(site: Path) -> None:
+    script = ("import sys\nfrom quadmission.cli import main\n"
+              "assert main(['check', sys.argv[1]]) == 0\n"
+              "bad = sorted(m for m in sys.modules if m.startswith(('quadmission.commands.run', "
+              "'quadmission.session', 'locomotion.pybullet', 'pybullet', 'textual', 'tui')))\n"
+              "print('LOADED:' + ','.join(bad))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(site / "good.mission")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED:\n" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("mission") is None, reason="entry point not installed")
+def test_entry_point_runs(site: Path) -> None:
+    done = subprocess.run(["mission", "check", str(site / "bad.mission")], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 1 and "did you mean `gate`?" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "quadmission", "check",
+                           str(site / "good.mission")], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("ok:")

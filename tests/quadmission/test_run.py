@@ -1,0 +1,211 @@
+"""``mission run``: check → compile → run, exit codes, the same refusals as show, kill -9."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bt_runtime.eventlog import EventLogError, EventLogReader
+from quadmission.cli import main
+from quadmission.commands.run import main as run_main
+from tests.quadmission.yard import MISSION, args_for, write
+
+
+def test_run_main_success_writes_the_log_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "run.sqlite"
+    code = run_main(
+        args_for(str(write(tmp_path)), "--backend", "kinematic", "--seed", "3", "--log", str(log))
+    )
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "outcome:   SUCCESS" in out.out and "delivered: 1 (kit)" in out.out
+    assert "seed 3" in out.err
+    with EventLogReader(log) as reader:
+        assert reader.run_started().seed == 3 and reader.run_started().backend == "kinematic"
+        outcome = reader.outcome()
+        assert outcome is not None and outcome.outcome == "success"
+
+
+def test_run_main_mission_failure_exits_1_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the kit is at the depot, not at the shop: the pick-up fails at once with that reason
+    path = write(tmp_path, MISSION.replace("pick up kit at depot", "pick up kit at shop"))
+    code = run_main(
+        args_for(
+            str(path),
+            "--backend",
+            "kinematic",
+            "--seed",
+            "1",
+            "--log",
+            str(tmp_path / "r.sqlite"),
+            "--quiet",
+        )
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "outcome:   FAILURE" in out
+    assert "failed at: Test shuttle/guard battery < 20 %/rest/pick up kit at shop" in out
+    assert "cannot pick up kit: payload kit is not at station shop" in out
+
+
+def test_run_main_bad_inputs_exit_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = str(write(tmp_path))
+    cases = [
+        (args_for(str(tmp_path / "none.mission")), "no such file"),
+        (args_for(good, "--backend", "kinematic", "--fault", "push@x"), "--fault 'push@x'"),
+        (args_for(good, "--backend", "kinematic", "--stream", "nohost"), "--stream 'nohost'"),
+        (
+            args_for(good, "--backend", "kinematic", "--log", str(tmp_path / "no" / "x.sqlite")),
+            "--log",
+        ),
+    ]
+    for args, expected in cases:
+        assert run_main(args) == 2
+        err = capsys.readouterr().err
+        assert expected in err, err
+        assert "Traceback" not in err
+
+
+def test_run_main_errors_in_the_file_exit_1_like_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # was exit 2 before the exit-code table: errors in files are 1 for every command
+    write(tmp_path)
+    bad = tmp_path / "bad.mission"
+    bad.write_text(MISSION.replace("go to depot", "go to depott"))
+    assert main(["check", str(bad)]) == 1
+    checked = capsys.readouterr().err
+    assert run_main(args_for(str(bad), "--backend", "kinematic")) == 1
+    err = capsys.readouterr().err
+    assert "did you mean" in err and "Traceback" not in err
+    assert err == checked
+
+
+NAMELESS = MISSION.replace('mission "Test shuttle" { tick_rate 10 Hz  time_limit 10 min }\n', "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (NAMELESS, "this mission has no `mission` declaration"),  # runnable_diagnostics
+        ('world "yard.world"\ntask t() { go to depot }\n', "has no `main` block"),
+    ],
+)
+def test_run_refuses_what_show_refuses_with_the_same_message(
+    text: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, text)
+    assert main(["check", str(path)]) == 0  # `check` accepts it: only show/compile/run refuse
+    capsys.readouterr()
+    assert main(["show", str(path)]) == 1
+    shown = capsys.readouterr()
+    log = tmp_path / "never.sqlite"
+    assert main(["run", str(path), "--backend", "kinematic", "--log", str(log)]) == 1
+    ran = capsys.readouterr()
+    assert expected in shown.err
+    assert ran.err == shown.err and ran.out == shown.out == ""
+    assert not log.exists()  # refused before anything was opened
+
+
+def test_run_needs_a_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, 'mission "Nowhere"\nmain { wait 1 s }\n')
+    assert main(["run", str(path), "--backend", "kinematic"]) == 1
+    assert capsys.readouterr().err.endswith("the mission names no `world` to run in\n")
+
+
+def test_kill_9_mid_run_leaves_a_log_that_replay_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "killed.sqlite"
+    mission = shutil.which("mission")
+    assert mission is not None, "the `mission` console script is not installed (pip install -e .)"
+    cmd = [
+        mission,
+        "run",
+        str(write(tmp_path)),
+        "--backend",
+        "kinematic",
+        "--seed",
+        "1",
+        "--realtime",
+        "--quiet",
+        "--log",
+        str(log),
+    ]
+    proc = subprocess.Popen(cmd, cwd=os.getcwd(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            if log.exists():
+                try:
+                    with EventLogReader(log) as reader:
+                        if reader.last_sim_time() > 1.5:
+                            break
+                except EventLogError:  # not yet written far enough to read
+                    continue
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    with EventLogReader(log) as reader:
+        assert reader.outcome() is None
+        assert reader.last_sim_time() > 1.0
+    assert main(["replay", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "Test shuttle" in out and "go to depot" in out
+    assert main(["runs", str(tmp_path)]) == 0
+    assert "incomplete" in capsys.readouterr().out
+
+
+
+
+
+def test_cli_run_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(write(tmp_path))
+    ok = main(
+        [
+            "run",
+            path,
+            "--backend",
+            "kinematic",
+            "--seed",
+            "1",
+            "--quiet",
+            "--log",
+            str(tmp_path / "a.sqlite"),
+        ]
+    )
+    bad = MISSION.replace("pick up kit at depot", "pick up kit at shop")
+    failing = write(tmp_path, bad).with_name("f.mission")
+    failing.write_text(bad)
+    failed = main(
+        [
+            "run",
+            str(failing),
+            "--backend",
+            "kinematic",
+            "--seed",
+            "1",
+            "--quiet",
+            "--log",
+            str(tmp_path / "b.sqlite"),
+        ]
+    )
+    bad_flag = main(["run", path, "--backend", "gazebo"])
+    capsys.readouterr()
+    assert (ok, failed, bad_flag) == (0, 1, 2)
+
+
