@@ -173,6 +173,9 @@ def simulate(
     """
     compiled = mission.compiled
     world = compiled.world
+    if world is None:  # load_mission refuses such a mission; a hand-built one may not
+        message = f"mission: error: {mission.path}: the mission names no `world` to run in"
+        raise MissionError(message)
     config = RobotConfig.from_properties(compiled.robot)
     ctx = RobotContext(backend, world, config, seed=seed)
     pose, where = start_pose(world)

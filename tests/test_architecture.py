@@ -257,7 +257,8 @@ def test_the_scan_sees_the_application_layer() -> None:
     assert "quadmission.commands.run" in handlers  # through a "module:function" string
     assert any(i.source == "locomotion.backend" and i.target == "locomotion.pybullet_backend"
                for i in imports)
-    sources = {i.source.split(".")[0] for i in imports if i.target.startswith(("dsl", "bt_runtime"))}
+    sources = {i.source.split(".")[0] for i in imports
+               if i.target.startswith(("dsl", "bt_runtime"))}
     assert "bt_runtime" in sources and "quadmission" in sources and "dsl" in sources
 
 
@@ -273,13 +274,19 @@ FAKE = {
     ),
     "dsl/__init__.py": "",
     "dsl/parse.py": "from . import check\n",
-    "dsl/check.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .parse import x\n",
+    "dsl/check.py": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .parse import x\n"
+    ),
     "tui/__init__.py": "",
     "tui/app.py": "__import__('locomotion.walk')\n",
     "quadmission/__init__.py": "",
-    "quadmission/cli.py": "from dsl import parse\nimport bt_runtime.robot\nfrom locomotion import *\n",
+    "quadmission/cli.py": (
+        "from dsl import parse\nimport bt_runtime.robot\nfrom locomotion import *\n"
+    ),
     "quadmission/commands/__init__.py": "",
-    "quadmission/commands/run.py": "def main():\n    from .. import cli\n    from ..cli import x\n",
+    "quadmission/commands/run.py": (
+        "def main():\n    from .. import cli\n    from ..cli import x\n"
+    ),
 }
 
 
@@ -290,10 +297,11 @@ def test_the_scanner_catches_planted_bad_imports(tmp_path: Path) -> None:
     imports = scan(tmp_path)
     bad = {str(i) for i in direction_violations(imports)}
     assert bad == {
-        "locomotion/walk.py:5: locomotion.walk -> bt_runtime.robot  (from bt_runtime import robot)",
+        ("locomotion/walk.py:5: locomotion.walk -> bt_runtime.robot  "
+         "(from bt_runtime import robot)"),
         "bt_runtime/robot.py:2: bt_runtime.robot -> tui.app  ('tui.app:main')",
-        "bt_runtime/robot.py:4: bt_runtime.robot -> dsl.parse  "
-        "(importlib.import_module('dsl.parse'))",
+        ("bt_runtime/robot.py:4: bt_runtime.robot -> dsl.parse  "
+         "(importlib.import_module('dsl.parse'))"),
         "tui/app.py:1: tui.app -> locomotion.walk  (__import__('locomotion.walk'))",
     }
     # relative imports (one of them only for type checkers) close one cycle, lazy and dynamic
@@ -306,7 +314,8 @@ def test_the_scanner_catches_planted_bad_imports(tmp_path: Path) -> None:
         [
             "bt_runtime/robot.py:2: bt_runtime.robot -> tui.app  ('tui.app:main')",
             "tui/app.py:1: tui.app -> locomotion.walk  (__import__('locomotion.walk'))",
-            "locomotion/walk.py:5: locomotion.walk -> bt_runtime.robot  (from bt_runtime import robot)",
+            ("locomotion/walk.py:5: locomotion.walk -> bt_runtime.robot  "
+             "(from bt_runtime import robot)"),
         ],
     ]
     allowed = [i for i in imports if i.source.startswith("quadmission")]

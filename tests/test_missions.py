@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 
-from quadmission.cli import main as mission_cli
 from dsl.worldbuild import load_world
 from locomotion.world import (
     Circle,
@@ -43,6 +42,7 @@ from locomotion.world import (
     TerrainRegion,
     World,
 )
+from quadmission.cli import main as mission_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSIONS = ROOT / "missions"
@@ -540,9 +540,9 @@ def simulated(name: str, fault: str = "", seed: int = 1) -> tuple[Any, Lines]:
     """Run the mission once on the kinematic twin (a second or two of wall time), with an
     optional injected fault; return the final report and the mission's report/alert lines."""
     from bt_runtime.faults import parse_fault
+    from locomotion.backend import make_backend
     from quadmission.loading import load_mission
     from quadmission.session import simulate
-    from locomotion.backend import make_backend
 
     mission = load_mission(str(MISSIONS / f"{name}.mission"))
     faults = [parse_fault(fault, mission.compiled.world)] if fault else []

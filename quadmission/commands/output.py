@@ -13,7 +13,7 @@ __all__ = ["print_text", "quiet_pipe"]
 
 
 def print_text(text: str, stream: TextIO | None = None) -> None:
-    """Print ``text`` (rendered diagnostics, a message) on ``stream`` (stderr) unless it is empty."""
+    """Print ``text`` (diagnostics, a message) on ``stream`` (stderr) unless it is empty."""
     if text:
         print(text, file=sys.stderr if stream is None else stream)
 

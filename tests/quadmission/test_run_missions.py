@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bt_runtime.faults import parse_fault
+from locomotion.backend import make_backend
 from quadmission.loading import load_mission
 from quadmission.session import simulate
-from locomotion.backend import make_backend
 
 MISSIONS = Path(__file__).resolve().parents[2] / "missions"
 

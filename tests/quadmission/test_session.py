@@ -1,4 +1,4 @@
-"""The run session: simulate() assembles a run; run_session() closes everything on every exit path."""
+"""The run session: simulate() assembles a run; run_session() closes all on every exit path."""
 
 from __future__ import annotations
 
@@ -230,9 +230,10 @@ def _openers(
 
 
 def _options(tmp_path: Path, **changes: Any) -> RunOptions:
-    base: dict[str, Any] = dict(
-        backend="kinematic", seed=1, log=tmp_path / "r.sqlite", stream="127.0.0.1:0", quiet=True
-    )
+    base: dict[str, Any] = {
+        "backend": "kinematic", "seed": 1, "log": tmp_path / "r.sqlite",
+        "stream": "127.0.0.1:0", "quiet": True,
+    }
     return RunOptions(**{**base, **changes})
 
 
