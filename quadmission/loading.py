@@ -72,6 +72,7 @@ class Mission:
 
     @property
     def name(self) -> str:
+        """The mission's declared name (``mission "..."``)."""
         return str(self.compiled.name)
 
 
