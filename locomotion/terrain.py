@@ -48,6 +48,7 @@ __all__ = [
     "TerrainMap",
     "region_cost",
     "shape_contains",
+    "terrain_for",
 ]
 
 KINDS: tuple[TerrainKind, ...] = tuple(TerrainKind)
@@ -374,3 +375,28 @@ class SurfaceGrid:
         r, c, inside = self.index(x, y)
         k = self.kind[r, c]
         return ~inside | (k == KIND_INDEX[TerrainKind.WATER]) | (k == KIND_INDEX[TerrainKind.OBSTACLE])
+
+
+def terrain_for(world: World, terrain: TerrainMap | None = None, resolution: float = 0.2) -> TerrainMap:
+    """The terrain map a backend should use at ``reset``: the one it was given, else the default.
+
+    Args:
+        world: the world being reset into.
+        terrain: the run's terrain map of ``world`` (shared with the planner and line of sight),
+            or None for the world's default ground (texture seed 0) at ``resolution``.
+        resolution: planning grid cell size (m) of a default map.
+
+    Returns:
+        ``terrain`` itself, or a new default map.
+
+    Raises:
+        ValueError: ``terrain`` is the map of another world.
+    """
+    if terrain is None:
+        return TerrainMap(world, resolution, seed=0)
+    if terrain.world is not world and terrain.world != world:
+        raise ValueError(
+            f"the terrain map is of world {terrain.world.name!r}, not of {world.name!r}: "
+            "build it from the world being reset into"
+        )
+    return terrain
