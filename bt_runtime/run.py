@@ -30,7 +30,8 @@ from bt_runtime.events import RunStarted, collect_versions, new_run_id
 from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
-from bt_runtime.robot import RobotConfig, RobotContext, start_pose
+from bt_runtime.assembly import build_context
+from bt_runtime.robot import RobotConfig, start_pose
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -128,7 +129,7 @@ def simulate(
     compiled = mission.compiled
     world = compiled.world
     config = RobotConfig.from_properties(compiled.robot)
-    ctx = RobotContext(backend, world, config, seed=seed)
+    ctx = build_context(backend, world, config, seed)
     pose, where = start_pose(world)
     try:
         ctx.start(pose)
