@@ -31,9 +31,9 @@ from typing import Any
 import py_trees
 
 from bench.table import Row
+from bt_runtime.assembly import build_context
 from bt_runtime.eventlog import EventLogWriter
 from bt_runtime.executor import Executor
-from bt_runtime.assembly import build_context
 from bt_runtime.robot import RobotConfig
 from bt_runtime.run import load_mission, simulate
 from bt_runtime.stream import StreamServer

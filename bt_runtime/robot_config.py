@@ -64,12 +64,18 @@ class RobotConfig:
         Returns:
             The robot's configuration.
         """
-        declared = {
-            name: float(value)
-            for name, prop in PROPERTY_OF_FIELD.items()
-            if (value := props.get(prop)) is not None
-        }
-        return cls(**declared, **extra)
+
+        def get(field_name: str) -> float:
+            value = props.get(PROPERTY_OF_FIELD[field_name])
+            return _default(field_name) if value is None else float(value)
+
+        return cls(
+            battery_wh=get("battery_wh"),
+            initial_charge=get("initial_charge"),
+            max_speed=get("max_speed"),
+            payload_capacity=get("payload_capacity"),
+            **extra,
+        )
 
 
 def start_pose(world: World, waypoints: Mapping[str, Point] | None = None) -> tuple[Pose, str]:

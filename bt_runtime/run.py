@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from bt_runtime.assembly import build_context
 from bt_runtime.events import RunStarted, collect_versions, new_run_id
 from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
-from bt_runtime.assembly import build_context
 from bt_runtime.robot import RobotConfig, start_pose
 
 __all__ = [

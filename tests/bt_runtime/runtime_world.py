@@ -7,8 +7,8 @@ from py_trees.behaviour import Behaviour
 from py_trees.common import Status
 
 from bt_runtime.actions import ActionPort
-from bt_runtime.behaviours import Place
 from bt_runtime.assembly import build_context
+from bt_runtime.behaviours import Place
 from bt_runtime.robot import RobotConfig, RobotContext
 from bt_runtime.scenario import ScenarioConfig
 from locomotion.backend import Pose, make_backend

@@ -184,3 +184,61 @@ def test_detection_uses_its_own_generator_not_the_global_rng() -> None:
         ctx.step(0.1)
     assert (np.random.get_state()[1] == state_before).all()
     assert SensorModel().range == 8.0
+
+
+def test_the_first_stop_reason_is_kept() -> None:
+    ctx = make_context()
+    assert ctx.stop_reason is None
+    ctx.record_stop("battery empty at 3.0 s")
+    ctx.record_stop("something later")
+    assert ctx.stop_reason == "battery empty at 3.0 s"
+
+
+def test_charging_needs_a_dock_and_stops_on_request() -> None:
+    ctx = make_context()
+    with pytest.raises(RuntimeError, match="not docked"):
+        ctx.start_charging()
+    ctx.dock("base", (2.0, 2.0))
+    ctx.start_charging()
+    ctx.stop_charging()
+    assert not ctx.charging and ctx.fact("docked")
+
+
+def test_injected_drain_empties_the_battery_faster() -> None:
+    ctx = make_context()
+    ctx.add_drain(360.0)  # 360 W for 1 s = 0.1 Wh = 0.1 % of 100 Wh
+    assert ctx.extra_drain_w == 360.0
+    for _ in range(10):
+        ctx.step(0.1)
+    assert ctx.energy_wh > 0.1 - 1e-9
+    assert ctx.min_battery == pytest.approx(ctx.battery)
+
+
+def test_closed_regions_are_frozen_values_and_gate_paths() -> None:
+    ctx = make_context()
+    ctx.close_region("gate", Rect(5.0, 0.0, 6.0, 4.0), 12.0)
+    [region] = ctx.closed_regions
+    assert (region.name, region.since) == ("gate", 12.0)
+    with pytest.raises(AttributeError):
+        region.name = "other"  # type: ignore[misc]
+    assert ctx.blocked_region_on(((2.0, 2.0), (8.0, 2.0))) == "gate"
+    assert ctx.blocked_region_on(((2.0, 2.0), (2.0, 8.0))) is None
+
+
+def test_reads_are_read_only() -> None:
+    ctx = make_context()
+    for name in ("stop_reason", "charging", "speed_override", "closed_regions", "found", "state"):
+        with pytest.raises(AttributeError):
+            setattr(ctx, name, None)
+    with pytest.raises(TypeError):
+        ctx.carried["x"] = 1.0  # type: ignore[index]
+
+
+def test_robot_config_defaults_are_the_robot_properties() -> None:
+    from bt_runtime.registry import ROBOT_PROPERTIES
+    from bt_runtime.robot_config import PROPERTY_OF_FIELD
+
+    config = RobotConfig()
+    for field_name, prop in PROPERTY_OF_FIELD.items():
+        assert getattr(config, field_name) == ROBOT_PROPERTIES[prop].default, field_name
+    assert set(PROPERTY_OF_FIELD.values()) == set(ROBOT_PROPERTIES)
