@@ -13,6 +13,8 @@ and blend times are set for that rate), not every step.
 with the same model.
 
 Every instance owns one ``np.random.Generator`` seeded at ``reset``; the global RNG is never used.
+The ground (surface raster and planner) comes from the terrain map ``reset`` is given (the run's
+one map), else the world's default ground, the same one the pybullet backend builds.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ reading picks the gait; :class:`locomotion.pb.sim.Simulation` does the physics a
 heavy imports happen here, when ``make_backend("pybullet")`` asks for this module, never before.
 
 Every backend instance owns its physics client (``BulletClient``), its RNG (from the ``seed`` given
-to :meth:`reset`) and nothing global, so several can run side by side.
+to :meth:`reset`) and nothing global, so several can run side by side. The scene's heightfields,
+the senses and the planner read the terrain map given to :meth:`reset` (the run's one map, shared
+with the runtime's line of sight), else the world's default ground, as on the kinematic twin.
 """
 
 from __future__ import annotations
