@@ -85,8 +85,10 @@ def test_twin_and_pybullet_walk_on_the_same_stones_for_a_seed() -> None:
     try:
         twin.start(Pose(1.0, 2.0))
         physics.start(Pose(1.0, 2.0))
-        expected = twin.backend.terrain_map.height(*ON_GRAVEL)  # type: ignore[union-attr]
-        assert np.array_equal(physics.backend.terrain_map.height(*ON_GRAVEL), expected)  # type: ignore[union-attr]
+        twin_map, physics_map = twin.backend.terrain_map, physics.backend.terrain_map
+        assert twin_map is not None and physics_map is not None
+        expected = twin_map.height(*ON_GRAVEL)
+        assert np.array_equal(physics_map.height(*ON_GRAVEL), expected)
         assert np.array_equal(physics.world_sim.sight.ground, twin.world_sim.sight.ground)
         scene = physics.backend._sim.scene  # type: ignore[attr-defined]  # the built heightfield
         built = scene.heights_at(np.stack(ON_GRAVEL, axis=1))
