@@ -7,7 +7,9 @@ asks the world sim what the sensor found, and returns what changed so the execut
 implements :class:`bt_runtime.expressions.StateView`, so conditions read it directly.
 
 The reading half (state, read-only properties, the StateView methods) is
-:class:`bt_runtime.robot_view.RobotView`; this module adds the lifecycle and the changes. Runners, behaviours and faults change the context only through its named methods (``dock``,
+:class:`bt_runtime.robot_view.RobotView`; this module adds the lifecycle and the changes.
+
+Runners, behaviours and faults change the context only through its named methods (``dock``,
 ``pick_up``, ``override_speed``, ``close_region``, ``add_drain``, ``record_stop``...); everything
 else is a read-only property or a frozen value. Build one with
 :func:`bt_runtime.assembly.build_context`, which derives the run's seeds and its one terrain map.

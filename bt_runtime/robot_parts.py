@@ -120,7 +120,7 @@ class Battery:
         return self._wh <= 0.0
 
     def step(self, used_wh: float, dt: float, docked: bool) -> None:
-        """Account one step: ``used_wh`` drawn by the robot, the extra drain, the charger if docked."""
+        """Account one step: ``used_wh`` drawn, the extra drain, the charger if ``docked``."""
         drain = used_wh + self._extra_drain_w * dt / 3600.0
         self._used_wh += drain
         self._wh -= drain

@@ -108,7 +108,7 @@ class WorldSim:
     def draw(
         cls, terrain: TerrainMap, seeds: RunSeeds, config: ScenarioConfig | None = None
     ) -> WorldSim:
-        """The world sim of a run: scenario and detector seeded from their own children of ``seeds``.
+        """The world sim of a run: scenario and detector each seeded from its own child seed.
 
         Args:
             terrain: the run's terrain map.

@@ -84,7 +84,8 @@ class _WorldCache:
         known = self._default_of
         return known is not None and (known is world or known == world)
 
-    def get(self, world: World, terrain: TerrainMap | None) -> tuple[TerrainMap, Planner, FastSurface]:
+    def get(self, world: World, terrain: TerrainMap | None
+            ) -> tuple[TerrainMap, Planner, FastSurface]:
         if terrain is not None:
             terrain = terrain_for(world, terrain)
             if terrain is not self.terrain:

@@ -377,17 +377,10 @@ class SurfaceGrid:
         return ~inside | (k == KIND_INDEX[TerrainKind.WATER]) | (k == KIND_INDEX[TerrainKind.OBSTACLE])
 
 
-def terrain_for(world: World, terrain: TerrainMap | None = None, resolution: float = 0.2) -> TerrainMap:
-    """The terrain map a backend should use at ``reset``: the one it was given, else the default.
-
-    Args:
-        world: the world being reset into.
-        terrain: the run's terrain map of ``world`` (shared with the planner and line of sight),
-            or None for the world's default ground (texture seed 0) at ``resolution``.
-        resolution: planning grid cell size (m) of a default map.
-
-    Returns:
-        ``terrain`` itself, or a new default map.
+def terrain_for(world: World, terrain: TerrainMap | None = None,
+                resolution: float = 0.2) -> TerrainMap:
+    """The map a backend uses at ``reset``: ``terrain`` itself (the run's map, checked to be of
+    ``world``), or for None the world's default ground (texture seed 0) at ``resolution`` m.
 
     Raises:
         ValueError: ``terrain`` is the map of another world.

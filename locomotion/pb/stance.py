@@ -1,4 +1,4 @@
-"""The stance half of the gait controller as pure functions: attitude error, force sharing, trunk floor.
+"""The stance half of the gait controller as pure functions: attitude, force sharing, trunk floor.
 
 The controller (:mod:`locomotion.pb.controller`) computes a desired body wrench each tick; these
 functions turn it into foot forces (regularised least squares about the centre of mass, clipped to
