@@ -31,9 +31,10 @@ from typing import Any
 import py_trees
 
 from bench.table import Row
+from bt_runtime.assembly import build_context
 from bt_runtime.eventlog import EventLogWriter
 from bt_runtime.executor import Executor
-from bt_runtime.robot import RobotConfig, RobotContext
+from bt_runtime.robot import RobotConfig
 from bt_runtime.stream import StreamServer
 from locomotion.backend import (
     Command,
@@ -44,6 +45,7 @@ from locomotion.backend import (
     TerrainEstimate,
     make_backend,
 )
+from locomotion.terrain import TerrainMap
 from locomotion.world import TerrainKind, World
 from quadmission.loading import load_mission
 from quadmission.session import simulate
@@ -56,7 +58,12 @@ ROOT = Path(__file__).resolve().parent.parent / "missions"
 class NoOpBackend:
     """A backend that never moves: every step returns the same state one ``dt`` later."""
 
-    def reset(self, world: World, start: Pose, seed: int | None = None) -> RobotState:
+    terrain_map: TerrainMap | None = None
+
+    def reset(
+        self, world: World, start: Pose, seed: int | None = None, terrain: TerrainMap | None = None
+    ) -> RobotState:
+        self.terrain_map = terrain
         self.state = RobotState(
             time=0.0,
             pose=start,
@@ -103,7 +110,7 @@ class _Setup:
 
     def __init__(self, compiled: Any, folder: Path, log_on: bool, stream_on: bool) -> None:
         config = RobotConfig.from_properties(compiled.robot)
-        ctx = RobotContext(NoOpBackend(), compiled.world, config, seed=1)
+        ctx = build_context(NoOpBackend(), compiled.world, config, 1)
         ctx.start(Pose(2.0, 2.0))
         self.log = EventLogWriter(folder / f"b-{log_on}-{stream_on}.sqlite") if log_on else None
         self.server = StreamServer() if stream_on else None

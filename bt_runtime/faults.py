@@ -52,7 +52,7 @@ class Push:
     duration: float = 0.1
 
     def apply(self, ctx: RobotContext) -> str:
-        ctx.backend.apply_push(self.impulse, math.radians(self.direction), self.duration)
+        ctx.push(self.impulse, math.radians(self.direction), self.duration)
         return f"push of {self.impulse:g} N·s towards {self.direction:g} deg at {self.at:g} s"
 
 
@@ -70,7 +70,7 @@ class BatteryFault:
             ctx.set_battery(ctx.battery - self.drop)
             parts.append(f"battery dropped by {self.drop:g} points to {ctx.battery:.0f} %")
         if self.drain:
-            ctx.extra_drain_w += self.drain
+            ctx.add_drain(self.drain)
             parts.append(f"extra drain of {self.drain:g} W")
         return ", ".join(parts) + f" at {self.at:g} s"
 
@@ -84,7 +84,7 @@ class BlockRegion:
     shape: Shape
 
     def apply(self, ctx: RobotContext) -> str:
-        ctx.closed_regions.append((self.name, self.shape, self.at))
+        ctx.close_region(self.name, self.shape, self.at)
         return f"{self.name} closed at {self.at:g} s"
 
 

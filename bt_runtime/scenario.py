@@ -112,8 +112,19 @@ def _jittered(world: World, position: Point, radius: float, rng: np.random.Gener
     return position
 
 
-def draw_scenario(world: World, seed: int, config: ScenarioConfig = ScenarioConfig()) -> Scenario:
-    """Draw the scenario of one run from ``world``; the same seed gives the same scenario."""
+def draw_scenario(
+    world: World, seed: int | np.random.SeedSequence, config: ScenarioConfig = ScenarioConfig()
+) -> Scenario:
+    """Draw the scenario of one run from ``world``; the same seed gives the same scenario.
+
+    Args:
+        world: the world of the run.
+        seed: an integer or the run's ``scenario`` seed (:class:`bt_runtime.seeds.RunSeeds`).
+        config: how much the seed may move victims and intruders.
+
+    Returns:
+        The scenario; the world's payloads lie at their stations.
+    """
     rng = np.random.default_rng(seed)
     victims = tuple(
         Target("victim", v.name, _jittered(world, v.position, config.victim_jitter, rng), 0.3)

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
 
 from locomotion.world import Point, TerrainKind, World
+
+if TYPE_CHECKING:  # the terrain module pulls numpy; importing this module must stay free
+    from locomotion.terrain import TerrainMap
 
 __all__ = [
     "Pose",
@@ -164,8 +167,33 @@ class GaitParams:
 class LocomotionBackend(Protocol):
     """A simulated quadruped that walks where it is told and reports what happened."""
 
-    def reset(self, world: World, start: Pose, seed: int | None = None) -> RobotState:
-        """Place the robot at ``start`` in ``world``; all randomness is drawn from ``seed``."""
+    def reset(
+        self,
+        world: World,
+        start: Pose,
+        seed: int | None = None,
+        terrain: TerrainMap | None = None,
+    ) -> RobotState:
+        """Place the robot at ``start`` in ``world``.
+
+        Args:
+            world: the site.
+            start: where the robot stands up.
+            seed: seeds all of the backend's own randomness (sensor noise...); the same seed gives
+                the same states.
+            terrain: the run's terrain map of ``world``: the ground the backend simulates and plans
+                over, shared with whatever else needs the ground (line of sight). None: the
+                world's default ground, ``locomotion.terrain.terrain_for(world)`` (texture seed 0),
+                the same on every backend.
+
+        Raises:
+            ValueError: ``start`` is not walkable, or ``terrain`` is the map of another world.
+        """
+        ...
+
+    @property
+    def terrain_map(self) -> TerrainMap | None:
+        """The terrain map of the last :meth:`reset` (None before the first)."""
         ...
 
     def command(self, command: Command) -> None:

@@ -22,7 +22,7 @@ from locomotion.kinematic_model import (
     transition,
 )
 from locomotion.params import ROBOT_MASS, load_calibration
-from locomotion.terrain import KINDS, SurfaceGrid, TerrainMap
+from locomotion.terrain import KINDS, SurfaceGrid, TerrainMap, terrain_for
 from locomotion.world import World
 
 __all__ = ["KinematicBatch"]
@@ -36,15 +36,20 @@ class KinematicBatch:
         n: number of robots.
         seed: seeds this batch's generator.
         calibration: path of a calibration JSON (default: the committed one).
+        terrain: the terrain map of ``world`` to walk on (default: the world's default ground,
+            as the single-robot backends have it).
+
+    Raises:
+        ValueError: ``n`` is not a positive integer, or ``terrain`` is of another world.
     """
 
     def __init__(self, world: World, n: int, seed: int | None = None,
-                 calibration: str | Path | None = None) -> None:
+                 calibration: str | Path | None = None, terrain: TerrainMap | None = None) -> None:
         if not isinstance(n, int) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
         self.n = n
         self.tables = ModelTables.from_params(load_calibration(calibration))
-        self.terrain = TerrainMap(world, seed=0)
+        self.terrain = terrain_for(world, terrain)
         self.surface = SurfaceGrid.from_map(self.terrain)
         self.rng = np.random.default_rng(seed)
         self.mass = np.full(n, ROBOT_MASS)

@@ -13,6 +13,8 @@ and blend times are set for that rate), not every step.
 with the same model.
 
 Every instance owns one ``np.random.Generator`` seeded at ``reset``; the global RNG is never used.
+The ground (surface raster and planner) comes from the terrain map ``reset`` is given (the run's
+one map), else the world's default ground, the same one the pybullet backend builds.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from locomotion.params import ROBOT_MASS, load_calibration
 from locomotion.perception import TerrainClassifier
 from locomotion.planner import Planner
 from locomotion.sensing import synthesise_sensing
-from locomotion.terrain import SurfaceGrid, TerrainMap
+from locomotion.terrain import SurfaceGrid, TerrainMap, terrain_for
 from locomotion.world import TerrainKind, World
 
 __all__ = ["KinematicBackend", "KinematicBatch"]
@@ -64,24 +66,40 @@ _STUCK_AFTER = 1.0
 
 
 class _WorldCache:
-    """Terrain map, planner and surface raster per world, so resets on one world are cheap."""
+    """Planner and surface raster of the last terrain map, so resets on one map are cheap.
+
+    A given map is kept by identity (the run's map); the default map of a world is kept while
+    resets come into an equal world.
+    """
 
     def __init__(self, resolution: float, half_width: float) -> None:
         self.resolution = resolution
         self.half_width = half_width
-        self._world: World | None = None
+        self._default_of: World | None = None
         self.terrain: TerrainMap | None = None
         self.planner: Planner | None = None
         self.surface: FastSurface | None = None
 
-    def get(self, world: World) -> tuple[TerrainMap, Planner, FastSurface]:
-        if self.terrain is None or (self._world is not world and self._world != world):
-            self.terrain = TerrainMap(world, self.resolution, seed=0)
-            self.planner = Planner(self.terrain, self.half_width)
-            self.surface = FastSurface(SurfaceGrid.from_map(self.terrain))
-            self._world = world
-        assert self.planner is not None and self.surface is not None
+    def _is_default_of(self, world: World) -> bool:
+        known = self._default_of
+        return known is not None and (known is world or known == world)
+
+    def get(self, world: World, terrain: TerrainMap | None
+            ) -> tuple[TerrainMap, Planner, FastSurface]:
+        if terrain is not None:
+            terrain = terrain_for(world, terrain)
+            if terrain is not self.terrain:
+                self._build(terrain, None)
+        elif self.terrain is None or not self._is_default_of(world):
+            self._build(terrain_for(world, None, self.resolution), world)
+        assert self.terrain is not None and self.planner is not None and self.surface is not None
         return self.terrain, self.planner, self.surface
+
+    def _build(self, terrain: TerrainMap, default_of: World | None) -> None:
+        self.terrain = terrain
+        self.planner = Planner(terrain, self.half_width)
+        self.surface = FastSurface(SurfaceGrid.from_map(terrain))
+        self._default_of = default_of
 
 
 def _check_number(name: str, value: object, low: float = -math.inf) -> float:
@@ -107,6 +125,7 @@ class KinematicBackend:
         self._cache = _WorldCache(resolution, half_width)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
         self._world: World | None = None
+        self.terrain: TerrainMap | None = None
         self._closed = False
         self._handlers: dict[type, Callable[[object], None]] = {
             GoTo: self._on_goto, Velocity: self._on_velocity, Stand: self._on_stand,
@@ -114,15 +133,20 @@ class KinematicBackend:
         }
 
     # ------------------------------------------------------------------ protocol
-    def reset(self, world: World, start: Pose, seed: int | None = None) -> RobotState:
-        """Place the robot at ``start`` in ``world``; all randomness is drawn from ``seed``."""
+    def reset(self, world: World, start: Pose, seed: int | None = None,
+              terrain: TerrainMap | None = None) -> RobotState:
+        """Place the robot at ``start`` in ``world`` on ``terrain`` (see the protocol's ``reset``).
+
+        Raises:
+            ValueError: the start is not walkable, or ``terrain`` is of another world.
+        """
         if self._closed:
             raise RuntimeError("this KinematicBackend was closed: make a new one")
         if not isinstance(world, World) or not isinstance(start, Pose):
             raise TypeError("reset(world, start) needs a locomotion.world.World and a "
                             f"locomotion.backend.Pose, got {type(world).__name__} and "
                             f"{type(start).__name__}")
-        self.terrain, planner, self.surface = self._cache.get(world)
+        self.terrain, planner, self.surface = self._cache.get(world, terrain)
         if self.surface.blocked(start.x, start.y):
             raise ValueError(f"start ({start.x:.2f}, {start.y:.2f}) is outside the world or in "
                              "water/an obstacle: choose a start on walkable ground")
@@ -188,6 +212,11 @@ class KinematicBackend:
         _check_number("impulse", impulse, 0.0)
         _check_number("duration", duration, 0.0)
         self._pushes.append((float(impulse), _check_number("direction", direction)))
+
+    @property
+    def terrain_map(self) -> TerrainMap | None:
+        """The terrain map of the last reset (None before the first)."""
+        return self.terrain
 
     def set_payload(self, mass: float) -> None:
         """Carry ``mass`` kg (0 to unload)."""

@@ -23,17 +23,32 @@ missing) does the feet's height spread decide, as before.
 
 Classes: flat, slope, stairs, mud, gravel, grass, rubble, hedge (tall dark canopy), obstacle (a
 step higher than any stair) and water when most rays return nothing.
+
+The scan layout, :class:`TerrainSensing` and the window features live in :mod:`locomotion.scan`
+(re-exported here); this module is the decision: the threshold tree and the edge refinement.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from locomotion.backend import TerrainEstimate
+from locomotion.scan import (
+    AHEAD_STATIONS,
+    N_LANES,
+    N_STATIONS,
+    SCAN_FORWARD,
+    SCAN_LATERAL,
+    SCAN_POINTS,
+    TAN6,
+    UNDERFOOT_STATIONS,
+    TerrainSensing,
+    WindowFeatures,
+    median,
+    scan_window,
+    window_features,
+)
 from locomotion.terrain import MAX_STAIR_RISE
 from locomotion.world import TerrainKind
 
@@ -49,74 +64,6 @@ __all__ = [
     "WindowFeatures",
     "window_features",
 ]
-
-SCAN_FORWARD: tuple[float, ...] = tuple(round(-0.3 + 0.1 * i, 2) for i in range(16))
-"""Forward offsets (m) of the scan stations in the yaw-aligned body frame: -0.3 ... 1.2."""
-SCAN_LATERAL: tuple[float, ...] = (-0.15, 0.0, 0.15)
-"""Lateral offsets (m, left positive) of the three scan lanes."""
-SCAN_POINTS: np.ndarray = np.array(
-    [(fx, ly) for ly in SCAN_LATERAL for fx in SCAN_FORWARD], dtype=float
-)
-"""(48, 2) array of (forward, left) offsets, lane-major: index = lane * 16 + station."""
-UNDERFOOT_STATIONS = slice(1, 6)
-"""Stations -0.2 ... 0.2 m: the ground under the trunk."""
-AHEAD_STATIONS = slice(9, 16)
-"""Stations 0.6 ... 1.2 m: the ground the robot reaches in about a second."""
-
-_N_STATIONS = len(SCAN_FORWARD)
-_N_LANES = len(SCAN_LATERAL)
-_TAN6 = math.tan(math.radians(6.0))
-
-
-@dataclass(frozen=True)
-class TerrainSensing:
-    """One reading of the robot's own senses.
-
-    Attributes:
-        heights: 48 values, ground height (m) at :data:`SCAN_POINTS` minus the feet-plane height
-            (mean height of the feet in contact); NaN where a ray has no return (water, edge).
-        reflectance: 48 return intensities in [0, 1] for the same rays (NaN with no return).
-        foot_slip: mean tangential speed of the stance feet (m/s).
-        sinkage: mean depth the stance feet sank below the surface they first touched (m).
-        body_pitch: trunk pitch (rad), nose-up positive.
-        body_roll: trunk roll (rad), left side up positive.
-        step_height: highest minus lowest stance-foot height (m).
-        vibration: RMS of trunk vertical acceleration over the last ~0.5 s (m/s^2), gravity removed.
-    """
-
-    heights: tuple[float, ...]
-    reflectance: tuple[float, ...]
-    foot_slip: float = 0.0
-    sinkage: float = 0.0
-    body_pitch: float = 0.0
-    body_roll: float = 0.0
-    step_height: float = 0.0
-    vibration: float = 0.0
-
-    def __post_init__(self) -> None:
-        if len(self.heights) != len(SCAN_POINTS) or len(self.reflectance) != len(SCAN_POINTS):
-            raise ValueError(
-                f"TerrainSensing needs {len(SCAN_POINTS)} heights and reflectances, got "
-                f"{len(self.heights)} and {len(self.reflectance)}"
-            )
-
-
-@dataclass(frozen=True)
-class WindowFeatures:
-    """Geometry and appearance of one scan window (a few stations on all lanes)."""
-
-    valid: float
-    grade: float
-    roughness: float
-    big_steps: float
-    flat_steps: float
-    lateral: float
-    rise: float
-    reflectance: float
-    """Median return intensity: the material under most of the window, robust to an edge."""
-    level: float = 0.0
-    """Mean height of the window above the feet plane (m): a hedge's canopy stands tall."""
-
 
 @dataclass(frozen=True)
 class TerrainReading:
@@ -135,77 +82,6 @@ class TerrainReading:
 
     def estimate(self) -> TerrainEstimate:
         return TerrainEstimate(self.underfoot, self.ahead, self.confidence)
-
-
-def window_features(heights: np.ndarray, refl: np.ndarray, stations: slice) -> WindowFeatures:
-    """Compute :class:`WindowFeatures` over ``stations`` of a (3, 16) height/reflectance scan."""
-    h = heights[:, stations]
-    r = refl[:, stations]
-    xs = np.asarray(SCAN_FORWARD)[stations]
-    if np.isfinite(h).all():
-        return _features_finite(h, r, xs)
-    return _features_general(h, r, xs)
-
-
-def _features_general(h: np.ndarray, r: np.ndarray, xs: np.ndarray) -> WindowFeatures:
-    """:func:`window_features` for windows where some rays returned nothing (NaN)."""
-    ok = np.isfinite(h)
-    valid = float(ok.mean())
-    if ok.sum() < 4:
-        return WindowFeatures(valid, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float("nan"), 0.0)
-    x = np.broadcast_to(xs, h.shape)
-    xv, hv = x[ok], h[ok]
-    dx = xv - xv.mean()
-    denom = float((dx * dx).sum()) or 1.0
-    grade = float((dx * (hv - hv.mean())).sum() / denom)
-    resid = hv - hv.mean() - grade * dx
-    roughness = float(np.sqrt((resid * resid).mean()))
-    d = np.abs(np.diff(h, axis=1))
-    d = d[np.isfinite(d)]
-    big = float((d >= 0.05).mean()) if d.size else 0.0
-    small = float((d < 0.02).mean()) if d.size else 0.0
-    rise = float(np.median(d[d >= 0.05])) if big > 0 else 0.0
-    cols = ok.any(axis=0)
-    lat = np.nanmax(h[:, cols], axis=0) - np.nanmin(h[:, cols], axis=0)
-    return WindowFeatures(valid, grade, roughness, big, small, float(np.median(lat)), rise,
-                          float(np.nanmedian(r)), float(hv.mean()))
-
-
-def _features_finite(h: np.ndarray, r: np.ndarray, xs: np.ndarray) -> WindowFeatures:
-    """Fast path of :func:`window_features` when every ray returned."""
-    return _features_lists(h.tolist(), r.ravel().tolist(), xs.tolist())
-
-
-def _features_lists(lanes: list[list[float]], refl: list[float], xl: list[float]
-                    ) -> WindowFeatures:
-    """Window features over plain lists (one list of heights per lane).
-
-    Plain Python over at most 21 values: numpy's fixed cost per call (about a microsecond, and
-    ~25 calls per window) is larger than the arithmetic itself at this size.
-    """
-    k = len(xl)
-    xm = sum(xl) / k
-    dx = [x - xm for x in xl]
-    sxx = sum(d * d for d in dx) * len(lanes)
-    flat_h = [v for lane in lanes for v in lane]
-    n_h = len(flat_h)
-    hm = sum(flat_h) / n_h
-    grade = sum(d * v for lane in lanes for d, v in zip(dx, lane)) / sxx
-    roughness = math.sqrt(sum((v - hm - grade * d) ** 2 for lane in lanes
-                              for d, v in zip(dx, lane)) / n_h)
-    diffs = [abs(b - a) for lane in lanes for a, b in itertools.pairwise(lane)]
-    bigs = [d for d in diffs if d >= 0.05]
-    big = len(bigs) / len(diffs)
-    small = sum(1 for d in diffs if d < 0.02) / len(diffs)
-    rise = _median(bigs) if bigs else 0.0
-    lateral = _median([max(col) - min(col) for col in zip(*lanes)])
-    return WindowFeatures(1.0, grade, roughness, big, small, lateral, rise, _median(refl), hm)
-
-
-def _median(values: list[float]) -> float:
-    v = sorted(values)
-    n = len(v)
-    return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
 def _decide(f: WindowFeatures, sink: float, pitch: float | None) -> tuple[TerrainKind, float]:
@@ -230,10 +106,10 @@ def _decide(f: WindowFeatures, sink: float, pitch: float | None) -> tuple[Terrai
     if f.roughness >= 0.035 or f.lateral >= 0.08:
         return TerrainKind.RUBBLE, max((f.roughness - 0.035) / 0.01, (f.lateral - 0.08) / 0.03)
     grade = abs(f.grade)
-    if pitch is not None and 0.6 * _TAN6 <= grade < _TAN6 and abs(math.tan(pitch)) >= _TAN6:
-        grade = _TAN6  # an ambiguous scan grade confirmed by the trunk's own pitch
-    if grade >= _TAN6 and f.lateral < 0.025:
-        return TerrainKind.SLOPE, (grade - _TAN6) / 0.05
+    if pitch is not None and 0.6 * TAN6 <= grade < TAN6 and abs(math.tan(pitch)) >= TAN6:
+        grade = TAN6  # an ambiguous scan grade confirmed by the trunk's own pitch
+    if grade >= TAN6 and f.lateral < 0.025:
+        return TerrainKind.SLOPE, (grade - TAN6) / 0.05
     if f.lateral >= 0.015 and f.roughness >= 0.01:
         return TerrainKind.GRAVEL, min((f.lateral - 0.015) / 0.01, (0.08 - f.lateral) / 0.02)
     if f.roughness >= 0.013 and f.big_steps == 0.0:
@@ -241,20 +117,8 @@ def _decide(f: WindowFeatures, sink: float, pitch: float | None) -> tuple[Terrai
         # (a flat floor scans within a few mm; gravel is ~2 cm)
         return TerrainKind.GRAVEL, (f.roughness - 0.013) / 0.005
     margin = min(max((0.015 - f.lateral) / 0.005, (0.01 - f.roughness) / 0.003),
-                 (_TAN6 - grade) / 0.05)
+                 (TAN6 - grade) / 0.05)
     return TerrainKind.FLAT, margin
-
-
-def _window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
-    h, r = sensing.heights, sensing.reflectance
-    lanes = [list(h[i * _N_STATIONS : (i + 1) * _N_STATIONS][stations]) for i in range(_N_LANES)]
-    if all(math.isfinite(v) for lane in lanes for v in lane):
-        refl = [v for i in range(_N_LANES)
-                for v in r[i * _N_STATIONS : (i + 1) * _N_STATIONS][stations]]
-        return _features_lists(lanes, refl, list(SCAN_FORWARD[stations]))
-    heights = np.asarray(h, dtype=float).reshape(_N_LANES, _N_STATIONS)
-    reflectance = np.asarray(r, dtype=float).reshape(_N_LANES, _N_STATIONS)
-    return window_features(heights, reflectance, stations)
 
 
 class TerrainClassifier:
@@ -272,8 +136,8 @@ class TerrainClassifier:
             A :class:`TerrainReading`; ``confidence`` in [0.5, 1] grows with the margin by which
             the underfoot decision cleared its thresholds.
         """
-        foot = _window(sensing, UNDERFOOT_STATIONS)
-        ahead = _window(sensing, AHEAD_STATIONS)
+        foot = scan_window(sensing, UNDERFOOT_STATIONS)
+        ahead = scan_window(sensing, AHEAD_STATIONS)
         pitch = sensing.body_pitch if abs(sensing.body_pitch) < 0.6 else None
         under_kind, margin = _decide(foot, sensing.sinkage, pitch)
         grade = foot.grade
@@ -311,20 +175,20 @@ _RISER = 0.05
 _MAX_TREAD_STATIONS = 4
 """A level stretch of at most this many stations (<= ~0.4 m) between two risers is a tread; a
 longer one is a landing. Treads deeper than ~0.4 m are read as short landings."""
-_KINK = 0.6 * _TAN6
+_KINK = 0.6 * TAN6
 """Grade change (rise per metre) between the two sides of the trunk that marks a slope's edge."""
 
 
 def _uniform_flat(foot: WindowFeatures, kind: TerrainKind) -> bool:
     """True for a level window with no riser: no edge can hide in it (the common, fast case)."""
-    return kind is TerrainKind.FLAT and foot.big_steps == 0.0 and abs(foot.grade) < 0.3 * _TAN6
+    return kind is TerrainKind.FLAT and foot.big_steps == 0.0 and abs(foot.grade) < 0.3 * TAN6
 
 
 def _profile(sensing: TerrainSensing) -> list[float]:
     """Median height over the three lanes at the first :data:`_PROFILED` stations (NaN where a
     lane has no return)."""
     h = sensing.heights
-    n = _N_STATIONS
+    n = N_STATIONS
     out = []
     for left, mid, right in zip(h[:_PROFILED], h[n : n + _PROFILED], h[2 * n : 2 * n + _PROFILED],
                                 strict=True):
@@ -371,7 +235,7 @@ def _at_trunk(sensing: TerrainSensing, foot: WindowFeatures, profile: list[float
             return TerrainKind.STAIRS, 0.5, foot.grade  # the flight's grade, for the body pitch
         if verdict is None:
             return None
-        patch = _window(sensing, slice(max(a, _NEAR.start), min(b, _NEAR.stop - 1) + 1))
+        patch = scan_window(sensing, slice(max(a, _NEAR.start), min(b, _NEAR.stop - 1) + 1))
         kind, margin = _decide(patch, sensing.sinkage, pitch)
         return kind, margin, patch.grade
     side = _kink_side_grade(profile)
@@ -399,7 +263,7 @@ def _stretch(profile: list[float]) -> tuple[str | None, int, int]:
 def _lanes(sensing: TerrainSensing) -> list[list[float]]:
     """Each lane's heights over the profiled stations."""
     h = sensing.heights
-    return [list(h[i * _N_STATIONS : i * _N_STATIONS + _PROFILED]) for i in range(_N_LANES)]
+    return [list(h[i * N_STATIONS : i * N_STATIONS + _PROFILED]) for i in range(N_LANES)]
 
 
 def _oblique_stairs(sensing: TerrainSensing) -> bool:
@@ -408,7 +272,7 @@ def _oblique_stairs(sensing: TerrainSensing) -> bool:
     stations (a straight riser line) makes them match the centre lane. Rubble's lanes are
     independent and no shift aligns them."""
     h = sensing.heights
-    n = _N_STATIONS
+    n = N_STATIONS
     right, centre, left = h[:n], h[n : 2 * n], h[2 * n :]
     best = math.inf
     for shift in range(-2, 3):
@@ -416,7 +280,7 @@ def _oblique_stairs(sensing: TerrainSensing) -> bool:
         for lane, sign in ((left, 1), (right, -1)):
             diffs = [abs(lane[i + sign * shift] - centre[i]) for i in range(UNDERFOOT_STATIONS.start,
                      UNDERFOOT_STATIONS.stop + 1) if 0 <= i + sign * shift < n]
-            worst = max(worst, _median(diffs) if diffs else math.inf)
+            worst = max(worst, median(diffs) if diffs else math.inf)
         best = min(best, worst)
     return best < 0.02
 

@@ -6,7 +6,9 @@ reading picks the gait; :class:`locomotion.pb.sim.Simulation` does the physics a
 heavy imports happen here, when ``make_backend("pybullet")`` asks for this module, never before.
 
 Every backend instance owns its physics client (``BulletClient``), its RNG (from the ``seed`` given
-to :meth:`reset`) and nothing global, so several can run side by side.
+to :meth:`reset`) and nothing global, so several can run side by side. The scene's heightfields,
+the senses and the planner read the terrain map given to :meth:`reset` (the run's one map, shared
+with the runtime's line of sight), else the world's default ground, as on the kinematic twin.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from locomotion.pb.controller import BodyCommand
 from locomotion.pb.senses import Senses
 from locomotion.pb.sim import SimConfig, Simulation
 from locomotion.perception import TerrainClassifier, TerrainReading
-from locomotion.terrain import TerrainMap
+from locomotion.terrain import TerrainMap, terrain_for
 from locomotion.world import TerrainKind, World
 
 __all__ = ["PyBulletBackend"]
@@ -98,14 +100,23 @@ class PyBulletBackend:
         self._progress = _Progress()
 
     # -------------------------------------------------------------------------------- protocol
-    def reset(self, world: World, start: Pose, seed: int | None = None) -> RobotState:
-        """Build ``world`` and stand the robot at ``start``; all randomness flows from ``seed``."""
+    def reset(self, world: World, start: Pose, seed: int | None = None,
+              terrain: TerrainMap | None = None) -> RobotState:
+        """Build ``world`` on ``terrain`` and stand the robot at ``start`` (see the protocol).
+
+        The scene's gravel and rubble heightfields, the senses and the navigator's planner all read
+        ``terrain`` (the run's map); the noise of the senses flows from ``seed``.
+
+        Raises:
+            ValueError: the start is not walkable, or ``terrain`` is of another world.
+        """
+        terrain = terrain_for(world, terrain)
         if self._client is None:
             self._client = BulletClient(pybullet.GUI if self._gui else pybullet.DIRECT)
             self._client.setAdditionalSearchPath(pybullet_data.getDataPath())
         seed = 0 if seed is None else int(seed)
         rng = np.random.default_rng(seed)
-        self._terrain_map = TerrainMap(world, seed=seed)
+        self._terrain_map = terrain
         self._selector = GaitSelector()
         self._decision = None
         self._reading = None
@@ -170,6 +181,11 @@ class PyBulletBackend:
     def apply_push(self, impulse: float, direction: float, duration: float = 0.1) -> None:
         """Push the trunk with ``impulse`` N·s towards world heading ``direction`` (rad)."""
         self._require_sim().push(impulse, direction, duration)
+
+    @property
+    def terrain_map(self) -> TerrainMap | None:
+        """The terrain map of the last reset (None before the first)."""
+        return self._terrain_map
 
     def set_payload(self, mass: float) -> None:
         """Carry ``mass`` kg on the trunk (0 to unload)."""

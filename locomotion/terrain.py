@@ -48,6 +48,7 @@ __all__ = [
     "TerrainMap",
     "region_cost",
     "shape_contains",
+    "terrain_for",
 ]
 
 KINDS: tuple[TerrainKind, ...] = tuple(TerrainKind)
@@ -374,3 +375,21 @@ class SurfaceGrid:
         r, c, inside = self.index(x, y)
         k = self.kind[r, c]
         return ~inside | (k == KIND_INDEX[TerrainKind.WATER]) | (k == KIND_INDEX[TerrainKind.OBSTACLE])
+
+
+def terrain_for(world: World, terrain: TerrainMap | None = None,
+                resolution: float = 0.2) -> TerrainMap:
+    """The map a backend uses at ``reset``: ``terrain`` itself (the run's map, checked to be of
+    ``world``), or for None the world's default ground (texture seed 0) at ``resolution`` m.
+
+    Raises:
+        ValueError: ``terrain`` is the map of another world.
+    """
+    if terrain is None:
+        return TerrainMap(world, resolution, seed=0)
+    if terrain.world is not world and terrain.world != world:
+        raise ValueError(
+            f"the terrain map is of world {terrain.world.name!r}, not of {world.name!r}: "
+            "build it from the world being reset into"
+        )
+    return terrain

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from bt_runtime.assembly import build_context
 from bt_runtime.events import RunStarted, collect_versions, new_run_id
 from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
-from bt_runtime.robot import RobotConfig, RobotContext, start_pose
+from bt_runtime.robot import RobotConfig, start_pose
 from quadmission.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
@@ -177,7 +178,7 @@ def simulate(
         message = f"mission: error: {mission.path}: the mission names no `world` to run in"
         raise MissionError(message)
     config = RobotConfig.from_properties(compiled.robot)
-    ctx = RobotContext(backend, world, config, seed=seed)
+    ctx = build_context(backend, world, config, seed)
     pose, where = start_pose(world)
     try:
         ctx.start(pose)

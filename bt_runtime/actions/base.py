@@ -71,7 +71,7 @@ class Walk:
         self._planned = 0.0
 
     def _issue(self, ctx: RobotContext) -> None:
-        ctx.backend.command(GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance))
+        ctx.command(GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance))
         self._issued_at = ctx.steps
 
     def estimate(self, ctx: RobotContext) -> float:

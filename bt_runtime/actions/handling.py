@@ -64,7 +64,7 @@ class _Handling:
     def _wait(self, ctx: RobotContext, what: str) -> tuple[Status, str] | None:
         if self.since is None:
             self.since = ctx.time
-            ctx.backend.command(Stand())
+            ctx.command(Stand())
         if ctx.time - self.since < HANDLING_TIME:
             return Status.RUNNING, what
         return None
@@ -96,10 +96,10 @@ class PickUpRunner(_Handling):
         name, station = self.payload, self.station
         if name in ctx.carried:
             return f"already carrying {name}"
-        where = ctx.scenario.payloads.get(name)
+        where = ctx.world_sim.payload_at(name)
         if where is None or math.dist(where, station.xy) > REACH:
             return f"payload {name} is not at station {station.name}"
-        mass = ctx.scenario.payload_mass.get(name, 0.0)
+        mass = ctx.world_sim.payload_mass(name)
         capacity = ctx.config.payload_capacity
         if ctx.payload_mass + mass > capacity + 1e-9:
             return (
@@ -123,8 +123,7 @@ class PickUpRunner(_Handling):
         waiting = self._wait(ctx, f"loading {self.payload}")
         if waiting:
             return waiting
-        mass = ctx.scenario.payload_mass.get(self.payload, 0.0)
-        ctx.load(self.payload, mass, self.station.name)
+        mass = ctx.pick_up(self.payload, self.station.name)
         return Status.SUCCESS, f"picked up {self.payload} ({mass:g} kg) at {self.station.name}"
 
 
@@ -158,7 +157,7 @@ class DropOffRunner(_Handling):
         waiting = self._wait(ctx, f"unloading {', '.join(names)}")
         if waiting:
             return waiting
-        delivered = [n for n in names if ctx.unload(n, self.station.name, self.station.xy)]
+        delivered = [n for n in names if ctx.drop_off(n, self.station.name, self.station.xy)]
         what = ", ".join(names)
         if delivered:
             return Status.SUCCESS, f"delivered {what} at {self.station.name}"
@@ -186,11 +185,11 @@ class ChargeRunner:
             return Status.FAILURE, "cannot charge: not docked (dock first)"
         if not self.started:
             self.started = True
-            ctx.charging = True
-            ctx.backend.command(Sit())
+            ctx.start_charging()
+            ctx.command(Sit())
         return Status.RUNNING, f"charging: {ctx.battery:.0f} % of {self.until:g} %"
 
     def halt(self, ctx: RobotContext) -> None:
         if self.started:
-            ctx.charging = False
+            ctx.stop_charging()
             self.started = False

@@ -249,8 +249,8 @@ class ScanRunner:
         yaw = state.pose.yaw
         if self.last_yaw is None:  # (re)start turning: first tick, or after getting up
             self.fallen_since = None
-            ctx.look = self.sensor
-            ctx.backend.command(Velocity(0.0, 0.0, SCAN_TURN_RATE))
+            ctx.use_sensor(self.sensor)
+            ctx.command(Velocity(0.0, 0.0, SCAN_TURN_RATE))
         else:
             self.turned += abs((yaw - self.last_yaw + math.pi) % (2 * math.pi) - math.pi)
         self.last_yaw = yaw
@@ -266,5 +266,5 @@ class ScanRunner:
         )
 
     def halt(self, ctx: RobotContext) -> None:
-        ctx.look = None
-        ctx.backend.command(Stop())
+        ctx.use_sensor(None)
+        ctx.command(Stop())

@@ -26,7 +26,7 @@ class _Posture:
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
         if self.since is None:
             self.since = ctx.time
-            ctx.backend.command(self.command)
+            ctx.command(self.command)
         if ctx.time - self.since < SETTLE_TIME:
             return Status.RUNNING, f"{self.done}..."
         return Status.SUCCESS, self.done
@@ -56,7 +56,7 @@ class SetSpeedRunner:
         self.speed = behaviour.speed
 
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
-        ctx.speed_override = self.speed
+        ctx.override_speed(self.speed)
         return Status.SUCCESS, f"speed limit {ctx.speed_limit:g} m/s"
 
     def halt(self, ctx: RobotContext) -> None:

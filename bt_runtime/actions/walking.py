@@ -112,11 +112,11 @@ class DockRunner:
             status, message = self.walk.step(ctx)
             if status != Status.SUCCESS:
                 return status, message
-            ctx.backend.command(Stand())
+            ctx.command(Stand())
             self._settle_from = ctx.time
         if ctx.time - self._settle_from < DOCK_SETTLE:
             return Status.RUNNING, f"settling on dock {self.name}"
-        ctx.dock_on(self.name, self.point)
+        ctx.dock(self.name, self.point)
         return Status.SUCCESS, f"docked on {self.name}"
 
     def halt(self, ctx: RobotContext) -> None:

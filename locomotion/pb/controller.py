@@ -25,6 +25,10 @@ the PD loop and is cheap enough to run on every physics step in between ticks.
   to the friction cone, and mapped to torques with ``-J^T f`` (the simulation adds the legs' own
   gravity torques); a soft joint PD holds each stance foot at its touchdown point. The height
   target never lets the trunk's underside sink onto the ground scanned beneath it.
+
+The commands and gains are frozen values in :mod:`locomotion.pb.gains` and the stance arithmetic
+(force sharing, attitude error, trunk floor) pure functions in :mod:`locomotion.pb.stance`; both
+are re-exported here where callers have always found them.
 """
 
 from __future__ import annotations
@@ -35,82 +39,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from locomotion.backend import GaitParams
+from locomotion.pb.gains import GAIT_OFFSETS, BodyCommand, ControlGains
 from locomotion.pb.kinematics import LegGeometry, leg_ik, leg_jacobian
 from locomotion.pb.robot import RobotObservation
+from locomotion.pb.stance import GRAVITY, attitude_error, distribute_wrench, rot_z, trunk_floor
 from locomotion.pb.swing import HeightFn, foothold_shift, level_foothold, swing_point
 
 __all__ = ["GAIT_OFFSETS", "BodyCommand", "ControlGains", "GaitController"]
 
-GAIT_OFFSETS: dict[str, tuple[float, float, float, float]] = {
-    "trot": (0.0, 0.5, 0.5, 0.0),
-    "stairs": (0.0, 0.5, 0.5, 0.0),
-    "crawl": (0.0, 0.5, 0.5, 0.0),
-}
-"""Per-leg phase offsets (FR, FL, RR, RL) by gait name; unknown names fall back to trot."""
 
-GRAVITY = 9.81
-_FOOTPRINT_X = np.array([-0.2, -0.1, 0.0, 0.1, 0.2])
-_FOOTPRINT_Y = np.array([-0.08, 0.0, 0.08])
-_TRUNK_HALF_DEPTH = 0.057
 _PATH_SAMPLES = np.linspace(0.15, 0.85, 6)
 """Where along a swing (fraction of the way) the ground is checked for the apex to clear."""
-"""Where, in the trunk's frame, its underside is checked against the ground (m)."""
-
-
-@dataclass(frozen=True)
-class ControlGains:
-    """Tuning of the controller. Defaults are what the bench was measured with."""
-
-    kp_height: float = 60.0
-    kd_height: float = 10.0
-    kp_attitude: float = 150.0
-    kd_attitude: float = 18.0
-    kd_yaw_rate: float = 10.0
-    kp_yaw: float = 20.0
-    max_yaw_error: float = 0.3
-    foothold_clearance: float = 0.05
-    max_period: float = 0.8
-    max_pitch: float = 0.35
-    balance_trigger: float = 0.25
-    balance_settle: float = 0.8
-    catch_trigger: float = 0.35
-    catch_time: float = 1.0
-    catch_period: float = 0.4
-    foothold_search: float = 0.12
-    level_search: float = 0.08
-    level_spacing: float = 0.02
-    level_distance_cost: float = 3.0
-    kp_velocity: float = 6.0
-    ki_velocity: float = 10.0
-    velocity_integral_limit: float = 0.5
-    raibert_gain: float = 0.12
-    max_step: float = 0.16
-    swing_kp: tuple[float, float, float] = (60.0, 60.0, 60.0)
-    swing_kd: tuple[float, float, float] = (1.5, 1.5, 1.5)
-    stance_kp: tuple[float, float, float] = (10.0, 10.0, 10.0)
-    stance_kd: tuple[float, float, float] = (0.8, 0.8, 0.8)
-    friction: float = 0.6
-    early_touchdown: float = 0.8
-    target_freeze: float = 0.7
-    trunk_clearance: float = 0.05
-    max_leg_extension: float = 0.33
-    reach_speed: float = 0.6
-    max_reach: float = 0.08
-    max_normal_force: float = 220.0
-    accel_limit: float = 3.0
-    yaw_accel_limit: float = 4.0
-    regularisation: float = 1e-4
-    wrench_weights: tuple[float, ...] = (1.0, 1.0, 5.0, 20.0, 20.0, 5.0)
-
-
-@dataclass(frozen=True)
-class BodyCommand:
-    """What the body should do: walk at (vx, vy) in its heading frame, turn at wz; or stand."""
-
-    vx: float = 0.0
-    vy: float = 0.0
-    wz: float = 0.0
-    walk: bool = True
 
 
 @dataclass
@@ -127,26 +66,6 @@ class _Leg:
     reach: float = 0.0
 
 
-def _skew(v: np.ndarray) -> np.ndarray:
-    return np.array([[0.0, -v[2], v[1]], [v[2], 0.0, -v[0]], [-v[1], v[0], 0.0]])
-
-
-def _rot_z(yaw: float) -> np.ndarray:
-    c, s = math.cos(yaw), math.sin(yaw)
-    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-
-
-def _attitude_error(rot: np.ndarray, roll: float, pitch: float, yaw: float) -> np.ndarray:
-    """World-frame rotation vector taking the current attitude to the desired one."""
-    cr, sr, cp, sp = math.cos(roll), math.sin(roll), math.cos(pitch), math.sin(pitch)
-    rx = np.array([[1.0, 0.0, 0.0], [0.0, cr, -sr], [0.0, sr, cr]])
-    ry = np.array([[cp, 0.0, sp], [0.0, 1.0, 0.0], [-sp, 0.0, cp]])
-    err = _rot_z(yaw) @ ry @ rx @ rot.T
-    angle = math.acos(min(1.0, max(-1.0, (np.trace(err) - 1.0) / 2.0)))
-    if angle < 1e-9:
-        return np.zeros(3)
-    axis = np.array([err[2, 1] - err[1, 2], err[0, 2] - err[2, 0], err[1, 0] - err[0, 1]])
-    return axis * (angle / (2.0 * math.sin(angle)))
 
 
 class GaitController:
@@ -229,7 +148,9 @@ class GaitController:
         self._dt = dt
         self._tick += 1
         if self._tick % 4 == 1:
-            self._floor = self._trunk_floor(obs, ground)
+            self._floor = trunk_floor(
+                obs.position, obs.rotation, ground, self.gains.trunk_clearance
+            )
         self._ramp_command(command, gait, dt)
         self._advance_clock(obs, command, gait, dt)
         forces = self._stance_forces(obs, gait)
@@ -312,7 +233,7 @@ class GaitController:
         ``catch_period`` with at most half duty. Swing height and the rest stay the gait's.
         """
         g = self.gains
-        v_des = _rot_z(float(obs.rpy[2]))[:2, :2] @ self._v_des
+        v_des = rot_z(float(obs.rpy[2]))[:2, :2] @ self._v_des
         error = float(np.linalg.norm(v_des - obs.velocity[:2]))
         if error > g.catch_trigger:
             self._catch_left = g.catch_time
@@ -350,7 +271,9 @@ class GaitController:
         stance = [i for i, leg in enumerate(self._legs) if leg.stance]
         if not stance:
             return [np.zeros(3) for _ in range(4)]
-        return self._distribute(obs, stance, self._body_wrench(obs, stance, gait))
+        wrench = self._body_wrench(obs, stance, gait)
+        com = obs.position + obs.rotation @ self.com_offset
+        return distribute_wrench(obs.foot_positions, com, stance, wrench, self.gains)
 
     def _body_wrench(
         self, obs: RobotObservation, stance: list[int], gait: GaitParams
@@ -362,7 +285,7 @@ class GaitController:
         """
         g = self.gains
         yaw = float(obs.rpy[2])
-        v_des_world = _rot_z(yaw)[:2, :2] @ self._v_des
+        v_des_world = rot_z(yaw)[:2, :2] @ self._v_des
         anchors = np.array([leg.anchor for leg in self._legs])
         feet_z = float(np.mean([obs.foot_positions[i][2] for i in stance]))
         z_des = 0.5 * feet_z + 0.5 * float(np.mean(anchors[:, 2])) + gait.body_height
@@ -383,7 +306,7 @@ class GaitController:
         acc[2] = g.kp_height * (z_des - obs.position[2]) - g.kd_height * obs.velocity[2]
         force = self.mass * (acc + np.array([0.0, 0.0, GRAVITY]))
         omega = obs.angular_velocity
-        alpha = g.kp_attitude * _attitude_error(obs.rotation, 0.0, pitch_des, yaw)
+        alpha = g.kp_attitude * attitude_error(obs.rotation, 0.0, pitch_des, yaw)
         alpha -= g.kd_attitude * omega
         if self._yaw_des is None or not self.walking:
             self._yaw_des = yaw
@@ -395,46 +318,6 @@ class GaitController:
         alpha[2] = g.kp_yaw * yaw_err + g.kd_yaw_rate * (self._wz_des - omega[2])
         inertia_world = obs.rotation @ self.inertia @ obs.rotation.T
         return np.concatenate([force, inertia_world @ alpha])
-
-    def _trunk_floor(self, obs: RobotObservation, ground: HeightFn) -> float:
-        """Lowest trunk height (world z of its centre) that keeps its underside off the ground.
-
-        Scans the ground under the trunk's outline (a heading-aligned grid) and, for each point,
-        how far the underside sits below the centre there in the current attitude (a pitched trunk
-        drops one end); adds ``trunk_clearance``. On rubble a stone between the feet can stand
-        higher than the feet's mean height plus the body height.
-        """
-        xs, ys = np.meshgrid(_FOOTPRINT_X, _FOOTPRINT_Y)
-        local = np.stack([xs.ravel(), ys.ravel(), np.full(xs.size, -_TRUNK_HALF_DEPTH)], axis=1)
-        offsets = local @ obs.rotation.T
-        pts = obs.position[:2] + offsets[:, :2]
-        return float(np.max(ground(pts) - offsets[:, 2])) + self.gains.trunk_clearance
-
-    def _distribute(
-        self, obs: RobotObservation, stance: list[int], wrench: np.ndarray
-    ) -> list[np.ndarray]:
-        """Share ``wrench`` among the stance feet (weighted, regularised least squares), then
-        clip each force to push, not pull, and to stay inside the friction cone."""
-        g = self.gains
-        com = obs.position + obs.rotation @ self.com_offset
-        n = len(stance)
-        a = np.zeros((6, 3 * n))
-        for k, i in enumerate(stance):
-            a[:3, 3 * k : 3 * k + 3] = np.eye(3)
-            a[3:, 3 * k : 3 * k + 3] = _skew(obs.foot_positions[i] - com)
-        w = np.array(g.wrench_weights)
-        ata = a.T @ (w[:, None] * a) + g.regularisation * np.eye(3 * n)
-        f = np.linalg.solve(ata, a.T @ (w * wrench))
-        forces = [np.zeros(3) for _ in range(4)]
-        for k, i in enumerate(stance):
-            fi = f[3 * k : 3 * k + 3].copy()
-            fi[2] = min(max(fi[2], 0.0), g.max_normal_force)
-            tangential = math.hypot(fi[0], fi[1])
-            limit = g.friction * fi[2]
-            if tangential > limit:
-                fi[:2] *= limit / tangential
-            forces[i] = fi
-        return forces
 
     def _stance_leg(self, obs: RobotObservation, i: int, force_world: np.ndarray) -> None:
         g = self.gains
@@ -477,7 +360,7 @@ class GaitController:
     ) -> np.ndarray:
         g = self.gains
         yaw = float(obs.rpy[2])
-        rz = _rot_z(yaw)
+        rz = rot_z(yaw)
         hip_body = self.hips[i].copy()
         hip_body[1] += self.legs[i].abduction + math.copysign(gait.stance_width, hip_body[1])
         hip_world = obs.position + rz @ hip_body

@@ -7,6 +7,7 @@ from py_trees.behaviour import Behaviour
 from py_trees.common import Status
 
 from bt_runtime.actions import ActionPort
+from bt_runtime.assembly import build_context
 from bt_runtime.behaviours import Place
 from bt_runtime.robot import RobotConfig, RobotContext
 from bt_runtime.scenario import ScenarioConfig
@@ -59,7 +60,7 @@ def make_context(
 ) -> RobotContext:
     """A started context on the kinematic backend."""
     config = config or RobotConfig(battery_wh=100.0, initial_charge=80.0)
-    ctx = RobotContext(make_backend("kinematic"), world, config, seed=seed, scenario_config=EXACT)
+    ctx = build_context(make_backend("kinematic"), world, config, seed, scenario_config=EXACT)
     ctx.start(Pose(*start))
     return ctx
 

@@ -37,7 +37,7 @@ def test_pick_up_far_from_the_station_walks_there_first() -> None:
 def test_pick_up_at_an_unreachable_station_fails_with_the_walk_reason() -> None:
     ctx = make_context(start=(2.0, 2.0))
     pick = bh.PickUp("pick up kit", "kit", Place("depot", 23.0, 14.25))
-    ctx.scenario.payloads["kit"] = (23.0, 14.25)
+    ctx.world_sim.place_payload("kit", (23.0, 14.25))
     assert run_leaf(pick, ctx) == Status.FAILURE
     assert pick.feedback_message.startswith("cannot pick up kit: cannot reach station depot")
     assert not ctx.fact("carrying")
@@ -75,12 +75,12 @@ def test_pick_up_over_capacity_fails() -> None:
 
 def test_drop_off_at_another_station_is_a_delivery() -> None:
     ctx = make_context(start=(7.0, 2.0))
-    ctx.load("kit", 2.0, "depot")
+    ctx.pick_up("kit", "depot")
     drop = bh.DropOff("drop off kit at shop", SHOP, "kit")
     assert run_leaf(drop, ctx) == Status.SUCCESS
     assert drop.feedback_message == "delivered kit at shop"
     assert ctx.counter("deliveries") == 1 and ctx.fact("payload_delivered")
-    assert ctx.scenario.payloads["kit"] == (7.0, 2.0)
+    assert ctx.world_sim.payload_at("kit") == (7.0, 2.0)
     assert ctx.payload_mass == 0.0
 
 
@@ -96,7 +96,7 @@ def test_drop_off_without_a_payload_fails() -> None:
 
 def test_drop_off_far_from_the_station_walks_there_first() -> None:
     ctx = make_context(start=(2.0, 2.0))
-    ctx.load("kit", 2.0, "depot")
+    ctx.pick_up("kit", "depot")
     drop = bh.DropOff("drop off at shop", SHOP)
     assert run_leaf(drop, ctx) == Status.SUCCESS
     assert drop.feedback_message == "delivered kit at shop"
@@ -120,7 +120,7 @@ def test_charge_needs_a_dock() -> None:
 
 def test_charge_on_the_dock_reaches_the_target() -> None:
     ctx = make_context(config=RobotConfig(battery_wh=100.0, initial_charge=50.0))
-    ctx.dock_on("base", (2.0, 2.0))
+    ctx.dock("base", (2.0, 2.0))
     charge = bh.Charge("charge until 60 %", 60.0)
     assert run_leaf(charge, ctx) == Status.SUCCESS
     assert ctx.battery >= 60.0

@@ -62,7 +62,7 @@ def test_scan_turns_a_full_circle_and_sees_the_intruder() -> None:
     assert scan.feedback_message == "scan done within 8 m: 1 intruder seen"
     assert ctx.fact("intruder_seen")
     assert 2 * math.pi / 0.6 - 1 < ctx.time < 2 * math.pi / 0.6 + 3
-    assert ctx.look is None  # the scan's sensor mode is cleared
+    assert ctx.sensor is ctx.config.sensor  # the scan's sensor mode is cleared
 
 
 def test_scan_of_a_far_area_fails_saying_go_closer() -> None:

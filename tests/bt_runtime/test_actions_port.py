@@ -72,7 +72,7 @@ def test_unknown_action_and_stop_reason_fail_with_a_reason() -> None:
     sit.tick_once()
     assert sit.status == Status.FAILURE and sit.feedback_message == "no runner for action 'sit'"
     port = ActionPort(ctx)
-    ctx.stop_reason = "battery empty at 3.0 s"
+    ctx.record_stop("battery empty at 3.0 s")
     stand = bh.Stand("stand")
     stand.setup(robot=port)
     tree = py_trees.composites.Sequence("s", memory=True, children=[stand])

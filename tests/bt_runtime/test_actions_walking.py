@@ -77,7 +77,7 @@ def test_go_to_fails_when_fallen_and_not_up_again() -> None:
 
 def test_go_to_fails_when_a_closed_region_lies_on_the_path() -> None:
     ctx = make_context()
-    ctx.closed_regions.append(("gate", Rect(10.0, 14.0, 11.0, 20.0), 0.0))
+    ctx.close_region("gate", Rect(10.0, 14.0, 11.0, 20.0), 0.0)
     goto = bh.GoTo("go to far", Place("far", 15.0, 3.0))
     assert run_leaf(goto, ctx) == Status.FAILURE
     assert goto.feedback_message == "route to far blocked: gate is closed"

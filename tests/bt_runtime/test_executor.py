@@ -239,12 +239,12 @@ def test_tree_nodes_ids_are_positions() -> None:
 
 def test_pybullet_smoke_a_short_walk_succeeds() -> None:
     """The same executor and runners drive the physics backend (a few simulated seconds)."""
-    from bt_runtime.robot import RobotContext
+    from bt_runtime.assembly import build_context
     from locomotion.backend import Pose, make_backend
     from locomotion.world import Rect, World
 
     world = World("flat", Rect(0, 0, 10, 6))
-    ctx = RobotContext(make_backend("pybullet"), world, RobotConfig(), seed=1)
+    ctx = build_context(make_backend("pybullet"), world, RobotConfig(), 1)
     try:
         ctx.start(Pose(2.0, 3.0))
         goal = bh.Place("p", 4.5, 3.0)

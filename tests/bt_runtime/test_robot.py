@@ -6,9 +6,13 @@ import math
 
 import pytest
 
+from bt_runtime.assembly import build_context
 from bt_runtime.expressions import StateView
 from bt_runtime.robot import RobotConfig, RobotContext, SightRaster, start_pose
+from bt_runtime.scenario import Scenario, Target
+from bt_runtime.seeds import RunSeeds
 from bt_runtime.sensors import SensorModel
+from bt_runtime.world_sim import WorldSim
 from locomotion.backend import Pose, Velocity, make_backend
 from locomotion.terrain import TerrainMap
 from locomotion.world import Rect, World
@@ -38,7 +42,7 @@ def test_config_from_mission_properties_uses_registry_defaults() -> None:
 
 def test_battery_drains_by_backend_energy_and_distance_accumulates() -> None:
     ctx = make_context()
-    ctx.backend.command(Velocity(0.5))
+    ctx.command(Velocity(0.5))
     for _ in range(100):
         ctx.step(0.1)
     assert ctx.energy_wh > 0
@@ -51,8 +55,9 @@ def test_battery_drains_by_backend_energy_and_distance_accumulates() -> None:
 
 def test_charging_when_docked_raises_the_battery() -> None:
     ctx = make_context()
-    ctx.dock_on("base", (2.0, 2.0))
-    ctx.charging = True
+    ctx.dock("base", (2.0, 2.0))
+    ctx.start_charging()
+    assert ctx.charging
     before = ctx.battery
     for _ in range(36):  # 3.6 s at 1 kW = 1 Wh = 1 % of 100 Wh
         ctx.step(0.1)
@@ -61,7 +66,7 @@ def test_charging_when_docked_raises_the_battery() -> None:
 
 def test_empty_battery_stops_the_robot_with_a_reason() -> None:
     ctx = make_context(config=RobotConfig(battery_wh=100.0, initial_charge=0.01))
-    ctx.backend.command(Velocity(0.5))
+    ctx.command(Velocity(0.5))
     changes = []
     for _ in range(200):
         changes += ctx.step(0.1)
@@ -72,12 +77,12 @@ def test_empty_battery_stops_the_robot_with_a_reason() -> None:
 
 def test_detection_finds_a_visible_victim_and_reports_changes() -> None:
     ctx = make_context(start=(6.0, 10.0))
-    ctx.backend.command(Velocity(0.0, 0.0, 0.0))
+    ctx.command(Velocity(0.0, 0.0, 0.0))
     keys = set()
     for _ in range(50):
         keys |= {c.key for c in ctx.step(0.1)}
     # the victim 4 m north is only seen once facing it: turn
-    ctx.backend.command(Velocity(0.0, 0.0, 0.8))
+    ctx.command(Velocity(0.0, 0.0, 0.8))
     for _ in range(100):
         keys |= {c.key for c in ctx.step(0.1)}
     assert ctx.fact("victim_found")
@@ -87,14 +92,15 @@ def test_detection_finds_a_visible_victim_and_reports_changes() -> None:
 
 
 def test_wall_hides_a_victim_behind_it() -> None:
-    ctx = make_context(start=(12.0, 5.0))
     # a victim just behind the wall, 3 m away
-    ctx.scenario = ctx.scenario.__class__(
-        victims=(ctx.scenario.victims[0].__class__("victim", "hidden", (9.0, 5.0), 0.3),),
-        intruders=(),
-        intruder_phase=(),
+    seeds = RunSeeds.derive(1)
+    scenario = Scenario(
+        victims=(Target("victim", "hidden", (9.0, 5.0), 0.3),), intruders=(), intruder_phase=()
     )
-    ctx.backend.command(Velocity(0.0, 0.0, 0.8))
+    sim = WorldSim(TerrainMap(WORLD, seed=seeds.terrain_seed), scenario, seeds.rng("detection"))
+    ctx = RobotContext(make_backend("kinematic"), sim, RobotConfig(), seeds)
+    ctx.start(Pose(12.0, 5.0))
+    ctx.command(Velocity(0.0, 0.0, 0.8))
     for _ in range(200):
         ctx.step(0.1)
     assert not ctx.fact("victim_found")
@@ -103,7 +109,7 @@ def test_wall_hides_a_victim_behind_it() -> None:
 def test_same_seed_same_detections_and_states() -> None:
     def trace(seed: int) -> list[tuple[float, float, int]]:
         ctx = make_context(seed=seed, start=(13.0, 3.0))
-        ctx.backend.command(Velocity(0.3, 0.0, 0.4))
+        ctx.command(Velocity(0.3, 0.0, 0.4))
         out = []
         for _ in range(150):
             ctx.step(0.1)
@@ -114,16 +120,18 @@ def test_same_seed_same_detections_and_states() -> None:
     assert trace(5) == trace(5)
 
 
-def test_load_and_unload_change_mass_facts_and_deliveries() -> None:
+def test_pick_up_and_drop_off_change_mass_facts_and_deliveries() -> None:
     ctx = make_context()
-    ctx.load("kit", 2.0, "depot")
+    assert ctx.pick_up("kit", "depot") == 2.0  # the scenario's mass of the kit
     assert ctx.fact("carrying") and ctx.fact("carrying", "kit") and not ctx.fact("carrying", "x")
-    assert ctx.value("payload_mass") == 2.0
-    assert "kit" not in ctx.scenario.payloads
-    assert ctx.unload("kit", "shop", (7.0, 2.0))
+    assert ctx.value("payload_mass") == 2.0 and dict(ctx.carried) == {"kit": 2.0}
+    assert ctx.world_sim.payload_at("kit") is None
+    assert ctx.drop_off("kit", "shop", (7.0, 2.0))
+    assert ctx.world_sim.payload_at("kit") == (7.0, 2.0)
     assert ctx.counter("deliveries") == 1 and ctx.fact("payload_delivered")
-    ctx.load("kit", 2.0, "shop")
-    assert not ctx.unload("kit", "shop", (7.0, 2.0))  # put back where it came from
+    assert ctx.delivered == ("kit",)
+    ctx.pick_up("kit", "shop")
+    assert not ctx.drop_off("kit", "shop", (7.0, 2.0))  # put back where it came from
     assert ctx.counter("deliveries") == 1
     changes = {c.key: (c.old, c.new) for c in ctx.changes()}
     assert changes["deliveries"] == (0, 1)
@@ -131,24 +139,27 @@ def test_load_and_unload_change_mass_facts_and_deliveries() -> None:
 
 def test_speed_override_never_exceeds_max_speed() -> None:
     ctx = make_context()
-    ctx.speed_override = 2.0
-    assert ctx.speed_limit == 0.6
-    ctx.speed_override = 0.3
+    ctx.override_speed(2.0)
+    assert ctx.speed_limit == 0.6 and ctx.speed_override == 2.0
+    ctx.override_speed(0.3)
     assert ctx.speed_limit == 0.3
+    ctx.override_speed(None)
+    assert ctx.speed_limit == 0.6
 
 
 def test_leaving_the_dock_clears_docked() -> None:
     ctx = make_context()
-    ctx.dock_on("base", (2.0, 2.0))
-    assert ctx.fact("docked")
-    ctx.backend.command(Velocity(0.5))
+    ctx.dock("base", (2.0, 2.0))
+    ctx.start_charging()
+    assert ctx.fact("docked") and ctx.docked_name == "base"
+    ctx.command(Velocity(0.5))
     for _ in range(30):
         ctx.step(0.1)
-    assert not ctx.fact("docked")
+    assert not ctx.fact("docked") and ctx.docked_name is None and not ctx.charging
 
 
 def test_sight_raster_adds_obstacle_height() -> None:
-    raster = SightRaster(WORLD, TerrainMap(WORLD))
+    raster = SightRaster(TerrainMap(WORLD))
     assert raster.sight_height(10.5, 5.0) == pytest.approx(2.0)
     assert raster.sight_height(5.0, 5.0) == pytest.approx(0.0)
     assert raster.ground_height(-50, -50) == pytest.approx(0.0)  # clamped to the grid
@@ -167,11 +178,67 @@ def test_detection_uses_its_own_generator_not_the_global_rng() -> None:
 
     np.random.seed(0)
     state_before = np.random.get_state()[1].copy()
-    ctx = RobotContext(
-        make_backend("kinematic"), WORLD, RobotConfig(), seed=3, scenario_config=EXACT
-    )
+    ctx = build_context(make_backend("kinematic"), WORLD, RobotConfig(), 3, scenario_config=EXACT)
     ctx.start(Pose(6.0, 10.0, yaw=math.pi / 2))
     for _ in range(20):
         ctx.step(0.1)
     assert (np.random.get_state()[1] == state_before).all()
     assert SensorModel().range == 8.0
+
+
+def test_the_first_stop_reason_is_kept() -> None:
+    ctx = make_context()
+    assert ctx.stop_reason is None
+    ctx.record_stop("battery empty at 3.0 s")
+    ctx.record_stop("something later")
+    assert ctx.stop_reason == "battery empty at 3.0 s"
+
+
+def test_charging_needs_a_dock_and_stops_on_request() -> None:
+    ctx = make_context()
+    with pytest.raises(RuntimeError, match="not docked"):
+        ctx.start_charging()
+    ctx.dock("base", (2.0, 2.0))
+    ctx.start_charging()
+    ctx.stop_charging()
+    assert not ctx.charging and ctx.fact("docked")
+
+
+def test_injected_drain_empties_the_battery_faster() -> None:
+    ctx = make_context()
+    ctx.add_drain(360.0)  # 360 W for 1 s = 0.1 Wh = 0.1 % of 100 Wh
+    assert ctx.extra_drain_w == 360.0
+    for _ in range(10):
+        ctx.step(0.1)
+    assert ctx.energy_wh > 0.1 - 1e-9
+    assert ctx.min_battery == pytest.approx(ctx.battery)
+
+
+def test_closed_regions_are_frozen_values_and_gate_paths() -> None:
+    ctx = make_context()
+    ctx.close_region("gate", Rect(5.0, 0.0, 6.0, 4.0), 12.0)
+    [region] = ctx.closed_regions
+    assert (region.name, region.since) == ("gate", 12.0)
+    with pytest.raises(AttributeError):
+        region.name = "other"  # type: ignore[misc]
+    assert ctx.blocked_region_on(((2.0, 2.0), (8.0, 2.0))) == "gate"
+    assert ctx.blocked_region_on(((2.0, 2.0), (2.0, 8.0))) is None
+
+
+def test_reads_are_read_only() -> None:
+    ctx = make_context()
+    for name in ("stop_reason", "charging", "speed_override", "closed_regions", "found", "state"):
+        with pytest.raises(AttributeError):
+            setattr(ctx, name, None)
+    with pytest.raises(TypeError):
+        ctx.carried["x"] = 1.0  # type: ignore[index]
+
+
+def test_robot_config_defaults_are_the_robot_properties() -> None:
+    from bt_runtime.registry import ROBOT_PROPERTIES
+    from bt_runtime.robot_config import PROPERTY_OF_FIELD
+
+    config = RobotConfig()
+    for field_name, prop in PROPERTY_OF_FIELD.items():
+        assert getattr(config, field_name) == ROBOT_PROPERTIES[prop].default, field_name
+    assert set(PROPERTY_OF_FIELD.values()) == set(ROBOT_PROPERTIES)

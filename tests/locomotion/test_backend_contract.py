@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import numpy as np
 import pytest
 
 from locomotion.backend import (
@@ -20,6 +21,8 @@ from locomotion.backend import (
     make_backend,
 )
 from locomotion.course import standard_course
+from locomotion.terrain import TerrainMap
+from locomotion.world import GravelParams, Rect, TerrainKind, TerrainRegion, World
 
 BACKENDS = ["kinematic", "pybullet"]
 
@@ -80,6 +83,53 @@ def test_close_twice_and_reset_twice(backend_name: str) -> None:
     assert first == second
     b.close()
     b.close()
+
+
+GRAVEL = World(
+    "gravel yard",
+    Rect(0, 0, 8, 4),
+    regions=(TerrainRegion("g", TerrainKind.GRAVEL, Rect(3, 1, 6, 3), GravelParams()),),
+)
+ON_GRAVEL = (np.linspace(3.1, 5.9, 30), np.full(30, 2.0))
+
+
+def test_reset_walks_on_the_terrain_map_it_is_given(backend_name: str) -> None:
+    shared = TerrainMap(GRAVEL, seed=12345)
+    b = make_backend(backend_name)
+    try:
+        assert b.terrain_map is None
+        b.reset(GRAVEL, Pose(1.0, 2.0), seed=3, terrain=shared)
+        assert b.terrain_map is shared
+        b.reset(GRAVEL, Pose(1.0, 2.0), seed=3)  # no map: the world's default ground
+        default = b.terrain_map
+        assert default is not None and default is not shared and default.seed == 0
+    finally:
+        b.close()
+
+
+def test_reset_refuses_the_map_of_another_world(backend_name: str) -> None:
+    course = standard_course()
+    b = make_backend(backend_name)
+    try:
+        with pytest.raises(ValueError, match="terrain map is of world 'gravel yard'"):
+            b.reset(course.world, course.start, seed=0, terrain=TerrainMap(GRAVEL))
+    finally:
+        b.close()
+
+
+def test_default_ground_is_the_same_on_every_backend() -> None:
+    heights = []
+    for name in BACKENDS:
+        if name == "pybullet" and importlib.util.find_spec("pybullet") is None:
+            continue
+        b = make_backend(name)
+        try:
+            b.reset(GRAVEL, Pose(1.0, 2.0), seed=5)
+            assert b.terrain_map is not None
+            heights.append(b.terrain_map.height(*ON_GRAVEL))
+        finally:
+            b.close()
+    assert all(np.array_equal(h, heights[0]) for h in heights)
 
 
 def test_unknown_backend_name() -> None:

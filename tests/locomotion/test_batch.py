@@ -37,3 +37,18 @@ def test_batch_is_seeded() -> None:
             batch.step(np.tile([0.5, 0.0, 0.0], (50, 1)), 0.1)
         runs.append(batch.state.y.copy())
     assert np.array_equal(runs[0], runs[1]) and runs[0].std() > 0
+
+
+def test_batch_walks_on_the_terrain_map_it_is_given() -> None:
+    import pytest
+
+    from locomotion.terrain import TerrainMap
+
+    course = standard_course()
+    shared = TerrainMap(course.world, seed=77)
+    batch = KinematicBatch(course.world, 3, seed=1, terrain=shared)
+    assert batch.terrain is shared
+    assert KinematicBatch(course.world, 3, seed=1).terrain.seed == 0
+    other = TerrainMap(course.world.__class__("elsewhere", course.world.bounds))
+    with pytest.raises(ValueError, match="terrain map is of world 'elsewhere'"):
+        KinematicBatch(course.world, 3, terrain=other)

@@ -156,7 +156,7 @@ def test_sensing_shape_is_checked() -> None:
 
 
 def test_fast_and_general_feature_paths_agree() -> None:
-    from locomotion.perception import _features_finite, _features_general
+    from locomotion.scan import _features_finite, _features_general
 
     rng = np.random.default_rng(3)
     xs = np.asarray(SCAN_FORWARD)[2:9]
