@@ -43,8 +43,8 @@ from locomotion.backend import (
     Pose,
     RobotState,
     TerrainEstimate,
-    make_backend,
 )
+from locomotion.backends import make_backend
 from locomotion.terrain import TerrainMap
 from locomotion.world import TerrainKind, World
 from quadmission.loading import load_mission

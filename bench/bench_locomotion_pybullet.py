@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bench.table import Row
-from locomotion.backend import GoTo, LocomotionBackend, Pose, RobotState, Velocity, make_backend
+from locomotion.backend import GoTo, LocomotionBackend, Pose, RobotState, Velocity
+from locomotion.backends import make_backend
 from locomotion.course import Course, standard_course
 from locomotion.world import (
     ObstacleParams,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bench.table import Row
-from locomotion.backend import GoTo, NavStatus, make_backend
+from locomotion.backend import GoTo, NavStatus
+from locomotion.backends import make_backend
 from locomotion.course import Course, standard_course
 
 AREA = "locomotion twin"

@@ -1,8 +1,8 @@
 """The one seam between the mission runtime and a simulated (or real) quadruped.
 
 The runtime talks to every backend through :class:`LocomotionBackend`; each backend lives in its own
-module and is imported lazily by :func:`make_backend`, so that importing this module costs nothing
-(parsing a mission must never load pybullet).
+module and is imported lazily by :func:`locomotion.backends.make_backend`, so that importing this
+module costs nothing (parsing a mission must never load pybullet).
 
 Units are SI throughout: metres, seconds, radians for angles in state, newton-seconds for impulses,
 watt-hours for energy, kilograms for mass.
@@ -10,7 +10,6 @@ watt-hours for energy, kilograms for mass.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
 
@@ -34,8 +33,6 @@ __all__ = [
     "RobotState",
     "GaitParams",
     "LocomotionBackend",
-    "BACKENDS",
-    "make_backend",
 ]
 
 
@@ -216,33 +213,3 @@ class LocomotionBackend(Protocol):
     def close(self) -> None:
         """Release the simulator. Safe to call twice."""
         ...
-
-
-BACKENDS: dict[str, str] = {
-    "kinematic": "locomotion.kinematic:KinematicBackend",
-    "pybullet": "locomotion.pybullet_backend:PyBulletBackend",
-}
-
-
-def make_backend(name: str, **options: object) -> LocomotionBackend:
-    """Build the backend called ``name``, importing its module only now.
-
-    Raises:
-        ValueError: ``name`` is not a known backend.
-        ImportError: the backend's dependency is missing; the message says what to install.
-    """
-    try:
-        target = BACKENDS[name]
-    except KeyError:
-        known = ", ".join(sorted(BACKENDS))
-        raise ValueError(f"unknown backend {name!r}: choose one of {known}") from None
-    module_name, class_name = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ImportError(
-            f"backend {name!r} needs a package that is not installed ({exc.name}): "
-            "run `pip install -e .` in the quadmission checkout"
-        ) from exc
-    backend_class = getattr(module, class_name)
-    return backend_class(**options)

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from locomotion.backend import Sit, Stand, make_backend
+from locomotion.backend import Sit, Stand
+from locomotion.backends import make_backend
 from locomotion.calibrate_trials import (
     SWEEP_TERRAIN,
     SweepConfig,

@@ -80,7 +80,7 @@ def _new_stream(host: str, port: int) -> LiveStream:
 
 
 def _open_backend(name: str, options: Mapping[str, Any]) -> Any:
-    from locomotion.backend import make_backend
+    from locomotion.backends import make_backend
 
     try:
         return make_backend(name, **options)

@@ -255,7 +255,7 @@ def test_the_scan_sees_the_application_layer() -> None:
     imports = scan(ROOT)
     handlers = {i.target for i in imports if i.source == "quadmission.cli"}
     assert "quadmission.commands.run" in handlers  # through a "module:function" string
-    assert any(i.source == "locomotion.backend" and i.target == "locomotion.pybullet_backend"
+    assert any(i.source == "locomotion.backends" and i.target == "locomotion.pybullet_backend"
                for i in imports)
     sources = {i.source.split(".")[0] for i in imports
                if i.target.startswith(("dsl", "bt_runtime"))}

@@ -540,7 +540,7 @@ def simulated(name: str, fault: str = "", seed: int = 1) -> tuple[Any, Lines]:
     """Run the mission once on the kinematic twin (a second or two of wall time), with an
     optional injected fault; return the final report and the mission's report/alert lines."""
     from bt_runtime.faults import parse_fault
-    from locomotion.backend import make_backend
+    from locomotion.backends import make_backend
     from quadmission.loading import load_mission
     from quadmission.session import simulate
 

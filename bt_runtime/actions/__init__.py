@@ -1,6 +1,6 @@
 """Action runners: what each mission action does to the robot, tick by tick.
 
-:data:`RUNNERS` maps each registry action key to the factory of its runner; the
+:data:`RUNNERS` (in :mod:`bt_runtime.actions.runners`) maps each registry action key to the factory of its runner; the
 :class:`~bt_runtime.actions.port.ActionPort` looks runners up there by ``behaviour.action``.
 
 Default time limits (simulated seconds from the action's start; failure reason says which):
@@ -22,31 +22,8 @@ set_gait    5 s (completes at once)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from bt_runtime.actions.base import Runner, Walk
-from bt_runtime.actions.handling import ChargeRunner, DropOffRunner, PickUpRunner
-from bt_runtime.actions.looking import ScanRunner, SearchRunner
 from bt_runtime.actions.port import ActionPort, RunnerFactory
-from bt_runtime.actions.posture import SetGaitRunner, SetSpeedRunner, SitRunner, StandRunner
-from bt_runtime.actions.walking import DockRunner, FollowRunner, GoToRunner
+from bt_runtime.actions.runners import RUNNERS
 
 __all__ = ["RUNNERS", "ActionPort", "Runner", "RunnerFactory", "Walk"]
-
-RUNNERS: Mapping[str, RunnerFactory] = MappingProxyType(
-    {
-        "go_to": GoToRunner,
-        "follow": FollowRunner,
-        "search": SearchRunner,
-        "scan": ScanRunner,
-        "pick_up": PickUpRunner,
-        "drop_off": DropOffRunner,
-        "dock": DockRunner,
-        "charge": ChargeRunner,
-        "stand": StandRunner,
-        "sit": SitRunner,
-        "set_speed": SetSpeedRunner,
-        "set_gait": SetGaitRunner,
-    }
-)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 from itertools import pairwise
+from collections.abc import Callable
 from typing import Protocol
 
 from py_trees.common import Status
 
+from bt_runtime.behaviours import ActionBehaviour
 from bt_runtime.robot import RobotContext
 from locomotion.backend import GoTo, NavStatus
 from locomotion.world import Point
@@ -39,6 +41,10 @@ class Runner(Protocol):
     def halt(self, ctx: RobotContext) -> None:
         """The action was interrupted: stop what it commanded."""
         ...
+
+
+RunnerFactory = Callable[[ActionBehaviour, RobotContext], Runner]
+"""Builds the runner of one action behaviour on the run's robot."""
 
 
 def path_length(points: tuple[Point, ...] | list[Point]) -> float:

@@ -12,17 +12,16 @@ stop reason (an empty battery fails every action with that reason).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from py_trees.common import Status
 
-from bt_runtime.actions.base import Runner
+from bt_runtime.actions.base import Runner, RunnerFactory
 from bt_runtime.behaviours import ActionBehaviour
 from bt_runtime.robot import RobotContext
 
 __all__ = ["ActionPort", "RunnerFactory"]
 
-RunnerFactory = Callable[[ActionBehaviour, RobotContext], Runner]
 
 
 class ActionPort:
@@ -30,14 +29,14 @@ class ActionPort:
 
     Args:
         ctx: the robot of the run.
-        runners: factories by action key (defaults to :data:`bt_runtime.actions.RUNNERS`).
+        runners: factories by action key (defaults to :data:`bt_runtime.actions.runners.RUNNERS`).
     """
 
     def __init__(
         self, ctx: RobotContext, runners: Mapping[str, RunnerFactory] | None = None
     ) -> None:
         if runners is None:
-            from bt_runtime.actions import RUNNERS
+            from bt_runtime.actions.runners import RUNNERS
 
             runners = RUNNERS
         self.ctx = ctx

@@ -11,7 +11,8 @@ from bt_runtime.assembly import build_context
 from bt_runtime.behaviours import Place
 from bt_runtime.robot import RobotConfig, RobotContext
 from bt_runtime.scenario import ScenarioConfig
-from locomotion.backend import Pose, make_backend
+from locomotion.backend import Pose
+from locomotion.backends import make_backend
 from locomotion.world import (
     Dock,
     Intruder,

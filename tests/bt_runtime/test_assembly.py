@@ -10,7 +10,8 @@ import pytest
 from bt_runtime.assembly import build_context
 from bt_runtime.scenario import draw_scenario
 from bt_runtime.seeds import RunSeeds
-from locomotion.backend import Pose, RobotState, make_backend
+from locomotion.backend import Pose, RobotState
+from locomotion.backends import make_backend
 from locomotion.terrain import TerrainMap
 from locomotion.world import GravelParams, Rect, TerrainKind, TerrainRegion, Victim, World
 

@@ -240,7 +240,8 @@ def test_tree_nodes_ids_are_positions() -> None:
 def test_pybullet_smoke_a_short_walk_succeeds() -> None:
     """The same executor and runners drive the physics backend (a few simulated seconds)."""
     from bt_runtime.assembly import build_context
-    from locomotion.backend import Pose, make_backend
+    from locomotion.backend import Pose
+    from locomotion.backends import make_backend
     from locomotion.world import Rect, World
 
     world = World("flat", Rect(0, 0, 10, 6))

@@ -13,7 +13,8 @@ from bt_runtime.scenario import Scenario, Target
 from bt_runtime.seeds import RunSeeds
 from bt_runtime.sensors import SensorModel
 from bt_runtime.world_sim import WorldSim
-from locomotion.backend import Pose, Velocity, make_backend
+from locomotion.backend import Pose, Velocity
+from locomotion.backends import make_backend
 from locomotion.terrain import TerrainMap
 from locomotion.world import Rect, World
 from tests.bt_runtime.runtime_world import EXACT, WORLD, make_context

@@ -18,8 +18,8 @@ from locomotion.backend import (
     RobotState,
     TerrainEstimate,
     Velocity,
-    make_backend,
 )
+from locomotion.backends import make_backend
 from locomotion.course import standard_course
 from locomotion.terrain import TerrainMap
 from locomotion.world import GravelParams, Rect, TerrainKind, TerrainRegion, World

@@ -21,8 +21,8 @@ from locomotion.backend import (
     Sit,
     Stand,
     Velocity,
-    make_backend,
 )
+from locomotion.backends import make_backend
 from locomotion.world import (
     ObstacleParams,
     Rect,

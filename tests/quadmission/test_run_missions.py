@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bt_runtime.faults import parse_fault
-from locomotion.backend import make_backend
+from locomotion.backends import make_backend
 from quadmission.loading import load_mission
 from quadmission.session import simulate
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from locomotion.backend import make_backend
+from locomotion.backends import make_backend
 from quadmission.exit_codes import EXIT_USAGE
 from quadmission.loading import Mission, MissionError, load_mission
 from quadmission.session import (
