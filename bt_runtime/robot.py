@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from bt_runtime.registry import COUNTERS, FACTS, ROBOT_PROPERTIES, STATE_VARS
 from bt_runtime.scenario import Scenario, ScenarioConfig, Target, draw_scenario, intruder_position
 from bt_runtime.sensors import SensorModel, detect
+from bt_runtime.vocabulary import COUNTERS, FACTS, ROBOT_PROPERTIES, STATE_VARS
 from locomotion.backend import LocomotionBackend, Pose, RobotState, SetGait, Sit, Stop
 from locomotion.terrain import TerrainMap
 from locomotion.world import HedgeParams, ObstacleParams, Point, Shape, World

@@ -356,7 +356,7 @@ ArgValue = Ident | Quantity | Point | Text
 
 @dataclass(frozen=True)
 class ActionArg:
-    """A parameter of a built-in action, named as in the registry."""
+    """A parameter of a built-in action, named as in the vocabulary."""
 
     name: str
     value: ArgValue
@@ -365,7 +365,7 @@ class ActionArg:
 
 @dataclass(frozen=True)
 class Action:
-    """A built-in action statement; ``action`` is its registry key (``go_to``, ``wait``, ...)."""
+    """A built-in action statement; ``action`` is its vocabulary key (``go_to``, ``wait``, ...)."""
 
     action: str
     args: tuple[ActionArg, ...]

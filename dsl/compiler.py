@@ -25,7 +25,7 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +33,11 @@ import py_trees
 from py_trees.behaviour import Behaviour
 
 from bt_runtime import expressions as E
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
-from bt_runtime.registry import ParamKind
+from bt_runtime.bindings import BEHAVIOURS
 from bt_runtime.units import CANONICAL, to_canonical
+from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
@@ -109,26 +110,26 @@ def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
     return "true" if cond.value else "false"
 
 
-_ACTION_WORDS = {"go_to": "go to", "pick_up": "pick up", "drop_off": "drop off",
-                 "set_speed": "set speed", "set_gait": "set gait"}
-_ARG_WORDS = {("follow", "laps"): "laps", ("scan", "radius"): "radius", ("scan", "kind"): "for",
-              ("search", "kind"): "for", ("pick_up", "station"): "at", ("drop_off", "station"): "at",
-              ("dock", "dock"): "at", ("charge", "until"): "until"}
-
-
 def action_text(action: A.Action, env: Env) -> str:
-    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted."""
-    words = [_ACTION_WORDS.get(action.action, action.action)]
+    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted.
+
+    The words come from the vocabulary (the action's :attr:`~bt_runtime.specs.ActionSpec.spelled`
+    and each parameter's ``word``), so a new action needs no table here.
+    """
+    spec = vocab.ACTIONS[action.action]
+    words = [spec.spelled]
     for arg in action.args:
         value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
-        word = _ARG_WORDS.get((action.action, arg.name))
+        word = spec.param(arg.name).word
         words.extend([word, value_text(value)] if word else [value_text(value)])
     return " ".join(words)
 
 
 class _Compiler:
-    def __init__(self, checked: CheckedProgram) -> None:
+    def __init__(self, checked: CheckedProgram,
+                 behaviours: Mapping[str, Callable[..., Behaviour]]) -> None:
         self.checked = checked
+        self.behaviours = behaviours
         self.resolved = checked.resolved
         # One Place per name for this compilation (a place is immutable, and a mission names the
         # same few places hundreds of times).
@@ -155,7 +156,7 @@ class _Compiler:
         place = self._places[value.name] = Place(value.name, x, y, z)
         return place
 
-    def resolve(self, value: A.ArgValue, spec: R.ParamSpec) -> Any:
+    def resolve(self, value: A.ArgValue, spec: vocab.ParamSpec) -> Any:
         """A written value → the canonical value the behaviour takes for ``spec``."""
         kind = spec.kind
         if kind in (ParamKind.PLACE, ParamKind.STATION, ParamKind.DOCK):
@@ -196,9 +197,9 @@ class _Compiler:
             rhs = self._subst(cond.rhs, env)
             assert isinstance(rhs, A.Quantity)
             name = cond.lhs.name
-            if name in R.COUNTERS:
+            if name in vocab.COUNTERS:
                 return E.CounterCompare(name, cond.op, int(rhs.value))
-            dim = R.STATE_VARS[name].dimension
+            dim = vocab.STATE_VARS[name].dimension
             return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
         if isinstance(cond, A.DistanceCond):
             place = self.place(self._subst(cond.target, env))
@@ -300,11 +301,11 @@ class _Compiler:
                           condition=self.condition(first.cond, env), then=then, orelse=other)
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
-        spec = R.ACTIONS[stmt.action]
+        spec = vocab.ACTIONS[stmt.action]
         kwargs = {arg.name: self.resolve(self._subst(arg.value, env), spec.param(arg.name))
                   for arg in stmt.args}
         try:
-            return spec.factory(name=action_text(stmt, env), **kwargs)
+            return self.behaviours[stmt.action](name=action_text(stmt, env), **kwargs)
         except ValueError as exc:
             raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
 
@@ -328,15 +329,22 @@ class _Compiler:
                         args={n: value_text(bound[n]) for n in order})
 
 
-def compile_mission(checked: CheckedProgram) -> CompiledMission:
+def compile_mission(checked: CheckedProgram,
+                    behaviours: Mapping[str, Callable[..., Behaviour]] | None = None
+                    ) -> CompiledMission:
     """Build the behaviour tree of a checked mission that has a ``main`` block.
+
+    Args:
+        checked: the checked program.
+        behaviours: the factory of each action key (default
+            :data:`bt_runtime.bindings.BEHAVIOURS`; a test may bind an extra action).
 
     Raises:
         CompileError: the program has no ``main`` or cannot be built.
     """
     if checked.main is None:
         raise CompileError(f"{checked.path}: no `main` block to compile")
-    compiler = _Compiler(checked)
+    compiler = _Compiler(checked, BEHAVIOURS if behaviours is None else behaviours)
     root = py_trees.composites.Sequence(
         name=checked.name, memory=True, children=compiler.stmts(checked.main.body.stmts, {}, ()))
     props = checked.mission_props
@@ -344,7 +352,7 @@ def compile_mission(checked: CheckedProgram) -> CompiledMission:
     return CompiledMission(
         name=checked.name,
         root=root,
-        tick_rate=float(tick_rate) if tick_rate is not None else 10.0,
+        tick_rate=float(tick_rate) if tick_rate is not None else vocab.DEFAULT_TICK_RATE,
         time_limit=props.get("time_limit"),
         robot_model=checked.robot_model,
         robot=checked.robot_props,

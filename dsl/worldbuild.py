@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from pathlib import Path
 
-from bt_runtime.registry import Range
 from bt_runtime.units import Dimension
+from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.diagnostics import did_you_mean

@@ -17,7 +17,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
+from bt_runtime.bindings import NODE_MODELS
 from bt_runtime.units import to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
@@ -132,11 +133,10 @@ class _Builder:
     def action(self, stmt: A.Action, params: frozenset[str]) -> ET.Element:
         if stmt.action == "succeed":
             return ET.Element("AlwaysSuccess")
-        spec = R.ACTIONS[stmt.action]
         env = {p: A.Ident("{" + p + "}", stmt.span) for p in params}
         attrs = {"name": action_text(stmt, env)}
         attrs.update({arg.name: self.value(arg.value, params) for arg in stmt.args})
-        return ET.Element(spec.behaviour.__name__, attrs)
+        return ET.Element(NODE_MODELS[stmt.action], attrs)
 
     def call(self, stmt: A.Call, params: frozenset[str]) -> ET.Element:
         task = self.checked.resolved.tasks[stmt.task.name]
@@ -165,10 +165,10 @@ class _Builder:
 
 def _models(checked: CheckedProgram, tasks: list[str]) -> ET.Element:
     model = ET.Element("TreeNodesModel")
-    for spec in R.ACTIONS.values():
+    for spec in vocab.ACTIONS.values():
         if spec.key == "succeed":
             continue
-        node = ET.SubElement(model, "Action", {"ID": spec.behaviour.__name__})
+        node = ET.SubElement(model, "Action", {"ID": NODE_MODELS[spec.key]})
         for param in spec.params:
             ET.SubElement(node, "input_port", {"name": param.name, "type": "std::string"}).text = (
                 param.doc + (f" ({param.dimension.value})" if param.dimension else ""))

@@ -21,7 +21,7 @@ __all__ = ["NodeInfo", "describe", "jsonable", "short"]
 @dataclass(frozen=True)
 class NodeInfo:
     """A node as data: ``kind`` (class), ``name``, ``settings`` (composite/decorator options),
-    ``action`` (registry key of a leaf, or "" ), ``params`` (a leaf's canonical parameters)."""
+    ``action`` (vocabulary key of a leaf, or "" ), ``params`` (a leaf's canonical parameters)."""
 
     kind: str
     name: str
