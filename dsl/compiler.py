@@ -26,8 +26,9 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -36,6 +37,7 @@ from bt_runtime import expressions as E
 from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
 from bt_runtime.bindings import BEHAVIOURS
+from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
@@ -45,6 +47,7 @@ from locomotion.world import World
 __all__ = ["CompileError", "CompiledMission", "compile_mission", "cond_text", "value_text"]
 
 Env = Mapping[str, A.ArgValue]
+_B = TypeVar("_B", bound=Behaviour)
 
 
 class CompileError(ValueError):
@@ -63,6 +66,9 @@ class CompiledMission:
     robot: Mapping[str, float | None]
     requirements: tuple[Requirement, ...]
     world: World | None
+    #: What each node was built from, by ``id()`` of the behaviour (for
+    #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
+    sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def value_text(value: A.ArgValue) -> str:
@@ -134,6 +140,13 @@ class _Compiler:
         # One Place per name for this compilation (a place is immutable, and a mission names the
         # same few places hundreds of times).
         self._places: dict[str, Place] = {}
+        self.sources: dict[int, NodeSource] = {}
+
+    def _mark(self, node: _B, origin: object, role: str, env: Env,
+              task_params: tuple[tuple[str, str], ...] = ()) -> _B:
+        """Record what ``node`` was built from (see :class:`bt_runtime.tree_model.NodeSource`)."""
+        self.sources[id(node)] = NodeSource(origin, role, env, task_params)
+        return node
 
     # ------------------------------------------------------------------------------ values
     def _subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
@@ -218,36 +231,48 @@ class _Compiler:
         return E.Const(cond.value)
 
     def condition(self, cond: A.Cond, env: Env) -> Condition:
-        return Condition(name=cond_text(cond, env), expr=self.expr(cond, env))
+        return self._mark(Condition(name=cond_text(cond, env), expr=self.expr(cond, env)), cond,
+                          "condition", env)
 
     # -------------------------------------------------------------------------- statements
     def stmts(self, stmts: tuple[A.Stmt, ...], env: Env, stack: tuple[str, ...]) -> list[Behaviour]:
         children: list[Behaviour] = []
         for index, stmt in enumerate(stmts):
             if isinstance(stmt, A.Guard):
-                rest = py_trees.composites.Sequence(
-                    name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack))
+                rest = self._mark(py_trees.composites.Sequence(
+                    name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack)),
+                    stmt, "rest", env)
                 children.append(self.guard(stmt, rest, env, stack))
                 break
             children.append(self.stmt(stmt, env, stack))
         return children
 
-    def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str) -> Behaviour:
-        return py_trees.composites.Sequence(name=name, memory=True,
-                                            children=self.stmts(block.stmts, env, stack))
+    def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str,
+              role: str = "block") -> Behaviour:
+        return self._mark(py_trees.composites.Sequence(
+            name=name, memory=True, children=self.stmts(block.stmts, env, stack)), block, role, env)
 
     def guard(self, stmt: A.Guard, rest: Behaviour, env: Env, stack: tuple[str, ...]) -> Behaviour:
         text = cond_text(stmt.cond, env)
         negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
-        watch = py_trees.decorators.Inverter(name=negated,
-                                             child=self.condition(stmt.cond, env))
-        handler = self.block(stmt.handler, env, stack, "handler")
-        check = py_trees.composites.Selector(name=f"when {text}", memory=True,
-                                             children=[watch, handler])
-        return py_trees.composites.Sequence(name=f"guard {text}", memory=False,
-                                            children=[check, rest])
+        watch = self._mark(py_trees.decorators.Inverter(
+            name=negated, child=self.condition(stmt.cond, env)), stmt, "not", env)
+        handler = self.block(stmt.handler, env, stack, "handler", "handler")
+        check = self._mark(py_trees.composites.Selector(
+            name=f"when {text}", memory=True, children=[watch, handler]), stmt, "when", env)
+        return self._mark(py_trees.composites.Sequence(
+            name=f"guard {text}", memory=False, children=[check, rest]), stmt, "guard", env)
 
     def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        node = self._stmt(stmt, env, stack)
+        if id(node) not in self.sources:
+            self._mark(node, stmt, self._ROLES[type(stmt)], env)
+        return node
+
+    _ROLES: dict[type, str] = {A.Action: "action", A.Composite: "statement", A.Repeat: "repeat",
+                               A.Retry: "retry", A.Timeout: "timeout"}
+
+    def _stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
         if isinstance(stmt, A.Action):
             return self.action(stmt, env)
         if isinstance(stmt, A.Call):
@@ -297,8 +322,9 @@ class _Compiler:
             other = self.if_(rest, orelse, env, stack)
         else:
             other = None if orelse is None else self.block(orelse, env, stack, "else")
-        return IfThenElse(name=f"if {cond_text(first.cond, env)}",
-                          condition=self.condition(first.cond, env), then=then, orelse=other)
+        return self._mark(IfThenElse(name=f"if {cond_text(first.cond, env)}",
+                                     condition=self.condition(first.cond, env), then=then,
+                                     orelse=other), first, "if", env)
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
         spec = vocab.ACTIONS[stmt.action]
@@ -320,13 +346,16 @@ class _Compiler:
             bound[name] = self._subst(arg.value, env)
         inner = (*stack, task.name.name)
         shown = ", ".join(value_text(bound[n]) for n in order)
-        body = self.block(task.body, bound, inner, task.name.name)
+        body = self.block(task.body, bound, inner, task.name.name, "task")
         if task.on_failure is not None:
-            handler = self.block(task.on_failure, bound, inner, "on failure")
-            body = py_trees.composites.Selector(name=f"{task.name.name} or recover", memory=True,
-                                                children=[body, handler])
-        return TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
+            handler = self.block(task.on_failure, bound, inner, "on failure", "on_failure")
+            body = self._mark(py_trees.composites.Selector(
+                name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
+                task, "recover", bound)
+        call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
                         args={n: value_text(bound[n]) for n in order})
+        params = tuple((p.name.name, p.type.name) for p in task.params)
+        return self._mark(call, stmt, "call", env, params)
 
 
 def compile_mission(checked: CheckedProgram,
@@ -345,8 +374,7 @@ def compile_mission(checked: CheckedProgram,
     if checked.main is None:
         raise CompileError(f"{checked.path}: no `main` block to compile")
     compiler = _Compiler(checked, BEHAVIOURS if behaviours is None else behaviours)
-    root = py_trees.composites.Sequence(
-        name=checked.name, memory=True, children=compiler.stmts(checked.main.body.stmts, {}, ()))
+    root = compiler.block(checked.main.body, {}, (), checked.name, "main")
     props = checked.mission_props
     tick_rate = props.get("tick_rate")
     return CompiledMission(
@@ -358,4 +386,5 @@ def compile_mission(checked: CheckedProgram,
         robot=checked.robot_props,
         requirements=checked.requirements,
         world=checked.sim_world(),
+        sources=MappingProxyType(compiler.sources),
     )
