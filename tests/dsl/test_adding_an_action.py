@@ -110,3 +110,12 @@ def test_without_the_vocabulary_entry_the_alias_is_a_readable_error(
     report = check(tmp_path, HEADER + "main {\n  wave for 3 s\n}\n")
     (d,) = report.diagnostics
     assert d.message.startswith("cannot read this construct") and d.span.line == 4
+
+
+def test_a_new_actions_keyword_is_a_keyword_without_a_second_list() -> None:
+    from dsl.keywords import keywords
+
+    text = GRAMMAR_FILE.read_text(encoding="utf-8").replace(
+        WAIT_LINE, '    | "wave" "for" amount -> wave\n' + WAIT_LINE, 1)
+    grammar = Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    assert "wave" in keywords(grammar) and "wave" not in keywords(dsl.parser.GRAMMAR)
