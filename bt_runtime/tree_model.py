@@ -14,9 +14,9 @@ the construct as opaque (bt_runtime never imports dsl) and passes it on to the e
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -47,9 +47,9 @@ class SourceSpan:
     end_col: int
 
 
-@dataclass(frozen=True)
-class NodeSource:
-    """What the compiler built a node from.
+class NodeSource(NamedTuple):
+    """What the compiler built a node from (a named tuple: the compiler makes one per node, and a
+    frozen dataclass cost a measurable share of compile time).
 
     ``origin`` is the language construct (a ``dsl.ast`` node, opaque here; its ``span`` gives the
     node's :class:`SourceSpan`); ``role`` is the node's place in the compiled shape ("main", "block",
@@ -60,7 +60,7 @@ class NodeSource:
 
     origin: object
     role: str
-    scope: Mapping[str, Any] = field(default_factory=dict)
+    scope: Mapping[str, Any] = MappingProxyType({})
     task_params: tuple[tuple[str, str], ...] = ()
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -269,7 +269,7 @@ class _Compiler:
             self._mark(node, stmt, self._ROLES[type(stmt)], env)
         return node
 
-    _ROLES: dict[type, str] = {A.Action: "action", A.Composite: "statement", A.Repeat: "repeat",
+    _ROLES: ClassVar[dict[type, str]] = {A.Action: "action", A.Composite: "statement", A.Repeat: "repeat",
                                A.Retry: "retry", A.Timeout: "timeout"}
 
     def _stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import ClassVar
 
 from bt_runtime import vocabulary as vocab
 from bt_runtime.bindings import NODE_MODELS
@@ -179,8 +180,8 @@ class _Builder:
                  params: frozenset[str]) -> ET.Element:
         return self._with_children(ET.Element("Fallback", {"name": node.name}), node)
 
-    _BY_ROLE: dict[str, Callable[[_Builder, NodeDescription, NodeSource, frozenset[str]],
-                                 ET.Element]] = {
+    _BY_ROLE: ClassVar[dict[str, Callable[[_Builder, NodeDescription, NodeSource,
+                                           frozenset[str]], ET.Element]]] = {
         "main": _sequence, "task": _sequence, "handler": _sequence, "rest": _sequence,
         "on_failure": _sequence, "block": _sequence, "statement": _statement, "guard": _guard,
         "when": _when, "not": _not, "condition": _condition, "repeat": _repeat, "retry": _retry,
