@@ -176,7 +176,7 @@ class StateVar:
 
 @dataclass(frozen=True)
 class FactSpec:
-    """A boolean fact; ``arg_kind`` names the kind of the optional argument (``carrying medkit``)."""
+    """A boolean fact; ``arg_kind`` is the kind of its optional argument (``carrying medkit``)."""
 
     name: str
     doc: str

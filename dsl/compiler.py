@@ -269,8 +269,9 @@ class _Compiler:
             self._mark(node, stmt, self._ROLES[type(stmt)], env)
         return node
 
-    _ROLES: ClassVar[dict[type, str]] = {A.Action: "action", A.Composite: "statement", A.Repeat: "repeat",
-                               A.Retry: "retry", A.Timeout: "timeout"}
+    _ROLES: ClassVar[dict[type, str]] = {
+        A.Action: "action", A.Composite: "statement", A.Repeat: "repeat", A.Retry: "retry",
+        A.Timeout: "timeout"}
 
     def _stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
         if isinstance(stmt, A.Action):

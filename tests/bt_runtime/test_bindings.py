@@ -1,4 +1,4 @@
-"""The runtime mapping agrees with the vocabulary: one behaviour per action, runners for the robot's."""
+"""The runtime mapping agrees with the vocabulary: a behaviour per action, runners for robot ones."""
 
 from __future__ import annotations
 

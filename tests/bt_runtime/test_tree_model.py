@@ -19,8 +19,8 @@ class _Origin:
 def _tree() -> Sequence:
     inner = Sequence("inner", memory=True, children=[bh.Wait("w", 2.0)])
     call = bh.TaskCall("t(1)", inner, task="t", args={"n": "1"})
-    return Sequence("m", memory=True, children=[bh.Succeed("a"), call,
-                                                py_trees.decorators.Inverter("no", bh.Fail("f", "x"))])
+    inverter = py_trees.decorators.Inverter("no", bh.Fail("f", "x"))
+    return Sequence("m", memory=True, children=[bh.Succeed("a"), call, inverter])
 
 
 def test_ids_paths_kinds_and_params() -> None:

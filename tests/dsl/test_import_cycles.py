@@ -1,4 +1,4 @@
-"""dsl/ has no import cycle, lazy imports (inside functions) included: an AST scan of every module."""
+"""dsl/ has no import cycle, lazy imports (inside functions) included: an AST scan of each module."""
 
 from __future__ import annotations
 
