@@ -114,7 +114,8 @@ class _Builder:
     def _condition(self, node: NodeDescription, source: NodeSource,
                    params: frozenset[str]) -> ET.Element:
         cond = source.origin
-        text = cond_text(cond, refs=True) if params else cond_text(cond)  # type: ignore[arg-type]
+        assert isinstance(cond, A.Cond)
+        text = cond_text(cond, refs=True) if params else cond_text(cond)
         return ET.Element(CONDITION_ID, {"expression": text})
 
     def _repeat(self, node: NodeDescription, source: NodeSource,
