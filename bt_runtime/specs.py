@@ -9,9 +9,11 @@ canonical unit of their dimension (see :mod:`bt_runtime.units`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from bt_runtime.units import Dimension
@@ -143,8 +145,9 @@ class ActionSpec:
     words: str = ""
 
     @cached_property
-    def _by_name(self) -> dict[str, ParamSpec]:
-        return {spec.name: spec for spec in self.params}
+    def by_name(self) -> Mapping[str, ParamSpec]:
+        """The parameters by name."""
+        return MappingProxyType({spec.name: spec for spec in self.params})
 
     def param(self, name: str) -> ParamSpec:
         """The parameter called ``name``.
@@ -152,14 +155,14 @@ class ActionSpec:
         Raises:
             KeyError: the action has no such parameter.
         """
-        return self._by_name[name]
+        return self.by_name[name]
 
-    @property
+    @cached_property
     def spelled(self) -> str:
         """The leading words of the action as written (``go to``, ``set gait``)."""
         return self.words or self.key.replace("_", " ")
 
-    @property
+    @cached_property
     def grammar_forms(self) -> tuple[Form, ...]:
         """The grammar alternatives that build this action (the default one if none is given)."""
         return self.forms or (Form(self.key, tuple(p.name for p in self.params)),)

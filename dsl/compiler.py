@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -122,11 +122,15 @@ def action_text(action: A.Action, env: Env) -> str:
     The words come from the vocabulary (the action's :attr:`~bt_runtime.specs.ActionSpec.spelled`
     and each parameter's ``word``), so a new action needs no table here.
     """
-    spec = vocab.ACTIONS[action.action]
+    return _action_text(vocab.ACTIONS[action.action], action, env)
+
+
+def _action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
+    params = spec.by_name
     words = [spec.spelled]
     for arg in action.args:
         value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
-        word = spec.param(arg.name).word
+        word = params[arg.name].word
         words.extend([word, value_text(value)] if word else [value_text(value)])
     return " ".join(words)
 
@@ -264,38 +268,30 @@ class _Compiler:
             name=f"guard {text}", memory=False, children=[check, rest]), stmt, "guard", env)
 
     def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
-        node = self._stmt(stmt, env, stack)
-        if id(node) not in self.sources:
-            self._mark(node, stmt, self._ROLES[type(stmt)], env)
-        return node
-
-    _ROLES: ClassVar[dict[type, str]] = {
-        A.Action: "action", A.Composite: "statement", A.Repeat: "repeat", A.Retry: "retry",
-        A.Timeout: "timeout"}
-
-    def _stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
         if isinstance(stmt, A.Action):
-            return self.action(stmt, env)
+            return self._mark(self.action(stmt, env), stmt, "action", env)
         if isinstance(stmt, A.Call):
             return self.call(stmt, env, stack)
         if isinstance(stmt, A.Composite):
-            return self.composite(stmt, env, stack)
+            return self._mark(self.composite(stmt, env, stack), stmt, "statement", env)
         if isinstance(stmt, A.Repeat):
             count = -1 if stmt.count is None else self._count(stmt.count, env)
             label = "repeat forever" if count < 0 else f"repeat {count}"
-            return py_trees.decorators.Repeat(
-                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count)
+            return self._mark(py_trees.decorators.Repeat(
+                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count),
+                stmt, "repeat", env)
         if isinstance(stmt, A.Retry):
             count = self._count(stmt.count, env)
-            return py_trees.decorators.Retry(
+            return self._mark(py_trees.decorators.Retry(
                 name=f"retry {count}", child=self.block(stmt.body, env, stack, "body"),
-                num_failures=count)
+                num_failures=count), stmt, "retry", env)
         if isinstance(stmt, A.Timeout):
             duration = self._subst(stmt.duration, env)
             assert isinstance(duration, A.Quantity)
             seconds = to_canonical(duration.value, duration.unit)
-            return ClockTimeout(name=f"timeout {duration.text}",
-                                child=self.block(stmt.body, env, stack, "body"), duration=seconds)
+            return self._mark(ClockTimeout(
+                name=f"timeout {duration.text}", child=self.block(stmt.body, env, stack, "body"),
+                duration=seconds), stmt, "timeout", env)
         if isinstance(stmt, A.If):
             return self.if_(stmt.branches, stmt.orelse, env, stack)
         raise CompileError(f"cannot compile {type(stmt).__name__}")
@@ -329,10 +325,11 @@ class _Compiler:
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
         spec = vocab.ACTIONS[stmt.action]
-        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), spec.param(arg.name))
+        params = spec.by_name
+        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), params[arg.name])
                   for arg in stmt.args}
         try:
-            return self.behaviours[stmt.action](name=action_text(stmt, env), **kwargs)
+            return self.behaviours[stmt.action](name=_action_text(spec, stmt, env), **kwargs)
         except ValueError as exc:
             raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
 
@@ -346,7 +343,8 @@ class _Compiler:
             name = order[position] if arg.name is None else arg.name.name
             bound[name] = self._subst(arg.value, env)
         inner = (*stack, task.name.name)
-        shown = ", ".join(value_text(bound[n]) for n in order)
+        written = {n: value_text(bound[n]) for n in order}
+        shown = ", ".join(written.values())
         body = self.block(task.body, bound, inner, task.name.name, "task")
         if task.on_failure is not None:
             handler = self.block(task.on_failure, bound, inner, "on failure", "on_failure")
@@ -354,7 +352,7 @@ class _Compiler:
                 name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
                 task, "recover", bound)
         call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
-                        args={n: value_text(bound[n]) for n in order})
+                        args=written)
         params = tuple((p.name.name, p.type.name) for p in task.params)
         return self._mark(call, stmt, "call", env, params)
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 from lark import Token, Transformer, Tree
@@ -26,10 +28,20 @@ from bt_runtime import vocabulary as vocab
 from bt_runtime.specs import ActionSpec
 from dsl import ast as A
 
-__all__ = ["ToAst"]
+__all__ = ["ToAst", "action_forms"]
 
 
 _ESCAPE = re.compile(r"\\([\"\\])")
+
+
+def action_forms(actions: Mapping[str, ActionSpec]) -> Mapping[str, tuple[str, tuple[str, ...]]]:
+    """Grammar alias → (action key, the parameters its children fill, in order)."""
+    return MappingProxyType({form.alias: (spec.key, form.params)
+                             for spec in actions.values() for form in spec.grammar_forms})
+
+
+#: The table of the shipped vocabulary, built once (a file's parse should not rebuild it).
+_DEFAULT_FORMS = (vocab.ACTIONS, action_forms(vocab.ACTIONS))
 
 
 class ToAst(Transformer[Token, Any]):
@@ -44,10 +56,7 @@ class ToAst(Transformer[Token, Any]):
         self.path = path
         table = vocab.ACTIONS if actions is None else actions
         #: grammar alias → (action key, parameters its children fill, in order)
-        self.action_forms: dict[str, tuple[str, tuple[str, ...]]] = {
-            form.alias: (spec.key, form.params)
-            for spec in table.values() for form in spec.grammar_forms
-        }
+        self.action_forms = _DEFAULT_FORMS[1] if table is _DEFAULT_FORMS[0] else action_forms(table)
 
     def method(self, alias: str) -> Callable[[Any, list[Any]], Any]:
         """The builder of the nodes named ``alias``: a generic action or a method of this class.
@@ -59,8 +68,7 @@ class ToAst(Transformer[Token, Any]):
         if form is None:
             method: Callable[[Any, list[Any]], Any] = getattr(self, alias)
             return method
-        key, params = form
-        return lambda meta, children: self.action(meta, key, params, children)
+        return partial(self.action, *form)
 
     def transform(self, tree: Tree[Token]) -> Any:
         """Build the AST bottom-up: children first, then the method named after the node.
@@ -102,7 +110,7 @@ class ToAst(Transformer[Token, Any]):
     def _text(self, tok: Token) -> A.Text:
         return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
 
-    def action(self, meta: Any, key: str, params: tuple[str, ...], c: list[Any]) -> A.Action:
+    def action(self, key: str, params: tuple[str, ...], meta: Any, c: list[Any]) -> A.Action:
         """One action statement: child i fills ``params[i]``; an omitted optional child (None)
         fills nothing, and a bare NAME token becomes an :class:`dsl.ast.Ident`.
 

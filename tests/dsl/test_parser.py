@@ -146,7 +146,7 @@ def test_to_ast_wraps_a_failing_method_in_visit_error() -> None:
     from dsl.to_ast import ToAst
 
     class Broken(ToAst):
-        def action(self, meta: object, key: str, params: tuple[str, ...],
+        def action(self, key: str, params: tuple[str, ...], meta: object,
                    c: list[object]) -> A.Action:
             raise ValueError("boom")
 
