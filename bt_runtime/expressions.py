@@ -36,15 +36,15 @@ class StateView(Protocol):
     """What a condition may read about the robot, in canonical units (see bt_runtime.units)."""
 
     def value(self, name: str) -> float:
-        """A robot state variable of the registry (``battery`` in %, ``speed`` in m/s, ...)."""
+        """A robot state variable of the vocabulary (``battery`` in %, ``speed`` in m/s, ...)."""
         ...
 
     def fact(self, name: str, arg: str | None = None) -> bool:
-        """A registry fact; ``arg`` narrows it (``carrying`` + payload name)."""
+        """A vocabulary fact; ``arg`` narrows it (``carrying`` + payload name)."""
         ...
 
     def counter(self, name: str) -> int:
-        """A registry counter (``victims_found``, ``alerts``, ...)."""
+        """A vocabulary counter (``victims_found``, ``alerts``, ...)."""
         ...
 
     def position(self) -> tuple[float, float, float]:

@@ -2,7 +2,7 @@
 
 :class:`RobotContext` wraps one :class:`~locomotion.backend.LocomotionBackend` and one
 :class:`~bt_runtime.world_sim.WorldSim` for one run. After every backend step it updates what the
-language can ask about (the registry's state variables, facts and counters, in canonical units),
+language can ask about (the vocabulary's state variables, facts and counters, in canonical units),
 asks the world sim what the sensor found, and returns what changed so the executor can log it. It
 implements :class:`bt_runtime.expressions.StateView`, so conditions read it directly.
 
@@ -85,7 +85,7 @@ class RobotContext(RobotView):
         """Step the backend by ``dt`` s and update battery, distance, facts and detections.
 
         Returns:
-            The facts and counters that changed, in registry order.
+            The facts and counters that changed, in vocabulary order.
         """
         prev = self._require_state()
         state = self._backend.step(dt)

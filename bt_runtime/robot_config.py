@@ -1,8 +1,8 @@
 """What a mission declares about its robot, and where a run puts it down.
 
 :class:`RobotConfig` takes its defaults from the language's robot properties
-(:data:`bt_runtime.registry.ROBOT_PROPERTIES`), so a robot declared without, say, ``payload`` gets
-the same value whether the checker, the compiler or the runtime asks. The registry imports no
+(:data:`bt_runtime.vocabulary.ROBOT_PROPERTIES`), so a robot declared without, say, ``payload`` gets
+the same value whether the checker, the compiler or the runtime asks. The vocabulary imports no
 module of the robot context, so importing it here makes no cycle.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bt_runtime.registry import ROBOT_PROPERTIES
 from bt_runtime.sensors import SensorModel
+from bt_runtime.vocabulary import ROBOT_PROPERTIES
 from locomotion.backend import Pose
 from locomotion.world import Point, World
 
@@ -29,7 +29,7 @@ PROPERTY_OF_FIELD: Mapping[str, str] = {
     "max_speed": "max_speed",
     "payload_capacity": "payload",
 }
-"""Which robot property (registry name) each :class:`RobotConfig` field is declared by."""
+"""Which robot property (vocabulary name) each :class:`RobotConfig` field is declared by."""
 
 
 def _default(field_name: str) -> float:
@@ -58,7 +58,7 @@ class RobotConfig:
         """Build from a compiled mission's robot properties.
 
         Args:
-            props: robot properties by registry name; missing or None ones take their defaults.
+            props: robot properties by vocabulary name; missing or None ones take their defaults.
             **extra: other fields (``sensor``, ``charger_power_w``).
 
         Returns:

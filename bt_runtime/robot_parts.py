@@ -21,7 +21,7 @@ __all__ = ["Battery", "Cargo", "Change", "ClosedRegion", "Gates", "Tally"]
 
 @dataclass(frozen=True)
 class Change:
-    """One fact or counter that changed in a step (``key`` is the registry name)."""
+    """One fact or counter that changed in a step (``key`` is the vocabulary name)."""
 
     key: str
     old: Any
@@ -29,11 +29,11 @@ class Change:
 
 
 class Tally:
-    """The registry's facts (bool) and counters (int), and which changed since the last report.
+    """The vocabulary's facts (bool) and counters (int), and which changed since the last report.
 
     Args:
-        facts: every fact name, in registry order.
-        counters: every counter name, in registry order.
+        facts: every fact name, in vocabulary order.
+        counters: every counter name, in vocabulary order.
     """
 
     def __init__(self, facts: Iterable[str], counters: Iterable[str]) -> None:
@@ -60,7 +60,7 @@ class Tally:
         self._facts.update(values)
 
     def values(self) -> dict[str, Any]:
-        """Facts then counters, by registry name."""
+        """Facts then counters, by vocabulary name."""
         return {**self._facts, **self._counters}
 
     def mark_reported(self) -> None:
@@ -68,7 +68,7 @@ class Tally:
         self._reported = self.values()
 
     def changes(self) -> list[Change]:
-        """What changed since the last call (or :meth:`mark_reported`), in registry order."""
+        """What changed since the last call (or :meth:`mark_reported`), in vocabulary order."""
         now = self.values()
         if now == self._reported:
             return []

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from bt_runtime.registry import COUNTERS, FACTS, STATE_VARS
+from bt_runtime.vocabulary import COUNTERS, FACTS, STATE_VARS
 from bt_runtime.robot_config import RobotConfig
 from bt_runtime.robot_parts import Battery, Cargo, ClosedRegion, Gates, Tally
 from bt_runtime.scenario import Target
@@ -70,7 +70,7 @@ class RobotView:
         return self._state
 
     def snapshot_values(self) -> dict[str, Any]:
-        """Facts and counters by registry name (what the event log records as facts)."""
+        """Facts and counters by vocabulary name (what the event log records as facts)."""
         return self._tally.values()
 
     # ------------------------------------------------------------------ read-only state
@@ -212,7 +212,7 @@ class RobotView:
 
     # ------------------------------------------------------------------ StateView
     def value(self, name: str) -> float:
-        """A registry state variable in its canonical unit (``battery`` %, ``pitch`` deg...)."""
+        """A vocabulary state variable in its canonical unit (``battery`` %, ``pitch`` deg...)."""
         state = self._require_state()
         if name == "battery":
             return self.battery

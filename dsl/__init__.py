@@ -2,7 +2,7 @@
 
 Pipeline: :mod:`dsl.loader` (read files, resolve imports and the world safely) → :mod:`dsl.parser`
 (LALR grammar ``mission.lark`` → :mod:`dsl.ast`) → :mod:`dsl.checker` (every diagnostic, using
-:mod:`bt_runtime.registry`) → :mod:`dsl.compiler` (py_trees tree) → :mod:`dsl.export` (json, dot,
+:mod:`bt_runtime.vocabulary`) → :mod:`dsl.compiler` (py_trees tree) → :mod:`dsl.export` (json, dot,
 BehaviorTree.CPP XML, text). :func:`dsl.api.check_paths` is the front door.
 """
 

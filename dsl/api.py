@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 from dsl.checker import CheckedProgram, check_program
 from dsl.diagnostics import Diagnostic, has_errors, render_all, sort_diagnostics
 from dsl.loader import Loader
+from locomotion.world import World
 
-__all__ = ["Report", "check_paths"]
+__all__ = ["Report", "check_paths", "load_world"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +47,18 @@ def check_paths(paths: Sequence[str], loader: Loader | None = None) -> Report:
             programs.append(checked)
     sources = {f.path: f.text for f in loader.files.values() if f.text is not None}
     return Report(tuple(programs), tuple(sort_diagnostics(diagnostics)), MappingProxyType(sources))
+
+
+def load_world(path: str | Path) -> World:
+    """Read, check and build the world file at ``path`` (for simulation and tests).
+
+    It lives here, beside :func:`check_paths`, because the full checker (names, duplicates) runs
+    first; in :mod:`dsl.worldbuild` it would close an import cycle through the checker.
+
+    Raises:
+        ValueError: the file has errors; the message is the rendered diagnostics.
+    """
+    report = check_paths([str(path)])
+    if report.has_errors or not report.programs or report.programs[0].world is None:
+        raise ValueError(report.render() or f"{path}: not a world file")
+    return report.programs[0].world

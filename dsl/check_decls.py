@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
 from bt_runtime.units import Dimension
 from dsl import ast as A
 from dsl import check_values as V
@@ -157,7 +157,7 @@ class DeclChecker:
 
     def _payload(self, decl: A.PayloadDecl) -> None:
         mass = V.quantity(self.sink, decl.mass, Dimension.MASS, "payload mass",
-                          R.Range(0.0, low_open=True))
+                          vocab.Range(0.0, low_open=True))
         station = self.ref(decl.station, frozenset({"station"}), "the payload's station")
         if mass is not None and station is not None:
             self.resolved.payloads[decl.name.name] = (mass, decl.station.name)
@@ -183,10 +183,10 @@ class DeclChecker:
             if param.name.name in seen:
                 self.sink.error(param.name.span, f"duplicate parameter `{param.name.name}`")
             seen.add(param.name.name)
-            if param.type.name not in R.TASK_PARAM_TYPES:
+            if param.type.name not in vocab.TASK_PARAM_TYPES:
                 self.sink.error(param.type.span, f"unknown parameter type `{param.type.name}`",
-                                did_you_mean(param.type.name, R.TASK_PARAM_TYPES)
-                                or "types: " + ", ".join(R.TASK_PARAM_TYPES))
+                                did_you_mean(param.type.name, vocab.TASK_PARAM_TYPES)
+                                or "types: " + ", ".join(vocab.TASK_PARAM_TYPES))
         self.resolved.tasks[decl.name.name] = decl
 
     def ref(self, ident: A.Ident, kinds: frozenset[str], what: str) -> Symbol | None:
@@ -209,7 +209,7 @@ class DeclChecker:
         return symbol
 
     # ----------------------------------------------------------------- mission-level values
-    def props(self, props: tuple[A.Prop, ...], specs: Mapping[str, R.PropertySpec],
+    def props(self, props: tuple[A.Prop, ...], specs: Mapping[str, vocab.PropertySpec],
               owner: str) -> dict[str, float | None]:
         """Check a property block; return every property (defaults filled in), canonical."""
         values: dict[str, float | None] = {name: spec.default for name, spec in specs.items()}
@@ -232,17 +232,17 @@ class DeclChecker:
         return values
 
     def robot(self, decl: A.RobotDecl) -> dict[str, float | None]:
-        if decl.model.name not in R.ROBOT_MODELS:
+        if decl.model.name not in vocab.ROBOT_MODELS:
             self.sink.error(decl.model.span, f"unknown robot model `{decl.model.name}`",
-                            f"known models: {', '.join(R.ROBOT_MODELS)}")
-        return self.props(decl.props, R.ROBOT_PROPERTIES, "robot")
+                            f"known models: {', '.join(vocab.ROBOT_MODELS)}")
+        return self.props(decl.props, vocab.ROBOT_PROPERTIES, "robot")
 
     def require(self, decl: A.RequireDecl) -> tuple[str, str, float] | None:
-        spec = R.METRICS.get(decl.metric.name)
+        spec = vocab.METRICS.get(decl.metric.name)
         if spec is None:
             self.sink.error(decl.metric.span, f"unknown metric `{decl.metric.name}`",
-                            did_you_mean(decl.metric.name, R.METRICS)
-                            or "metrics: " + ", ".join(R.METRICS))
+                            did_you_mean(decl.metric.name, vocab.METRICS)
+                            or "metrics: " + ", ".join(vocab.METRICS))
             return None
         value = V.quantity(self.sink, decl.value, spec.dimension, f"metric {spec.name}",
                            spec.range)

@@ -1,6 +1,6 @@
-"""Checks of statements, task calls and conditions, against the registry and the symbol table.
+"""Checks of statements, task calls and conditions, against the vocabulary and the symbol table.
 
-Every action's arguments are checked from its :data:`bt_runtime.registry.ACTIONS` entry (kind,
+Every action's arguments are checked from its :data:`bt_runtime.vocabulary.ACTIONS` entry (kind,
 dimension, range, choices), so the checker accepts exactly what the compiler can build. Task calls
 are matched to the task's parameters; recursion (direct or mutual) is found on the call graph.
 """
@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from bt_runtime import registry as R
-from bt_runtime.registry import ParamKind
+from bt_runtime import vocabulary as vocab
 from bt_runtime.units import Dimension
+from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker
@@ -26,7 +26,7 @@ __all__ = ["SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "describe_w
 
 @dataclass(frozen=True)
 class ParamType:
-    """The declared type of a task parameter, as a registry kind (+ dimension)."""
+    """The declared type of a task parameter, as a vocabulary kind (+ dimension)."""
 
     name: str
     kind: ParamKind
@@ -45,24 +45,13 @@ SYMBOL_KINDS: dict[ParamKind, frozenset[str]] = {
     ParamKind.PAYLOAD: frozenset({"payload"}),
 }
 
-_WANT = {
-    ParamKind.PLACE: "a place (waypoint, station or dock) or a point",
-    ParamKind.STATION: "a station",
-    ParamKind.DOCK: "a dock",
-    ParamKind.ROUTE: "a route",
-    ParamKind.AREA: "an area",
-    ParamKind.PAYLOAD: "a payload",
-    ParamKind.INT: "a whole number",
-    ParamKind.NUMBER: "a number",
-    ParamKind.TEXT: 'a string in double quotes',
-}
 
 
 def describe_want(kind: ParamKind, dimension: Dimension | None) -> str:
     """What a parameter wants, in words ("a route", "a time", ...)."""
     if kind is ParamKind.QUANTITY and dimension is not None:
         return a_or_an(dimension.value)
-    return _WANT.get(kind, kind.value)
+    return vocab.KIND_WANTS.get(kind, kind.value)
 
 
 def _compatible(have: ParamType, kind: ParamKind, dimension: Dimension | None) -> bool:
@@ -75,7 +64,7 @@ def _compatible(have: ParamType, kind: ParamKind, dimension: Dimension | None) -
 
 def param_type(param: A.TaskParam) -> ParamType | None:
     """The type of a declared task parameter (None if the type name is unknown)."""
-    spec = R.TASK_PARAM_TYPES.get(param.type.name)
+    spec = vocab.TASK_PARAM_TYPES.get(param.type.name)
     return None if spec is None else ParamType(param.type.name, spec.kind, spec.dimension)
 
 
@@ -127,7 +116,7 @@ class StatementChecker:
         self.block(stmt.body, scope)
 
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
-        self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, R.AT_LEAST_ONE)
+        self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, vocab.AT_LEAST_ONE)
 
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
         if stmt.count is not None:
@@ -140,7 +129,7 @@ class StatementChecker:
 
     def _timeout(self, stmt: A.Timeout, scope: Scope) -> None:
         self.value(stmt.duration, ParamKind.QUANTITY, Dimension.TIME, "the timeout", scope,
-                   R.POSITIVE)
+                   vocab.POSITIVE)
         self.block(stmt.body, scope)
 
     def _if(self, stmt: A.If, scope: Scope) -> None:
@@ -155,10 +144,10 @@ class StatementChecker:
         self.block(stmt.handler, scope)
 
     def _action(self, stmt: A.Action, scope: Scope) -> None:
-        spec = R.ACTIONS[stmt.action]
+        spec = vocab.ACTIONS[stmt.action]
         for arg in stmt.args:
             p = spec.param(arg.name)
-            what = f"`{spec.key.replace('_', ' ')}` {p.name}"
+            what = f"`{spec.spelled}` {p.name}"
             self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
 
     def _call(self, stmt: A.Call, scope: Scope) -> None:
@@ -213,7 +202,7 @@ class StatementChecker:
     # -------------------------------------------------------------------------------- values
     def value(
         self, value: A.ArgValue, kind: ParamKind, dimension: Dimension | None, what: str,
-        scope: Scope, rng: R.Range | None = None, choices: tuple[str, ...] = (),
+        scope: Scope, rng: vocab.Range | None = None, choices: tuple[str, ...] = (),
     ) -> None:
         """Check one written value against what a parameter wants."""
         if kind is ParamKind.CHOICE:
@@ -281,7 +270,7 @@ class StatementChecker:
                                 did_you_mean(cond.kind.name, kinds)
                                 or f"terrain kinds: {', '.join(kinds)}")
         elif isinstance(cond, A.GaitIs):
-            gaits = [g for g in R.GAITS if g != "auto"]
+            gaits = [g for g in vocab.GAITS if g != "auto"]
             if cond.gait.name not in gaits:
                 self.sink.error(cond.gait.span, f"unknown gait `{cond.gait.name}`",
                                 did_you_mean(cond.gait.name, gaits)
@@ -291,30 +280,30 @@ class StatementChecker:
 
     def _compare(self, cond: A.Compare, scope: Scope) -> None:
         name = cond.lhs.name
-        if name in R.STATE_VARS:
-            var = R.STATE_VARS[name]
+        if name in vocab.STATE_VARS:
+            var = vocab.STATE_VARS[name]
             self.value(cond.rhs, ParamKind.QUANTITY, var.dimension, f"`{name}`", scope)
-        elif name in R.COUNTERS:
+        elif name in vocab.COUNTERS:
             self.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope)
-        elif name in R.FACTS:
+        elif name in vocab.FACTS:
             self.sink.error(cond.lhs.span, f"`{name}` is a fact (true or false): it cannot be "
                             "compared", f"use it alone, e.g. `if {name}` or `if not {name}`")
         else:
             self.sink.error(cond.lhs.span, f"unknown robot state `{name}`",
-                            did_you_mean(name, [*R.STATE_VARS, *R.COUNTERS])
-                            or f"robot state: {', '.join([*R.STATE_VARS, *R.COUNTERS])}")
+                            did_you_mean(name, [*vocab.STATE_VARS, *vocab.COUNTERS])
+                            or f"robot state: {', '.join([*vocab.STATE_VARS, *vocab.COUNTERS])}")
 
     def _fact(self, cond: A.FactCond, scope: Scope) -> None:
         name = cond.name.name
-        fact = R.FACTS.get(name)
+        fact = vocab.FACTS.get(name)
         if fact is None:
-            if name in R.STATE_VARS or name in R.COUNTERS:
+            if name in vocab.STATE_VARS or name in vocab.COUNTERS:
                 self.sink.error(cond.name.span, f"`{name}` is a measurement: compare it",
                                 f"e.g. `{name} > 0`")
             else:
                 self.sink.error(cond.name.span, f"unknown fact `{name}`",
-                                did_you_mean(name, R.condition_names())
-                                or f"facts: {', '.join(R.FACTS)}")
+                                did_you_mean(name, vocab.condition_names())
+                                or f"facts: {', '.join(vocab.FACTS)}")
             return
         if cond.arg is not None:
             if fact.arg_kind is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from bt_runtime.registry import Range
 from bt_runtime.units import CANONICAL, Dimension, dimension_of, to_canonical, units_of
+from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl.diagnostics import Diagnostic, a_or_an, error, warning
 from locomotion.world import Circle, Polygon, Rect, Shape

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
@@ -158,8 +158,8 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     if world is not None:
         decls.geometry(world)
     mission_props = decls.props(parts.mission.props if parts.mission else (),
-                                R.MISSION_PROPERTIES, "mission")
-    robot_props = decls.robot(parts.robot) if parts.robot else decls.props((), R.ROBOT_PROPERTIES,
+                                vocab.MISSION_PROPERTIES, "mission")
+    robot_props = decls.robot(parts.robot) if parts.robot else decls.props((), vocab.ROBOT_PROPERTIES,
                                                                           "robot")
     requirements = [r for d in parts.requires if (r := decls.require(d)) is not None]
     if parts.main is not None and root.kind == "mission":
@@ -172,7 +172,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         mission=parts.mission,
         main=parts.main,
         mission_props=MappingProxyType(mission_props),
-        robot_model=parts.robot.model.name if parts.robot else R.ROBOT_MODELS[0],
+        robot_model=parts.robot.model.name if parts.robot else vocab.ROBOT_MODELS[0],
         robot_props=MappingProxyType(robot_props),
         requirements=tuple(Requirement(*r) for r in requirements),
         world=world,

@@ -25,18 +25,21 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 import py_trees
 from py_trees.behaviour import Behaviour
 
 from bt_runtime import expressions as E
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
-from bt_runtime.registry import ParamKind
+from bt_runtime.bindings import BEHAVIOURS
+from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
+from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
@@ -44,6 +47,7 @@ from locomotion.world import World
 __all__ = ["CompileError", "CompiledMission", "compile_mission", "cond_text", "value_text"]
 
 Env = Mapping[str, A.ArgValue]
+_B = TypeVar("_B", bound=Behaviour)
 
 
 class CompileError(ValueError):
@@ -62,6 +66,9 @@ class CompiledMission:
     robot: Mapping[str, float | None]
     requirements: tuple[Requirement, ...]
     world: World | None
+    #: What each node was built from, by ``id()`` of the behaviour (for
+    #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
+    sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def value_text(value: A.ArgValue) -> str:
@@ -109,30 +116,41 @@ def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
     return "true" if cond.value else "false"
 
 
-_ACTION_WORDS = {"go_to": "go to", "pick_up": "pick up", "drop_off": "drop off",
-                 "set_speed": "set speed", "set_gait": "set gait"}
-_ARG_WORDS = {("follow", "laps"): "laps", ("scan", "radius"): "radius", ("scan", "kind"): "for",
-              ("search", "kind"): "for", ("pick_up", "station"): "at", ("drop_off", "station"): "at",
-              ("dock", "dock"): "at", ("charge", "until"): "until"}
-
-
 def action_text(action: A.Action, env: Env) -> str:
-    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted."""
-    words = [_ACTION_WORDS.get(action.action, action.action)]
+    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted.
+
+    The words come from the vocabulary (the action's :attr:`~bt_runtime.specs.ActionSpec.spelled`
+    and each parameter's ``word``), so a new action needs no table here.
+    """
+    return _action_text(vocab.ACTIONS[action.action], action, env)
+
+
+def _action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
+    params = spec.by_name
+    words = [spec.spelled]
     for arg in action.args:
         value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
-        word = _ARG_WORDS.get((action.action, arg.name))
+        word = params[arg.name].word
         words.extend([word, value_text(value)] if word else [value_text(value)])
     return " ".join(words)
 
 
 class _Compiler:
-    def __init__(self, checked: CheckedProgram) -> None:
+    def __init__(self, checked: CheckedProgram,
+                 behaviours: Mapping[str, Callable[..., Behaviour]]) -> None:
         self.checked = checked
+        self.behaviours = behaviours
         self.resolved = checked.resolved
         # One Place per name for this compilation (a place is immutable, and a mission names the
         # same few places hundreds of times).
         self._places: dict[str, Place] = {}
+        self.sources: dict[int, NodeSource] = {}
+
+    def _mark(self, node: _B, origin: object, role: str, env: Env,
+              task_params: tuple[tuple[str, str], ...] = ()) -> _B:
+        """Record what ``node`` was built from (see :class:`bt_runtime.tree_model.NodeSource`)."""
+        self.sources[id(node)] = NodeSource(origin, role, env, task_params)
+        return node
 
     # ------------------------------------------------------------------------------ values
     def _subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
@@ -155,7 +173,7 @@ class _Compiler:
         place = self._places[value.name] = Place(value.name, x, y, z)
         return place
 
-    def resolve(self, value: A.ArgValue, spec: R.ParamSpec) -> Any:
+    def resolve(self, value: A.ArgValue, spec: vocab.ParamSpec) -> Any:
         """A written value → the canonical value the behaviour takes for ``spec``."""
         kind = spec.kind
         if kind in (ParamKind.PLACE, ParamKind.STATION, ParamKind.DOCK):
@@ -196,9 +214,9 @@ class _Compiler:
             rhs = self._subst(cond.rhs, env)
             assert isinstance(rhs, A.Quantity)
             name = cond.lhs.name
-            if name in R.COUNTERS:
+            if name in vocab.COUNTERS:
                 return E.CounterCompare(name, cond.op, int(rhs.value))
-            dim = R.STATE_VARS[name].dimension
+            dim = vocab.STATE_VARS[name].dimension
             return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
         if isinstance(cond, A.DistanceCond):
             place = self.place(self._subst(cond.target, env))
@@ -217,58 +235,63 @@ class _Compiler:
         return E.Const(cond.value)
 
     def condition(self, cond: A.Cond, env: Env) -> Condition:
-        return Condition(name=cond_text(cond, env), expr=self.expr(cond, env))
+        return self._mark(Condition(name=cond_text(cond, env), expr=self.expr(cond, env)), cond,
+                          "condition", env)
 
     # -------------------------------------------------------------------------- statements
     def stmts(self, stmts: tuple[A.Stmt, ...], env: Env, stack: tuple[str, ...]) -> list[Behaviour]:
         children: list[Behaviour] = []
         for index, stmt in enumerate(stmts):
             if isinstance(stmt, A.Guard):
-                rest = py_trees.composites.Sequence(
-                    name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack))
+                rest = self._mark(py_trees.composites.Sequence(
+                    name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack)),
+                    stmt, "rest", env)
                 children.append(self.guard(stmt, rest, env, stack))
                 break
             children.append(self.stmt(stmt, env, stack))
         return children
 
-    def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str) -> Behaviour:
-        return py_trees.composites.Sequence(name=name, memory=True,
-                                            children=self.stmts(block.stmts, env, stack))
+    def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str,
+              role: str = "block") -> Behaviour:
+        return self._mark(py_trees.composites.Sequence(
+            name=name, memory=True, children=self.stmts(block.stmts, env, stack)), block, role, env)
 
     def guard(self, stmt: A.Guard, rest: Behaviour, env: Env, stack: tuple[str, ...]) -> Behaviour:
         text = cond_text(stmt.cond, env)
         negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
-        watch = py_trees.decorators.Inverter(name=negated,
-                                             child=self.condition(stmt.cond, env))
-        handler = self.block(stmt.handler, env, stack, "handler")
-        check = py_trees.composites.Selector(name=f"when {text}", memory=True,
-                                             children=[watch, handler])
-        return py_trees.composites.Sequence(name=f"guard {text}", memory=False,
-                                            children=[check, rest])
+        watch = self._mark(py_trees.decorators.Inverter(
+            name=negated, child=self.condition(stmt.cond, env)), stmt, "not", env)
+        handler = self.block(stmt.handler, env, stack, "handler", "handler")
+        check = self._mark(py_trees.composites.Selector(
+            name=f"when {text}", memory=True, children=[watch, handler]), stmt, "when", env)
+        return self._mark(py_trees.composites.Sequence(
+            name=f"guard {text}", memory=False, children=[check, rest]), stmt, "guard", env)
 
     def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
         if isinstance(stmt, A.Action):
-            return self.action(stmt, env)
+            return self._mark(self.action(stmt, env), stmt, "action", env)
         if isinstance(stmt, A.Call):
             return self.call(stmt, env, stack)
         if isinstance(stmt, A.Composite):
-            return self.composite(stmt, env, stack)
+            return self._mark(self.composite(stmt, env, stack), stmt, "statement", env)
         if isinstance(stmt, A.Repeat):
             count = -1 if stmt.count is None else self._count(stmt.count, env)
             label = "repeat forever" if count < 0 else f"repeat {count}"
-            return py_trees.decorators.Repeat(
-                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count)
+            return self._mark(py_trees.decorators.Repeat(
+                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count),
+                stmt, "repeat", env)
         if isinstance(stmt, A.Retry):
             count = self._count(stmt.count, env)
-            return py_trees.decorators.Retry(
+            return self._mark(py_trees.decorators.Retry(
                 name=f"retry {count}", child=self.block(stmt.body, env, stack, "body"),
-                num_failures=count)
+                num_failures=count), stmt, "retry", env)
         if isinstance(stmt, A.Timeout):
             duration = self._subst(stmt.duration, env)
             assert isinstance(duration, A.Quantity)
             seconds = to_canonical(duration.value, duration.unit)
-            return ClockTimeout(name=f"timeout {duration.text}",
-                                child=self.block(stmt.body, env, stack, "body"), duration=seconds)
+            return self._mark(ClockTimeout(
+                name=f"timeout {duration.text}", child=self.block(stmt.body, env, stack, "body"),
+                duration=seconds), stmt, "timeout", env)
         if isinstance(stmt, A.If):
             return self.if_(stmt.branches, stmt.orelse, env, stack)
         raise CompileError(f"cannot compile {type(stmt).__name__}")
@@ -296,15 +319,17 @@ class _Compiler:
             other = self.if_(rest, orelse, env, stack)
         else:
             other = None if orelse is None else self.block(orelse, env, stack, "else")
-        return IfThenElse(name=f"if {cond_text(first.cond, env)}",
-                          condition=self.condition(first.cond, env), then=then, orelse=other)
+        return self._mark(IfThenElse(name=f"if {cond_text(first.cond, env)}",
+                                     condition=self.condition(first.cond, env), then=then,
+                                     orelse=other), first, "if", env)
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
-        spec = R.ACTIONS[stmt.action]
-        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), spec.param(arg.name))
+        spec = vocab.ACTIONS[stmt.action]
+        params = spec.by_name
+        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), params[arg.name])
                   for arg in stmt.args}
         try:
-            return spec.factory(name=action_text(stmt, env), **kwargs)
+            return self.behaviours[stmt.action](name=_action_text(spec, stmt, env), **kwargs)
         except ValueError as exc:
             raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
 
@@ -318,36 +343,47 @@ class _Compiler:
             name = order[position] if arg.name is None else arg.name.name
             bound[name] = self._subst(arg.value, env)
         inner = (*stack, task.name.name)
-        shown = ", ".join(value_text(bound[n]) for n in order)
-        body = self.block(task.body, bound, inner, task.name.name)
+        written = {n: value_text(bound[n]) for n in order}
+        shown = ", ".join(written.values())
+        body = self.block(task.body, bound, inner, task.name.name, "task")
         if task.on_failure is not None:
-            handler = self.block(task.on_failure, bound, inner, "on failure")
-            body = py_trees.composites.Selector(name=f"{task.name.name} or recover", memory=True,
-                                                children=[body, handler])
-        return TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
-                        args={n: value_text(bound[n]) for n in order})
+            handler = self.block(task.on_failure, bound, inner, "on failure", "on_failure")
+            body = self._mark(py_trees.composites.Selector(
+                name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
+                task, "recover", bound)
+        call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
+                        args=written)
+        params = tuple((p.name.name, p.type.name) for p in task.params)
+        return self._mark(call, stmt, "call", env, params)
 
 
-def compile_mission(checked: CheckedProgram) -> CompiledMission:
+def compile_mission(checked: CheckedProgram,
+                    behaviours: Mapping[str, Callable[..., Behaviour]] | None = None
+                    ) -> CompiledMission:
     """Build the behaviour tree of a checked mission that has a ``main`` block.
+
+    Args:
+        checked: the checked program.
+        behaviours: the factory of each action key (default
+            :data:`bt_runtime.bindings.BEHAVIOURS`; a test may bind an extra action).
 
     Raises:
         CompileError: the program has no ``main`` or cannot be built.
     """
     if checked.main is None:
         raise CompileError(f"{checked.path}: no `main` block to compile")
-    compiler = _Compiler(checked)
-    root = py_trees.composites.Sequence(
-        name=checked.name, memory=True, children=compiler.stmts(checked.main.body.stmts, {}, ()))
+    compiler = _Compiler(checked, BEHAVIOURS if behaviours is None else behaviours)
+    root = compiler.block(checked.main.body, {}, (), checked.name, "main")
     props = checked.mission_props
     tick_rate = props.get("tick_rate")
     return CompiledMission(
         name=checked.name,
         root=root,
-        tick_rate=float(tick_rate) if tick_rate is not None else 10.0,
+        tick_rate=float(tick_rate) if tick_rate is not None else vocab.DEFAULT_TICK_RATE,
         time_limit=props.get("time_limit"),
         robot_model=checked.robot_model,
         robot=checked.robot_props,
         requirements=checked.requirements,
         world=checked.sim_world(),
+        sources=MappingProxyType(compiler.sources),
     )

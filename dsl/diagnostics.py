@@ -71,7 +71,7 @@ def a_or_an(word: str) -> str:
     """``word`` with its indefinite article: "a time", "an energy", "an int", "a unit".
 
     Chosen by the sound of the word's start (a vowel letter, except a "you"/"w" sound), so
-    messages built from registry names read as English whatever the name.
+    messages built from vocabulary names read as English whatever the name.
     """
     lower = word.lower()
     vowel = lower[:1] in ("a", "e", "i", "o", "u")

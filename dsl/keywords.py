@@ -1,20 +1,25 @@
-"""The keywords of the grammar (tests keep this list equal to the keywords of dsl/mission.lark).
+"""The keywords of the grammar, read from dsl/mission.lark itself (its alphabetic string terminals).
 
 Keywords are contextual, so most names may still be keywords (a dock called `dock` is fine); a
 task, however, is called where statements start, so a task named like a keyword could never be
-called and the checker refuses it.
+called and the checker refuses it. Reading them from the grammar means a new action's keyword
+needs no second list here.
 """
 
 from __future__ import annotations
 
-__all__ = ["KEYWORDS"]
+from lark import Lark
+from lark.lexer import PatternStr
 
-KEYWORDS: frozenset[str] = frozenset({
-    "import", "mission", "robot", "world", "bounds", "to", "waypoint", "at", "station", "dock",
-    "victim", "payload", "area", "terrain", "intruder", "path", "route", "task", "main",
-    "require", "loop", "speed", "on", "failure", "polygon", "circle", "radius", "rect", "else",
-    "laps", "sequence", "fallback", "parallel", "all", "any", "repeat", "forever", "retry",
-    "timeout", "if", "guard", "wait", "go", "follow", "search", "for", "scan", "report", "alert",
-    "pick", "up", "drop", "off", "charge", "until", "stand", "sit", "set", "gait", "succeed",
-    "fail", "or", "and", "not", "distance", "is", "true", "false",
-})
+from dsl.parser import GRAMMAR
+
+__all__ = ["KEYWORDS", "keywords"]
+
+
+def keywords(grammar: Lark) -> frozenset[str]:
+    """Every alphabetic string terminal of ``grammar`` (``"go"``, ``"to"``, ``"forever"``...)."""
+    return frozenset(t.pattern.value for t in grammar.terminals
+                     if isinstance(t.pattern, PatternStr) and t.pattern.value.isalpha())
+
+
+KEYWORDS: frozenset[str] = keywords(GRAMMAR)

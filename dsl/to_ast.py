@@ -3,6 +3,11 @@
 The tree is already shaped by the grammar (``?rule`` inlining, filtered keywords, aliases), so each
 method only builds its node and its span; there is no ``if tree.data == ...`` dispatch anywhere.
 
+Action statements have no method of their own: every alias named by an action's grammar forms in
+:data:`bt_runtime.vocabulary.ACTIONS` builds one generic :class:`dsl.ast.Action` carrying the action
+key and its children as arguments, in the order the form lists its parameters. So a new action needs
+a grammar alternative and a vocabulary entry, and nothing here (docs/adding-an-action.md).
+
 Every method takes ``(meta, children)``, as lark's ``v_args(meta=True)`` would pass them. The walk
 itself is :meth:`ToAst.transform` rather than lark's: ``v_args`` builds a fresh wrapper (with
 ``functools.update_wrapper``) for every node it visits, which cost more than building the AST.
@@ -11,26 +16,59 @@ itself is :meth:`ToAst.transform` rather than lark's: ``v_args`` builds a fresh 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 from lark import Token, Transformer, Tree
 from lark.exceptions import VisitError
 
+from bt_runtime import vocabulary as vocab
+from bt_runtime.specs import ActionSpec
 from dsl import ast as A
 
-__all__ = ["ToAst"]
+__all__ = ["ToAst", "action_forms"]
 
 
 _ESCAPE = re.compile(r"\\([\"\\])")
 
 
+def action_forms(actions: Mapping[str, ActionSpec]) -> Mapping[str, tuple[str, tuple[str, ...]]]:
+    """Grammar alias → (action key, the parameters its children fill, in order)."""
+    return MappingProxyType({form.alias: (spec.key, form.params)
+                             for spec in actions.values() for form in spec.grammar_forms})
+
+
+#: The table of the shipped vocabulary, built once (a file's parse should not rebuild it).
+_DEFAULT_FORMS = (vocab.ACTIONS, action_forms(vocab.ACTIONS))
+
+
 class ToAst(Transformer[Token, Any]):
     """Shape lark's tree into dsl.ast values; one method per alias of the grammar."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, actions: Mapping[str, ActionSpec] | None = None) -> None:
+        """Args:
+            path: the file the tree was parsed from (every span names it).
+            actions: the action vocabulary (default :data:`bt_runtime.vocabulary.ACTIONS`).
+        """
         super().__init__(visit_tokens=False)
         self.path = path
+        table = vocab.ACTIONS if actions is None else actions
+        #: grammar alias → (action key, parameters its children fill, in order)
+        self.action_forms = _DEFAULT_FORMS[1] if table is _DEFAULT_FORMS[0] else action_forms(table)
+
+    def method(self, alias: str) -> Callable[[Any, list[Any]], Any]:
+        """The builder of the nodes named ``alias``: a generic action or a method of this class.
+
+        Raises:
+            AttributeError: ``alias`` is neither an action form nor a method.
+        """
+        form = self.action_forms.get(alias)
+        if form is None:
+            method: Callable[[Any, list[Any]], Any] = getattr(self, alias)
+            return method
+        return partial(self.action, *form)
 
     def transform(self, tree: Tree[Token]) -> Any:
         """Build the AST bottom-up: children first, then the method named after the node.
@@ -47,7 +85,7 @@ class ToAst(Transformer[Token, Any]):
             try:
                 method = methods.get(node.data)
                 if method is None:
-                    method = methods[node.data] = getattr(self, node.data)
+                    method = methods[node.data] = self.method(node.data)
                 return method(node.meta, children)
             except (VisitError, RecursionError):
                 raise
@@ -72,10 +110,22 @@ class ToAst(Transformer[Token, Any]):
     def _text(self, tok: Token) -> A.Text:
         return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
 
-    def _arg(self, name: str, value: Any) -> A.ActionArg:
-        return A.ActionArg(name, value, value.span)
+    def action(self, key: str, params: tuple[str, ...], meta: Any, c: list[Any]) -> A.Action:
+        """One action statement: child i fills ``params[i]``; an omitted optional child (None)
+        fills nothing, and a bare NAME token becomes an :class:`dsl.ast.Ident`.
 
-    def _action(self, meta: Any, key: str, *args: A.ActionArg) -> A.Action:
+        Raises:
+            ValueError: the grammar alternative and the vocabulary's form disagree on the count.
+        """
+        if len(c) != len(params):
+            raise ValueError(f"action `{key}`: the grammar gives {len(c)} values, its vocabulary "
+                             f"form names {len(params)} parameters")
+        args = []
+        for name, child in zip(params, c):
+            if child is None:
+                continue
+            value = self._id(child) if type(child) is Token else child
+            args.append(A.ActionArg(name, value, value.span))
         return A.Action(key, tuple(args), self._span(meta))
 
     # --------------------------------------------------------------------------- top level
@@ -237,74 +287,6 @@ class ToAst(Transformer[Token, Any]):
 
     def text(self, meta: Any, c: list[Any]) -> A.Text:
         return self._text(c[0])
-
-    def wait(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "wait", self._arg("duration", c[0]))
-
-    def go_to(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "go_to", self._arg("target", c[0]))
-
-    def follow(self, meta: Any, c: list[Any]) -> A.Action:
-        args = [self._arg("route", self._id(c[0]))]
-        if c[1] is not None:
-            args.append(self._arg("laps", c[1]))
-        return self._action(meta, "follow", *args)
-
-    def search(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "search", self._arg("area", self._id(c[0])),
-                            self._arg("kind", self._id(c[1])))
-
-    def scan_radius(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "scan", self._arg("radius", c[0]),
-                            self._arg("kind", self._id(c[1])))
-
-    def scan_area(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "scan", self._arg("area", self._id(c[0])),
-                            self._arg("kind", self._id(c[1])))
-
-    def report(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "report", self._arg("text", c[0]))
-
-    def alert(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "alert", self._arg("text", c[0]))
-
-    def pick_up(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "pick_up", self._arg("payload", self._id(c[0])),
-                            self._arg("station", self._id(c[1])))
-
-    def drop_off(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "drop_off", self._arg("station", self._id(c[0])))
-
-    def drop_off_payload(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "drop_off", self._arg("payload", self._id(c[0])),
-                            self._arg("station", self._id(c[1])))
-
-    def dock(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "dock")
-
-    def dock_at(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "dock", self._arg("dock", self._id(c[0])))
-
-    def charge(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "charge", self._arg("until", c[0]))
-
-    def stand(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "stand")
-
-    def sit(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "sit")
-
-    def set_speed(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "set_speed", self._arg("speed", c[0]))
-
-    def set_gait(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "set_gait", self._arg("gait", self._id(c[0])))
-
-    def succeed(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "succeed")
-
-    def fail(self, meta: Any, c: list[Any]) -> A.Action:
-        return self._action(meta, "fail", self._arg("reason", c[0]))
 
     def call(self, meta: Any, c: list[Any]) -> A.Call:
         return A.Call(self._id(c[0]), c[1] or (), self._span(meta))

@@ -8,10 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from pathlib import Path
 
-from bt_runtime.registry import Range
 from bt_runtime.units import Dimension
+from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.diagnostics import did_you_mean
@@ -28,7 +27,7 @@ from locomotion.world import (
     World,
 )
 
-__all__ = ["PARAM_RANGES", "UNIT_DIMENSIONS", "build_world", "load_world", "terrain_param_dims"]
+__all__ = ["PARAM_RANGES", "UNIT_DIMENSIONS", "build_world", "terrain_param_dims"]
 
 #: ``metadata["unit"]`` of a terrain parameter → the dimension the language checks it against.
 UNIT_DIMENSIONS = {"m": Dimension.LENGTH, "deg": Dimension.ANGLE, "": Dimension.NUMBER,
@@ -164,17 +163,3 @@ def build_world(file: A.SourceFile, sink: V.Sink) -> World | None:
         payloads=tuple(entities["payload"]),  # type: ignore[arg-type]
         waypoints=tuple(entities["waypoint"]),  # type: ignore[arg-type]
     )
-
-
-def load_world(path: str | Path) -> World:
-    """Read, check and build the world file at ``path`` (for simulation and tests).
-
-    Raises:
-        ValueError: the file has errors; the message is the rendered diagnostics.
-    """
-    from dsl.api import check_paths  # the full checker (names, duplicates) runs first
-
-    report = check_paths([str(path)])
-    if report.has_errors or not report.programs or report.programs[0].world is None:
-        raise ValueError(report.render() or f"{path}: not a world file")
-    return report.programs[0].world

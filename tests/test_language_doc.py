@@ -137,14 +137,15 @@ def test_catalogue_covers_every_diagnostic_of_the_contract() -> None:
 def test_reference_names_every_registry_entry() -> None:
     """Every action, state variable, fact, counter, metric, property, parameter type, unit and
     terrain parameter of the implementation is documented."""
-    from bt_runtime import registry as R
+    from bt_runtime import vocabulary as vocab
     from bt_runtime.units import UNITS
     from locomotion.world import PARAMS_BY_KIND
 
     text = DOC.read_text(encoding="utf-8")
-    words = [s.syntax.split(" ")[0] for s in R.ACTIONS.values()]
-    words += [*R.STATE_VARS, *R.FACTS, *R.COUNTERS, *R.METRICS, *R.ROBOT_PROPERTIES,
-              *R.MISSION_PROPERTIES, *R.TASK_PARAM_TYPES, *R.GAITS, *R.TARGET_KINDS, *UNITS]
+    words = [s.syntax.split(" ")[0] for s in vocab.ACTIONS.values()]
+    words += [*vocab.STATE_VARS, *vocab.FACTS, *vocab.COUNTERS, *vocab.METRICS,
+              *vocab.ROBOT_PROPERTIES, *vocab.MISSION_PROPERTIES, *vocab.TASK_PARAM_TYPES,
+              *vocab.GAITS, *vocab.TARGET_KINDS, *UNITS]
     for kind, params in PARAMS_BY_KIND.items():
         words.append(kind.value)
         words += [f.name for f in fields(params)]

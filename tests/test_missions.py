@@ -7,7 +7,7 @@ Four kinds of test:
 * the compiled tree (read from the JSON export): the facts each mission is written for — the patrol
   walks a closed 9-place round twice, the rescue searches areas that cover every victim, the shuttle
   picks up exactly the payloads its world declares, the battery guard watches everything;
-* the worlds (built by ``dsl.worldbuild.load_world``): every raised floor is reached by stairs or a
+* the worlds (built by ``dsl.api.load_world``): every raised floor is reached by stairs or a
   ramp that ends at its height, is walled in elsewhere, and every named place, victim and intruder
   path point is somewhere a robot can stand;
 * runs on the kinematic twin (a second or two each): every example succeeds within a few simulated
@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from dsl.worldbuild import load_world
+from dsl.api import load_world
 from locomotion.world import (
     Circle,
     Polygon,

@@ -1,6 +1,6 @@
 """Action runners: what each mission action does to the robot, tick by tick.
 
-:data:`RUNNERS` (in :mod:`bt_runtime.actions.runners`) maps each registry action key to the factory of its runner; the
+:data:`RUNNERS` (in :mod:`bt_runtime.actions.runners`) maps each vocabulary action key to the factory of its runner; the
 :class:`~bt_runtime.actions.port.ActionPort` looks runners up there by ``behaviour.action``.
 
 Default time limits (simulated seconds from the action's start; failure reason says which):

@@ -33,7 +33,7 @@ class RobotPort(Protocol):
 
 
 class ActionBehaviour(py_trees.behaviour.Behaviour):
-    """A leaf that runs one registry action on the robot attached in :meth:`setup`.
+    """A leaf that runs one vocabulary action on the robot attached in :meth:`setup`.
 
     Subclasses validate their parameters in ``__init__`` and list them in :meth:`params`.
     """
@@ -47,7 +47,7 @@ class ActionBehaviour(py_trees.behaviour.Behaviour):
         self.robot: RobotPort | None = None
 
     def params(self) -> Mapping[str, Any]:
-        """The canonical parameters, by registry parameter name (exporters print these)."""
+        """The canonical parameters, by vocabulary parameter name (exporters print these)."""
         return {}
 
     def setup(self, **kwargs: Any) -> None:

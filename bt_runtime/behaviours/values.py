@@ -1,4 +1,5 @@
-"""Resolved values the behaviours take: places and routes, plus the closed vocabularies they check.
+"""Resolved values the behaviours take: places and routes, plus the closed vocabularies they check
+(re-exported from :mod:`bt_runtime.vocabulary`, where they are defined).
 
 The compiler resolves every name a mission writes into one of these small frozen values (areas become
 :mod:`locomotion.world` shapes), so a behaviour never looks a name up at run time.
@@ -11,12 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bt_runtime.vocabulary import GAITS, TARGET_KINDS
 from locomotion.world import Circle, Polygon, Rect
 
 __all__ = ["GAITS", "SHAPE_TYPES", "TARGET_KINDS", "Place", "Route", "check_finite", "setup_clock"]
 
-TARGET_KINDS: tuple[str, ...] = ("victim", "intruder", "payload")
-GAITS: tuple[str, ...] = ("trot", "crawl", "stairs", "auto")
 SHAPE_TYPES = (Rect, Circle, Polygon)
 
 

@@ -5,24 +5,26 @@ from __future__ import annotations
 
 from py_trees.behaviour import Behaviour
 
-from dsl.export.describe import describe, short
+from bt_runtime.tree_model import NodeDescription, TreeDescription, describe
+from dsl.export.values import short
 
 __all__ = ["to_dot"]
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def to_dot(root: Behaviour, title: str = "mission") -> str:
-    """The tree as a ``digraph``; composites are rounded boxes, leaves plain boxes."""
+def to_dot(tree: Behaviour | TreeDescription, title: str = "mission") -> str:
+    """The tree (its root behaviour, or its description) as a ``digraph``; composites are rounded
+    boxes, leaves plain boxes, conditions ellipses."""
     lines = [f'digraph "{_escape(title)}" {{', "  rankdir=TB;", '  node [fontname="Helvetica"];']
     counter = 0
 
-    def add(node: Behaviour) -> str:
+    def add(info: NodeDescription) -> str:
         nonlocal counter
         node_id = f"n{counter}"
         counter += 1
-        info = describe(node)
         parts = [info.kind, info.name]
         parts += [f"{k}={short(v)}" for k, v in info.settings.items() if k != "args"]
         parts += [f"{k}={short(v)}" for k, v in info.params.items() if v is not None]
@@ -38,6 +40,6 @@ def to_dot(root: Behaviour, title: str = "mission") -> str:
             lines.append(f"  {node_id} -> {child_id};")
         return node_id
 
-    add(root)
+    add((tree if isinstance(tree, TreeDescription) else describe(tree)).root)
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from py_trees.behaviour import Behaviour
-
+from bt_runtime.tree_model import NodeDescription, describe
 from dsl.compiler import CompiledMission
-from dsl.export.describe import describe, jsonable
+from dsl.export.values import jsonable
 
 __all__ = ["FORMAT", "to_json", "tree_data"]
 
 FORMAT = "quadmission-tree/1"
 
 
-def tree_data(node: Behaviour) -> dict[str, Any]:
-    """One node and its subtree as plain data."""
-    info = describe(node)
+def tree_data(info: NodeDescription) -> dict[str, Any]:
+    """One described node and its subtree as plain data."""
     data: dict[str, Any] = {"type": info.kind, "name": info.name}
     if info.settings:
         data["settings"] = jsonable(info.settings)
@@ -42,6 +40,6 @@ def to_json(mission: CompiledMission) -> str:
             {"metric": r.metric, "op": r.op, "value": r.value} for r in mission.requirements
         ],
         "world": None if mission.world is None else mission.world.name,
-        "tree": tree_data(mission.root),
+        "tree": tree_data(describe(mission.root, mission.sources).root),
     }
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from py_trees.behaviour import Behaviour
 
-from dsl.export.describe import NodeInfo, describe, short
+from bt_runtime.tree_model import NodeDescription, TreeDescription, describe
+from dsl.export.values import short
 
 __all__ = ["label", "render_tree"]
 
 
-def label(info: NodeInfo) -> str:
+def label(info: NodeDescription) -> str:
     """``name  [Kind setting=value]`` or, for a leaf, ``name  [Kind param=value ...]``."""
     bits = [info.kind]
     for key, value in info.settings.items():
@@ -22,15 +23,15 @@ def label(info: NodeInfo) -> str:
     return f"{info.name}  [{' '.join(bits)}]"
 
 
-def render_tree(root: Behaviour) -> str:
-    """Render the tree under ``root`` with ├── └── │ connectors."""
-    lines = [label(describe(root))]
+def render_tree(tree: Behaviour | TreeDescription) -> str:
+    """Render a tree (its root behaviour, or its description) with ├── └── │ connectors."""
+    root = (tree if isinstance(tree, TreeDescription) else describe(tree)).root
+    lines = [label(root)]
 
-    def walk(node: Behaviour, prefix: str) -> None:
-        children = describe(node).children
-        for index, child in enumerate(children):
-            last = index == len(children) - 1
-            lines.append(prefix + ("└── " if last else "├── ") + label(describe(child)))
+    def walk(node: NodeDescription, prefix: str) -> None:
+        for index, child in enumerate(node.children):
+            last = index == len(node.children) - 1
+            lines.append(prefix + ("└── " if last else "├── ") + label(child))
             walk(child, prefix + ("    " if last else "│   "))
 
     walk(root, "")

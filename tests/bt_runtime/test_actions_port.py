@@ -8,14 +8,12 @@ from py_trees.common import Status
 from bt_runtime import behaviours as bh
 from bt_runtime.actions import RUNNERS, ActionPort
 from bt_runtime.behaviours import ActionBehaviour
-from bt_runtime.registry import ACTIONS
+from bt_runtime.bindings import BEHAVIOURS
 from tests.bt_runtime.runtime_world import make_context
 
 
-def test_every_robot_action_of_the_registry_has_a_runner() -> None:
-    robot_actions = {
-        key for key, spec in ACTIONS.items() if issubclass(spec.behaviour, ActionBehaviour)
-    }
+def test_every_robot_action_of_the_vocabulary_has_a_runner() -> None:
+    robot_actions = {key for key, cls in BEHAVIOURS.items() if issubclass(cls, ActionBehaviour)}
     assert robot_actions == set(RUNNERS)
 
 

@@ -180,6 +180,10 @@ def test_keyword_list_matches_the_grammar() -> None:
              if isinstance(t.pattern, PatternStr) and t.pattern.value.isalpha()}
     assert words == KEYWORDS
     assert GRAMMAR.options.lexer == "contextual"
+    # read from the grammar, the list still holds the language's keywords (and no names)
+    assert {"import", "go", "to", "forever", "scan", "radius", "gait", "distance", "false",
+            "laps", "until", "pick", "up"} <= KEYWORDS
+    assert len(KEYWORDS) == 68 and not {"gate", "battery", "victim_found", "m"} & KEYWORDS
 
 
 def test_points_in_statements_are_checked_too(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bt_runtime.registry import Range
 from bt_runtime.units import Dimension
+from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl import check_values as V
 from locomotion.world import Circle, Polygon, Rect

@@ -7,7 +7,8 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bt_runtime import registry as R
+from bt_runtime import vocabulary as vocab
+from bt_runtime.bindings import NODE_MODELS
 from dsl.compiler import compile_mission
 from dsl.export import render_tree, to_btcpp_xml, to_dot, to_json
 from tests.dsl.helpers import check, errors
@@ -102,9 +103,9 @@ def test_btcpp_xml_for_groot2(tmp_path: Path) -> None:
         "Timeout", "IfThenElse", "Inverter", "AlwaysSuccess", "SubTree", "BehaviorTree",
         "TreeNodesModel", "Action", "Condition"}
     assert used <= declared
-    for spec in R.ACTIONS.values():
+    for spec in vocab.ACTIONS.values():
         if spec.key != "succeed":
-            node = model.find(f"Action[@ID='{spec.behaviour.__name__}']")
+            node = model.find(f"Action[@ID='{NODE_MODELS[spec.key]}']")
             assert node is not None
             assert [p.attrib["name"] for p in node] == [p.name for p in spec.params]
     sweep = model.find("SubTree[@ID='sweep']")

@@ -128,7 +128,7 @@ def test_transformer_errors_become_diagnostics(monkeypatch) -> None:  # type: ig
     def broken(self, *args):  # type: ignore[no-untyped-def]
         raise ValueError("boom")
 
-    monkeypatch.setattr(ToAst, "dock", broken)
+    monkeypatch.setattr(ToAst, "action", broken)  # every action statement is built there
     result = parse_text("main {\n  dock\n}", "x.mission")
     assert result.file is None
     (d,) = result.diagnostics
@@ -146,7 +146,8 @@ def test_to_ast_wraps_a_failing_method_in_visit_error() -> None:
     from dsl.to_ast import ToAst
 
     class Broken(ToAst):
-        def wait(self, meta: object, c: list[object]) -> A.Action:
+        def action(self, key: str, params: tuple[str, ...], meta: object,
+                   c: list[object]) -> A.Action:
             raise ValueError("boom")
 
     tree = GRAMMAR.parse("main {\n  wait 2 s\n}\n")

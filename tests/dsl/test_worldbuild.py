@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dsl.api import check_paths
-from dsl.worldbuild import load_world, terrain_param_dims
+from dsl.api import check_paths, load_world
+from dsl.worldbuild import terrain_param_dims
 from locomotion.world import (
     Circle,
     MudParams,

@@ -1,196 +1,91 @@
-"""The one description of everything a mission can say: actions, condition variables, properties.
+"""The vocabulary of the mission language, as data: every action, condition word and property.
 
-The checker (``dsl/checker*.py``) reads this registry to check a mission, the compiler
-(``dsl/compiler.py``) reads it to build behaviours, and the exporters read it to declare node models;
-so the three cannot disagree about an action's parameters, their units or their defaults. Adding an
-action means adding one :class:`ActionSpec` here, one grammar alternative and one behaviour class.
+The checker (``dsl/check_*.py``) reads it to check a mission, the compiler (``dsl/compiler.py``) to
+spell node names and resolve values, :mod:`dsl.to_ast` to build action statements from the grammar's
+aliases, and the exporters to declare node models; so none of them can disagree about an action's
+parameters, their units, their defaults or their words. It imports nothing but the standard library
+and :mod:`bt_runtime.units` (plus the spec types of :mod:`bt_runtime.specs`), so checking a mission
+never loads py_trees; :mod:`bt_runtime.bindings` maps each action key to its behaviour class.
 
-All defaults and ranges are in the canonical unit of their dimension (see :mod:`bt_runtime.units`).
+Each default is written once, here: the robot properties (battery, charge, top speed, payload), the
+tick rate (:data:`DEFAULT_TICK_RATE`) and the time units (:data:`TIME_UNITS`, from the unit table).
+All defaults and ranges are in the canonical unit of their dimension. docs/adding-an-action.md says
+what to add here for a new action.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import Enum
-from functools import cached_property
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
-import py_trees
-
-from bt_runtime import behaviours as bh
-from bt_runtime.units import Dimension
+from bt_runtime.specs import (
+    REQUIRED,
+    ActionSpec,
+    FactSpec,
+    Form,
+    ParamKind,
+    ParamSpec,
+    PropertySpec,
+    Range,
+    StateVar,
+    TypeSpec,
+)
+from bt_runtime.units import UNITS, Dimension
 
 __all__ = [
     "ACTIONS",
+    "AT_LEAST_ONE",
     "COUNTERS",
+    "DEFAULT_TICK_RATE",
     "FACTS",
     "GAITS",
+    "KIND_WANTS",
     "METRICS",
     "MISSION_PROPERTIES",
+    "NON_NEGATIVE",
+    "PERCENT",
+    "POSITIVE",
     "REQUIRED",
     "ROBOT_MODELS",
     "ROBOT_PROPERTIES",
     "STATE_VARS",
     "TARGET_KINDS",
     "TASK_PARAM_TYPES",
+    "TIME_UNITS",
     "ActionSpec",
     "FactSpec",
+    "Form",
     "ParamKind",
     "ParamSpec",
     "PropertySpec",
     "Range",
     "StateVar",
+    "TypeSpec",
     "condition_names",
+    "robot_default",
 ]
-
-
-class _Required:
-    """Marker for a parameter without a default."""
-
-    def __repr__(self) -> str:
-        return "REQUIRED"
-
-
-REQUIRED: Any = _Required()
-
-
-class ParamKind(str, Enum):
-    """What kind of value a parameter takes (what the checker resolves a written value to)."""
-
-    QUANTITY = "quantity"  # a number with a unit of ``dimension``
-    INT = "int"  # a bare whole number (a count)
-    NUMBER = "number"  # a bare number
-    PLACE = "place"  # a waypoint, station or dock name, or a point
-    ROUTE = "route"
-    AREA = "area"
-    PAYLOAD = "payload"
-    STATION = "station"
-    DOCK = "dock"
-    CHOICE = "choice"  # one name out of ``choices``
-    TEXT = "text"  # a string
-
-
-@dataclass(frozen=True)
-class Range:
-    """Allowed interval of a value in canonical units; open ends exclude the bound."""
-
-    low: float = -math.inf
-    high: float = math.inf
-    low_open: bool = False
-    high_open: bool = False
-
-    def contains(self, value: float) -> bool:
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return above and below
-
-    def describe(self, unit: str = "") -> str:
-        """Human wording such as "> 0 s", "between 0 and 100 %" or "> 0 and <= 100 %".
-
-        "between" is only said when both ends are included: an open end (the bound itself is
-        refused) is spelled with its strict operator, so ``charge until 0 %`` is not told that
-        0 would do.
-        """
-        sfx = f" {unit}" if unit else ""
-        low = f"{'>' if self.low_open else '>='} {_fmt(self.low)}"
-        high = f"{'<' if self.high_open else '<='} {_fmt(self.high)}"
-        if math.isinf(self.high):
-            return f"{low}{sfx}"
-        if math.isinf(self.low):
-            return f"{high}{sfx}"
-        if self.low_open or self.high_open:
-            return f"{low} and {high}{sfx}"
-        return f"between {_fmt(self.low)} and {_fmt(self.high)}{sfx}"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
 
 NON_NEGATIVE = Range(0.0)
 POSITIVE = Range(0.0, low_open=True)
 PERCENT = Range(0.0, 100.0)
 AT_LEAST_ONE = Range(1.0)
 
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One parameter of an action: how it is written, checked and passed to the behaviour."""
-
-    name: str
-    kind: ParamKind
-    doc: str
-    dimension: Dimension | None = None
-    default: Any = REQUIRED
-    choices: tuple[str, ...] = ()
-    range: Range | None = None
-
-    @property
-    def required(self) -> bool:
-        return self.default is REQUIRED
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """An action of the language: its spelling, parameters, behaviour class and documentation."""
-
-    key: str
-    syntax: str
-    behaviour: type[py_trees.behaviour.Behaviour]
-    params: tuple[ParamSpec, ...]
-    doc: str
-
-    @cached_property
-    def _by_name(self) -> dict[str, ParamSpec]:
-        return {spec.name: spec for spec in self.params}
-
-    def param(self, name: str) -> ParamSpec:
-        """The parameter called ``name`` (KeyError if the action has none)."""
-        return self._by_name[name]
-
-    @property
-    def factory(self) -> Callable[..., py_trees.behaviour.Behaviour]:
-        """Build the behaviour: ``factory(name=..., **canonical_params)``."""
-        return self.behaviour
-
-
-@dataclass(frozen=True)
-class StateVar:
-    """A measured robot quantity a condition can compare."""
-
-    name: str
-    dimension: Dimension
-    doc: str
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    """A boolean fact; ``arg_kind`` names the kind of the optional argument (``carrying medkit``)."""
-
-    name: str
-    doc: str
-    arg_kind: ParamKind | None = None
-
-
-@dataclass(frozen=True)
-class PropertySpec:
-    """A robot/mission property or an acceptance metric; ``default`` None means "none"."""
-
-    name: str
-    dimension: Dimension
-    doc: str
-    default: float | None = None
-    range: Range | None = None
-
-
-TARGET_KINDS: tuple[str, ...] = bh.TARGET_KINDS
-GAITS: tuple[str, ...] = bh.GAITS
+#: What a ``scan`` or ``search`` looks for.
+TARGET_KINDS: tuple[str, ...] = ("victim", "intruder", "payload")
+#: What ``set gait`` may force (``auto`` adapts to the terrain) and ``gait is`` may ask.
+GAITS: tuple[str, ...] = ("trot", "crawl", "stairs", "auto")
+#: Robot models a ``robot`` declaration may name; the first is the default.
 ROBOT_MODELS: tuple[str, ...] = ("a1",)
 
-_TARGET = ParamSpec("kind", ParamKind.CHOICE, "what to look for", choices=TARGET_KINDS)
+#: Behaviour-tree ticks per simulated second when a mission does not say.
+DEFAULT_TICK_RATE = 10.0
+
+#: Every time unit of the language and its factor to seconds (``s``, ``ms``, ``min``, ``h``).
+TIME_UNITS: Mapping[str, float] = MappingProxyType(
+    {u.symbol: u.factor for u in UNITS.values() if u.dimension is Dimension.TIME}
+)
+
+_TARGET = ParamSpec("kind", ParamKind.CHOICE, "what to look for", choices=TARGET_KINDS, word="for")
 
 
 def _actions() -> tuple[ActionSpec, ...]:
@@ -199,68 +94,61 @@ def _actions() -> tuple[ActionSpec, ...]:
         ActionSpec(
             "go_to",
             "go to <place>",
-            bh.GoTo,
             (ParamSpec("target", ParamKind.PLACE, "where to walk"),),
             "Walk to a named place or a point, planning around what cannot be crossed.",
         ),
         ActionSpec(
             "follow",
             "follow <route> [laps N]",
-            bh.FollowRoute,
             (
                 ParamSpec("route", ParamKind.ROUTE, "the route to walk"),
-                ParamSpec("laps", ParamKind.INT, "times round", default=1, range=AT_LEAST_ONE),
+                ParamSpec("laps", ParamKind.INT, "times round", default=1, range=AT_LEAST_ONE,
+                          word="laps"),
             ),
             "Walk a route's points in order, `laps` times.",
         ),
         ActionSpec(
             "search",
             "search <area> for <kind>",
-            bh.SearchArea,
             (ParamSpec("area", ParamKind.AREA, "the area to cover"), _TARGET),
             "Walk a coverage pattern over an area looking for something.",
         ),
         ActionSpec(
             "scan",
             "scan radius <length> for <kind> | scan <area> for <kind>",
-            bh.Scan,
             (
-                ParamSpec(
-                    "radius", q, "how far to look", dimension=length, default=None, range=POSITIVE
-                ),
+                ParamSpec("radius", q, "how far to look", dimension=length, default=None,
+                          range=POSITIVE, word="radius"),
                 ParamSpec("area", ParamKind.AREA, "area to look over", default=None),
                 _TARGET,
             ),
             "Look around from where the robot stands, without a coverage walk.",
+            forms=(Form("scan_radius", ("radius", "kind")), Form("scan_area", ("area", "kind"))),
         ),
         ActionSpec(
             "report",
             'report "text"',
-            bh.Report,
             (ParamSpec("text", ParamKind.TEXT, "the line to log"),),
             "Log an information line.",
         ),
         ActionSpec(
             "alert",
             'alert "text"',
-            bh.Alert,
             (ParamSpec("text", ParamKind.TEXT, "the line to log"),),
             "Log an alert line (counted by the `alerts` counter).",
         ),
         ActionSpec(
             "pick_up",
             "pick up <payload> at <station>",
-            bh.PickUp,
             (
                 ParamSpec("payload", ParamKind.PAYLOAD, "what to pick up"),
-                ParamSpec("station", ParamKind.STATION, "where it is"),
+                ParamSpec("station", ParamKind.STATION, "where it is", word="at"),
             ),
             "Walk to the station (when farther than 1 m), then load a payload.",
         ),
         ActionSpec(
             "drop_off",
             "drop off [<payload>] at <station>",
-            bh.DropOff,
             (
                 ParamSpec(
                     "payload",
@@ -268,21 +156,23 @@ def _actions() -> tuple[ActionSpec, ...]:
                     "what to drop (default: what is carried)",
                     default=None,
                 ),
-                ParamSpec("station", ParamKind.STATION, "where to drop it"),
+                ParamSpec("station", ParamKind.STATION, "where to drop it", word="at"),
             ),
             "Walk to the station (when farther than 1 m), then unload.",
+            forms=(Form("drop_off", ("station",)),
+                   Form("drop_off_payload", ("payload", "station"))),
         ),
         ActionSpec(
             "dock",
             "dock [at <dock>]",
-            bh.Dock,
-            (ParamSpec("dock", ParamKind.DOCK, "which dock (default: the nearest)", default=None),),
+            (ParamSpec("dock", ParamKind.DOCK, "which dock (default: the nearest)", default=None,
+                       word="at"),),
             "Walk onto a dock and settle.",
+            forms=(Form("dock", ()), Form("dock_at", ("dock",))),
         ),
         ActionSpec(
             "charge",
             "charge until <ratio>",
-            bh.Charge,
             (
                 ParamSpec(
                     "until",
@@ -290,6 +180,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                     "battery level to reach",
                     dimension=Dimension.RATIO,
                     range=Range(0.0, 100.0, low_open=True),
+                    word="until",
                 ),
             ),
             "Charge on a dock until the battery reaches a level.",
@@ -297,31 +188,27 @@ def _actions() -> tuple[ActionSpec, ...]:
         ActionSpec(
             "wait",
             "wait <time>",
-            bh.Wait,
             (ParamSpec("duration", q, "how long", dimension=time_, range=NON_NEGATIVE),),
             "Do nothing for a while.",
         ),
-        ActionSpec("stand", "stand", bh.Stand, (), "Stand still on four feet."),
-        ActionSpec("sit", "sit", bh.Sit, (), "Lower the trunk and rest."),
+        ActionSpec("stand", "stand", (), "Stand still on four feet."),
+        ActionSpec("sit", "sit", (), "Lower the trunk and rest."),
         ActionSpec(
             "set_speed",
             "set speed <speed>",
-            bh.SetSpeed,
             (ParamSpec("speed", q, "speed cap", dimension=Dimension.SPEED, range=POSITIVE),),
             "Cap the walking speed for the rest of the run.",
         ),
         ActionSpec(
             "set_gait",
             "set gait trot|crawl|stairs|auto",
-            bh.SetGait,
             (ParamSpec("gait", ParamKind.CHOICE, "gait to force", choices=GAITS),),
             "Force a gait for the rest of the run (`auto` adapts to the terrain).",
         ),
-        ActionSpec("succeed", "succeed", bh.Succeed, (), "Succeed at once."),
+        ActionSpec("succeed", "succeed", (), "Succeed at once."),
         ActionSpec(
             "fail",
             'fail "reason"',
-            bh.Fail,
             (ParamSpec("reason", ParamKind.TEXT, "why"),),
             "Fail at once with a reason.",
         ),
@@ -392,9 +279,8 @@ MISSION_PROPERTIES: Mapping[str, PropertySpec] = MappingProxyType(
     {
         p.name: p
         for p in (
-            PropertySpec(
-                "tick_rate", Dimension.FREQUENCY, "behaviour tree ticks per second", 10.0, POSITIVE
-            ),
+            PropertySpec("tick_rate", Dimension.FREQUENCY, "behaviour tree ticks per second",
+                         DEFAULT_TICK_RATE, POSITIVE),
             PropertySpec(
                 "time_limit", Dimension.TIME, "stop the run after this long", None, POSITIVE
             ),
@@ -419,31 +305,39 @@ METRICS: Mapping[str, PropertySpec] = MappingProxyType(
     }
 )
 
-
-@dataclass(frozen=True)
-class _TypeSpec:
-    kind: ParamKind
-    dimension: Dimension | None = None
-
-
 #: Types a task parameter can be declared with (``task t(r: route, d: length)``).
-TASK_PARAM_TYPES: Mapping[str, _TypeSpec] = MappingProxyType(
+TASK_PARAM_TYPES: Mapping[str, TypeSpec] = MappingProxyType(
     {
-        "place": _TypeSpec(ParamKind.PLACE),
-        "waypoint": _TypeSpec(ParamKind.PLACE),
-        "station": _TypeSpec(ParamKind.STATION),
-        "dock": _TypeSpec(ParamKind.DOCK),
-        "route": _TypeSpec(ParamKind.ROUTE),
-        "area": _TypeSpec(ParamKind.AREA),
-        "payload": _TypeSpec(ParamKind.PAYLOAD),
-        "int": _TypeSpec(ParamKind.INT, Dimension.COUNT),
-        "number": _TypeSpec(ParamKind.NUMBER, Dimension.NUMBER),
-        "text": _TypeSpec(ParamKind.TEXT),
+        "place": TypeSpec(ParamKind.PLACE),
+        "waypoint": TypeSpec(ParamKind.PLACE),
+        "station": TypeSpec(ParamKind.STATION),
+        "dock": TypeSpec(ParamKind.DOCK),
+        "route": TypeSpec(ParamKind.ROUTE),
+        "area": TypeSpec(ParamKind.AREA),
+        "payload": TypeSpec(ParamKind.PAYLOAD),
+        "int": TypeSpec(ParamKind.INT, Dimension.COUNT),
+        "number": TypeSpec(ParamKind.NUMBER, Dimension.NUMBER),
+        "text": TypeSpec(ParamKind.TEXT),
         **{
-            d.value: _TypeSpec(ParamKind.QUANTITY, d)
+            d.value: TypeSpec(ParamKind.QUANTITY, d)
             for d in Dimension
             if d not in (Dimension.COUNT, Dimension.NUMBER)
         },
+    }
+)
+
+#: What a value of each kind is called in a diagnostic ("expected a station").
+KIND_WANTS: Mapping[ParamKind, str] = MappingProxyType(
+    {
+        ParamKind.PLACE: "a place (waypoint, station or dock) or a point",
+        ParamKind.STATION: "a station",
+        ParamKind.DOCK: "a dock",
+        ParamKind.ROUTE: "a route",
+        ParamKind.AREA: "an area",
+        ParamKind.PAYLOAD: "a payload",
+        ParamKind.INT: "a whole number",
+        ParamKind.NUMBER: "a number",
+        ParamKind.TEXT: "a string in double quotes",
     }
 )
 
@@ -451,3 +345,16 @@ TASK_PARAM_TYPES: Mapping[str, _TypeSpec] = MappingProxyType(
 def condition_names() -> tuple[str, ...]:
     """Every name a condition can start with (for did-you-mean hints)."""
     return tuple(sorted({*STATE_VARS, *FACTS, *COUNTERS}))
+
+
+def robot_default(name: str) -> float:
+    """The default of a robot property in its canonical unit (``battery`` → 480 Wh).
+
+    Raises:
+        KeyError: ``name`` is not a robot property.
+        ValueError: the property has no default.
+    """
+    default = ROBOT_PROPERTIES[name].default
+    if default is None:
+        raise ValueError(f"robot property {name!r} has no default")
+    return default

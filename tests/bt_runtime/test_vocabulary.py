@@ -1,4 +1,4 @@
-"""The registry: one entry per action, consistent with the behaviour classes it names."""
+"""The vocabulary: one entry per action, pure data, consistent with the behaviour bound to it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import math
 
 import pytest
 
-from bt_runtime import registry as R
-from bt_runtime.registry import ParamKind, Range
+from bt_runtime import vocabulary as R
+from bt_runtime.bindings import BEHAVIOURS
+from bt_runtime.vocabulary import ParamKind, Range
 from bt_runtime.units import Dimension
 
 
@@ -21,7 +22,8 @@ def test_every_action_of_the_language_is_registered() -> None:
 @pytest.mark.parametrize("key", sorted(R.ACTIONS))
 def test_parameters_match_the_behaviour_constructor(key: str) -> None:
     spec = R.ACTIONS[key]
-    signature = inspect.signature(spec.behaviour.__init__)
+    behaviour = BEHAVIOURS[key]
+    signature = inspect.signature(behaviour.__init__)
     names = [p for p in signature.parameters if p not in ("self", "name")]
     assert sorted(names) == sorted(p.name for p in spec.params)
     for param in spec.params:
@@ -29,8 +31,8 @@ def test_parameters_match_the_behaviour_constructor(key: str) -> None:
             assert param.dimension is not None
         if not param.required:
             assert signature.parameters[param.name].default == param.default
-    assert spec.behaviour.action == key
-    assert spec.doc and spec.factory is spec.behaviour
+    assert behaviour.action == key
+    assert spec.doc
 
 
 def test_param_lookup() -> None:
@@ -56,7 +58,7 @@ def test_properties_and_metrics_defaults() -> None:
                               "victims_found", "deliveries"}
 
 
-def test_registry_is_read_only() -> None:
+def test_vocabulary_is_read_only() -> None:
     with pytest.raises(TypeError):
         R.ACTIONS["new"] = R.ACTIONS["wait"]  # type: ignore[index]
 
@@ -76,3 +78,22 @@ def test_task_parameter_types() -> None:
     assert R.TASK_PARAM_TYPES["time"].kind is ParamKind.QUANTITY
     assert R.TASK_PARAM_TYPES["time"].dimension is Dimension.TIME
     assert R.TASK_PARAM_TYPES["route"].kind is ParamKind.ROUTE
+
+
+def test_each_default_is_written_once() -> None:
+    assert R.MISSION_PROPERTIES["tick_rate"].default == R.DEFAULT_TICK_RATE
+    assert R.TIME_UNITS == {"s": 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0}
+    assert R.robot_default("max_speed") == 0.6
+    with pytest.raises(KeyError):
+        R.robot_default("wings")
+
+
+def test_spelling_and_grammar_forms() -> None:
+    assert R.ACTIONS["go_to"].spelled == "go to" and R.ACTIONS["wait"].spelled == "wait"
+    assert [f.alias for f in R.ACTIONS["scan"].grammar_forms] == ["scan_radius", "scan_area"]
+    assert R.ACTIONS["follow"].grammar_forms == (R.Form("follow", ("route", "laps")),)
+    for spec in R.ACTIONS.values():
+        for form in spec.grammar_forms:
+            assert all(name in {p.name for p in spec.params} for name in form.params), spec.key
+    assert R.ACTIONS["scan"].param("kind").word == "for"
+    assert R.KIND_WANTS[ParamKind.STATION] == "a station"
