@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from bt_runtime.robot import RobotContext
+from bt_runtime.vocabulary import TIME_UNITS
 from locomotion.world import Rect, Shape, World
 
 __all__ = [
@@ -90,9 +91,9 @@ class BlockRegion:
 
 Fault = Push | BatteryFault | BlockRegion
 
-_TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0, "": 1.0}
+_UNIT_PATTERN = "|".join(sorted(map(re.escape, TIME_UNITS), key=len, reverse=True))
 _SPEC = re.compile(
-    r"^\s*(?P<kind>[a-z]+)\s*@\s*(?P<time>[0-9.]+)\s*(?P<unit>s|min|h)?\s*:(?P<args>.*)$"
+    rf"^\s*(?P<kind>[a-z]+)\s*@\s*(?P<time>[0-9.]+)\s*(?P<unit>{_UNIT_PATTERN})?\s*:(?P<args>.*)$"
 )
 
 
@@ -196,5 +197,5 @@ def parse_fault(spec: str, world: World | None = None) -> Fault:
     kind = match["kind"]
     if kind not in _KINDS:
         raise _fail(spec, f"unknown fault kind {kind!r} (kinds: {', '.join(_KINDS)})")
-    at = _number(spec, "time", match["time"]) * _TIME_UNITS[match["unit"] or ""]
+    at = _number(spec, "time", match["time"]) * TIME_UNITS[match["unit"] or "s"]
     return _KINDS[kind](spec, at, _args(spec, match["args"]), world)

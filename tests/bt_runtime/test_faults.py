@@ -21,6 +21,9 @@ def test_parse_push_battery_and_block() -> None:
     )
     assert parse_fault("battery@60s:drop=50") == BatteryFault(60.0, 50.0, 0.0)
     assert parse_fault("battery@10:drain=300,drop=5") == BatteryFault(10.0, 5.0, 300.0)
+    # every time unit of the language, read from the vocabulary (ms too, and min before m...s)
+    assert parse_fault("battery@1500ms:drop=5").at == 1.5
+    assert parse_fault("battery@0.5h:drop=5").at == 1800.0
     block = parse_fault("block@30s:region=wall", WORLD)
     assert isinstance(block, BlockRegion) and block.name == "wall" and block.at == 30.0
     rect = parse_fault("block@2min:x=1..2,y=15..16")

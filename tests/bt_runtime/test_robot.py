@@ -236,7 +236,7 @@ def test_reads_are_read_only() -> None:
 
 
 def test_robot_config_defaults_are_the_robot_properties() -> None:
-    from bt_runtime.registry import ROBOT_PROPERTIES
+    from bt_runtime.vocabulary import ROBOT_PROPERTIES
     from bt_runtime.robot_config import PROPERTY_OF_FIELD
 
     config = RobotConfig()
