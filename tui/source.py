@@ -1,0 +1,401 @@
+"""Where the monitor's messages come from: a recorded run log, or a live run's stream.
+
+Both sources read in a Textual thread worker and only ``post_message`` to the app, so the UI
+thread never waits on a file or a socket. They post the same messages (``tui.messages``): a run
+header, history batches, and full-state :class:`~tui.messages.StateChanged` values.
+
+The log holds no snapshots (only events), so :class:`ReplaySource` folds the events back into the
+full state and posts it at most ``frame_hz`` times a wall second, paced by sim time times a speed
+factor. It is its own :class:`~tui.control.Controller` (pause, resume, step, speed, breakpoints)
+and is :class:`~tui.control.Seekable`; seeking back restarts the fold from the first tick.
+:class:`LiveSource` reconnects after a lost connection and reports each state of the link.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual.app import App
+
+from bt_runtime.eventlog import EventLogError, EventLogReader
+from bt_runtime.events import Event, RunFinished, RunStarted, StatusChanged, TreeDefinition
+from bt_runtime.stream import Notice, StreamClient, StreamError
+from tui.control import Controller, ControlError
+from tui.messages import (
+    AlertEntry,
+    CommandEntry,
+    ConnectionChanged,
+    Entry,
+    Happened,
+    NodeInfo,
+    PlaybackChanged,
+    Rewound,
+    RunEnded,
+    StateChanged,
+    entry_of,
+    from_runtime,
+    paths_to_ids,
+    run_ended,
+    run_opened,
+    sample_of,
+)
+from tui.model import active_path_of
+
+__all__ = ["LiveSource", "ReplaySource", "Source"]
+
+
+class Source(Protocol):
+    """An event source the app starts once mounted and stops when it exits."""
+
+    controller: Controller | None
+    """Where the controls go (None: a read-only monitor)."""
+
+    def start(self, app: App[Any]) -> None:
+        """Begin reading in a worker of ``app``, posting messages to it."""
+
+    def stop(self) -> None:
+        """Ask the worker to end (it finishes within a fraction of a second)."""
+
+
+Tick = tuple[int, list[Event]]
+
+
+class _Fold:
+    """The full state rebuilt from a log's events: statuses, facts, the last telemetry."""
+
+    def __init__(self, root: NodeInfo | None) -> None:
+        self.root = root
+        self.statuses = {n.id: "INVALID" for n in root.walk()} if root else {}
+        self.facts: dict[str, Any] = {}
+        self.sample = None
+        self.tick = 0
+        self.sim_time = 0.0
+
+    def take(self, event: Event) -> None:
+        if isinstance(event, StatusChanged):
+            self.statuses[event.node_id] = event.new
+        elif hasattr(event, "key") and hasattr(event, "new"):
+            self.facts[event.key] = event.new  # type: ignore[union-attr]
+        elif hasattr(event, "battery"):
+            self.sample = sample_of(event)  # type: ignore[arg-type]
+        self.tick = max(self.tick, event.tick)  # type: ignore[union-attr]
+        self.sim_time = max(self.sim_time, float(getattr(event, "sim_time", 0.0)))
+
+    def state(self) -> StateChanged:
+        return StateChanged(
+            self.tick, self.sim_time, dict(self.statuses),
+            active_path_of(self.root, self.statuses), dict(self.facts), self.sample,
+        )
+
+
+# ------------------------------------------------------------------------------------ replay
+class ReplaySource:
+    """Plays a run log back at ``speed`` times its sim time; pause, step, seek and breakpoints.
+
+    Args:
+        path: the run log (a ``.sqlite`` file written by ``bt_runtime.eventlog``).
+        speed: sim seconds per wall second.
+        playing: start playing at once (False: start paused at the first tick).
+        frame_hz: full states posted per wall second at most.
+        clock: the wall clock (monotonic seconds); tests may pass a fake.
+    """
+
+    def __init__(
+        self, path: str | Path, *, speed: float = 1.0, playing: bool = True,
+        frame_hz: float = 20.0, clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.controller: Controller | None = self
+        self._speed = speed
+        self._playing = playing
+        self._period = 1.0 / frame_hz
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._seek_to: float | None = None
+        self._steps = 0
+        self._breakpoints: set[str] = set()
+        self._end = 0.0
+
+    # -- Source
+    def start(self, app: App[Any]) -> None:
+        app.run_worker(lambda: self._run(app), thread=True, name="replay", group="source")
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    # -- Controller and Seekable (called from the UI thread)
+    def _command(self, **changes: Any) -> None:
+        with self._cond:
+            for name, value in changes.items():
+                setattr(self, f"_{name}", value)
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        self._command(playing=False)
+
+    def resume(self) -> None:
+        self._command(playing=True)
+
+    def step(self) -> None:
+        with self._cond:
+            self._playing = False
+            self._steps += 1
+            self._cond.notify_all()
+
+    def abort(self) -> None:
+        raise ControlError("a replay cannot be aborted: it already happened")
+
+    def set_speed(self, factor: float) -> None:
+        self._command(speed=min(max(factor, 1 / 64), 1024.0))
+
+    def set_breakpoint(self, node_id: str, enabled: bool) -> None:
+        with self._cond:
+            (self._breakpoints.add if enabled else self._breakpoints.discard)(node_id)
+
+    def inject_fault(self, kind: str, params: Mapping[str, Any]) -> None:
+        raise ControlError("faults cannot be injected into a replay")
+
+    def seek(self, sim_time: float) -> None:
+        self._command(seek_to=max(0.0, sim_time))
+
+    # -- the worker
+    def _run(self, app: App[Any]) -> None:
+        try:
+            reader = EventLogReader(self.path)
+        except EventLogError as exc:
+            app.post_message(ConnectionChanged("lost", str(exc)))
+            return
+        with reader:
+            try:
+                self._play(app, reader)
+            except EventLogError as exc:
+                app.post_message(ConnectionChanged("lost", str(exc)))
+
+    def _play(self, app: App[Any], reader: EventLogReader) -> None:
+        started, tree, finished = reader.run_started(), reader.tree(), reader.outcome()
+        opened = run_opened(started, tree)
+        ids = paths_to_ids(opened.root)
+        self._end = finished.duration if finished else reader.last_sim_time()
+        app.post_message(opened)
+        app.post_message(ConnectionChanged("replay", self.path.name))
+        ticks, fold, pending = self._restart(reader, opened.root)
+        position, last_wall, ended = 0.0, self._clock(), False
+        last_shown: tuple[bool, float, float] | None = None
+        released = -1  # the tick a breakpoint paused before: resuming runs it
+        app.post_message(fold.state())
+        while True:
+            with self._cond:
+                if self._stopped:
+                    return
+                seek, self._seek_to = self._seek_to, None
+                steps, self._steps = self._steps, 0
+                playing, speed = self._playing, self._speed
+                breakpoints = set(self._breakpoints)
+            now = self._clock()
+            entries: list[Entry] = []
+            if seek is not None:
+                target = min(seek, self._end)
+                if target < position:
+                    app.post_message(Rewound(0))
+                    ticks, fold, pending = self._restart(reader, opened.root)
+                    ended = False
+                pending = self._advance(ticks, pending, fold, entries, ids, target)
+                position = target
+            elif steps:
+                for _ in range(steps):
+                    pending = self._fold_tick(ticks, pending, fold, entries, ids)
+                position = fold.sim_time if pending is not None else self._end
+            elif playing:
+                target = min(position + (now - last_wall) * speed, self._end)
+                pending = self._advance(
+                    ticks, pending, fold, entries, ids, target, breakpoints, released
+                )
+                if pending is not None and pending[0] != released and _hits(pending, breakpoints):
+                    self._command(playing=False)
+                    position, playing, released = fold.sim_time, False, pending[0]
+                else:
+                    position = target
+            last_wall = now
+            if entries or seek is not None or steps:
+                app.post_message(Happened(tuple(entries)))
+                app.post_message(fold.state())
+            if pending is None and not ended:
+                ended = True
+                position = self._end
+                if finished is not None:
+                    app.post_message(run_ended(finished, ids))
+                if playing:
+                    self._command(playing=False)
+                    playing = False
+            shown = (playing, speed, round(position, 3))
+            if shown != last_shown:
+                last_shown = shown
+                app.post_message(PlaybackChanged(playing, speed, position, self._end))
+            with self._cond:
+                if not self._stopped and self._seek_to is None and not self._steps:
+                    self._cond.wait(self._period)
+
+    @staticmethod
+    def _restart(
+        reader: EventLogReader, root: NodeInfo | None
+    ) -> tuple[Iterator[Tick], _Fold, Tick | None]:
+        grouped = itertools.groupby(reader.events(), key=lambda e: e.tick)  # type: ignore[union-attr]
+        ticks: Iterator[Tick] = ((tick, list(events)) for tick, events in grouped)
+        return ticks, _Fold(root), next(ticks, None)
+
+    @staticmethod
+    def _fold_tick(
+        ticks: Iterator[Tick], pending: Tick | None, fold: _Fold, entries: list[Entry],
+        ids: Mapping[str, str],
+    ) -> Tick | None:
+        """Fold one tick into the state and the history; returns the next tick (None: the end)."""
+        if pending is None:
+            return None
+        for event in pending[1]:
+            fold.take(event)
+            entry = entry_of(event, ids)
+            if entry is not None:
+                entries.append(entry)
+        return next(ticks, None)
+
+    @classmethod
+    def _advance(
+        cls, ticks: Iterator[Tick], pending: Tick | None, fold: _Fold, entries: list[Entry],
+        ids: Mapping[str, str], target: float, breakpoints: set[str] = frozenset(),  # type: ignore[assignment]
+        released: int = -1,
+    ) -> Tick | None:
+        """Fold whole ticks whose time is <= ``target``; stop before a breakpoint's tick (except
+        the ``released`` one).
+
+        Returns:
+            The first tick not folded (None at the end of the log).
+        """
+        while pending is not None and _time_of(pending) <= target + 1e-9:
+            if pending[0] != released and _hits(pending, breakpoints):
+                return pending
+            pending = cls._fold_tick(ticks, pending, fold, entries, ids)
+        return pending
+
+
+def _time_of(tick: Tick) -> float:
+    return max((float(getattr(e, "sim_time", 0.0)) for e in tick[1]), default=0.0)
+
+
+def _hits(tick: Tick, breakpoints: set[str]) -> bool:
+    """True if a breakpoint node starts running (leaves INVALID) in this tick."""
+    return any(
+        isinstance(e, StatusChanged) and e.node_id in breakpoints and e.old == "INVALID"
+        for e in tick[1]
+    )
+
+
+# ------------------------------------------------------------------------------------- live
+class LiveSource:
+    """Reads a live run's stream; shows a lost connection and retries until the run ends.
+
+    Args:
+        host: the stream's host.
+        port: the stream's port.
+        controller: where controls go (None: read-only, e.g. without the token).
+        retry: seconds between connection attempts.
+        connect: makes a client (tests pass a fake); by default :class:`StreamClient`.
+    """
+
+    def __init__(
+        self, host: str, port: int, *, controller: Controller | None = None, retry: float = 1.0,
+        connect: Callable[[str, int], StreamClient] = StreamClient,
+    ) -> None:
+        self.host, self.port = host, port
+        self.controller = controller
+        self._retry = retry
+        self._connect = connect
+        self._stopped = threading.Event()
+
+    def start(self, app: App[Any]) -> None:
+        app.run_worker(lambda: self._run(app), thread=True, name="live", group="source")
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _run(self, app: App[Any]) -> None:
+        where = f"{self.host}:{self.port}"
+        ended = False
+        while not self._stopped.is_set() and not ended:
+            app.post_message(ConnectionChanged("connecting", where))
+            try:
+                client = self._connect(self.host, self.port)
+            except StreamError as exc:
+                app.post_message(ConnectionChanged("lost", f"{exc}; retrying in {self._retry:g} s"))
+                self._stopped.wait(self._retry)
+                continue
+            app.post_message(ConnectionChanged("connected", where))
+            try:
+                ended = self._read(app, client)
+            except StreamError as exc:
+                app.post_message(ConnectionChanged("lost", str(exc)))
+            finally:
+                client.close()
+            if not ended and not self._stopped.is_set():
+                app.post_message(
+                    ConnectionChanged("lost", f"stream closed; retrying in {self._retry:g} s")
+                )
+                self._stopped.wait(self._retry)
+        if ended:
+            app.post_message(ConnectionChanged("ended", "the run finished"))
+
+    def _read(self, app: App[Any], client: StreamClient) -> bool:
+        """Read until the stream ends; True if the run finished."""
+        started: RunStarted | None = None
+        ids: dict[str, str] = {}
+        finished = False
+        while not self._stopped.is_set():
+            message = client.receive(timeout=0.25)
+            if message is None:
+                if client.ended:
+                    return finished
+                continue
+            batch: list[Entry] = []
+            while message is not None:  # drain what is already buffered into one batch
+                if isinstance(message, RunStarted):
+                    started = message
+                elif isinstance(message, TreeDefinition):
+                    opened = run_opened(started, message)
+                    ids = paths_to_ids(opened.root)
+                    app.post_message(opened)
+                elif isinstance(message, Notice):
+                    batch.extend(_notice_entries(message))
+                else:
+                    converted = from_runtime(message, ids)
+                    if isinstance(converted, (StateChanged, RunEnded)):
+                        if batch:
+                            app.post_message(Happened(tuple(batch)))
+                            batch = []
+                        app.post_message(converted)
+                        finished = finished or isinstance(message, RunFinished)
+                    elif converted is not None:
+                        batch.append(converted)
+                if len(batch) >= 500:
+                    break
+                message = client.receive(timeout=0)
+            if batch:
+                app.post_message(Happened(tuple(batch)))
+        return finished
+
+
+def _notice_entries(notice: Notice) -> list[Entry]:
+    if notice.kind == "dropped":
+        text = f"monitor fell behind: {notice.count} messages dropped"
+        return [AlertEntry(0, 0.0, "warning", text)]
+    if notice.kind in ("ack", "error"):
+        command = str(notice.data.get("command", ""))
+        detail = "accepted" if notice.kind == "ack" else f"refused: {notice.message}"
+        return [CommandEntry(0.0, command or "command", detail)]
+    return []
