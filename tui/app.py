@@ -64,8 +64,8 @@ class MonitorApp(App[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("left_square_bracket", "seek(-1)", "Back", key_display="["),
         Binding("right_square_bracket", "seek(1)", "Fwd", key_display="]"),
-        Binding("home", "seek_to(0)", "Start", show=False),
-        Binding("end", "seek_to(-1)", "End", show=False),
+        Binding("left_curly_bracket", "seek_to(0)", "Start", show=False, key_display="{"),
+        Binding("right_curly_bracket", "seek_to(-1)", "End", show=False, key_display="}"),
         *(Binding(str(i), f"filter('{kind}')", kind, show=False) for i, kind in enumerate(KINDS, 1)),
         Binding("q", "quit", "Quit"),
     ]
