@@ -35,7 +35,7 @@ class ConfirmAbort(ModalScreen[bool]):
 class FaultDialog(ModalScreen["FaultChoice | None"]):
     """Picks a fault: 1 a push, 2 a battery drop, 3 closes the region typed in the box."""
 
-    AUTO_FOCUS = None  # keys 1 and 2 choose; Tab moves into the region box
+    AUTO_FOCUS = ""  # keys 1 and 2 choose; Tab moves into the region box
     BINDINGS: ClassVar = [
         Binding("1", "choose('push')", "Push 30 N·s"),
         Binding("2", "choose('battery')", "Battery -20 %"),
