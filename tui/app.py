@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
@@ -44,6 +45,24 @@ __all__ = ["SEEK_STEP", "MonitorApp", "make_monitor"]
 
 SEEK_STEP = 10.0
 """Seconds of sim time one seek key moves a replay."""
+
+
+@dataclass(frozen=True)
+class _Views:
+    """The screen's widgets, found once at mount."""
+
+    header: RunHeader
+    tree: BehaviourTreeView
+    detail: NodeDetail
+    telemetry: TelemetryPanel
+    map: MapView
+    facts: FactsTable
+    log: EventLogView
+
+    @property
+    def showing(self) -> bool:
+        """False once the app is exiting: a message still in flight must not touch the screen."""
+        return self.header.is_attached
 
 
 class MonitorApp(App[None]):
@@ -100,8 +119,13 @@ class MonitorApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.views = _Views(
+            self.query_one(RunHeader), self.query_one(BehaviourTreeView),
+            self.query_one(NodeDetail), self.query_one(TelemetryPanel), self.query_one(MapView),
+            self.query_one(FactsTable), self.query_one(EventLogView),
+        )
         self.query_one("#search").display = False
-        self.query_one(BehaviourTreeView).focus()
+        self.views.tree.focus()
         self.source.start(self)
 
     def on_unmount(self) -> None:
@@ -109,15 +133,19 @@ class MonitorApp(App[None]):
 
     # ------------------------------------------------------------------ messages
     def on_run_opened(self, message: RunOpened) -> None:
+        if not self.views.showing:
+            return
         m = self.model
         m.mission, m.backend, m.seed = message.mission, message.backend, message.seed
         m.tick_rate, m.source = message.tick_rate, message.source
         m.open(message.root)
-        self.query_one(BehaviourTreeView).load()
-        self.query_one(MapView).load()
-        self.query_one(RunHeader).update_header()
+        self.views.tree.load()
+        self.views.map.load()
+        self.views.header.update_header()
 
     def on_state_changed(self, message: StateChanged) -> None:
+        if not self.views.showing:
+            return
         self._measure_rtf(message.sim_time)
         changed = self.model.apply_state(
             message.tick, message.sim_time, message.statuses, message.active_path,
@@ -125,42 +153,53 @@ class MonitorApp(App[None]):
         )
         self._redraw(changed)
         if self.following and self.model.active_path:
-            self.query_one(BehaviourTreeView).reveal(self.model.active_path[-1])
+            self.views.tree.reveal(self.model.active_path[-1])
 
     def on_happened(self, message: Happened) -> None:
+        if not self.views.showing:
+            return
         changed = self.model.apply_entries(message.entries)
-        self.query_one(EventLogView).add_entries(message.entries)
+        self.views.log.add_entries(message.entries)
         self._redraw(changed)
 
     def on_run_ended(self, message: RunEnded) -> None:
+        if not self.views.showing:
+            return
         self.model.finish(message.outcome, message.duration, message.failure_node,
                           message.failure_reason)
-        self.query_one(RunHeader).update_header()
+        self.model.paused = False  # a finished run is not paused, whatever it was last
+        self.views.header.update_header()
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
+        if not self.views.showing:
+            return
         self.model.connection, self.model.connection_detail = message.state, message.detail
-        self.query_one(RunHeader).update_header()
+        self.views.header.update_header()
 
     def on_rewound(self, message: Rewound) -> None:
+        if not self.views.showing:
+            return
         self.model.reset_history()
         self._rtf_mark = None
-        self.query_one(EventLogView).redraw()
+        self.views.log.redraw()
         self._redraw(set(self.model.nodes))
 
     def on_playback_changed(self, message: PlaybackChanged) -> None:
+        if not self.views.showing:
+            return
         m = self.model
         m.paused, m.speed, m.position, m.end = (
             not message.playing, message.speed, message.position, message.end
         )
-        self.query_one(RunHeader).update_header()
+        self.views.header.update_header()
 
     def _redraw(self, changed: set[str]) -> None:
-        self.query_one(BehaviourTreeView).relabel(changed)
-        self.query_one(NodeDetail).refresh_if(changed)
-        self.query_one(FactsTable).update_facts()
-        self.query_one(TelemetryPanel).update_telemetry()
-        self.query_one(MapView).refresh()
-        self.query_one(RunHeader).update_header()
+        self.views.tree.relabel(changed)
+        self.views.detail.refresh_if(changed)
+        self.views.facts.update_facts()
+        self.views.telemetry.update_telemetry()
+        self.views.map.refresh()
+        self.views.header.update_header()
 
     def _measure_rtf(self, sim_time: float) -> None:
         """Sim seconds per wall second, over at least half a wall second."""
@@ -174,12 +213,12 @@ class MonitorApp(App[None]):
             self._rtf_mark = (now, sim_time)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
-        self.query_one(NodeDetail).show(event.node.data)
+        self.views.detail.show(event.node.data)
 
     # ------------------------------------------------------------------ controls
     def _control(self, name: str, act: Callable[[Controller], None], detail: str = "") -> bool:
         """Send one control; log it (and a refusal); True if the controller took it."""
-        log = self.query_one(EventLogView)
+        log = self.views.log
         entry = CommandEntry(self.model.sim_time, name, detail)
         controller = self.controller
         ok = False
@@ -201,7 +240,7 @@ class MonitorApp(App[None]):
                 self.model.paused = False
         elif self._control("pause", lambda c: c.pause()):
             self.model.paused = True
-        self.query_one(RunHeader).update_header()
+        self.views.header.update_header()
 
     def action_step(self) -> None:
         if self._control("step", lambda c: c.step()):
@@ -217,10 +256,10 @@ class MonitorApp(App[None]):
         speed = self.model.speed * factor
         if self._control("speed", lambda c: c.set_speed(speed), f"×{speed:g}"):
             self.model.speed = speed
-            self.query_one(RunHeader).update_header()
+            self.views.header.update_header()
 
     def action_breakpoint(self) -> None:
-        tree = self.query_one(BehaviourTreeView)
+        tree = self.views.tree
         node_id = tree.selected_id()
         if node_id is None:
             return
@@ -230,7 +269,7 @@ class MonitorApp(App[None]):
         if self._control(verb, lambda c: c.set_breakpoint(node_id, enable), name):
             (self.model.breakpoints.add if enable else self.model.breakpoints.discard)(node_id)
             tree.relabel({node_id})
-            self.query_one(NodeDetail).refresh_if({node_id})
+            self.views.detail.refresh_if({node_id})
 
     def action_fault(self) -> None:
         def chosen(choice: FaultChoice | None) -> None:
@@ -243,14 +282,14 @@ class MonitorApp(App[None]):
     def action_jump_failure(self) -> None:
         node_id = self.model.failing_node()
         if node_id is not None:
-            self.query_one(BehaviourTreeView).reveal(node_id)
-            self.query_one(NodeDetail).show(node_id)
+            self.views.tree.reveal(node_id)
+            self.views.detail.show(node_id)
 
     def action_toggle_follow(self) -> None:
         self.following = not self.following
         self.notify("following the active node" if self.following else "stopped following")
         if self.following and self.model.active_path:
-            self.query_one(BehaviourTreeView).reveal(self.model.active_path[-1])
+            self.views.tree.reveal(self.model.active_path[-1])
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -260,19 +299,19 @@ class MonitorApp(App[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
             return
-        tree = self.query_one(BehaviourTreeView)
+        tree = self.views.tree
         found = tree.find(event.value, after=tree.selected_id())
         if found is None:
             self.notify(f"no node named like {event.value!r}", severity="warning")
         else:
             tree.reveal(found)
-            self.query_one(NodeDetail).show(found)
+            self.views.detail.show(found)
 
     def on_key(self, event: Any) -> None:
         search = self.query_one("#search", Input)
         if event.key == "escape" and search.display:
             search.display = False
-            self.query_one(BehaviourTreeView).focus()
+            self.views.tree.focus()
 
     def _seekable(self) -> Seekable | None:
         return self.source if isinstance(self.source, Seekable) else None
@@ -291,7 +330,7 @@ class MonitorApp(App[None]):
             source.seek(self.model.end or 0.0 if where < 0 else where)
 
     def action_filter(self, kind: str) -> None:
-        self.query_one(EventLogView).toggle(kind)
+        self.views.log.toggle(kind)
 
 
 def make_monitor(

@@ -172,7 +172,8 @@ class MonitorModel:
         for key, value in facts.items():
             if key not in self.facts or self.facts[key] != value:
                 self.fact_changed_at[key] = sim_time
-                self.last_fact = key
+                if not isinstance(value, float):  # a measurement (battery) changes every tick
+                    self.last_fact = key
             self.facts[key] = value
         if sample is not None:
             self._take_sample(sample)

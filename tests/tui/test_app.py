@@ -88,6 +88,9 @@ def test_abort_asks_first_and_only_yes_aborts() -> None:
         await until(pilot, lambda: isinstance(app.screen, ConfirmAbort))
         await pilot.press("y")
         await until(pilot, lambda: fake.calls == [("abort",)])
+        app.post_message(RunEnded("aborted", 0.5, 1.0, None, "aborted by the operator"))
+        await until(pilot, lambda: app.model.outcome == "aborted")
+        assert not app.model.paused
 
     drive(app, script)
 
@@ -249,3 +252,16 @@ def test_quit_stops_the_source() -> None:
 
     drive(app, script)
     assert source.stopped
+
+
+def test_a_message_still_in_flight_after_exit_does_not_touch_the_screen() -> None:
+    app = app_with(running())
+
+    async def script(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: app.model.tick == 5)
+
+    drive(app, script)
+    assert not app.views.showing
+    app.on_state_changed(running(9))  # a worker's last post, handled during teardown
+    app.on_happened(failed()[0])
+    assert app.model.tick == 5

@@ -81,3 +81,11 @@ def test_active_path_follows_the_first_running_child() -> None:
     assert active_path_of(ROOT, statuses) == ("0", "0.1")
     assert active_path_of(ROOT, {"0": "SUCCESS"}) == ()
     assert active_path_of(None, statuses) == ()
+
+
+def test_a_measured_float_in_the_facts_does_not_take_the_last_change_highlight() -> None:
+    m = model()
+    m.apply_state(1, 0.1, {}, (), {"docked": False, "battery": 70.0}, None)
+    m.apply_state(2, 0.2, {}, (), {"docked": True, "battery": 69.9}, None)
+    m.apply_state(3, 0.3, {}, (), {"docked": True, "battery": 69.8}, None)
+    assert m.last_fact == "docked" and m.fact_changed_at["battery"] == 0.3

@@ -60,3 +60,11 @@ def test_only_changed_nodes_are_relabelled_and_expanding_keeps_the_node_objects(
         assert tree.handles == handles and all(tree.handles[k] is handles[k] for k in handles)
 
     drive(app, script)
+
+
+def test_a_node_running_since_before_the_monitor_joined_shows_a_lower_bound() -> None:
+    m = MonitorModel()
+    m.open(ROOT)
+    m.apply_state(10, 1.0, {"0": "RUNNING"}, ("0",), {}, None)  # joined late: no changes seen
+    m.apply_state(15, 1.5, {"0": "RUNNING"}, ("0",), {}, None)
+    assert node_label(m, m.nodes["0"]).plain == "● demo  Sequence  ≥ 0.5 s"

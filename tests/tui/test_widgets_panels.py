@@ -36,6 +36,7 @@ def test_header_shows_mission_time_rtf_outcome_and_connection() -> None:
     m.position, m.end, m.speed = 3.0, 9.0, 4.0
     text = header_text(m).plain
     assert "FAILURE: blocked" in text and "replay 3.0 / 9.0 s at ×4" in text
+    assert "WAITING" in header_text(MonitorModel()).plain  # no run yet: no outcome claimed
 
 
 def test_telemetry_text_has_terrain_gait_pose_and_falls() -> None:

@@ -11,7 +11,8 @@ from tui.model import MonitorModel
 
 __all__ = ["RunHeader", "header_text"]
 
-_OUTCOME_STYLE = {"success": "bold green", "failure": "bold red", "aborted": "bold yellow"}
+_OUTCOME_STYLE = {"success": "bold green", "failure": "bold red", "aborted": "bold yellow",
+                  "waiting": "dim"}
 _CONNECTION_STYLE = {"connected": "green", "lost": "bold red", "connecting": "yellow",
                      "ended": "dim", "replay": "cyan"}
 
@@ -26,7 +27,7 @@ def header_text(model: MonitorModel) -> Text:
     if model.paused:
         text.append("   PAUSED", "bold reverse yellow")
     text.append("   ")
-    outcome = model.outcome or "running"
+    outcome = model.outcome or ("running" if model.root is not None else "waiting")
     text.append(outcome.upper(), _OUTCOME_STYLE.get(outcome, "bold yellow"))
     if model.failure_reason:
         text.append(f": {model.failure_reason}", "red")

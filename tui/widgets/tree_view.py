@@ -47,6 +47,8 @@ def node_label(model: MonitorModel, node: NodeInfo) -> Text:
         if status == "RUNNING":
             detail += f" · {max(0.0, model.sim_time - stats.since):.1f} s"
         text.append(detail, "dim")
+    elif stats is not None and status == "RUNNING":  # joined late: running since before we saw
+        text.append(f"  ≥ {max(0.0, model.sim_time - stats.since):.1f} s", "dim")
     if status == "FAILURE" and stats is not None and stats.failure_reason:
         text.append(f"  — {stats.failure_reason}", "red")
     return text
