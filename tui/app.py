@@ -10,7 +10,7 @@ written to the event log, with its refusal if the controller refuses it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -333,9 +333,7 @@ class MonitorApp(App[None]):
         self.views.log.toggle(kind)
 
 
-def make_monitor(
-    source: Source, *, clock: Callable[[], float] = time.monotonic, **_: Mapping[str, Any]
-) -> MonitorApp:
+def make_monitor(source: Source, *, clock: Callable[[], float] = time.monotonic) -> MonitorApp:
     """Build the monitor for ``source`` (a :class:`~tui.source.ReplaySource`, a
     :class:`~tui.source.LiveSource`, or any :class:`~tui.source.Source`).
 

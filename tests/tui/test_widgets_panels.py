@@ -15,7 +15,7 @@ from tui.model import MonitorModel
 from tui.widgets.event_log import entry_kind, entry_line
 from tui.widgets.facts import FactsTable
 from tui.widgets.node_detail import detail_text
-from tui.widgets.run_header import header_text
+from tui.widgets.run_header import header_text, timeline
 from tui.widgets.telemetry import telemetry_text
 
 
@@ -36,6 +36,8 @@ def test_header_shows_mission_time_rtf_outcome_and_connection() -> None:
     m.position, m.end, m.speed = 3.0, 9.0, 4.0
     text = header_text(m).plain
     assert "FAILURE: blocked" in text and "replay 3.0 / 9.0 s at ×4" in text
+    assert "replay 3.0 / 9.0 s at ×4 ━━━━━━━━━●" in text
+    assert timeline(0.0, 9.0, 5).plain == "●────" and timeline(9.0, 9.0, 5).plain == "━━━━●"
     assert "WAITING" in header_text(MonitorModel()).plain  # no run yet: no outcome claimed
 
 

@@ -9,12 +9,24 @@ from textual.widgets import Static
 
 from tui.model import MonitorModel
 
-__all__ = ["RunHeader", "header_text"]
+__all__ = ["TIMELINE_WIDTH", "RunHeader", "header_text", "timeline"]
 
 _OUTCOME_STYLE = {"success": "bold green", "failure": "bold red", "aborted": "bold yellow",
                   "waiting": "dim"}
 _CONNECTION_STYLE = {"connected": "green", "lost": "bold red", "connecting": "yellow",
                      "ended": "dim", "replay": "cyan"}
+
+
+TIMELINE_WIDTH = 30
+
+
+def timeline(position: float, end: float, width: int = TIMELINE_WIDTH) -> Text:
+    """A replay's scrub bar: the part played, a marker, the part to come."""
+    done = 0 if end <= 0 else min(width - 1, int(position / end * (width - 1) + 1e-9))
+    bar = Text("━" * done, "cyan")
+    bar.append("●", "bold cyan")
+    bar.append("─" * (width - 1 - done), "grey50")
+    return bar
 
 
 def header_text(model: MonitorModel) -> Text:
@@ -36,7 +48,8 @@ def header_text(model: MonitorModel) -> Text:
     if model.connection_detail:
         text.append(f" {model.connection_detail}", "dim")
     if model.position is not None and model.end is not None:
-        text.append(f"   replay {model.position:.1f} / {model.end:.1f} s at ×{model.speed:g}")
+        text.append(f"   replay {model.position:.1f} / {model.end:.1f} s at ×{model.speed:g} ")
+        text.append_text(timeline(model.position, model.end))
     elif model.speed != 1.0:
         text.append(f"   speed ×{model.speed:g}")
     if model.backend:
