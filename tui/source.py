@@ -5,7 +5,7 @@ thread never waits on a file or a socket. They post the same messages (``tui.mes
 header, history batches, and full-state :class:`~tui.messages.StateChanged` values.
 
 The log holds no snapshots (only events), so :class:`ReplaySource` folds the events back into the
-full state and posts it at most ``frame_hz`` times a wall second, paced by sim time times a speed
+full state (``tui.playback``) and posts it at most ``frame_hz`` times a wall second, paced by sim time times a speed
 factor. It is its own :class:`~tui.control.Controller` (pause, resume, step, speed, breakpoints)
 and is :class:`~tui.control.Seekable`; seeking back restarts the fold from the first tick.
 :class:`LiveSource` reconnects after a lost connection and reports each state of the link.
@@ -13,17 +13,17 @@ and is :class:`~tui.control.Seekable`; seeking back restarts the fold from the f
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from textual.app import App
 
 from bt_runtime.eventlog import EventLogError, EventLogReader
-from bt_runtime.events import Event, RunFinished, RunStarted, StatusChanged, TreeDefinition
+from bt_runtime.events import RunFinished, RunStarted, TreeDefinition
 from bt_runtime.stream import Notice, StreamClient, StreamError
 from tui.control import Controller, ControlError
 from tui.messages import (
@@ -32,19 +32,16 @@ from tui.messages import (
     ConnectionChanged,
     Entry,
     Happened,
-    NodeInfo,
     PlaybackChanged,
     Rewound,
     RunEnded,
     StateChanged,
-    entry_of,
     from_runtime,
     paths_to_ids,
     run_ended,
     run_opened,
-    sample_of,
 )
-from tui.model import active_path_of
+from tui.playback import Cursor
 
 __all__ = ["LiveSource", "ReplaySource", "Source"]
 
@@ -60,37 +57,6 @@ class Source(Protocol):
 
     def stop(self) -> None:
         """Ask the worker to end (it finishes within a fraction of a second)."""
-
-
-Tick = tuple[int, list[Event]]
-
-
-class _Fold:
-    """The full state rebuilt from a log's events: statuses, facts, the last telemetry."""
-
-    def __init__(self, root: NodeInfo | None) -> None:
-        self.root = root
-        self.statuses = {n.id: "INVALID" for n in root.walk()} if root else {}
-        self.facts: dict[str, Any] = {}
-        self.sample = None
-        self.tick = 0
-        self.sim_time = 0.0
-
-    def take(self, event: Event) -> None:
-        if isinstance(event, StatusChanged):
-            self.statuses[event.node_id] = event.new
-        elif hasattr(event, "key") and hasattr(event, "new"):
-            self.facts[event.key] = event.new  # type: ignore[union-attr]
-        elif hasattr(event, "battery"):
-            self.sample = sample_of(event)  # type: ignore[arg-type]
-        self.tick = max(self.tick, event.tick)  # type: ignore[union-attr]
-        self.sim_time = max(self.sim_time, float(getattr(event, "sim_time", 0.0)))
-
-    def state(self) -> StateChanged:
-        return StateChanged(
-            self.tick, self.sim_time, dict(self.statuses),
-            active_path_of(self.root, self.statuses), dict(self.facts), self.sample,
-        )
 
 
 # ------------------------------------------------------------------------------------ replay
@@ -179,122 +145,70 @@ class ReplaySource:
             except EventLogError as exc:
                 app.post_message(ConnectionChanged("lost", str(exc)))
 
+    def _take_commands(self) -> _Commands | None:
+        """What the UI asked for since the last look (None once stopped)."""
+        with self._cond:
+            if self._stopped:
+                return None
+            seek, self._seek_to = self._seek_to, None
+            steps, self._steps = self._steps, 0
+            return _Commands(seek, steps, self._playing, self._speed, frozenset(self._breakpoints))
+
     def _play(self, app: App[Any], reader: EventLogReader) -> None:
         started, tree, finished = reader.run_started(), reader.tree(), reader.outcome()
         opened = run_opened(started, tree)
         ids = paths_to_ids(opened.root)
-        self._end = finished.duration if finished else reader.last_sim_time()
+        self._end = end = finished.duration if finished else reader.last_sim_time()
         app.post_message(opened)
         app.post_message(ConnectionChanged("replay", self.path.name))
-        ticks, fold, pending = self._restart(reader, opened.root)
-        position, last_wall, ended = 0.0, self._clock(), False
+        cursor = Cursor(reader, opened.root, ids)
+        last_wall, ended = self._clock(), False
         last_shown: tuple[bool, float, float] | None = None
-        released = -1  # the tick a breakpoint paused before: resuming runs it
-        app.post_message(fold.state())
-        while True:
-            with self._cond:
-                if self._stopped:
-                    return
-                seek, self._seek_to = self._seek_to, None
-                steps, self._steps = self._steps, 0
-                playing, speed = self._playing, self._speed
-                breakpoints = set(self._breakpoints)
-            now = self._clock()
+        app.post_message(cursor.fold.state())
+        while (asked := self._take_commands()) is not None:
+            now, playing = self._clock(), asked.playing
             entries: list[Entry] = []
-            if seek is not None:
-                target = min(seek, self._end)
-                if target < position:
+            if asked.seek is not None:
+                target = min(asked.seek, end)
+                if target < cursor.position:
                     app.post_message(Rewound(0))
-                    ticks, fold, pending = self._restart(reader, opened.root)
+                    cursor.restart()
                     ended = False
-                pending = self._advance(ticks, pending, fold, entries, ids, target)
-                position = target
-            elif steps:
-                for _ in range(steps):
-                    pending = self._fold_tick(ticks, pending, fold, entries, ids)
-                position = fold.sim_time if pending is not None else self._end
+                cursor.advance(target, entries)
+            elif asked.steps:
+                cursor.step(asked.steps, entries, end)
             elif playing:
-                target = min(position + (now - last_wall) * speed, self._end)
-                pending = self._advance(
-                    ticks, pending, fold, entries, ids, target, breakpoints, released
-                )
-                if pending is not None and pending[0] != released and _hits(pending, breakpoints):
-                    self._command(playing=False)
-                    position, playing, released = fold.sim_time, False, pending[0]
-                else:
-                    position = target
+                target = min(cursor.position + (now - last_wall) * asked.speed, end)
+                if cursor.advance(target, entries, asked.breakpoints):
+                    self._command(playing=False)  # stopped before a breakpoint's tick
+                    playing = False
             last_wall = now
-            if entries or seek is not None or steps:
+            if entries or asked.seek is not None or asked.steps:
                 app.post_message(Happened(tuple(entries)))
-                app.post_message(fold.state())
-            if pending is None and not ended:
-                ended = True
-                position = self._end
+                app.post_message(cursor.fold.state())
+            if cursor.pending is None and not ended:
+                ended, cursor.position = True, end
                 if finished is not None:
                     app.post_message(run_ended(finished, ids))
                 if playing:
                     self._command(playing=False)
                     playing = False
-            shown = (playing, speed, round(position, 3))
+            shown = (playing, asked.speed, round(cursor.position, 3))
             if shown != last_shown:
                 last_shown = shown
-                app.post_message(PlaybackChanged(playing, speed, position, self._end))
+                app.post_message(PlaybackChanged(playing, asked.speed, cursor.position, end))
             with self._cond:
                 if not self._stopped and self._seek_to is None and not self._steps:
                     self._cond.wait(self._period)
 
-    @staticmethod
-    def _restart(
-        reader: EventLogReader, root: NodeInfo | None
-    ) -> tuple[Iterator[Tick], _Fold, Tick | None]:
-        grouped = itertools.groupby(reader.events(), key=lambda e: e.tick)  # type: ignore[union-attr]
-        ticks: Iterator[Tick] = ((tick, list(events)) for tick, events in grouped)
-        return ticks, _Fold(root), next(ticks, None)
 
-    @staticmethod
-    def _fold_tick(
-        ticks: Iterator[Tick], pending: Tick | None, fold: _Fold, entries: list[Entry],
-        ids: Mapping[str, str],
-    ) -> Tick | None:
-        """Fold one tick into the state and the history; returns the next tick (None: the end)."""
-        if pending is None:
-            return None
-        for event in pending[1]:
-            fold.take(event)
-            entry = entry_of(event, ids)
-            if entry is not None:
-                entries.append(entry)
-        return next(ticks, None)
-
-    @classmethod
-    def _advance(
-        cls, ticks: Iterator[Tick], pending: Tick | None, fold: _Fold, entries: list[Entry],
-        ids: Mapping[str, str], target: float, breakpoints: set[str] = frozenset(),  # type: ignore[assignment]
-        released: int = -1,
-    ) -> Tick | None:
-        """Fold whole ticks whose time is <= ``target``; stop before a breakpoint's tick (except
-        the ``released`` one).
-
-        Returns:
-            The first tick not folded (None at the end of the log).
-        """
-        while pending is not None and _time_of(pending) <= target + 1e-9:
-            if pending[0] != released and _hits(pending, breakpoints):
-                return pending
-            pending = cls._fold_tick(ticks, pending, fold, entries, ids)
-        return pending
-
-
-def _time_of(tick: Tick) -> float:
-    return max((float(getattr(e, "sim_time", 0.0)) for e in tick[1]), default=0.0)
-
-
-def _hits(tick: Tick, breakpoints: set[str]) -> bool:
-    """True if a breakpoint node starts running (leaves INVALID) in this tick."""
-    return any(
-        isinstance(e, StatusChanged) and e.node_id in breakpoints and e.old == "INVALID"
-        for e in tick[1]
-    )
+@dataclass(frozen=True)
+class _Commands:
+    seek: float | None
+    steps: int
+    playing: bool
+    speed: float
+    breakpoints: frozenset[str]
 
 
 # ------------------------------------------------------------------------------------- live
