@@ -321,8 +321,7 @@ class MonitorApp(App[None]):
         if source is None:
             self.notify("seek works in a replay", severity="warning")
             return
-        target = max(0.0, (self.model.position or self.model.sim_time) + direction * SEEK_STEP)
-        source.seek(target)
+        source.seek_by(direction * SEEK_STEP)
 
     def action_seek_to(self, where: float) -> None:
         source = self._seekable()

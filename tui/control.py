@@ -55,3 +55,6 @@ class Seekable(Protocol):
 
     def seek(self, sim_time: float) -> None:
         """Jump to ``sim_time`` (clamped to the run), keeping play/pause as it is."""
+
+    def seek_by(self, seconds: float) -> None:
+        """Jump ``seconds`` from where the replay is (or is about to be, if a seek is pending)."""

@@ -87,6 +87,7 @@ class ReplaySource:
         self._steps = 0
         self._breakpoints: set[str] = set()
         self._end = 0.0
+        self._position = 0.0  # the worker's, read under the lock by seek_by
 
     # -- Source
     def start(self, app: App[Any]) -> None:
@@ -131,6 +132,13 @@ class ReplaySource:
 
     def seek(self, sim_time: float) -> None:
         self._command(seek_to=max(0.0, sim_time))
+
+    def seek_by(self, seconds: float) -> None:
+        # from a seek still pending, so quick presses add up instead of repeating one jump
+        with self._cond:
+            base = self._seek_to if self._seek_to is not None else self._position
+            self._seek_to = max(0.0, base + seconds)
+            self._cond.notify_all()
 
     # -- the worker
     def _run(self, app: App[Any]) -> None:
@@ -193,6 +201,8 @@ class ReplaySource:
                 if playing:
                     self._command(playing=False)
                     playing = False
+            with self._cond:
+                self._position = cursor.position
             shown = (playing, asked.speed, round(cursor.position, 3))
             if shown != last_shown:
                 last_shown = shown

@@ -103,6 +103,19 @@ def test_seek_moves_the_replay_forward_and_back(patrol_log: Path) -> None:
         await pilot.press("right_curly_bracket")
         await until(pilot, lambda: app.model.outcome == "success")
 
+
+def test_quick_seek_presses_add_up(patrol_log: Path) -> None:
+    app, _ = replay(patrol_log, playing=False)
+
+    async def script(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: app.model.end is not None)
+        await pilot.press(*["right_square_bracket"] * 12)  # faster than the worker answers
+        await until(pilot, lambda: app.model.position == pytest.approx(120.0))
+        await pilot.pause(0.2)
+        assert app.model.position == pytest.approx(120.0)
+        await pilot.press("left_curly_bracket")
+        await until(pilot, lambda: app.model.position == 0.0)
+
     drive(app, script)
 
 
