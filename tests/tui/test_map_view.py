@@ -1,0 +1,45 @@
+"""The map: geometry from the tree's parameters, trail and robot from telemetry."""
+
+from __future__ import annotations
+
+import math
+
+from tests.tui.test_model import sample
+from tui.messages import NodeInfo
+from tui.model import MonitorModel
+from tui.widgets.map_view import ARROWS, MISSING, geometry_of, render_map
+
+ROUTE = {"name": "round", "places": [{"name": "yard", "x": 0.0, "y": 0.0, "z": 0.0},
+                                     {"name": "deck", "x": 10.0, "y": 0.0, "z": 0.6}]}
+ROOT = NodeInfo("0", "m", "Sequence", "m", {}, (
+    NodeInfo("0.0", "go to gate", "GoTo", "m/go", {"target": {"name": "gate", "x": 0.0,
+                                                               "y": 5.0, "z": 0.0}}),
+    NodeInfo("0.1", "follow round", "FollowRoute", "m/f", {"route": ROUTE}),
+    NodeInfo("0.2", "scan", "Scan", "m/s", {"area": {"center": [5.0, 2.5], "radius": 1.0}}),
+))
+
+
+def test_geometry_is_collected_from_node_parameters() -> None:
+    g = geometry_of(ROOT)
+    assert g.places == {"gate": (0.0, 5.0), "yard": (0.0, 0.0), "deck": (10.0, 0.0)}
+    assert g.routes == [[(0.0, 0.0), (10.0, 0.0)]]
+    assert g.areas == [(5.0, 2.5, 1.0)]
+
+
+def test_the_map_draws_places_route_trail_and_the_robot_with_its_heading() -> None:
+    m = MonitorModel()
+    m.open(ROOT)
+    m.apply_entries([sample(t) for t in range(0, 30, 5)])
+    m.apply_entries([sample(40, x=5.0, y=4.0, yaw=math.pi / 2)])
+    text = render_map(m, geometry_of(ROOT), 40, 14).plain
+    lines = text.splitlines()
+    assert len(lines) == 14 and lines[-1] == MISSING[:40]
+    assert "ogate" in text and "oyard" in text and "odec" in text  # clipped at the edge
+    assert "─" in text and "•" in text and "·" in text
+    assert ARROWS[2] in text  # heading north
+    m.apply_entries([sample(41, x=5.0, y=4.0, fallen=True)])
+    assert "X" in render_map(m, geometry_of(ROOT), 40, 14).plain
+
+
+def test_an_empty_run_says_so() -> None:
+    assert render_map(MonitorModel(), geometry_of(None), 40, 10).plain.startswith("no positions")

@@ -1,0 +1,325 @@
+"""Where the monitor's messages come from: a recorded run log, or a live run's stream.
+
+Both sources read in a Textual thread worker and only ``post_message`` to the app, so the UI
+thread never waits on a file or a socket. They post the same messages (``tui.messages``): a run
+header, history batches, and full-state :class:`~tui.messages.StateChanged` values.
+
+The log holds no snapshots (only events), so :class:`ReplaySource` folds the events back into the
+full state (``tui.playback``) and posts it at most ``frame_hz`` times a wall second, paced by sim time times a speed
+factor. It is its own :class:`~tui.control.Controller` (pause, resume, step, speed, breakpoints)
+and is :class:`~tui.control.Seekable`; seeking back restarts the fold from the first tick.
+:class:`LiveSource` reconnects after a lost connection and reports each state of the link.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual.app import App
+
+from bt_runtime.eventlog import EventLogError, EventLogReader
+from bt_runtime.events import RunFinished, RunStarted, TreeDefinition
+from bt_runtime.stream import Notice, StreamClient, StreamError
+from tui.control import Controller, ControlError
+from tui.messages import (
+    AlertEntry,
+    CommandEntry,
+    ConnectionChanged,
+    Entry,
+    Happened,
+    PlaybackChanged,
+    Rewound,
+    RunEnded,
+    StateChanged,
+    from_runtime,
+    paths_to_ids,
+    run_ended,
+    run_opened,
+)
+from tui.playback import Cursor
+
+__all__ = ["LiveSource", "ReplaySource", "Source"]
+
+
+class Source(Protocol):
+    """An event source the app starts once mounted and stops when it exits."""
+
+    controller: Controller | None
+    """Where the controls go (None: a read-only monitor)."""
+
+    def start(self, app: App[Any]) -> None:
+        """Begin reading in a worker of ``app``, posting messages to it."""
+
+    def stop(self) -> None:
+        """Ask the worker to end (it finishes within a fraction of a second)."""
+
+
+# ------------------------------------------------------------------------------------ replay
+class ReplaySource:
+    """Plays a run log back at ``speed`` times its sim time; pause, step, seek and breakpoints.
+
+    Args:
+        path: the run log (a ``.sqlite`` file written by ``bt_runtime.eventlog``).
+        speed: sim seconds per wall second.
+        playing: start playing at once (False: start paused at the first tick).
+        frame_hz: full states posted per wall second at most.
+        clock: the wall clock (monotonic seconds); tests may pass a fake.
+    """
+
+    def __init__(
+        self, path: str | Path, *, speed: float = 1.0, playing: bool = True,
+        frame_hz: float = 20.0, clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.controller: Controller | None = self
+        self._speed = speed
+        self._playing = playing
+        self._period = 1.0 / frame_hz
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._seek_to: float | None = None
+        self._steps = 0
+        self._breakpoints: set[str] = set()
+        self._end = 0.0
+        self._position = 0.0  # the worker's, read under the lock by seek_by
+
+    # -- Source
+    def start(self, app: App[Any]) -> None:
+        app.run_worker(lambda: self._run(app), thread=True, name="replay", group="source")
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    # -- Controller and Seekable (called from the UI thread)
+    def _command(self, **changes: Any) -> None:
+        with self._cond:
+            for name, value in changes.items():
+                setattr(self, f"_{name}", value)
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        self._command(playing=False)
+
+    def resume(self) -> None:
+        self._command(playing=True)
+
+    def step(self) -> None:
+        with self._cond:
+            self._playing = False
+            self._steps += 1
+            self._cond.notify_all()
+
+    def abort(self) -> None:
+        raise ControlError("a replay cannot be aborted: it already happened")
+
+    def set_speed(self, factor: float) -> None:
+        self._command(speed=min(max(factor, 1 / 64), 1024.0))
+
+    def set_breakpoint(self, node_id: str, enabled: bool) -> None:
+        with self._cond:
+            (self._breakpoints.add if enabled else self._breakpoints.discard)(node_id)
+
+    def inject_fault(self, kind: str, params: Mapping[str, Any]) -> None:
+        raise ControlError("faults cannot be injected into a replay")
+
+    def seek(self, sim_time: float) -> None:
+        self._command(seek_to=max(0.0, sim_time))
+
+    def seek_by(self, seconds: float) -> None:
+        # from a seek still pending, so quick presses add up instead of repeating one jump
+        with self._cond:
+            base = self._seek_to if self._seek_to is not None else self._position
+            self._seek_to = max(0.0, base + seconds)
+            self._cond.notify_all()
+
+    # -- the worker
+    def _run(self, app: App[Any]) -> None:
+        try:
+            reader = EventLogReader(self.path)
+        except EventLogError as exc:
+            app.post_message(ConnectionChanged("lost", str(exc)))
+            return
+        with reader:
+            try:
+                self._play(app, reader)
+            except EventLogError as exc:
+                app.post_message(ConnectionChanged("lost", str(exc)))
+
+    def _take_commands(self) -> _Commands | None:
+        """What the UI asked for since the last look (None once stopped)."""
+        with self._cond:
+            if self._stopped:
+                return None
+            seek, self._seek_to = self._seek_to, None
+            steps, self._steps = self._steps, 0
+            return _Commands(seek, steps, self._playing, self._speed, frozenset(self._breakpoints))
+
+    def _play(self, app: App[Any], reader: EventLogReader) -> None:
+        started, tree, finished = reader.run_started(), reader.tree(), reader.outcome()
+        opened = run_opened(started, tree)
+        ids = paths_to_ids(opened.root)
+        self._end = end = finished.duration if finished else reader.last_sim_time()
+        app.post_message(opened)
+        app.post_message(ConnectionChanged("replay", self.path.name))
+        cursor = Cursor(reader, opened.root, ids)
+        last_wall, ended = self._clock(), False
+        last_shown: tuple[bool, float, float] | None = None
+        app.post_message(cursor.fold.state())
+        while (asked := self._take_commands()) is not None:
+            now, playing = self._clock(), asked.playing
+            entries: list[Entry] = []
+            if asked.seek is not None:
+                target = min(asked.seek, end)
+                if target < cursor.position:
+                    app.post_message(Rewound(0))
+                    cursor.restart()
+                    ended = False
+                cursor.advance(target, entries)
+            elif asked.steps:
+                cursor.step(asked.steps, entries, end)
+            elif playing:
+                target = min(cursor.position + (now - last_wall) * asked.speed, end)
+                if cursor.advance(target, entries, asked.breakpoints):
+                    self._command(playing=False)  # stopped before a breakpoint's tick
+                    playing = False
+            last_wall = now
+            if entries or asked.seek is not None or asked.steps:
+                app.post_message(Happened(tuple(entries)))
+                app.post_message(cursor.fold.state())
+            if cursor.pending is None and not ended:
+                ended, cursor.position = True, end
+                if finished is not None:
+                    app.post_message(run_ended(finished, ids))
+                if playing:
+                    self._command(playing=False)
+                    playing = False
+            with self._cond:
+                self._position = cursor.position
+            shown = (playing, asked.speed, round(cursor.position, 3))
+            if shown != last_shown:
+                last_shown = shown
+                app.post_message(PlaybackChanged(playing, asked.speed, cursor.position, end))
+            with self._cond:
+                if not self._stopped and self._seek_to is None and not self._steps:
+                    self._cond.wait(self._period)
+
+
+@dataclass(frozen=True)
+class _Commands:
+    seek: float | None
+    steps: int
+    playing: bool
+    speed: float
+    breakpoints: frozenset[str]
+
+
+# ------------------------------------------------------------------------------------- live
+class LiveSource:
+    """Reads a live run's stream; shows a lost connection and retries until the run ends.
+
+    Args:
+        host: the stream's host.
+        port: the stream's port.
+        controller: where controls go (None: read-only, e.g. without the token).
+        retry: seconds between connection attempts.
+        connect: makes a client (tests pass a fake); by default :class:`StreamClient`.
+    """
+
+    def __init__(
+        self, host: str, port: int, *, controller: Controller | None = None, retry: float = 1.0,
+        connect: Callable[[str, int], StreamClient] = StreamClient,
+    ) -> None:
+        self.host, self.port = host, port
+        self.controller = controller
+        self._retry = retry
+        self._connect = connect
+        self._stopped = threading.Event()
+
+    def start(self, app: App[Any]) -> None:
+        app.run_worker(lambda: self._run(app), thread=True, name="live", group="source")
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _run(self, app: App[Any]) -> None:
+        where = f"{self.host}:{self.port}"
+        ended = False
+        while not self._stopped.is_set() and not ended:
+            app.post_message(ConnectionChanged("connecting", where))
+            try:
+                client = self._connect(self.host, self.port)
+            except StreamError as exc:
+                app.post_message(ConnectionChanged("lost", f"{exc}; retrying in {self._retry:g} s"))
+                self._stopped.wait(self._retry)
+                continue
+            app.post_message(ConnectionChanged("connected", where))
+            try:
+                ended = self._read(app, client)
+            except StreamError as exc:
+                app.post_message(ConnectionChanged("lost", str(exc)))
+            finally:
+                client.close()
+            if not ended and not self._stopped.is_set():
+                app.post_message(
+                    ConnectionChanged("lost", f"stream closed; retrying in {self._retry:g} s")
+                )
+                self._stopped.wait(self._retry)
+        if ended:
+            app.post_message(ConnectionChanged("ended", "the run finished"))
+
+    def _read(self, app: App[Any], client: StreamClient) -> bool:
+        """Read until the stream ends; True if the run finished."""
+        started: RunStarted | None = None
+        ids: dict[str, str] = {}
+        finished = False
+        while not self._stopped.is_set():
+            message = client.receive(timeout=0.25)
+            if message is None:
+                if client.ended:
+                    return finished
+                continue
+            batch: list[Entry] = []
+            while message is not None:  # drain what is already buffered into one batch
+                if isinstance(message, RunStarted):
+                    started = message
+                elif isinstance(message, TreeDefinition):
+                    opened = run_opened(started, message)
+                    ids = paths_to_ids(opened.root)
+                    app.post_message(opened)
+                elif isinstance(message, Notice):
+                    batch.extend(_notice_entries(message))
+                else:
+                    converted = from_runtime(message, ids)
+                    if isinstance(converted, (StateChanged, RunEnded)):
+                        if batch:
+                            app.post_message(Happened(tuple(batch)))
+                            batch = []
+                        app.post_message(converted)
+                        finished = finished or isinstance(message, RunFinished)
+                    elif converted is not None:
+                        batch.append(converted)
+                if len(batch) >= 500:
+                    break
+                message = client.receive(timeout=0)
+            if batch:
+                app.post_message(Happened(tuple(batch)))
+        return finished
+
+
+def _notice_entries(notice: Notice) -> list[Entry]:
+    if notice.kind == "dropped":
+        text = f"monitor fell behind: {notice.count} messages dropped"
+        return [AlertEntry(0, 0.0, "warning", text)]
+    if notice.kind in ("ack", "error"):
+        command = str(notice.data.get("command", ""))
+        detail = "accepted" if notice.kind == "ack" else f"refused: {notice.message}"
+        return [CommandEntry(0.0, command or "command", detail)]
+    return []

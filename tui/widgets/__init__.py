@@ -1,0 +1,1 @@
+"""The monitor's widgets, one per module; each reads the app's :class:`~tui.model.MonitorModel`."""
