@@ -1,7 +1,7 @@
 """Run logs recorded with the real executor on the kinematic twin, for the monitor's tests.
 
-The one place the monitor's tests make runs: when the application layer moves ``load_mission`` and
-``simulate`` out of ``bt_runtime.run``, only :func:`record` changes.
+The one place the monitor's tests make runs (through the application layer's ``load_mission`` and
+``simulate``): when those move, only :func:`record` changes.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ main {
 def record(mission: Path, log: Path, seed: int = 1) -> Path:
     """Run ``mission`` on the kinematic backend with ``seed``, logging to ``log``."""
     from bt_runtime.eventlog import EventLogWriter
-    from bt_runtime.run import load_mission, simulate
-    from locomotion.backend import make_backend
+    from quadmission.loading import load_mission
+    from quadmission.session import simulate
+    from locomotion.backends import make_backend
 
     loaded = load_mission(str(mission))
     backend = make_backend("kinematic")
