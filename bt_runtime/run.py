@@ -311,9 +311,7 @@ def replay_main(args: argparse.Namespace) -> int:
     from bt_runtime import replay
 
     return _quiet_pipe(
-        lambda: replay.replay_main(
-            args.log, sys.stdout, sys.stderr, telemetry_every=args.every, blackboard=args.blackboard
-        )
+        lambda: replay.replay_main(args.log, sys.stdout, sys.stderr, telemetry_every=args.every)
     )
 
 
