@@ -223,17 +223,20 @@ class Telemetry:
     stuck: bool
 
     @classmethod
-    def from_state(cls, tick: int, state: RobotState, battery: float) -> Telemetry:
+    def from_state(
+        cls, tick: int, state: RobotState, battery: float, sim_time: float | None = None
+    ) -> Telemetry:
         """Flatten a backend's :class:`RobotState`; ``battery`` (percent) is the runtime's model.
 
         ``state.velocity`` is the body-frame (forward, left, yaw rate) of the backend protocol.
+        ``sim_time`` is the run's clock when it differs from the backend's (default ``state.time``).
         """
         pose = state.pose
         vx, vy, wz = state.velocity
         terrain = state.terrain.underfoot
         return cls(
             tick=tick,
-            sim_time=state.time,
+            sim_time=state.time if sim_time is None else sim_time,
             x=pose.x,
             y=pose.y,
             z=pose.z,

@@ -23,7 +23,6 @@ are positions in the tree, and sim time is tick-based, so the same seed yields t
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -192,10 +191,7 @@ class Executor:
     def _telemetry(self) -> Telemetry:
         state = self.ctx.state
         assert state is not None
-        sample = Telemetry.from_state(self.tick, state, self.ctx.battery)
-        if sample.sim_time != self.ctx.time:
-            sample = dataclasses.replace(sample, sim_time=self.ctx.time)
-        return sample
+        return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time)
 
     def _snapshot(self, telemetry: Telemetry) -> Snapshot:
         watch = self.watch

@@ -186,6 +186,7 @@ def test_telemetry_from_robot_state() -> None:
     )
     assert sample.stuck and not sample.fallen
     assert from_json(to_json(sample)) == sample
+    assert Telemetry.from_state(50, state, 87.5, sim_time=1.5).sim_time == 1.5  # the run's clock
 
 
 def test_tree_nodes_walk_parents_first() -> None:
