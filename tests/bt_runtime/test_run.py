@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -167,7 +168,11 @@ def test_kill_9_mid_run_leaves_a_log_that_replay_reads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = tmp_path / "killed.sqlite"
-    mission = shutil.which("mission")
+    # the entry point of the interpreter under test first: a `mission` earlier on PATH (another
+    # checkout's) would run other code and write another log schema
+    mission = shutil.which("mission", path=str(Path(sys.executable).parent)) or shutil.which(
+        "mission"
+    )
     assert mission is not None, "the `mission` console script is not installed (pip install -e .)"
     cmd = [
         mission,
