@@ -6,7 +6,7 @@ then the backend is stepped by ``1 / tick_rate`` and the robot context updates b
 detections. Everything that happened goes to the run log (one commit per tick) and to the live
 stream, except telemetry: the log gets the samples :class:`~bt_runtime.telemetry.TelemetryFilter`
 keeps (the one place telemetry is decimated), monitors get the state inside the snapshots they
-receive at most ``snapshot_hz`` times a wall second (a fast-forwarded run would otherwise flood them).
+receive at most ``snapshot_hz`` times a wall second (a fast-forwarded run would flood them).
 
 Observability rides on py_trees' own hooks: a :class:`~bt_runtime.tickwatch.TickWatch` visitor sees
 every node ticked (status changes, halted nodes included, and which node wrote each report or alert

@@ -1,4 +1,4 @@
-"""The run log's file format: tables, schema version, and the check a reader makes before trusting it.
+"""The run log's file format: its tables, schema version, and the check a reader makes first.
 
 Kept apart from the writer and the reader so both read one definition of the format. Events are
 spread over typed tables (``status_changes``, ``facts``, ``telemetry``, ``alerts``) that share one

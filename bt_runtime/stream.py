@@ -1,16 +1,18 @@
 """Live stream from a running mission to monitors, over a local TCP socket.
 
-Wire format (:mod:`bt_runtime.streamwire`): newline-delimited JSON, one message per line. The server
-sends events and snapshots in the form :func:`bt_runtime.codec.to_json` writes, plus notices: ``hello`` (first line), ``dropped``
-(how many messages this client missed), ``ack`` and ``error`` (replies to commands). A monitor sends
+Wire format (:mod:`bt_runtime.streamwire`): newline-delimited JSON, one message per line. The
+server sends events and snapshots in the form :func:`bt_runtime.codec.to_json` writes, plus
+notices: ``hello`` (first line), ``dropped`` (how many messages this client missed), ``ack`` and
+``error`` (replies to commands). A monitor (:mod:`bt_runtime.streamclient`) sends
 ``{"type": "command", "command": "pause", "token": "..."}``; only the token the server was started
 with is obeyed, so a stray process on the machine cannot abort a run.
 
 Why threads rather than asyncio: the publisher is the executor's synchronous tick loop, and there are
 a handful of monitors at most. Each client gets two daemon threads (writer, reader) and its own
-bounded queues, so a blocking ``sendall`` to a slow monitor stalls only that monitor's writer thread;
-:meth:`StreamServer.publish` only appends to in-memory deques and never touches a socket. Asyncio
-would need a loop thread plus a cross-thread hand-off per publish, for no gain at this scale.
+bounded queues (:mod:`bt_runtime.streamconn`), so a blocking ``sendall`` to a slow monitor stalls
+only that monitor's writer thread; :meth:`StreamServer.publish` only appends to in-memory deques
+and never touches a socket. Asyncio would need a loop thread plus a cross-thread hand-off per
+publish, for no gain at this scale.
 
 Back-pressure: per client, snapshots are kept in a short queue (the oldest is dropped: a newer one
 supersedes it) and events in a longer one (the oldest is dropped when full). Every drop is counted
