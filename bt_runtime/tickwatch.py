@@ -145,7 +145,8 @@ class TickWatch(VisitorBase):
         lines, marks, visited = self.lines, self.lines.marks, self.visited
         out = []
         for i in range(self._lines_seen, len(lines)):
-            entry, mark = lines[i], marks[i]
+            entry = lines[i]
+            mark = marks[i] if i < len(marks) else len(visited)  # added other than by append
             if mark < len(visited):
                 node_id, path = self._index[id(visited[mark])]
                 out.append(WrittenLine(entry, node_id, path))

@@ -97,5 +97,6 @@ def test_a_line_written_outside_a_tick_keeps_its_writer_name() -> None:
     root = Sequence("root", memory=True, children=[bh.Succeed("a")])
     tree, watch = watched(root)
     watch.lines.append(bh.LogEntry("info", "set-up note", "loader"))
+    watch.lines.extend([bh.LogEntry("info", "bulk note", "importer")])  # no visit count noted
     watch.finalise()
-    assert [(w.node_id, w.node_path) for w in watch.written] == [("", "loader")]
+    assert [(w.node_id, w.node_path) for w in watch.written] == [("", "loader"), ("", "importer")]
