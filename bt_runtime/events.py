@@ -1,10 +1,15 @@
-"""What a mission run records and publishes: frozen event values and their JSON form.
+"""What a mission run records and publishes: frozen event values (their JSON form: ``codec.py``).
 
 Every event is a small frozen dataclass with a ``TYPE`` tag. The same values go to the durable run
 log (``eventlog.py``) and to live monitors (``stream.py``), so a replay and a live view can never
-disagree about what happened. Values that come from the blackboard or from mission facts are
+disagree about what happened. Values that come from mission facts or node parameters are
 normalised to plain JSON (lists, dicts, strings, numbers, booleans, ``None``) when the event is
 built: an event always survives a JSON round trip unchanged.
+
+Every entry that concerns a node names it by id (its position, "0.2.1"), with the path beside it
+for people: names are not unique in a tree. Facts and counters (the robot context's mission state)
+change through :class:`FactChanged`; the runtime keeps no py_trees blackboard, so there is no
+blackboard event.
 
 This module depends on nothing else in the runtime (no executor, no language): producers hand it
 plain values.
@@ -13,17 +18,14 @@ plain values.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import json
 import platform
 import secrets
 import time
-import types
 import typing
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import metadata
-from typing import Any, ClassVar, TypeAlias, Union
+from typing import Any, ClassVar, TypeAlias
 
 from locomotion.backend import RobotState
 
@@ -33,9 +35,7 @@ __all__ = [
     "SEVERITIES",
     "STATUSES",
     "Alert",
-    "BlackboardChanged",
     "Event",
-    "EventDecodeError",
     "FactChanged",
     "JsonValue",
     "Message",
@@ -47,11 +47,7 @@ __all__ = [
     "TreeDefinition",
     "TreeNode",
     "collect_versions",
-    "from_dict",
-    "from_json",
     "new_run_id",
-    "to_dict",
-    "to_json",
     "to_json_value",
 ]
 
@@ -67,16 +63,13 @@ SEVERITIES = ("info", "warning", "error")
 OUTCOMES = ("success", "failure", "aborted")
 
 
-class EventDecodeError(ValueError):
-    """A message is not a valid event; the text names the event type and field at fault."""
-
-
 def to_json_value(value: object) -> JsonValue:
     """Convert ``value`` to plain JSON data, so that an event holding it round-trips exactly.
 
-    Blackboard values are arbitrary Python objects; the log and the monitors need JSON. Tuples become
-    lists, enums their value, dataclasses dicts, dict keys strings; anything else is recorded by its
-    ``repr`` rather than refused, because losing a fact is worse than recording it as text.
+    Fact values and node parameters are arbitrary Python objects; the log and monitors need JSON.
+    Tuples become lists, enums their value, dataclasses dicts, dict keys strings; anything else is
+    recorded by its ``repr`` rather than refused, because losing a fact is worse than recording it
+    as text.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -192,7 +185,7 @@ class StatusChanged:
 
 @dataclass(frozen=True)
 class FactChanged:
-    """A mission fact (``victims_found``, ``docked``...) changed value."""
+    """A mission fact (``docked``...) or counter (``victims_found``...) changed value."""
 
     TYPE: ClassVar[str] = "fact"
     tick: int
@@ -204,13 +197,6 @@ class FactChanged:
     def __post_init__(self) -> None:
         object.__setattr__(self, "old", to_json_value(self.old))
         object.__setattr__(self, "new", to_json_value(self.new))
-
-
-@dataclass(frozen=True)
-class BlackboardChanged(FactChanged):
-    """A blackboard entry changed value (same shape as a fact, told apart by its type)."""
-
-    TYPE: ClassVar[str] = "blackboard"
 
 
 @dataclass(frozen=True)
@@ -237,17 +223,20 @@ class Telemetry:
     stuck: bool
 
     @classmethod
-    def from_state(cls, tick: int, state: RobotState, battery: float) -> Telemetry:
+    def from_state(
+        cls, tick: int, state: RobotState, battery: float, sim_time: float | None = None
+    ) -> Telemetry:
         """Flatten a backend's :class:`RobotState`; ``battery`` (percent) is the runtime's model.
 
         ``state.velocity`` is the body-frame (forward, left, yaw rate) of the backend protocol.
+        ``sim_time`` is the run's clock when it differs from the backend's (default ``state.time``).
         """
         pose = state.pose
         vx, vy, wz = state.velocity
         terrain = state.terrain.underfoot
         return cls(
             tick=tick,
-            sim_time=state.time,
+            sim_time=state.time if sim_time is None else sim_time,
             x=pose.x,
             y=pose.y,
             z=pose.z,
@@ -268,7 +257,10 @@ class Telemetry:
 
 @dataclass(frozen=True)
 class Alert:
-    """A line the mission reports (``report``/``alert``) or a fault the runtime raises."""
+    """A line the mission reports (``report``/``alert``) or a fault the runtime raises.
+
+    ``node_id`` and ``node_path`` name the node that wrote the line ("" for the runtime's own).
+    """
 
     TYPE: ClassVar[str] = "alert"
     tick: int
@@ -276,6 +268,7 @@ class Alert:
     severity: str
     message: str
     node_path: str = ""
+    node_id: str = ""
 
     def __post_init__(self) -> None:
         _check_choice("Alert", "severity", self.severity, SEVERITIES)
@@ -311,13 +304,14 @@ class Snapshot:
     """Status of every node, by node id."""
     active_path: tuple[str, ...]
     """Node ids from the root down to the deepest running node."""
-    blackboard: dict[str, JsonValue]
+    facts: dict[str, JsonValue]
+    """Every mission fact and counter, by registry name (what :class:`FactChanged` reports)."""
     telemetry: Telemetry | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "statuses", dict(self.statuses))
         object.__setattr__(self, "active_path", tuple(self.active_path))
-        object.__setattr__(self, "blackboard", to_json_value(self.blackboard))
+        object.__setattr__(self, "facts", to_json_value(self.facts))
 
 
 Event: TypeAlias = (
@@ -325,153 +319,22 @@ Event: TypeAlias = (
     | TreeDefinition
     | StatusChanged
     | FactChanged
-    | BlackboardChanged
     | Telemetry
     | Alert
     | RunFinished
 )
 Message: TypeAlias = Event | Snapshot
 
-EVENT_TYPES: dict[str, type] = {
+EVENT_TYPES: dict[str, type] = {  # the tag table the codec decodes by
     cls.TYPE: cls
     for cls in (
         RunStarted,
         TreeDefinition,
         StatusChanged,
         FactChanged,
-        BlackboardChanged,
         Telemetry,
         Alert,
         RunFinished,
         Snapshot,
     )
 }
-
-
-# ------------------------------------------------------------------------------- JSON codec
-def to_dict(message: Message) -> dict[str, JsonValue]:
-    """The message as plain JSON data, tagged with its ``"type"``."""
-    data: dict[str, JsonValue] = {"type": message.TYPE}
-    data.update(_plain(message))
-    return data
-
-
-def _plain(value: Any) -> dict[str, JsonValue]:
-    out: dict[str, JsonValue] = {}
-    for f in dataclasses.fields(value):
-        item = getattr(value, f.name)
-        if isinstance(item, (TreeNode, Telemetry)):
-            out[f.name] = _plain(item)
-        elif f.name == "children":
-            out[f.name] = [_plain(child) for child in item]
-        elif isinstance(item, tuple):
-            out[f.name] = list(item)
-        else:
-            out[f.name] = item
-    return out
-
-
-def to_json(message: Message) -> str:
-    """One line of JSON (no newlines inside), the form both the log and the stream carry."""
-    return json.dumps(to_dict(message), separators=(",", ":"), ensure_ascii=False)
-
-
-def from_json(text: str | bytes) -> Message:
-    """Parse a line written by :func:`to_json`.
-
-    Raises:
-        EventDecodeError: not JSON, unknown type, or a missing or mistyped field.
-    """
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise EventDecodeError(f"not valid JSON: {exc}") from None
-    return from_dict(data)
-
-
-def from_dict(data: object) -> Message:
-    """Build a message from JSON data tagged with ``"type"``.
-
-    Raises:
-        EventDecodeError: unknown type, or a missing or mistyped field.
-    """
-    if not isinstance(data, dict):
-        raise EventDecodeError(f"an event is a JSON object, not {type(data).__name__}")
-    tag = data.get("type")
-    if not isinstance(tag, str) or tag not in EVENT_TYPES:
-        known = ", ".join(sorted(EVENT_TYPES))
-        raise EventDecodeError(f"unknown event type {tag!r} (known: {known})")
-    return typing.cast(Message, _build(EVENT_TYPES[tag], data, tag))
-
-
-@functools.cache
-def _field_specs(cls: type) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, type hint, optional) per field; cached because resolving hints is slow."""
-    hints = typing.get_type_hints(cls)
-    return tuple(
-        (
-            f.name,
-            hints[f.name],
-            f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING,
-        )
-        for f in dataclasses.fields(cls)
-    )
-
-
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
-    kwargs: dict[str, Any] = {}
-    for name, hint, optional in _field_specs(cls):
-        if name not in data:
-            if optional:
-                continue
-            raise EventDecodeError(f"{where}: missing field {name!r}")
-        kwargs[name] = _convert(data[name], hint, f"{where}.{name}")
-    try:
-        return cls(**kwargs)
-    except ValueError as exc:
-        raise EventDecodeError(f"{where}: {exc}") from None
-
-
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if hint is Any:
-        return value
-    if origin in (Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(value, inner, where)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise EventDecodeError(f"{where}: expected a list, got {type(value).__name__}")
-        if args[0] is str and all(isinstance(item, str) for item in value):
-            return tuple(value)
-        return tuple(_convert(item, args[0], f"{where}[{i}]") for i, item in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise EventDecodeError(f"{where}: expected an object, got {type(value).__name__}")
-        inner = args[1]
-        if inner is Any or (inner is str and all(isinstance(v, str) for v in value.values())):
-            return dict(value)  # fast path: JSON object keys are already strings
-        return {str(k): _convert(v, inner, f"{where}.{k}") for k, v in value.items()}
-    if dataclasses.is_dataclass(hint):
-        if not isinstance(value, dict):
-            raise EventDecodeError(f"{where}: expected an object, got {type(value).__name__}")
-        return _build(typing.cast(type, hint), value, where)
-    return _convert_scalar(value, hint, where)
-
-
-def _convert_scalar(value: Any, hint: Any, where: str) -> Any:
-    if hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif hint is bool or hint is str:
-        if isinstance(value, hint):
-            return value
-    else:  # pragma: no cover - guards against a field type this codec does not know
-        raise EventDecodeError(f"{where}: cannot decode a field of type {hint!r}")
-    raise EventDecodeError(f"{where}: expected {hint.__name__}, got {value!r}")

@@ -1,19 +1,20 @@
 """The executor: tick a compiled behaviour tree on a simulated clock while the robot walks.
 
-Each tick, at simulated time ``t``: due faults fire, the tree is ticked once (actions read the state
-at ``t`` and command the backend), status changes are collected, then the backend is stepped by
-``1 / tick_rate`` and the robot context updates battery, facts and detections. Everything that
-happened goes to the run log (one commit per tick) and to the live stream, except telemetry: the
-log gets it at ``telemetry_hz`` of sim time, monitors get it inside the snapshots they receive at
-most ``snapshot_hz`` times a wall second (a fast-forwarded run would otherwise flood them).
+Each tick, at simulated time ``t``: due faults fire, the tree is ticked once through
+:meth:`py_trees.trees.BehaviourTree.tick` (actions read the state at ``t`` and command the backend),
+then the backend is stepped by ``1 / tick_rate`` and the robot context updates battery, facts and
+detections. Everything that happened goes to the run log (one commit per tick) and to the live
+stream, except telemetry: the log gets the samples :class:`~bt_runtime.telemetry.TelemetryFilter`
+keeps (the one place telemetry is decimated), monitors get the state inside the snapshots they
+receive at most ``snapshot_hz`` times a wall second (a fast-forwarded run would flood them).
 
-Finding status changes cheaply: the nodes ``root.tick()`` yields this tick (py_trees yields exactly
-the nodes it ticked, children before parents) plus the nodes that were not INVALID after the last
-tick (a halted branch turns INVALID without being ticked). Nothing else can have changed, so the
-whole tree is never walked per tick.
+Observability rides on py_trees' own hooks: a :class:`~bt_runtime.tickwatch.TickWatch` visitor sees
+every node ticked (status changes, halted nodes included, and which node wrote each report or alert
+line) and a post-tick handler turns that into events, each naming its node by id.
 
 Time: as fast as possible by default; ``realtime`` paces ticks to the wall clock. Pause, resume,
-single step and abort come from the API (thread-safe) or from the stream's command queue.
+single step and abort come from the API (thread-safe) or from the stream's command queue
+(:mod:`bt_runtime.runcontrol`).
 
 Determinism: the tree, the backend and the context draw all randomness from the run seed, node ids
 are positions in the tree, and sim time is tick-based, so the same seed yields the same events
@@ -22,12 +23,9 @@ are positions in the tree, and sim time is tick-based, so the same seed yields t
 
 from __future__ import annotations
 
-import dataclasses
-import queue
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -37,9 +35,7 @@ from bt_runtime.actions import ActionPort
 from bt_runtime.behaviours import LogEntry
 from bt_runtime.events import (
     Alert,
-    Event,
     FactChanged,
-    Message,
     RunFinished,
     RunStarted,
     Snapshot,
@@ -48,26 +44,14 @@ from bt_runtime.events import (
     TreeDefinition,
     TreeNode,
 )
-from bt_runtime.report import Progress, RunReport
+from bt_runtime.recorder import CommandSource, EventSink, Recorder
+from bt_runtime.report import Progress, RunReport, failure_origin
 from bt_runtime.robot import RobotContext
+from bt_runtime.runcontrol import Pacer, RunControl
+from bt_runtime.telemetry import TelemetryFilter
+from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
 
 __all__ = ["CommandSource", "EventSink", "Executor", "Fault", "tree_nodes"]
-
-
-class EventSink(Protocol):
-    """Where events go durably (:class:`bt_runtime.eventlog.EventLogWriter` fits)."""
-
-    def append(self, event: Event) -> None: ...
-
-    def commit_tick(self) -> None: ...
-
-
-class CommandSource(Protocol):
-    """A live stream: publishes messages, hands over monitor commands (StreamServer fits)."""
-
-    def publish(self, message: Message) -> None: ...
-
-    def poll_commands(self) -> Sequence[Any]: ...
 
 
 class Fault(Protocol):
@@ -103,11 +87,6 @@ def tree_nodes(root: Behaviour) -> tuple[TreeNode, dict[int, tuple[str, str]]]:
     return build(root, "0", ""), index
 
 
-@dataclass
-class _Pending:
-    commands: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue)
-
-
 class Executor:
     """Runs one mission: a tree, a robot context, a tick rate, and where to record it.
 
@@ -121,7 +100,8 @@ class Executor:
         started: the run header to record first (None: no header, e.g. in tests).
         realtime: pace ticks to the wall clock instead of running as fast as possible.
         faults: injected faults, each fired once at its simulated time.
-        telemetry_hz: telemetry samples per simulated second.
+        telemetry_hz: regular telemetry samples per simulated second (0: every tick); changes of
+            terrain, gait, fallen or stuck are recorded whenever they happen.
         snapshot_hz: stream snapshots per wall-clock second at most.
         on_progress: called with a :class:`Progress` at most ``progress_hz`` times a wall second.
     """
@@ -155,211 +135,141 @@ class Executor:
         self.time_limit = time_limit
         self.log = log
         self.stream = stream
+        self.record = Recorder(
+            log,
+            stream,
+            snapshot_hz=snapshot_hz,
+            on_progress=on_progress,
+            progress_hz=progress_hz,
+        )
         self.started = started
-        self.realtime = realtime
         self.faults = sorted(faults, key=lambda f: f.at)
-        self.telemetry_period = 1.0 / telemetry_hz if telemetry_hz > 0 else 0.0
-        self.snapshot_period = 1.0 / snapshot_hz if snapshot_hz > 0 else 0.0
-        self.on_progress = on_progress
-        self.progress_period = 1.0 / progress_hz if progress_hz > 0 else 0.0
-        self.lines: list[LogEntry] = []
+        self.telemetry = TelemetryFilter(telemetry_hz)
         self.port = ActionPort(ctx)
+        self.definition, self._index = tree_nodes(root)
+        self.watch = TickWatch(self._index)
+        self.lines: list[LogEntry] = self.watch.lines
         self.tree = py_trees.trees.BehaviourTree(root)
         self.tree.setup(robot=self.port, state=ctx, clock=lambda: ctx.time, log=self.lines)
-        self.definition, self._index = tree_nodes(root)
-        self._nodes = {id(n): n for n in root.iterate()}
-        self._all_ids = {nid: "INVALID" for nid, _ in self._index.values()}
-        self._live: dict[int, Status] = {}
+        self.tree.visitors.append(self.watch)
+        self.tree.add_post_tick_handler(self._after_tick)
+        self.pacer = Pacer(realtime, lambda: ctx.time)
+        self.control = RunControl(on_resume=self.pacer.rebase)
         self.tick = 0
-        self.paused = False
         self.report: RunReport | None = None
-        self._pending = _Pending()
-        self._abort_reason: str | None = None
-        self._steps_allowed = 0
-        self._lines_seen = 0
-        self._next_telemetry = 0.0
-        self._last_snapshot = -1e9
-        self._last_progress = -1e9
+        self._now = 0.0
         self._current: Behaviour | None = None
         self._fault_index = 0
-        self._wall_start = 0.0
-        self._sim_at_wall_start = 0.0
         self._final_changes: list[StatusChanged] = []
         self._telemetry_tick = -1
-        self._handlers: dict[str, Callable[[], None]] = {
-            "pause": self._on_pause,
-            "resume": self._on_resume,
-            "step": self._on_step,
-            "abort": self._on_abort,
-        }
 
     # ------------------------------------------------------------------ control (thread-safe)
+    @property
+    def realtime(self) -> bool:
+        return self.pacer.realtime
+
+    @property
+    def paused(self) -> bool:
+        return self.control.paused
+
     def pause(self) -> None:
         """Stop ticking after the tick in flight."""
-        self._pending.commands.put("pause")
+        self.control.request("pause")
 
     def resume(self) -> None:
-        self._pending.commands.put("resume")
+        self.control.request("resume")
 
     def step(self) -> None:
         """While paused: run exactly one more tick."""
-        self._pending.commands.put("step")
+        self.control.request("step")
 
     def abort(self) -> None:
         """End the run after the tick in flight (outcome ``aborted``)."""
-        self._pending.commands.put("abort")
-
-    def _on_pause(self) -> None:
-        self.paused = True
-
-    def _on_resume(self) -> None:
-        self.paused = False
-        self._wall_start, self._sim_at_wall_start = time.monotonic(), self.ctx.time
-
-    def _on_step(self) -> None:
-        self.paused = True
-        self._steps_allowed += 1
-
-    def _on_abort(self) -> None:
-        self._abort_reason = "aborted by the operator"
-
-    def _handle(self, name: str) -> None:
-        handler = self._handlers.get(name)
-        if handler is not None:  # the stream only passes known commands; ignore anything else
-            handler()
-
-    def _poll(self) -> None:
-        while True:
-            try:
-                self._handle(self._pending.commands.get_nowait())
-            except queue.Empty:
-                break
-        if self.stream is not None:
-            for command in self.stream.poll_commands():
-                self._handle(str(getattr(command, "name", command)))
+        self.control.request("abort")
 
     # ------------------------------------------------------------------ output
-    def _emit(self, event: Event) -> None:
-        if self.log is not None:
-            self.log.append(event)
-        if self.stream is not None:
-            self.stream.publish(event)
-
     def _telemetry(self) -> Telemetry:
         state = self.ctx.state
         assert state is not None
-        sample = Telemetry.from_state(self.tick, state, self.ctx.battery)
-        if sample.sim_time != self.ctx.time:
-            sample = dataclasses.replace(sample, sim_time=self.ctx.time)
-        return sample
+        return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time)
 
     def _snapshot(self, telemetry: Telemetry) -> Snapshot:
-        statuses = dict(self._all_ids)
-        for key, status in self._live.items():
-            statuses[self._index[key][0]] = status.value
-        path: list[str] = []
-        node = self._current
-        while node is not None:
-            path.append(self._index[id(node)][0])
-            node = node.parent
-        board: dict[str, Any] = self.ctx.snapshot_values()
-        board["battery"] = round(self.ctx.battery, 3)
-        return Snapshot(self.tick, self.ctx.time, statuses, tuple(reversed(path)), board, telemetry)
+        watch = self.watch
+        return Snapshot(
+            self.tick,
+            self.ctx.time,
+            watch.statuses(),
+            watch.path_ids(self._current),
+            self.ctx.snapshot_values(),
+            telemetry,
+        )
 
     # ------------------------------------------------------------------ one tick
-    def _status_changes(self, visited: list[Behaviour], now: float) -> list[StatusChanged]:
-        """Status changes since the last call: of the nodes ticked, and of the nodes that were not
-        INVALID before (a halt turns them INVALID without a tick). A node seen twice is compared
-        once: after the first look its recorded status is current."""
-        changes: list[StatusChanged] = []
-        live = self._live
-        invalid = Status.INVALID
-        for node in visited:
-            new = node.status
-            key = id(node)
-            if live.get(key, invalid) is not new:
-                changes.append(self._change(node, key, live.get(key, invalid), new, now))
-        for key, old in list(live.items()):
-            node = self._nodes[key]
-            if node.status is not old:
-                changes.append(self._change(node, key, old, node.status, now))
-        return changes
-
-    def _change(
-        self, node: Behaviour, key: int, old: Status, new: Status, now: float
-    ) -> StatusChanged:
-        if new is Status.INVALID:
-            self._live.pop(key, None)
-        else:
-            self._live[key] = new
-        node_id, path = self._index[key]
+    def _status_event(self, change: NodeChange, now: float) -> StatusChanged:
         return StatusChanged(
-            self.tick, now, node_id, path, old.value, new.value, node.feedback_message
+            self.tick,
+            now,
+            change.node_id,
+            change.node_path,
+            change.old.value,
+            change.new.value,
+            change.reason,
         )
+
+    def _line_event(self, line: WrittenLine, now: float) -> Alert:
+        """A report or alert line as an Alert, at the node that wrote it (by id)."""
+        entry = line.entry
+        if entry.level == "alert":
+            self.ctx.count_alert()
+            severity = "warning"
+        else:
+            severity = "info"
+        return Alert(self.tick, now, severity, entry.text, line.node_path, line.node_id)
+
+    def _after_tick(self, tree: py_trees.trees.BehaviourTree) -> None:
+        """Post-tick handler: the watch's findings become events, stamped with tick and time."""
+        watch, now = self.watch, self._now
+        self._current = watch.running()
+        changes = [self._status_event(change, now) for change in watch.changes]
+        for event in changes:
+            self.record.emit(event)
+        if tree.root.status is Status.FAILURE:
+            self._final_changes = changes
+        for line in watch.written:
+            self.record.emit(self._line_event(line, now))
 
     def tick_once(self) -> None:
         """One tick of the tree, then one backend step; records everything that happened."""
         ctx = self.ctx
-        now = ctx.time
+        now = self._now = ctx.time
         self.tick += 1
-        while (
-            self._fault_index < len(self.faults) and self.faults[self._fault_index].at <= now + 1e-6
-        ):
-            line = self.faults[self._fault_index].apply(ctx)
+        faults = self.faults
+        while self._fault_index < len(faults) and faults[self._fault_index].at <= now + 1e-6:
+            line = faults[self._fault_index].apply(ctx)
             self._fault_index += 1
-            self._emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
-        visited = list(self.root.tick())
-        self._current = next((n for n in visited if n.status == Status.RUNNING), None)
-        changes = self._status_changes(visited, now)
-        for change in changes:
-            self._emit(change)
-        if self.root.status == Status.FAILURE:
-            self._final_changes = changes
-        self._emit_lines(now, visited)
+            self.record.emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
+        self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick
-            self._emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
+            self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
         stopped_before = ctx.stop_reason
         for fact in ctx.step(self.dt):
-            self._emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
+            self.record.emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
         if ctx.stop_reason is not None and stopped_before is None:
-            self._emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
+            self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
         telemetry = None
-        if ctx.time + 1e-9 >= self._next_telemetry:
+        state = ctx.state
+        assert state is not None
+        if self.telemetry.due(state, ctx.time):
             telemetry = self._telemetry()
-            if self.log is not None:  # monitors get telemetry inside snapshots (bounded rate)
-                self.log.append(telemetry)
+            self.record.keep(telemetry)
             self._telemetry_tick = self.tick
-            self._next_telemetry += self.telemetry_period
-        if self.log is not None:
-            self.log.commit_tick()
+        self.record.commit()
         self._publish_views(telemetry)
 
-    def _emit_lines(self, now: float, visited: list[Behaviour]) -> None:
-        """Report/alert lines written this tick become Alert events (at the node that wrote them:
-        a node ticked this tick with that name; names alone are not unique in a tree)."""
-        lines = self.lines
-        while self._lines_seen < len(lines):
-            entry = lines[self._lines_seen]
-            self._lines_seen += 1
-            severity = "warning" if entry.level == "alert" else "info"
-            if entry.level == "alert":
-                self.ctx.count_alert()
-            node = next((n for n in visited if n.name == entry.node), None)
-            path = self._index[id(node)][1] if node is not None else entry.node
-            self._emit(Alert(self.tick, now, severity, entry.text, path))
-
     def _publish_views(self, telemetry: Telemetry | None, force: bool = False) -> None:
-        wall = time.monotonic()
-        if self.stream is not None and (
-            force or wall - self._last_snapshot >= self.snapshot_period
-        ):
-            self._last_snapshot = wall
-            self.stream.publish(self._snapshot(telemetry or self._telemetry()))
-        if self.on_progress is not None and (
-            force or wall - self._last_progress >= self.progress_period
-        ):
-            self._last_progress = wall
-            self.on_progress(self.progress())
+        self.record.views(
+            lambda: self._snapshot(telemetry or self._telemetry()), self.progress, force=force
+        )
 
     def progress(self) -> Progress:
         """What the run is doing now."""
@@ -377,85 +287,58 @@ class Executor:
         )
 
     # ------------------------------------------------------------------ the run
-    def _pace(self) -> None:
-        if not self.realtime:
-            return
-        due = self._wall_start + (self.ctx.time - self._sim_at_wall_start)
-        delay = due - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-
-    def _should_tick(self) -> bool:
-        if not self.paused:
-            return True
-        if self._steps_allowed > 0:
-            self._steps_allowed -= 1
-            return True
-        return False
-
     def run(self) -> RunReport:
         """Run to the end: tree success or failure, the time limit, an empty battery, or abort."""
         wall0 = time.monotonic()
-        self._wall_start, self._sim_at_wall_start = wall0, self.ctx.time
+        self.pacer.rebase()
         if self.started is not None:
-            self._emit(self.started)
-        self._emit(TreeDefinition(self.definition))
-        if self.log is not None:
-            self.log.commit_tick()
+            self.record.emit(self.started)
+        self.record.emit(TreeDefinition(self.definition))
+        self.record.commit()
         outcome, path, reason = "", None, None
+        control = self.control
         while True:
-            self._poll()
-            if self._abort_reason is not None:
-                outcome, reason = "aborted", self._abort_reason
+            control.poll(self.stream)
+            if control.abort_reason is not None:
+                outcome, reason = "aborted", control.abort_reason
                 path = self._current_path()
                 break
-            if not self._should_tick():
+            if not control.should_tick():
                 self._publish_views(None)
                 time.sleep(0.02)
                 continue
             self.tick_once()
-            status = self.root.status
-            if status == Status.SUCCESS:
-                outcome = "success"
+            outcome, path, reason = self._ended()
+            if outcome:
                 break
-            if status == Status.FAILURE:
-                outcome = "failure"
-                path, reason = self._failure_origin()
-                break
-            if self.ctx.stop_reason is not None:
-                outcome, path, reason = "failure", self._current_path(), self.ctx.stop_reason
-                break
-            if self.time_limit is not None and self.ctx.time >= self.time_limit - 1e-9:
-                outcome, path = "failure", self._current_path()
-                reason = f"time limit of {self.time_limit:g} s reached"
-                break
-            self._pace()
+            self.pacer.wait()
         if self.root.status == Status.RUNNING:
             self.root.stop(Status.INVALID)
-            for change in self._status_changes([], self.ctx.time):
-                self._emit(change)
+            for change in self.watch.collect():
+                self.record.emit(self._status_event(change, self.ctx.time))
         self.report = self._finish(outcome, path, reason, time.monotonic() - wall0)
         return self.report
+
+    def _ended(self) -> tuple[str, str | None, str | None]:
+        """(outcome, failure path, reason) if the run is over after this tick, else ("", ...)."""
+        status = self.root.status
+        if status == Status.SUCCESS:
+            return "success", None, None
+        if status == Status.FAILURE:
+            return ("failure", *self._failure_origin())
+        if self.ctx.stop_reason is not None:
+            return "failure", self._current_path(), self.ctx.stop_reason
+        if self.time_limit is not None and self.ctx.time >= self.time_limit - 1e-9:
+            return "failure", self._current_path(), f"time limit of {self.time_limit:g} s reached"
+        return "", None, None
 
     def _current_path(self) -> str | None:
         node = self._current
         return self._index[id(node)][1] if node is not None else None
 
     def _failure_origin(self) -> tuple[str | None, str | None]:
-        """The deepest node of the final tick whose failure failed every ancestor up to the root.
-
-        (A condition that failed under an inverter, or a child a fallback recovered from, is not
-        on that chain.) Ancestry is read from the position ids, since names may contain "/".
-        """
-        failed = {c.node_id: c for c in self._final_changes if c.new == "FAILURE"}
-
-        def chain(node_id: str) -> bool:
-            parts = node_id.split(".")
-            return all(".".join(parts[:i]) in failed for i in range(1, len(parts)))
-
-        best = max((i for i in failed if chain(i)), key=lambda i: i.count("."), default=None)
-        if best is not None:
-            change = failed[best]
+        change = failure_origin(self._final_changes)
+        if change is not None:
             return change.node_path, change.reason or "failed"
         return self._index[id(self.root)][1], self.root.feedback_message or "failed"
 
@@ -480,8 +363,8 @@ class Executor:
             failure_reason=reason,
         )
         if self._telemetry_tick != self.tick:
-            self._emit(self._telemetry())
-        self._emit(
+            self.record.emit(self._telemetry())
+        self.record.emit(
             RunFinished(
                 self.tick,
                 outcome,
@@ -493,7 +376,6 @@ class Executor:
                 reason,
             )
         )
-        if self.log is not None:
-            self.log.commit_tick()
+        self.record.commit()
         self._publish_views(None, force=True)
         return report

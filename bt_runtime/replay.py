@@ -15,16 +15,15 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from bt_runtime.eventlog import EventLogReader, RunSummary
 from bt_runtime.events import (
     Alert,
-    BlackboardChanged,
     FactChanged,
     RunFinished,
     RunStarted,
     StatusChanged,
     Telemetry,
 )
+from bt_runtime.logreader import EventLogReader, RunSummary
 
 __all__ = [
     "replay_lines",
@@ -71,8 +70,7 @@ def _event_line(event: StatusChanged | FactChanged | Alert) -> str:
             f"{_at(event.sim_time)} status   {event.node_path}: {event.old} -> {event.new}{reason}"
         )
     if isinstance(event, FactChanged):
-        label = "board   " if isinstance(event, BlackboardChanged) else "fact    "
-        return f"{_at(event.sim_time)} {label} {event.key}: {event.old!r} -> {event.new!r}"
+        return f"{_at(event.sim_time)} fact     {event.key}: {event.old!r} -> {event.new!r}"
     where = f"  (at {event.node_path})" if event.node_path else ""
     return f"{_at(event.sim_time)} {event.severity.upper():<8} {event.message}{where}"
 
@@ -91,15 +89,12 @@ def _outcome_lines(finished: RunFinished | None, last_time: float) -> Iterator[s
         yield f"  {key}: {value!r}"
 
 
-def replay_lines(
-    reader: EventLogReader, *, telemetry_every: float = 5.0, blackboard: bool = False
-) -> Iterator[str]:
+def replay_lines(reader: EventLogReader, *, telemetry_every: float = 5.0) -> Iterator[str]:
     """The run in ``reader`` as lines of text, header first, outcome last.
 
     Args:
         reader: an open run log.
         telemetry_every: simulated seconds between two telemetry summary lines.
-        blackboard: also tell blackboard changes (noisy; facts are always told).
 
     Raises:
         EventLogError: the log is damaged or holds no run metadata.
@@ -121,21 +116,14 @@ def replay_lines(
             if due or trouble or event == final:
                 printed_at = event.sim_time
                 yield _telemetry_line(event)
-        elif isinstance(event, BlackboardChanged) and not blackboard:
-            continue
         elif isinstance(event, (StatusChanged, FactChanged, Alert)):
             yield _event_line(event)
     yield from _outcome_lines(reader.outcome(), last_time)
 
 
-def write_replay(
-    reader: EventLogReader, out: TextIO, *, telemetry_every: float = 5.0, blackboard: bool = False
-) -> None:
+def write_replay(reader: EventLogReader, out: TextIO, *, telemetry_every: float = 5.0) -> None:
     """Write :func:`replay_lines` to ``out``, one per line."""
-    out.writelines(
-        line + "\n"
-        for line in replay_lines(reader, telemetry_every=telemetry_every, blackboard=blackboard)
-    )
+    out.writelines(line + "\n" for line in replay_lines(reader, telemetry_every=telemetry_every))
 
 
 def run_lines(summaries: list[RunSummary]) -> list[str]:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Progress", "RunReport"]
+from bt_runtime.events import StatusChanged
+
+__all__ = ["Progress", "RunReport", "failure_origin"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,25 @@ class RunReport:
 def _names(names: Iterable[str]) -> str:
     items = list(names)
     return f" ({', '.join(items)})" if items else ""
+
+
+def failure_origin(final_changes: Iterable[StatusChanged]) -> StatusChanged | None:
+    """The deepest node of the final tick whose failure failed every ancestor up to the root.
+
+    (A condition that failed under an inverter, or a child a fallback recovered from, is not on
+    that chain.) Ancestry is read from the position ids, since names may contain "/".
+
+    Args:
+        final_changes: the status changes of the tick on which the root failed.
+
+    Returns:
+        That node's change to FAILURE, or None if no chain of failures reaches the root.
+    """
+    failed = {c.node_id: c for c in final_changes if c.new == "FAILURE"}
+
+    def chain(node_id: str) -> bool:
+        parts = node_id.split(".")
+        return all(".".join(parts[:i]) in failed for i in range(1, len(parts)))
+
+    best = max((i for i in failed if chain(i)), key=lambda i: i.count("."), default=None)
+    return failed[best] if best is not None else None

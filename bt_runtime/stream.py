@@ -1,16 +1,18 @@
 """Live stream from a running mission to monitors, over a local TCP socket.
 
-Wire format: newline-delimited JSON, one message per line. The server sends events and snapshots in
-the form :func:`bt_runtime.events.to_json` writes, plus notices: ``hello`` (first line), ``dropped``
-(how many messages this client missed), ``ack`` and ``error`` (replies to commands). A monitor sends
+Wire format (:mod:`bt_runtime.streamwire`): newline-delimited JSON, one message per line. The
+server sends events and snapshots in the form :func:`bt_runtime.codec.to_json` writes, plus
+notices: ``hello`` (first line), ``dropped`` (how many messages this client missed), ``ack`` and
+``error`` (replies to commands). A monitor (:mod:`bt_runtime.streamclient`) sends
 ``{"type": "command", "command": "pause", "token": "..."}``; only the token the server was started
 with is obeyed, so a stray process on the machine cannot abort a run.
 
 Why threads rather than asyncio: the publisher is the executor's synchronous tick loop, and there are
 a handful of monitors at most. Each client gets two daemon threads (writer, reader) and its own
-bounded queues, so a blocking ``sendall`` to a slow monitor stalls only that monitor's writer thread;
-:meth:`StreamServer.publish` only appends to in-memory deques and never touches a socket. Asyncio
-would need a loop thread plus a cross-thread hand-off per publish, for no gain at this scale.
+bounded queues (:mod:`bt_runtime.streamconn`), so a blocking ``sendall`` to a slow monitor stalls
+only that monitor's writer thread; :meth:`StreamServer.publish` only appends to in-memory deques
+and never touches a socket. Asyncio would need a loop thread plus a cross-thread hand-off per
+publish, for no gain at this scale.
 
 Back-pressure: per client, snapshots are kept in a short queue (the oldest is dropped: a newer one
 supersedes it) and events in a longer one (the oldest is dropped when full). Every drop is counted
@@ -31,21 +33,17 @@ import secrets
 import socket
 import threading
 import time
-from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Self
 
-from bt_runtime.events import (
-    EventDecodeError,
-    JsonValue,
-    Message,
-    RunFinished,
-    RunStarted,
-    Snapshot,
-    TreeDefinition,
-    from_dict,
-    to_json,
+from bt_runtime.events import Message, RunFinished, RunStarted, Snapshot, TreeDefinition
+from bt_runtime.streamclient import StreamClient
+from bt_runtime.streamconn import Connection, Outgoing
+from bt_runtime.streamwire import (
+    COMMANDS,
+    PROTOCOL_VERSION,
+    ControlCommand,
+    Notice,
+    StreamError,
 )
 
 __all__ = [
@@ -57,167 +55,6 @@ __all__ = [
     "StreamError",
     "StreamServer",
 ]
-
-PROTOCOL_VERSION = 1
-COMMANDS = ("pause", "resume", "step", "abort")
-MAX_LINE = 64 * 1024
-"""Longest line a peer may send before it is disconnected (commands are tiny)."""
-
-NOTICE_TYPES = ("hello", "dropped", "ack", "error")
-
-
-class StreamError(Exception):
-    """The stream cannot be served or read; the message says what went wrong."""
-
-
-@dataclass(frozen=True)
-class ControlCommand:
-    """A command a monitor sent with the right token, for the executor to act on."""
-
-    name: str
-    client: str
-    received_at: float
-    """``time.monotonic()`` when the server read it."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A stream-level message (not a run event): hello, dropped, ack or error."""
-
-    kind: str
-    data: dict[str, JsonValue] = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        return str(self.data.get("message", ""))
-
-    @property
-    def count(self) -> int:
-        return int(self.data.get("count", 0))
-
-
-def _line(data: dict[str, JsonValue]) -> bytes:
-    return (json.dumps(data, separators=(",", ":")) + "\n").encode()
-
-
-class _Outgoing:
-    """A published message, shared by every client queue, encoded at most once (lazily)."""
-
-    __slots__ = ("_data", "message", "seq")
-
-    def __init__(self, seq: int, message: Message) -> None:
-        self.seq = seq
-        self.message = message
-        self._data: bytes | None = None
-
-    def data(self) -> bytes:
-        if self._data is None:  # a race only encodes twice; both results are equal
-            self._data = (to_json(self.message) + "\n").encode()
-        return self._data
-
-
-class _LineBuffer:
-    """Splits received bytes into lines; refuses lines longer than ``MAX_LINE``."""
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        self._buffer.extend(chunk)
-        lines = []
-        while (end := self._buffer.find(b"\n")) >= 0:
-            lines.append(bytes(self._buffer[:end]))
-            del self._buffer[: end + 1]
-        if len(self._buffer) > MAX_LINE:
-            raise StreamError(f"a line longer than {MAX_LINE} bytes")
-        return lines
-
-
-# ------------------------------------------------------------------------------------ server
-class _Client:
-    """One connected monitor: its queues, its writer and reader threads."""
-
-    def __init__(self, server: StreamServer, sock: socket.socket, peer: str) -> None:
-        self.server = server
-        self.sock = sock
-        self.peer = peer
-        self.cond = threading.Condition()
-        self.events: deque[_Outgoing] = deque(maxlen=server.event_backlog)
-        self.snapshots: deque[_Outgoing] = deque(maxlen=server.snapshot_backlog)
-        self.replies: deque[bytes] = deque(maxlen=64)
-        self.dropped = 0
-        self.closed = False
-
-    def offer(self, item: _Outgoing) -> None:
-        """Queue ``item``; never blocks (a full queue drops its oldest entry and counts it)."""
-        target = self.snapshots if isinstance(item.message, Snapshot) else self.events
-        with self.cond:
-            if len(target) == target.maxlen:
-                self.dropped += 1
-            target.append(item)
-            self.cond.notify()
-
-    def reply(self, data: dict[str, JsonValue]) -> None:
-        with self.cond:
-            self.replies.append(_line(data))
-            self.cond.notify()
-
-    def _next(self) -> bytes | _Outgoing | None:
-        """The next thing to send (replies, then the drop count, then the oldest message), or
-        None once closed. Messages are encoded by the caller, outside the lock ``offer`` takes."""
-        with self.cond:
-            while not self.closed:
-                if self.replies:
-                    return self.replies.popleft()
-                if self.dropped:
-                    count, self.dropped = self.dropped, 0
-                    return _line({"type": "dropped", "count": count})
-                if self.events or self.snapshots:
-                    if not self.snapshots or (
-                        self.events and self.events[0].seq < self.snapshots[0].seq
-                    ):
-                        return self.events.popleft()
-                    return self.snapshots.popleft()
-                self.cond.wait()
-            return None
-
-    def write_loop(self) -> None:
-        try:
-            while (item := self._next()) is not None:
-                self.sock.sendall(item if isinstance(item, bytes) else item.data())
-        except OSError:  # dead peer, or stalled past the send timeout: drop it
-            pass
-        finally:
-            self.server._drop(self)
-
-    def read_loop(self) -> None:
-        buffer = _LineBuffer()
-        try:
-            while not self.closed:
-                try:
-                    chunk = self.sock.recv(4096)
-                except TimeoutError:
-                    continue
-                if not chunk:
-                    break
-                for line in buffer.feed(chunk):
-                    self.server._handle_line(self, line)
-        except StreamError as exc:
-            self.reply({"type": "error", "message": str(exc)})
-        except OSError:
-            pass
-        finally:
-            self.server._drop(self, linger=True)
-
-    def shut(self) -> None:
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
 
 
 class StreamServer:
@@ -252,11 +89,11 @@ class StreamServer:
         self.snapshot_backlog = snapshot_backlog
         self.send_timeout = send_timeout
         self._listener: socket.socket | None = None
-        self._clients: tuple[_Client, ...] = ()
+        self._clients: tuple[Connection, ...] = ()
         self._lock = threading.Lock()
         self._seq = itertools.count()
-        self._sticky: dict[type, _Outgoing] = {}
-        self._latest_snapshot: _Outgoing | None = None
+        self._sticky: dict[type, Outgoing] = {}
+        self._latest_snapshot: Outgoing | None = None
         self._commands: queue.SimpleQueue[ControlCommand] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._accepter: threading.Thread | None = None
@@ -311,7 +148,7 @@ class StreamServer:
     def _register(self, sock: socket.socket, peer: str) -> None:
         sock.settimeout(self.send_timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        client = _Client(self, sock, peer)
+        client = Connection(self, sock, peer)
         client.reply(
             {
                 "type": "hello",
@@ -332,7 +169,8 @@ class StreamServer:
         for target, name in ((client.write_loop, "writer"), (client.read_loop, "reader")):
             threading.Thread(target=target, name=f"stream-{name}-{peer}", daemon=True).start()
 
-    def _drop(self, client: _Client, linger: bool = False) -> None:
+    def drop(self, client: Connection, linger: bool = False) -> None:
+        """Forget ``client`` and close it (a connection calls this when its peer goes away)."""
         if linger and not client.closed:
             # The peer stopped sending; let the writer flush pending replies before closing.
             deadline = time.monotonic() + 0.5
@@ -342,7 +180,8 @@ class StreamServer:
             self._clients = tuple(c for c in self._clients if c is not client)
         client.shut()
 
-    def _handle_line(self, client: _Client, line: bytes) -> None:
+    def handle_line(self, client: Connection, line: bytes) -> None:
+        """Act on one line a monitor sent: queue a valid command, reply ack or error."""
         try:
             data = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -376,7 +215,7 @@ class StreamServer:
 
         The message is shared, not copied: do not mutate it afterwards (events are frozen).
         """
-        item = _Outgoing(next(self._seq), message)
+        item = Outgoing(next(self._seq), message)
         if isinstance(message, Snapshot):
             self._latest_snapshot = item
         elif isinstance(message, (RunStarted, TreeDefinition, RunFinished)):
@@ -418,104 +257,6 @@ class StreamServer:
 
     def __enter__(self) -> Self:
         self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-# ------------------------------------------------------------------------------------ client
-class StreamClient:
-    """A monitor's end of the stream: read messages, send commands."""
-
-    def __init__(self, host: str, port: int, *, timeout: float = 5.0) -> None:
-        """Connect to a :class:`StreamServer`.
-
-        Raises:
-            StreamError: nothing listens there, or the connection timed out.
-        """
-        try:
-            self._sock: socket.socket | None = socket.create_connection(
-                (host, port), timeout=timeout
-            )
-        except OSError as exc:
-            raise StreamError(
-                f"cannot connect to the live stream at {host}:{port}: {exc}"
-            ) from None
-        self._buffer = _LineBuffer()
-        self._lines: deque[bytes] = deque()
-        self._eof = False
-
-    def receive(self, timeout: float | None = None) -> Message | Notice | None:
-        """The next message, or None if none came within ``timeout`` seconds or the stream ended.
-
-        Raises:
-            StreamError: the server sent something that is not a valid message.
-        """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._lines:
-            if self._eof or self._sock is None:
-                return None
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                return None
-            self._sock.settimeout(remaining)
-            try:
-                chunk = self._sock.recv(65536)
-            except TimeoutError:
-                return None
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self._eof = True
-                return None
-            self._lines.extend(self._buffer.feed(chunk))
-        return self._decode(self._lines.popleft())
-
-    @property
-    def ended(self) -> bool:
-        """True once the server closed the stream and every line was read."""
-        return self._eof and not self._lines
-
-    @staticmethod
-    def _decode(line: bytes) -> Message | Notice:
-        try:
-            data: Any = json.loads(line)
-            if isinstance(data, dict) and data.get("type") in NOTICE_TYPES:
-                kind = data.pop("type")
-                return Notice(kind, data)
-            return from_dict(data)
-        except (json.JSONDecodeError, UnicodeDecodeError, EventDecodeError) as exc:
-            raise StreamError(f"bad message from the stream: {exc}") from None
-
-    def messages(self, timeout: float = 5.0) -> Iterator[Message | Notice]:
-        """Messages until the stream ends or nothing arrives for ``timeout`` seconds."""
-        while (message := self.receive(timeout)) is not None:
-            yield message
-
-    def send_command(self, command: str, token: str) -> None:
-        """Ask the executor to ``pause``, ``resume``, ``step`` or ``abort``; the reply (ack or
-        error) arrives as a :class:`Notice` among the messages.
-
-        Raises:
-            StreamError: the connection is closed.
-        """
-        if self._sock is None:
-            raise StreamError("the stream client is closed")
-        data = _line({"type": "command", "command": command, "token": token})
-        try:
-            self._sock.settimeout(5.0)
-            self._sock.sendall(data)
-        except OSError as exc:
-            raise StreamError(f"cannot send the command: {exc}") from None
-
-    def close(self) -> None:
-        """Disconnect. Safe to call twice."""
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-
-    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

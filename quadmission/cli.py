@@ -91,7 +91,6 @@ def _replay(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="simulated seconds between telemetry lines (default 5)",
     )
-    parser.add_argument("--blackboard", action="store_true", help="also print blackboard changes")
 
 
 def _runs(parser: argparse.ArgumentParser) -> None:

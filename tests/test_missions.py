@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -43,6 +42,7 @@ from locomotion.world import (
     World,
 )
 from quadmission.cli import main as mission_cli
+from tests.entry_point import mission_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSIONS = ROOT / "missions"
@@ -182,7 +182,7 @@ def test_library_and_worlds_check_clean(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_installed_command_checks_all_examples_at_once() -> None:
     """The real entry point, as a user runs it: `mission check missions/*.mission`."""
-    exe = shutil.which("mission")
+    exe = mission_executable()
     command = [exe] if exe else [sys.executable, "-m", "quadmission"]
     files = sorted(str(p.relative_to(ROOT)) for p in MISSIONS.glob("*.mission"))
     assert files == [f"missions/{n}.mission" for n in sorted(NAMES)]

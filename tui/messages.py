@@ -1,10 +1,8 @@
 """The monitor's own messages, and the one adapter from the runtime's published values to them.
 
-Why one module: the runtime's event types (``bt_runtime.events``) are being renamed while the monitor
-is built (``Snapshot.blackboard`` -> ``Snapshot.facts``, node ids on every log entry, terrain and
-gait changes as events). Every field the monitor reads from a runtime value is read here, through
-:func:`from_runtime` and its helpers, so such a rename is a one-line change in this file and no
-widget ever sees a runtime class.
+Why one module: every field the monitor reads from a runtime value (``bt_runtime.events``) is read
+here, through :func:`from_runtime` and its helpers, so a change of the runtime's events is a change
+in this file only and no widget ever sees a runtime class.
 
 A live source and a replay source post the same messages. :class:`StateChanged` carries the full
 visible state (every node's status, the active path, the facts, the latest telemetry) and defines
@@ -270,12 +268,6 @@ def sample_of(telemetry: Telemetry) -> Sample:
     )
 
 
-def _facts_of(snapshot: Snapshot) -> Mapping[str, Any]:
-    # ``Snapshot.blackboard`` is being renamed ``Snapshot.facts``: read whichever is there.
-    facts = getattr(snapshot, "facts", None)
-    return dict(facts if facts is not None else getattr(snapshot, "blackboard", {}))
-
-
 def state_of(snapshot: Snapshot) -> StateChanged:
     """Convert a runtime snapshot into the monitor's full-state message."""
     return StateChanged(
@@ -283,7 +275,7 @@ def state_of(snapshot: Snapshot) -> StateChanged:
         sim_time=snapshot.sim_time,
         statuses=dict(snapshot.statuses),
         active_path=tuple(snapshot.active_path),
-        facts=_facts_of(snapshot),
+        facts=dict(snapshot.facts),
         sample=sample_of(snapshot.telemetry) if snapshot.telemetry is not None else None,
     )
 
@@ -292,7 +284,7 @@ def entry_of(event: object, ids_by_path: Mapping[str, str]) -> Entry | None:
     """Convert one runtime history event, or None for one the monitor does not show.
 
     Args:
-        event: a StatusChanged, FactChanged (or its blackboard subclass), Alert or Telemetry.
+        event: a StatusChanged, FactChanged, Alert or Telemetry.
         ids_by_path: node id by name path, for entries that name their node by path only.
     """
     if isinstance(event, StatusChanged):
@@ -300,7 +292,7 @@ def entry_of(event: object, ids_by_path: Mapping[str, str]) -> Entry | None:
             event.tick, event.sim_time, event.node_id, event.old, event.new, event.reason
         )
     if isinstance(event, Alert):
-        node_id = getattr(event, "node_id", None) or ids_by_path.get(event.node_path, "")
+        node_id = event.node_id or ids_by_path.get(event.node_path, "")
         return AlertEntry(event.tick, event.sim_time, event.severity, event.message, node_id)
     if isinstance(event, FactChanged):
         return FactEntry(event.tick, event.sim_time, event.key, event.old, event.new)

@@ -21,7 +21,6 @@ def replay(
     err: TextIO,
     *,
     telemetry_every: float = 5.0,
-    blackboard: bool = False,
 ) -> int:
     """Write the run in ``log_path`` to ``out``; a problem goes to ``err`` as one line.
 
@@ -30,7 +29,6 @@ def replay(
         out: where the replay goes.
         err: where a problem goes (never a traceback).
         telemetry_every: simulated seconds between telemetry lines.
-        blackboard: also tell blackboard changes.
 
     Returns:
         ``EXIT_OK``, ``EXIT_FAILED`` if the log cannot be read, ``EXIT_USAGE`` for a bad
@@ -41,7 +39,7 @@ def replay(
         return EXIT_USAGE
     try:
         with EventLogReader(log_path) as reader:
-            write_replay(reader, out, telemetry_every=telemetry_every, blackboard=blackboard)
+            write_replay(reader, out, telemetry_every=telemetry_every)
     except EventLogError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_FAILED
@@ -49,9 +47,5 @@ def replay(
 
 
 def main(args: argparse.Namespace) -> int:
-    """``mission replay LOG [--every S] [--blackboard]``; see :func:`replay`."""
-    return quiet_pipe(
-        lambda: replay(
-            args.log, sys.stdout, sys.stderr, telemetry_every=args.every, blackboard=args.blackboard
-        )
-    )
+    """``mission replay LOG [--every S]``; see :func:`replay`."""
+    return quiet_pipe(lambda: replay(args.log, sys.stdout, sys.stderr, telemetry_every=args.every))

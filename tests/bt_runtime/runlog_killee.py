@@ -16,7 +16,7 @@ EVENTS_PER_TICK = 20
 
 
 def main(path: str) -> None:
-    writer = EventLogWriter(path, telemetry_hz=0)
+    writer = EventLogWriter(path)
     writer.append(samples.run_started())
     writer.append(samples.tree())
     tick = 0

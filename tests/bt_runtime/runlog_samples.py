@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bt_runtime.events import (
     Alert,
-    BlackboardChanged,
     Event,
     FactChanged,
     RunFinished,
@@ -77,9 +76,9 @@ def tick_events(tick: int) -> list[Event]:
         ]
     if tick == 30:
         events.append(FactChanged(tick, t, "victims_found", 0, 1))
-        events.append(BlackboardChanged(tick, t, "goal", None, [1.0, 2.0]))
+        events.append(FactChanged(tick, t, "victim_found", False, True))
     if tick == 40:
-        events.append(Alert(tick, t, "warning", "battery below 99.7 %", "patrol/go to dock"))
+        events.append(Alert(tick, t, "warning", "battery below 99.7 %", "patrol/go to dock", "n1"))
     events.append(telemetry(tick))
     return events
 
@@ -99,6 +98,6 @@ def snapshot(tick: int) -> Snapshot:
         sim_time=tick * TICK,
         statuses={"n0": "RUNNING", "n1": "RUNNING", "n2": "SUCCESS"},
         active_path=("n0", "n1"),
-        blackboard={"goal": [1.0, 2.0], "tick": tick},
+        facts={"victim_found": tick >= 30, "victims_found": int(tick >= 30)},
         telemetry=telemetry(tick),
     )

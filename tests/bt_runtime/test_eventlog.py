@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bt_runtime import eventlog
 from bt_runtime.eventlog import (
     RUN_LOG_SUFFIX,
     SCHEMA_VERSION,
@@ -23,17 +24,17 @@ from bt_runtime.eventlog import (
     list_runs,
     run_log_path,
 )
-from bt_runtime.events import Event, RunFinished, StatusChanged, Telemetry
+from bt_runtime.events import Alert, Event, RunFinished, StatusChanged, Telemetry
 from bt_runtime.replay import replay_lines
 from tests.bt_runtime import runlog_samples as samples
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_run(path: Path, ticks: int = 60, *, finish: bool = True, hz: float = 0) -> list[Event]:
+def write_run(path: Path, ticks: int = 60, *, finish: bool = True) -> list[Event]:
     """Write a sample run; returns the tick events in the order they were appended."""
     written: list[Event] = []
-    with EventLogWriter(path, telemetry_hz=hz) as writer:
+    with EventLogWriter(path) as writer:
         writer.append(samples.run_started())
         writer.append(samples.tree())
         for tick in range(ticks):
@@ -86,22 +87,49 @@ def test_nothing_is_visible_before_the_tick_commits(tmp_path: Path) -> None:
     writer.close()
 
 
-def test_telemetry_is_decimated_on_sim_time_but_keeps_changes_and_the_last_sample(
-    tmp_path: Path,
-) -> None:
+def test_the_writer_keeps_every_telemetry_sample_it_is_given(tmp_path: Path) -> None:
+    """Decimation is the executor's (bt_runtime.telemetry): the log does not thin samples again."""
     path = tmp_path / "run.sqlite"
-    with EventLogWriter(path, telemetry_hz=5.0) as writer:
+    with EventLogWriter(path) as writer:
         writer.append(samples.run_started())
-        for tick in range(41):  # 2 s at 20 Hz
-            gait = "crawl" if 13 <= tick < 20 else "trot"
-            writer.append(samples.telemetry(tick, gait=gait))
+        for tick in range(41):
+            writer.append(samples.telemetry(tick, gait="crawl" if 13 <= tick < 20 else "trot"))
             writer.commit_tick()
-        writer.append(samples.telemetry(43))  # not due, but the last before the finish
-        writer.append(RunFinished(43, "success", 2.15, 0.8, 0.04))
     with EventLogReader(path) as reader:
-        kept = [e.tick for e in reader.events() if isinstance(e, Telemetry)]
-    # every 4 ticks (0.2 s), plus the gait changes at ticks 13 and 20, plus the last sample
-    assert kept == [0, 4, 8, 12, 13, 17, 20, 24, 28, 32, 36, 40, 43]
+        kept = [e for e in reader.events() if isinstance(e, Telemetry)]
+    assert [e.tick for e in kept] == list(range(41))
+    assert [e.gait for e in kept][12:14] == ["trot", "crawl"]
+
+
+def test_alerts_keep_the_node_id_of_their_writer(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    write_run(path)
+    with EventLogReader(path) as reader:
+        alerts = [e for e in reader.events() if isinstance(e, Alert)]
+    assert [(a.node_id, a.node_path) for a in alerts] == [("n1", "patrol/go to dock")]
+
+
+def test_checkpoints_run_in_the_background_while_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tick thread never checkpoints; a background thread folds the WAL in meanwhile."""
+    monkeypatch.setattr(eventlog, "CHECKPOINT_PERIOD", 0.05)
+    path = tmp_path / "run.sqlite"
+    writer = EventLogWriter(path)
+    writer.append(samples.run_started())
+    empty_size = path.stat().st_size
+    for tick in range(300):
+        for event in samples.tick_events(tick):
+            writer.append(event)
+        writer.commit_tick()
+    deadline = time.monotonic() + 5.0
+    while path.stat().st_size <= empty_size and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        assert path.stat().st_size > empty_size  # pages copied from the WAL, writer still open
+    finally:
+        writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.sqlite"]
 
 
 def test_writer_refuses_a_missing_folder_and_an_existing_file(tmp_path: Path) -> None:
@@ -201,6 +229,21 @@ def test_reader_refuses_a_newer_schema_with_advice(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(EventLogError, match="newer quadmission .* upgrade"):
         EventLogReader(path)
+
+
+def test_reader_refuses_an_older_schema_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    write_run(path, ticks=2)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(EventLogError) as caught:
+        EventLogReader(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: written by an older quadmission (log schema 1;")
+    assert f"reads schema {SCHEMA_VERSION} only" in message
+    assert "run the mission again" in message
 
 
 def test_a_truncated_file_gives_an_error_not_a_traceback(tmp_path: Path) -> None:

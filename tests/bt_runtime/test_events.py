@@ -1,4 +1,4 @@
-"""Events: every type survives a JSON round trip, bad JSON is refused with a clear message."""
+"""Events and their codec: every type survives a JSON round trip, bad JSON is refused clearly."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bt_runtime.codec import EventDecodeError, from_dict, from_json, to_json
 from bt_runtime.events import (
     EVENT_TYPES,
     Alert,
-    BlackboardChanged,
-    EventDecodeError,
     FactChanged,
     Message,
     RunFinished,
@@ -23,10 +22,7 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
     collect_versions,
-    from_dict,
-    from_json,
     new_run_id,
-    to_json,
     to_json_value,
 )
 from locomotion.backend import ContactInfo, Pose, RobotState, TerrainEstimate
@@ -38,9 +34,9 @@ ALL_MESSAGES: list[Message] = [
     samples.tree(),
     StatusChanged(3, 0.15, "n1", "patrol/go", "RUNNING", "FAILURE", "blocked by hedge"),
     FactChanged(4, 0.2, "victims_found", 0, 1),
-    BlackboardChanged(4, 0.2, "goal", None, {"x": [1, 2.5], "ok": True}),
+    FactChanged(4, 0.2, "goal", None, {"x": [1, 2.5], "ok": True}),
     samples.telemetry(5, fallen=True),
-    Alert(6, 0.3, "warning", "battery low", "patrol/guard"),
+    Alert(6, 0.3, "warning", "battery low", "patrol/guard", "0.1"),
     RunFinished(7, "failure", 0.35, 1.2, 0.01, {"falls": 1}, "patrol/go", "fell over"),
     RunFinished(8, "aborted", 0.4, 0.0, 0.0),
     samples.snapshot(9),
@@ -122,10 +118,18 @@ def test_to_json_value_unwraps_numpy_scalars() -> None:
         (
             (
                 '{"type": "snapshot", "tick": 1, "sim_time": 0, "statuses": [], "active_path": [], '
-                '"blackboard": {}}'
+                '"facts": {}}'
             ),
             "snapshot.statuses: expected an object",
         ),
+        (
+            (
+                '{"type": "snapshot", "tick": 1, "sim_time": 0, "statuses": {}, "active_path": [], '
+                '"blackboard": {}}'
+            ),
+            "snapshot: missing field 'facts'",
+        ),
+        ('{"type": "blackboard"}', "unknown event type 'blackboard'"),
     ],
 )
 def test_bad_json_is_refused_with_a_message_naming_the_field(text: str, expected: str) -> None:
@@ -137,6 +141,13 @@ def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
     data = json.loads(to_json(ALL_MESSAGES[6]))
     data["colour"] = "red"
     assert from_dict(data) == ALL_MESSAGES[6]
+
+
+def test_an_alert_names_its_node_by_id_and_defaults_to_none() -> None:
+    assert Alert(1, 0.0, "info", "hi", "m/r", "0.2").node_id == "0.2"
+    runtime = Alert(1, 0.0, "error", "battery empty")
+    assert (runtime.node_id, runtime.node_path) == ("", "")
+    assert from_json(to_json(runtime)) == runtime
 
 
 def test_invalid_values_are_refused_at_construction() -> None:
@@ -175,6 +186,7 @@ def test_telemetry_from_robot_state() -> None:
     )
     assert sample.stuck and not sample.fallen
     assert from_json(to_json(sample)) == sample
+    assert Telemetry.from_state(50, state, 87.5, sim_time=1.5).sim_time == 1.5  # the run's clock
 
 
 def test_tree_nodes_walk_parents_first() -> None:
@@ -198,6 +210,5 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=150, deadline=None)
 @given(key=st.text(), old=JSON_VALUES, new=JSON_VALUES, tick=st.integers(0, 2**40))
 def test_any_json_fact_round_trips(key: str, old: object, new: object, tick: int) -> None:
-    for cls in (FactChanged, BlackboardChanged):
-        fact = cls(tick, tick * 0.05, key, old, new)
-        assert from_json(to_json(fact)) == fact
+    fact = FactChanged(tick, tick * 0.05, key, old, new)
+    assert from_json(to_json(fact)) == fact

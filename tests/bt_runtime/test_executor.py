@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -13,11 +14,21 @@ from py_trees.decorators import Inverter
 from bt_runtime import behaviours as bh
 from bt_runtime import expressions as E
 from bt_runtime.eventlog import EventLogReader, EventLogWriter
-from bt_runtime.events import Alert, Event, FactChanged, RunFinished, Snapshot, StatusChanged
+from bt_runtime.events import (
+    Alert,
+    Event,
+    FactChanged,
+    RunFinished,
+    Snapshot,
+    StatusChanged,
+    Telemetry,
+)
 from bt_runtime.executor import Executor, tree_nodes
 from bt_runtime.faults import BatteryFault
 from bt_runtime.robot import RobotConfig
 from bt_runtime.stream import StreamClient, StreamServer
+from locomotion.backend import ContactInfo, Pose, RobotState, TerrainEstimate
+from locomotion.world import TerrainKind
 from tests.bt_runtime.runtime_world import make_context
 
 FAR = bh.Place("far", 8.0, 2.0)
@@ -117,8 +128,8 @@ def run_logged(path: Path, seed: int) -> list[Event]:
             bh.Report("say", "done"),
         ],
     )
-    with EventLogWriter(path, telemetry_hz=0) as log:
-        Executor(root, ctx, 10.0, log=log).run()
+    with EventLogWriter(path) as log:
+        Executor(root, ctx, 10.0, log=log, telemetry_hz=0).run()
     with EventLogReader(path) as reader:
         events = list(reader.events())
         outcome = reader.outcome()
@@ -166,9 +177,53 @@ def test_report_and_alert_lines_become_alerts_and_count() -> None:
     )
     sink = ListSink()
     report = Executor(root, ctx, 10.0, log=sink).run()
-    alerts = [(e.severity, e.message, e.node_path) for e in sink.events if isinstance(e, Alert)]
-    assert alerts == [("info", "hello", "mission/r"), ("warning", "careful", "mission/a")]
+    alerts = [
+        (e.severity, e.message, e.node_path, e.node_id) for e in sink.events if isinstance(e, Alert)
+    ]
+    assert alerts == [
+        ("info", "hello", "mission/r", "0.0"),
+        ("warning", "careful", "mission/a", "0.1"),
+    ]
     assert report.alerts == 1
+    counted = [e for e in sink.events if isinstance(e, FactChanged) and e.key == "alerts"]
+    assert [(e.old, e.new) for e in counted] == [(0, 1)]  # counters change through FactChanged
+
+
+def test_alerts_of_two_nodes_with_the_same_name_are_told_apart_by_id() -> None:
+    """Names are not unique: each line is attributed to the node object that wrote it."""
+    ctx = make_context()
+    first = Sequence("step", memory=True, children=[bh.Alert("warn", "from the first")])
+    second = Sequence("step", memory=True, children=[bh.Alert("warn", "from the second")])
+    root = Sequence("mission", memory=True, children=[first, second])  # both write in one tick
+    sink = ListSink()
+    Executor(root, ctx, 10.0, log=sink).run()
+    alerts = [(e.message, e.node_id, e.node_path) for e in sink.events if isinstance(e, Alert)]
+    assert alerts == [
+        ("from the first", "0.0.0", "mission/step/warn"),
+        ("from the second", "0.1.0", "mission/step/warn"),
+    ]
+
+
+def test_the_tree_is_ticked_through_py_trees_own_tick_and_hooks() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 0.45)])
+    ex = Executor(root, ctx, 10.0)
+    seen: list[int] = []
+    ex.tree.add_post_tick_handler(lambda tree: seen.append(tree.count))
+    report = ex.run()
+    assert ex.tree.count == report.ticks == 6  # t = 0.0 ... 0.5 s
+    assert seen == list(range(6))  # any other py_trees handler rides along
+
+
+def test_a_snapshot_holds_every_fact_and_counter_by_name() -> None:
+    ctx = make_context()
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 1e6)])
+    ex = Executor(root, ctx, 10.0)
+    ex.tick_once()
+    snap = ex._snapshot(ex._telemetry())
+    assert snap.facts == ctx.snapshot_values()
+    assert {"docked", "victims_found", "alerts", "falls"} <= snap.facts.keys()
+    assert snap.statuses == {"0": "RUNNING", "0.0": "RUNNING"}
 
 
 def test_pause_single_step_and_abort_from_another_thread() -> None:
@@ -227,6 +282,82 @@ def test_stream_gets_events_and_snapshots_and_can_abort() -> None:
             finished = [m for m in client.messages(timeout=1) if isinstance(m, RunFinished)]
     assert not thread.is_alive()
     assert finished and finished[0].outcome == "aborted"
+
+
+class ScriptedBackend:
+    """Stands still; terrain, gait, stuck and fallen change at scripted simulated times."""
+
+    SCRIPT = ((0.35, "terrain"), (0.55, "gait"), (0.75, "stuck"), (0.95, "fallen"))
+
+    terrain_map: object = None
+
+    def reset(
+        self, world: object, start: Pose, seed: int | None = None, terrain: object = None
+    ) -> RobotState:
+        self.terrain_map = terrain
+        self.state = RobotState(
+            time=0.0,
+            pose=start,
+            velocity=(0.0, 0.0, 0.0),
+            terrain=TerrainEstimate(TerrainKind.FLAT, TerrainKind.FLAT, 1.0),
+            gait="trot",
+            energy_used=0.0,
+            fallen=False,
+            stuck=False,
+            contacts=ContactInfo((True, True, True, True)),
+        )
+        return self.state
+
+    def command(self, command: object) -> None:
+        pass
+
+    def step(self, dt: float) -> RobotState:
+        now = self.state.time + dt
+        changed: dict[str, object] = {"time": now}
+        for at, what in self.SCRIPT:
+            if abs(now - at) < 1e-6:
+                changed[what] = {
+                    "terrain": TerrainEstimate(TerrainKind.MUD, TerrainKind.MUD, 1.0),
+                    "gait": "crawl",
+                    "stuck": True,
+                    "fallen": True,
+                }[what]
+        self.state = dataclasses.replace(self.state, **changed)  # type: ignore[arg-type]
+        return self.state
+
+    def apply_push(self, impulse: float, direction: float, duration: float = 0.1) -> None:
+        pass
+
+    def set_payload(self, mass: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_each_change_of_terrain_gait_stuck_and_fallen_is_logged_when_it_happens(
+    tmp_path: Path,
+) -> None:
+    from bt_runtime.assembly import build_context
+    from tests.bt_runtime.runtime_world import WORLD
+
+    ctx = build_context(ScriptedBackend(), WORLD, RobotConfig(), seed=1)  # type: ignore[arg-type]
+    ctx.start(Pose(2.0, 2.0))
+    root = Sequence("mission", memory=True, children=[bh.Wait("wait", 1.4)])
+    path = tmp_path / "run.sqlite"
+    with EventLogWriter(path) as log:
+        Executor(root, ctx, 20.0, log=log, telemetry_hz=1.0).run()  # 1 Hz: changes stand out
+    with EventLogReader(path) as reader:
+        samples = [e for e in reader.events() if isinstance(e, Telemetry)]
+    kept = [round(e.sim_time, 2) for e in samples]
+    assert kept == [0.05, 0.35, 0.55, 0.75, 0.95, 1.0, 1.45]  # grid, four changes, grid, last
+    assert (samples[1].terrain, samples[2].gait, samples[3].stuck, samples[4].fallen) == (
+        "mud",
+        "crawl",
+        True,
+        True,
+    )
+    assert not samples[0].stuck and samples[0].terrain == "flat"
 
 
 def test_tree_nodes_ids_are_positions() -> None:

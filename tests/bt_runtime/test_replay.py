@@ -11,7 +11,7 @@ from tests.bt_runtime import runlog_samples as samples
 
 
 def write_run(path: Path, ticks: int, *, finish: bool, fall_at: int | None = None) -> None:
-    with EventLogWriter(path, telemetry_hz=5.0) as writer:
+    with EventLogWriter(path) as writer:
         writer.append(samples.run_started())
         writer.append(samples.tree())
         for tick in range(ticks):
@@ -54,18 +54,24 @@ def test_replay_tells_header_events_telemetry_and_outcome_in_order(tmp_path: Pat
     fact = body.index("[    1.50s] fact     victims_found: 0 -> 1")
     alert = body.index("[    2.00s] WARNING  battery below 99.7 %  (at patrol/go to dock)")
     assert 0 < fact < alert < body.index(robot[1])
-    assert not any("board" in line for line in body)  # blackboard changes are opt-in
-    # the last sample, kept late by the writer, is told in its own tick, before the finish
+    assert "[    1.50s] fact     victim_found: False -> True" in body
+    # the last sample is told in its own tick, before the finish
     assert body.index(robot[-1]) < body.index("[   12.05s] status   patrol: RUNNING -> SUCCESS")
     assert lines[-2] == "outcome: success after 12.05 s  (distance 4.82 m, energy 0.24 Wh)"
     assert lines[-1] == "  victims_found: 1"
 
 
-def test_blackboard_changes_are_told_on_request(tmp_path: Path) -> None:
+def test_every_recorded_telemetry_change_of_state_is_told(tmp_path: Path) -> None:
+    """Between two summary lines, a fall or a stuck robot is told when it happens."""
     path = tmp_path / "run.sqlite"
-    write_run(path, ticks=40, finish=True)
-    lines = lines_of(path, blackboard=True)
-    assert "[    1.50s] board    goal: None -> [1.0, 2.0]" in lines
+    with EventLogWriter(path) as writer:
+        writer.append(samples.run_started())
+        for tick in range(40):
+            writer.append(samples.telemetry(tick, stuck=12 <= tick < 20))
+            writer.commit_tick()
+    robot = [line for line in lines_of(path, telemetry_every=100.0) if " robot " in line]
+    assert [line[:11] for line in robot] == ["[    0.00s]", "[    0.60s]", "[    1.95s]"]
+    assert robot[1].endswith("STUCK") and not robot[2].endswith("STUCK")
 
 
 def test_an_unfinished_run_is_told_as_incomplete_and_falls_are_shown(tmp_path: Path) -> None:

@@ -13,12 +13,12 @@ import pytest
 from bt_runtime.events import Alert, Message, Snapshot, StatusChanged
 from bt_runtime.stream import (
     COMMANDS,
-    MAX_LINE,
     Notice,
     StreamClient,
     StreamError,
     StreamServer,
 )
+from bt_runtime.streamwire import MAX_LINE
 from tests.bt_runtime import runlog_samples as samples
 
 

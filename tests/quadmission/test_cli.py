@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from quadmission import exit_codes
 from quadmission.cli import SUBCOMMANDS, Subcommand, main
+from tests.entry_point import mission_executable
 
 
 @pytest.mark.parametrize("argv", [[], ["chek", "x"], ["check"], ["compile", "x"],
@@ -74,9 +74,9 @@ def test_check_loads_neither_the_runtime_commands_nor_the_simulator(site: Path) 
     assert "LOADED:\n" in done.stdout
 
 
-@pytest.mark.skipif(shutil.which("mission") is None, reason="entry point not installed")
+@pytest.mark.skipif(mission_executable() is None, reason="entry point not installed")
 def test_entry_point_runs(site: Path) -> None:
-    done = subprocess.run(["mission", "check", str(site / "bad.mission")], capture_output=True,
+    done = subprocess.run([str(mission_executable()), "check", str(site / "bad.mission")], capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 1 and "did you mean `gate`?" in done.stderr
     done = subprocess.run([sys.executable, "-m", "quadmission", "check",

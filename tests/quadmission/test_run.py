@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -14,6 +13,7 @@ import pytest
 from bt_runtime.eventlog import EventLogError, EventLogReader
 from quadmission.cli import main
 from quadmission.commands.run import main as run_main
+from tests.entry_point import mission_executable
 from tests.quadmission.yard import MISSION, args_for, write
 
 
@@ -129,7 +129,7 @@ def test_kill_9_mid_run_leaves_a_log_that_replay_reads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = tmp_path / "killed.sqlite"
-    mission = shutil.which("mission")
+    mission = mission_executable()
     assert mission is not None, "the `mission` console script is not installed (pip install -e .)"
     cmd = [
         mission,

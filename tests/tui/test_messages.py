@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bt_runtime.events import Alert, BlackboardChanged, RunFinished
+from bt_runtime.events import Alert, RunFinished
 from tests.bt_runtime import runlog_samples as samples
 from tui.messages import (
     AlertEntry,
@@ -35,7 +35,7 @@ def test_a_snapshot_becomes_full_state_and_replaces_a_queued_one() -> None:
     assert isinstance(state, StateChanged)
     assert state.statuses == {"n0": "RUNNING", "n1": "RUNNING", "n2": "SUCCESS"}
     assert state.active_path == ("n0", "n1")
-    assert state.facts == {"goal": [1.0, 2.0], "tick": 12}
+    assert state.facts == {"victim_found": False, "victims_found": 0}
     assert isinstance(state.sample, Sample) and state.sample.tick == 12
     newer = from_runtime(samples.snapshot(13), {})
     assert isinstance(newer, StateChanged)
@@ -44,20 +44,10 @@ def test_a_snapshot_becomes_full_state_and_replaces_a_queued_one() -> None:
     assert not Happened(()).can_replace(newer)
 
 
-def test_facts_are_read_under_either_name_of_the_field() -> None:
-    @dataclasses.dataclass(frozen=True)
-    class RenamedSnapshot:  # the shape after the runtime renames blackboard -> facts
-        tick: int
-        sim_time: float
-        statuses: dict[str, str]
-        active_path: tuple[str, ...]
-        facts: dict[str, object]
-        telemetry: None = None
-
-    from tui.messages import _facts_of
-
-    assert _facts_of(RenamedSnapshot(1, 0.1, {}, (), {"docked": True})) == {"docked": True}  # type: ignore[arg-type]
-    assert _facts_of(samples.snapshot(1)) == {"goal": [1.0, 2.0], "tick": 1}
+def test_facts_come_from_the_snapshot() -> None:
+    state = from_runtime(samples.snapshot(1), {})
+    assert isinstance(state, StateChanged)
+    assert state.facts == dict(samples.snapshot(1).facts)
 
 
 def test_history_events_become_entries_and_alerts_find_their_node_by_path() -> None:
@@ -65,13 +55,12 @@ def test_history_events_become_entries_and_alerts_find_their_node_by_path() -> N
     events = samples.tick_events(0) + samples.tick_events(30) + samples.tick_events(40)
     entries = [entry_of(e, ids) for e in events]
     assert [type(e).__name__ for e in entries].count("StatusEntry") == 3
-    assert FactEntry(30, 1.5, "goal", None, [1.0, 2.0]) in entries  # blackboard counts as a fact
+    assert FactEntry(30, 1.5, "victim_found", False, True) in entries
     alert = next(e for e in entries if isinstance(e, AlertEntry))
     assert alert.node_id == "n1" and alert.severity == "warning"
     assert isinstance(entries[0], StatusEntry) and entries[0].new == "RUNNING"
     unknown = entry_of(Alert(1, 0.1, "info", "hello", "nowhere/at all"), ids)
     assert isinstance(unknown, AlertEntry) and unknown.node_id == ""
-    assert isinstance(entry_of(BlackboardChanged(1, 0.1, "k", 1, 2), ids), FactEntry)
 
 
 def test_the_finish_names_its_failing_node_by_id() -> None:

@@ -196,7 +196,7 @@ def test_live_source_posts_the_same_messages_as_a_replay() -> None:
         await until(pilot, lambda: app.model.tick == 40)
         assert app.model.mission == "patrol" and app.model.connection == "connected"
         assert app.model.active_path == ("n0", "n1")
-        assert app.model.facts["goal"] == [1.0, 2.0]
+        assert app.model.facts["victim_found"] is True and app.model.facts["victims_found"] == 1
         assert app.model.stats["n1"].status == "RUNNING"
         assert any(isinstance(e, StatusEntry) for e in app.model.entries)
         for event in samples.finished(41):

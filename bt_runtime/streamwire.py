@@ -1,0 +1,85 @@
+"""The live stream's wire protocol: constants, stream-level notices, commands and line framing.
+
+Shared by the server (:mod:`bt_runtime.stream`), its per-monitor connections
+(:mod:`bt_runtime.streamconn`) and the client (:mod:`bt_runtime.streamclient`). Newline-delimited
+JSON, one message per line; run events and snapshots in the form :func:`bt_runtime.codec.to_json`
+writes, plus the notices ``hello``, ``dropped``, ``ack`` and ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from bt_runtime.events import JsonValue
+
+__all__ = [
+    "COMMANDS",
+    "MAX_LINE",
+    "NOTICE_TYPES",
+    "PROTOCOL_VERSION",
+    "ControlCommand",
+    "LineBuffer",
+    "Notice",
+    "StreamError",
+    "encode_line",
+]
+
+PROTOCOL_VERSION = 1
+COMMANDS = ("pause", "resume", "step", "abort")
+MAX_LINE = 64 * 1024
+"""Longest line a peer may send before it is disconnected (commands are tiny)."""
+
+NOTICE_TYPES = ("hello", "dropped", "ack", "error")
+
+
+class StreamError(Exception):
+    """The stream cannot be served or read; the message says what went wrong."""
+
+
+@dataclass(frozen=True)
+class ControlCommand:
+    """A command a monitor sent with the right token, for the executor to act on."""
+
+    name: str
+    client: str
+    received_at: float
+    """``time.monotonic()`` when the server read it."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A stream-level message (not a run event): hello, dropped, ack or error."""
+
+    kind: str
+    data: dict[str, JsonValue] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return str(self.data.get("message", ""))
+
+    @property
+    def count(self) -> int:
+        return int(self.data.get("count", 0))
+
+
+def encode_line(data: dict[str, JsonValue]) -> bytes:
+    """One JSON line (a notice or a command), newline-terminated."""
+    return (json.dumps(data, separators=(",", ":")) + "\n").encode()
+
+
+class LineBuffer:
+    """Splits received bytes into lines; refuses lines longer than ``MAX_LINE``."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        self._buffer.extend(chunk)
+        lines = []
+        while (end := self._buffer.find(b"\n")) >= 0:
+            lines.append(bytes(self._buffer[:end]))
+            del self._buffer[: end + 1]
+        if len(self._buffer) > MAX_LINE:
+            raise StreamError(f"a line longer than {MAX_LINE} bytes")
+        return lines
