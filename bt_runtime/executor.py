@@ -1,9 +1,10 @@
 """The executor: tick a compiled behaviour tree on a simulated clock while the robot walks.
 
 Each tick, at simulated time ``t``: due faults fire, the tree is ticked once through
-:meth:`py_trees.trees.BehaviourTree.tick` (actions read the state at ``t`` and command the backend),
-then the backend is stepped by ``1 / tick_rate`` and the robot context updates battery, facts and
-detections. Everything that happened goes to the run log (one commit per tick) and to the live
+:meth:`py_trees.trees.BehaviourTree.tick` (actions read the state at ``t`` and command the
+backend; :class:`~bt_runtime.lean_tree.LeanBehaviourTree` only leaves out py_trees' walk for full
+visitors, which would visit nobody here), then the backend is stepped by ``1 / tick_rate`` and the
+robot context updates battery, facts and detections. Everything that happened goes to the run log (one commit per tick) and to the live
 stream, except telemetry: the log gets the samples :class:`~bt_runtime.telemetry.TelemetryFilter`
 keeps (the one place telemetry is decimated), monitors get the state inside the snapshots they
 receive at most ``snapshot_hz`` times a wall second (a fast-forwarded run would flood them).
@@ -44,6 +45,7 @@ from bt_runtime.events import (
     TreeDefinition,
     TreeNode,
 )
+from bt_runtime.lean_tree import LeanBehaviourTree
 from bt_runtime.recorder import CommandSource, EventSink, Recorder
 from bt_runtime.report import Progress, RunReport, failure_origin
 from bt_runtime.robot import RobotContext
@@ -149,7 +151,7 @@ class Executor:
         self.definition, self._index = tree_nodes(root)
         self.watch = TickWatch(self._index)
         self.lines: list[LogEntry] = self.watch.lines
-        self.tree = py_trees.trees.BehaviourTree(root)
+        self.tree = LeanBehaviourTree(root)
         self.tree.setup(robot=self.port, state=ctx, clock=lambda: ctx.time, log=self.lines)
         self.tree.visitors.append(self.watch)
         self.tree.add_post_tick_handler(self._after_tick)
