@@ -43,7 +43,6 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
     TreeDefinition,
-    TreeNode,
 )
 from bt_runtime.lean_tree import LeanBehaviourTree
 from bt_runtime.recorder import CommandSource, EventSink, Recorder
@@ -52,8 +51,10 @@ from bt_runtime.robot import RobotContext
 from bt_runtime.runcontrol import Pacer, RunControl
 from bt_runtime.telemetry import TelemetryFilter
 from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
+from bt_runtime.tree_model import describe, node_index, tree_definition
+from bt_runtime.vocabulary import DEFAULT_TICK_RATE
 
-__all__ = ["CommandSource", "EventSink", "Executor", "Fault", "tree_nodes"]
+__all__ = ["CommandSource", "EventSink", "Executor", "Fault"]
 
 
 class Fault(Protocol):
@@ -67,26 +68,6 @@ class Fault(Protocol):
     def apply(self, ctx: RobotContext) -> str:
         """Do it now; return a line for the alert log."""
         ...
-
-
-def tree_nodes(root: Behaviour) -> tuple[TreeNode, dict[int, tuple[str, str]]]:
-    """The tree as plain data, and for each py_trees node (by ``id()``) its id and path.
-
-    Ids are positions ("0", "0.2", "0.2.1"), so two runs of one mission agree on them.
-    """
-    index: dict[int, tuple[str, str]] = {}
-
-    def build(node: Behaviour, node_id: str, parent_path: str) -> TreeNode:
-        path = f"{parent_path}/{node.name}" if parent_path else node.name
-        index[id(node)] = (node_id, path)
-        params_of = getattr(node, "params", None)
-        params = dict(params_of()) if callable(params_of) else {}
-        children = tuple(
-            build(child, f"{node_id}.{i}", path) for i, child in enumerate(node.children)
-        )
-        return TreeNode(node_id, node.name, type(node).__name__, params, children)
-
-    return build(root, "0", ""), index
 
 
 class Executor:
@@ -112,7 +93,7 @@ class Executor:
         self,
         root: Behaviour,
         ctx: RobotContext,
-        tick_rate: float = 10.0,
+        tick_rate: float = DEFAULT_TICK_RATE,
         *,
         time_limit: float | None = None,
         log: EventSink | None = None,
@@ -148,7 +129,9 @@ class Executor:
         self.faults = sorted(faults, key=lambda f: f.at)
         self.telemetry = TelemetryFilter(telemetry_hz)
         self.port = ActionPort(ctx)
-        self.definition, self._index = tree_nodes(root)
+        description = describe(root)  # the one description every view of the tree reads
+        self.definition = tree_definition(description).root
+        self._index = node_index(description)
         self.watch = TickWatch(self._index)
         self.lines: list[LogEntry] = self.watch.lines
         self.tree = LeanBehaviourTree(root)

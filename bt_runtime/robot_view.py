@@ -13,12 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from bt_runtime.vocabulary import COUNTERS, FACTS, STATE_VARS
 from bt_runtime.robot_config import RobotConfig
 from bt_runtime.robot_parts import Battery, Cargo, ClosedRegion, Gates, Tally
 from bt_runtime.scenario import Target
 from bt_runtime.seeds import RunSeeds
 from bt_runtime.sensors import SensorModel
+from bt_runtime.vocabulary import COUNTERS, FACTS, STATE_VARS
 from bt_runtime.world_sim import WorldSim
 from locomotion.backend import LocomotionBackend, RobotState
 from locomotion.world import Point, World

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import py_trees
 from py_trees.behaviour import Behaviour
 
-from bt_runtime.behaviours import ClockTimeout, IfThenElse, TaskCall
+from bt_runtime.behaviours import ClockTimeout, TaskCall
 from bt_runtime.events import TreeDefinition, TreeNode
 
 __all__ = [

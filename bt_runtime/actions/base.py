@@ -10,8 +10,8 @@ the port enforces) and a ``timeout_rule`` saying how the default was chosen.
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Protocol
 
 from py_trees.common import Status

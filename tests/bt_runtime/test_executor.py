@@ -23,7 +23,7 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
 )
-from bt_runtime.executor import Executor, tree_nodes
+from bt_runtime.executor import Executor
 from bt_runtime.faults import BatteryFault
 from bt_runtime.robot import RobotConfig
 from bt_runtime.stream import StreamClient, StreamServer
@@ -360,12 +360,13 @@ def test_each_change_of_terrain_gait_stuck_and_fallen_is_logged_when_it_happens(
     assert not samples[0].stuck and samples[0].terrain == "flat"
 
 
-def test_tree_nodes_ids_are_positions() -> None:
+def test_tree_ids_are_positions() -> None:
     root = Sequence("m", memory=True, children=[bh.Succeed("a"), bh.Wait("b", 1.0)])
-    node, index = tree_nodes(root)
+    executor = Executor(root, make_context(), 10.0)
+    node = executor.definition
     assert [c.id for c in node.children] == ["0.0", "0.1"]
-    assert index[id(root.children[1])] == ("0.1", "m/b")
     assert node.children[1].params == {"duration": 1.0}
+
 
 
 def test_pybullet_smoke_a_short_walk_succeeds() -> None:

@@ -7,7 +7,7 @@ from py_trees.common import Status
 from py_trees.composites import Selector, Sequence
 
 from bt_runtime import behaviours as bh
-from bt_runtime.executor import tree_nodes
+from bt_runtime.tree_model import describe, node_index
 from bt_runtime.tickwatch import TickWatch
 
 
@@ -23,7 +23,7 @@ class Flip(py_trees.behaviour.Behaviour):
 
 
 def watched(root: py_trees.behaviour.Behaviour) -> tuple[py_trees.trees.BehaviourTree, TickWatch]:
-    _, index = tree_nodes(root)
+    index = node_index(describe(root))
     watch = TickWatch(index)
     tree = py_trees.trees.BehaviourTree(root)
     tree.setup(log=watch.lines)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bt_runtime.executor import tree_nodes
 from bt_runtime.tree_model import describe, node_index, tree_definition
 from dsl.api import check_paths
 from dsl.compiler import compile_mission
@@ -17,13 +16,20 @@ MISSIONS = Path(__file__).resolve().parents[2] / "missions"
 
 
 @pytest.mark.parametrize("name", ["patrol", "rescue", "logistics"])
-def test_ids_and_paths_are_the_executors(name: str) -> None:
+def test_ids_are_positions_and_paths_are_names(name: str) -> None:
     report = check_paths([str(MISSIONS / f"{name}.mission")])
     compiled = compile_mission(report.programs[0])
     description = describe(compiled.root, compiled.sources)
-    definition, index = tree_nodes(compiled.root)
-    assert tree_definition(description).root == definition
-    assert node_index(description) == index
+    assert description.root.id == "0" and description.root.path == compiled.root.name
+    for parent in description.nodes():
+        for i, child in enumerate(parent.children):
+            assert child.id == f"{parent.id}.{i}"
+            assert child.path == f"{parent.path}/{child.name}"
+    index = node_index(description)
+    assert len(index) == sum(1 for _ in compiled.root.iterate())
+    assert index[id(compiled.root)] == ("0", compiled.root.name)
+    definition = tree_definition(description).root
+    assert [n.id for n in definition.children] == [n.id for n in description.root.children]
     assert all(node.source is not None for node in description.nodes())
 
 
