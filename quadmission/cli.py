@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from locomotion.backends import BACKENDS
 from quadmission.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
 
 __all__ = [
@@ -56,7 +57,7 @@ def _compile(parser: argparse.ArgumentParser) -> None:
 def _run(parser: argparse.ArgumentParser) -> None:
     _file(parser)
     parser.add_argument(
-        "--backend", choices=("pybullet", "kinematic"), default="pybullet", help="simulator"
+        "--backend", choices=tuple(BACKENDS), default="pybullet", help="simulator"
     )
     parser.add_argument("--seed", type=int, default=None, help="run seed (default: random)")
     parser.add_argument("--realtime", action="store_true", help="pace the run to the wall clock")
