@@ -50,6 +50,9 @@ def _header(started: RunStarted, node_count: int | None) -> Iterator[str]:
     )
     versions = ", ".join(f"{name} {version}" for name, version in started.versions.items())
     yield f"versions: {versions}"
+    if started.physics:
+        drawn = ", ".join(f"{name} {value:g}" for name, value in started.physics.items())
+        yield f"physics drawn by the seed: {drawn}"
     yield "tree: not recorded" if node_count is None else f"tree: {node_count} nodes"
 
 

@@ -21,6 +21,7 @@ from bt_runtime.seeds import RunSeeds
 from bt_runtime.sensors import SensorModel
 from bt_runtime.world_sim import WorldSim
 from locomotion.backend import Command, LocomotionBackend, RobotState
+from locomotion.variation import drawn_physics
 from locomotion.world import Point, World
 
 __all__ = ["RobotView"]
@@ -95,6 +96,11 @@ class RobotView:
     @property
     def seeds(self) -> RunSeeds:
         return self._seeds
+
+    @property
+    def physics(self) -> dict[str, float]:
+        """What the backend's seed drew at reset (:func:`locomotion.variation.drawn_physics`)."""
+        return drawn_physics(self._backend)
 
     @property
     def motion(self) -> Command | None:

@@ -198,6 +198,7 @@ def simulate(
         versions=collect_versions(),
         tick_rate=compiled.tick_rate,
         started_at=time.time(),
+        physics=ctx.physics,
     )
     executor = Executor(
         compiled.root,

@@ -251,3 +251,27 @@ def test_a_failed_run_exits_1_even_when_it_misses_a_requirement(
                              str(tmp_path / "r.sqlite"), "--quiet"))
     assert code == 1
     assert "deliveries >= 1: MISSED (measured 0)" in capsys.readouterr().out
+
+
+def test_the_run_header_records_the_physics_the_seed_drew(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bt_runtime.seeds import RunSeeds
+    from locomotion.variation import draw_variation
+    from quadmission.loading import load_mission
+
+    log = tmp_path / "r.sqlite"
+    path = write(tmp_path)
+    assert run_main(args_for(str(path), "--backend", "kinematic", "--seed", "4", "--log",
+                             str(log), "--quiet")) == 0
+    with EventLogReader(log) as reader:
+        physics = reader.run_started().physics
+    world = load_mission(str(path)).compiled.world
+    assert world is not None
+    drawn = draw_variation(world, RunSeeds.derive(4).backend_seed)  # the backend's seed child
+    assert physics == drawn.to_json(world)
+    assert {"start_dx_m", "added_mass_kg", "friction_scale.ground", "friction_scale.patch"} <= set(
+        physics)
+    capsys.readouterr()
+    assert main(["replay", str(log)]) == 0
+    assert "physics drawn by the seed: start_dx_m " in capsys.readouterr().out
