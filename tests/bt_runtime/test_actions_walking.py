@@ -188,3 +188,25 @@ def test_parallel_go_tos_do_not_both_report_reached(tmp_path) -> None:  # type: 
     assert go_a.status == Status.FAILURE
     assert go_a.feedback_message.startswith("stopped walking to a: another action took the legs")
     assert compiled.root.status == Status.FAILURE
+
+
+def test_a_reached_flag_short_of_the_goal_is_not_success() -> None:
+    """The backend says "reached" 5 m short (another goal's flag, a drift): the walk walks on."""
+    import dataclasses
+
+    ctx = make_context()
+    goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
+    real_step = ctx.backend.step
+    lies = {"left": 3}
+
+    def lying_step(dt: float):  # type: ignore[no-untyped-def]
+        state = real_step(dt)
+        if lies["left"] and ctx.distance_to((8.0, 2.0)) > 5.0:
+            lies["left"] -= 1
+            return dataclasses.replace(state, nav_status=NavStatus.REACHED)
+        return state
+
+    ctx.backend.step = lying_step  # type: ignore[method-assign]
+    assert run_leaf(goto, ctx) == Status.SUCCESS
+    assert lies["left"] == 0  # it was told "reached" far away, and did not believe it
+    assert ctx.distance_to((8.0, 2.0)) < 0.4
