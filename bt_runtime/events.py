@@ -132,6 +132,9 @@ class RunStarted:
     tick_rate: float
     started_at: float
     """Wall-clock start, seconds since the Unix epoch (UTC)."""
+    physics: dict[str, float] = field(default_factory=dict)
+    """What the seed drew in the backend's physics (start offset, friction and softness factors,
+    added mass...: :mod:`locomotion.variation`); empty for a backend that draws nothing."""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from bt_runtime.events import (
 from bt_runtime.lean_tree import LeanBehaviourTree
 from bt_runtime.recorder import CommandSource, EventSink, Recorder
 from bt_runtime.report import Progress, RunReport, failure_origin
+from bt_runtime.requirements import Criterion, judge
 from bt_runtime.robot import RobotContext
 from bt_runtime.runcontrol import Pacer, RunControl
 from bt_runtime.telemetry import TelemetryFilter
@@ -87,6 +88,7 @@ class Executor:
             terrain, gait, fallen or stuck are recorded whenever they happen.
         snapshot_hz: stream snapshots per wall-clock second at most.
         on_progress: called with a :class:`Progress` at most ``progress_hz`` times a wall second.
+        requirements: the mission's ``require`` lines, judged when the run ends.
     """
 
     def __init__(
@@ -105,6 +107,7 @@ class Executor:
         snapshot_hz: float = 10.0,
         on_progress: Callable[[Progress], None] | None = None,
         progress_hz: float = 5.0,
+        requirements: Sequence[Criterion] = (),
     ) -> None:
         if tick_rate <= 0:
             raise ValueError(f"tick_rate must be > 0 Hz, got {tick_rate}")
@@ -126,6 +129,7 @@ class Executor:
             progress_hz=progress_hz,
         )
         self.started = started
+        self.requirements = tuple(requirements)
         self.faults = sorted(faults, key=lambda f: f.at)
         self.telemetry = TelemetryFilter(telemetry_hz)
         self.port = ActionPort(ctx)
@@ -346,6 +350,11 @@ class Executor:
             wall_time=wall,
             failure_path=path,
             failure_reason=reason,
+            requirements=judge(self.requirements, {
+                "duration": ctx.time, "min_battery": ctx.min_battery, "distance": ctx.distance,
+                "falls": ctx.counter("falls"), "victims_found": ctx.counter("victims_found"),
+                "deliveries": ctx.counter("deliveries"),
+            }),
         )
         if self._telemetry_tick != self.tick:
             self.record.emit(self._telemetry())

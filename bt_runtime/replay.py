@@ -24,6 +24,7 @@ from bt_runtime.events import (
     Telemetry,
 )
 from bt_runtime.logreader import EventLogReader, RunSummary
+from bt_runtime.requirements import verdict_from_json
 
 __all__ = [
     "replay_lines",
@@ -49,6 +50,9 @@ def _header(started: RunStarted, node_count: int | None) -> Iterator[str]:
     )
     versions = ", ".join(f"{name} {version}" for name, version in started.versions.items())
     yield f"versions: {versions}"
+    if started.physics:
+        drawn = ", ".join(f"{name} {value:g}" for name, value in started.physics.items())
+        yield f"physics drawn by the seed: {drawn}"
     yield "tree: not recorded" if node_count is None else f"tree: {node_count} nodes"
 
 
@@ -86,7 +90,21 @@ def _outcome_lines(finished: RunFinished | None, last_time: float) -> Iterator[s
     if finished.failure_path or finished.failure_reason:
         yield f"  failed at {finished.failure_path or '?'}: {finished.failure_reason or 'no reason given'}"
     for key, value in finished.summary.items():
-        yield f"  {key}: {value!r}"
+        if key != "requirements":
+            yield f"  {key}: {value!r}"
+    yield from _requirement_lines(finished.summary.get("requirements"))
+
+
+def _requirement_lines(recorded: object) -> Iterator[str]:
+    """The ``require`` verdicts of the summary (logs from before they were judged have none)."""
+    if recorded is None:
+        return
+    if not isinstance(recorded, list):
+        yield "  require: (damaged record)"
+        return
+    for item in recorded:
+        verdict = verdict_from_json(item)
+        yield f"  require {verdict.line()}" if verdict else "  require: (damaged record)"
 
 
 def replay_lines(reader: EventLogReader, *, telemetry_every: float = 5.0) -> Iterator[str]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bt_runtime.events import StatusChanged
+from bt_runtime.requirements import Verdict
 
-__all__ = ["Progress", "RunReport", "failure_origin"]
+__all__ = ["Progress", "RunReport", "failure_origin", "requirement_lines"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class RunReport:
     wall_time: float
     failure_path: str | None = None
     failure_reason: str | None = None
+    requirements: tuple[Verdict, ...] = ()
+    """The mission's ``require`` lines judged on this run (see :mod:`bt_runtime.requirements`)."""
+
+    @property
+    def missed(self) -> tuple[Verdict, ...]:
+        """The requirements this run measured and missed."""
+        return tuple(v for v in self.requirements if v.met is False)
 
     def summary(self) -> dict[str, Any]:
         """Plain data for the log (wall time left out: it differs between identical runs)."""
@@ -56,13 +64,16 @@ class RunReport:
             data.pop(key)
         data.pop("failure_path")
         data.pop("failure_reason")
+        data["requirements"] = [v.to_json() for v in self.requirements]
         return data
 
     def lines(self) -> list[str]:
         """The human report, one fact per line."""
         rtf = self.duration / self.wall_time if self.wall_time > 0 else float("inf")
+        missed = len(self.missed)
+        but = f", but {missed} requirement{'s' if missed > 1 else ''} missed" if missed else ""
         out = [
-            f"outcome:   {self.outcome.upper()}",
+            f"outcome:   {self.outcome.upper()}{but}",
             (
                 f"duration:  {self.duration:.1f} s simulated ({self.wall_time:.1f} s wall, "
                 f"{rtf:.1f}x real time), {self.ticks} ticks"
@@ -82,7 +93,13 @@ class RunReport:
         if self.failure_reason:
             out.append(f"failed at: {self.failure_path or '?'}")
             out.append(f"reason:    {self.failure_reason}")
+        out.extend(requirement_lines(self.requirements))
         return out
+
+
+def requirement_lines(verdicts: Iterable[Verdict]) -> list[str]:
+    """``require:   falls == 0: met (measured 0)``, one line per verdict, aligned."""
+    return [f"{'require:' if i == 0 else '':<11}{v.line()}" for i, v in enumerate(verdicts)]
 
 
 def _names(names: Iterable[str]) -> str:

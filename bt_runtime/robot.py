@@ -102,7 +102,7 @@ class RobotContext(RobotView):
                 f"battery empty at {self.time:.1f} s: the robot sat down at "
                 f"({state.pose.x:.1f}, {state.pose.y:.1f})"
             )
-            self._backend.command(Sit())
+            self.command(Sit())
         for target in self._sim.sense(state.pose, self.time, self.sensor, dt):
             counter = _COUNTER_OF_KIND.get(target.kind)
             if counter is not None:  # payloads are found (search feedback) but not counted
@@ -130,12 +130,14 @@ class RobotContext(RobotView):
 
     # ------------------------------------------------------------------ changes
     def command(self, command: Command) -> None:
-        """Send ``command`` to the backend (it replaces the current one)."""
+        """Send ``command`` to the backend (it replaces the current one; see :attr:`motion`)."""
+        if not isinstance(command, SetGait):  # a gait change leaves the current motion on
+            self._motion = command
         self._backend.command(command)
 
     def halt(self) -> None:
         """Stop walking (zero velocity keeps the robot standing)."""
-        self._backend.command(Stop())
+        self.command(Stop())
 
     def push(self, impulse: float, direction: float, duration: float = 0.1) -> None:
         """Shove the trunk: ``impulse`` N·s towards world heading ``direction`` (rad)."""

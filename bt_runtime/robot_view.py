@@ -20,7 +20,8 @@ from bt_runtime.seeds import RunSeeds
 from bt_runtime.sensors import SensorModel
 from bt_runtime.vocabulary import COUNTERS, FACTS, STATE_VARS
 from bt_runtime.world_sim import WorldSim
-from locomotion.backend import LocomotionBackend, RobotState
+from locomotion.backend import Command, LocomotionBackend, RobotState
+from locomotion.variation import drawn_physics
 from locomotion.world import Point, World
 
 __all__ = ["RobotView"]
@@ -62,6 +63,7 @@ class RobotView:
         self._stop_reason: str | None = None
         self._look: SensorModel | None = None  # a scan's sensor mode while it runs
         self._last_energy = 0.0
+        self._motion: Command | None = None  # the command the legs follow now (see command())
         self._tally = Tally(FACTS, COUNTERS)
 
     def _require_state(self) -> RobotState:
@@ -94,6 +96,20 @@ class RobotView:
     @property
     def seeds(self) -> RunSeeds:
         return self._seeds
+
+    @property
+    def physics(self) -> dict[str, float]:
+        """What the backend's seed drew at reset (:func:`locomotion.variation.drawn_physics`)."""
+        return drawn_physics(self._backend)
+
+    @property
+    def motion(self) -> Command | None:
+        """The last command that replaced what the legs do (a walk's GoTo, a stand...), or None.
+
+        A walk compares it with its own GoTo by identity: when another action has commanded the
+        legs since, the backend's goal and "reached" flag are no longer the walk's.
+        """
+        return self._motion
 
     @property
     def state(self) -> RobotState | None:

@@ -135,6 +135,8 @@ class ActionSpec:
     No behaviour class here: :mod:`bt_runtime.bindings` maps the key to one, so the checker can read
     this without importing py_trees. ``forms`` empty means one alternative aliased as the key whose
     children are all the parameters in order; ``words`` empty means the key with spaces.
+    ``moves`` says the action commands the legs (walks, turns, stands, sits): the backend follows
+    one such command at a time, so the checker refuses two that can run at once.
     """
 
     key: str
@@ -143,6 +145,7 @@ class ActionSpec:
     doc: str
     forms: tuple[Form, ...] = ()
     words: str = ""
+    moves: bool = False
 
     @cached_property
     def by_name(self) -> Mapping[str, ParamSpec]:

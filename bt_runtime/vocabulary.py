@@ -96,6 +96,7 @@ def _actions() -> tuple[ActionSpec, ...]:
             "go to <place>",
             (ParamSpec("target", ParamKind.PLACE, "where to walk"),),
             "Walk to a named place or a point, planning around what cannot be crossed.",
+            moves=True,
         ),
         ActionSpec(
             "follow",
@@ -106,12 +107,14 @@ def _actions() -> tuple[ActionSpec, ...]:
                           word="laps"),
             ),
             "Walk a route's points in order, `laps` times.",
+            moves=True,
         ),
         ActionSpec(
             "search",
             "search <area> for <kind>",
             (ParamSpec("area", ParamKind.AREA, "the area to cover"), _TARGET),
             "Walk a coverage pattern over an area looking for something.",
+            moves=True,
         ),
         ActionSpec(
             "scan",
@@ -124,6 +127,7 @@ def _actions() -> tuple[ActionSpec, ...]:
             ),
             "Look around from where the robot stands, without a coverage walk.",
             forms=(Form("scan_radius", ("radius", "kind")), Form("scan_area", ("area", "kind"))),
+            moves=True,
         ),
         ActionSpec(
             "report",
@@ -145,6 +149,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                 ParamSpec("station", ParamKind.STATION, "where it is", word="at"),
             ),
             "Walk to the station (when farther than 1 m), then load a payload.",
+            moves=True,
         ),
         ActionSpec(
             "drop_off",
@@ -161,6 +166,7 @@ def _actions() -> tuple[ActionSpec, ...]:
             "Walk to the station (when farther than 1 m), then unload.",
             forms=(Form("drop_off", ("station",)),
                    Form("drop_off_payload", ("payload", "station"))),
+            moves=True,
         ),
         ActionSpec(
             "dock",
@@ -169,6 +175,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                        word="at"),),
             "Walk onto a dock and settle.",
             forms=(Form("dock", ()), Form("dock_at", ("dock",))),
+            moves=True,
         ),
         ActionSpec(
             "charge",
@@ -184,6 +191,7 @@ def _actions() -> tuple[ActionSpec, ...]:
                 ),
             ),
             "Charge on a dock until the battery reaches a level.",
+            moves=True,
         ),
         ActionSpec(
             "wait",
@@ -191,8 +199,8 @@ def _actions() -> tuple[ActionSpec, ...]:
             (ParamSpec("duration", q, "how long", dimension=time_, range=NON_NEGATIVE),),
             "Do nothing for a while.",
         ),
-        ActionSpec("stand", "stand", (), "Stand still on four feet."),
-        ActionSpec("sit", "sit", (), "Lower the trunk and rest."),
+        ActionSpec("stand", "stand", (), "Stand still on four feet.", moves=True),
+        ActionSpec("sit", "sit", (), "Lower the trunk and rest.", moves=True),
         ActionSpec(
             "set_speed",
             "set speed <speed>",

@@ -17,6 +17,7 @@ from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker
+from dsl.check_parallel import MotionIndex, parallel_conflict
 from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
@@ -76,6 +77,7 @@ class StatementChecker:
     world: World | None = None
     calls: dict[str, list[tuple[str, A.Span]]] = field(default_factory=dict)
     _task: str | None = None
+    _motions: MotionIndex | None = None
 
     @property
     def sink(self) -> V.Sink:
@@ -113,6 +115,12 @@ class StatementChecker:
                                   "a guard watches the statements that follow it")
 
     def _composite(self, stmt: A.Composite, scope: Scope) -> None:
+        if stmt.kind.startswith("parallel"):
+            if self._motions is None:  # every task is declared by now: index them once
+                self._motions = MotionIndex(self.decls.resolved.tasks)
+            conflict = parallel_conflict(stmt, self._motions)
+            if conflict is not None:
+                self.sink.diagnostics.append(conflict)
         self.block(stmt.body, scope)
 
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:

@@ -21,6 +21,7 @@ from dsl.ast import Span
 
 __all__ = [
     "Diagnostic",
+    "Note",
     "Severity",
     "a_or_an",
     "did_you_mean",
@@ -39,13 +40,22 @@ class Severity(str, Enum):
 
 
 @dataclass(frozen=True)
+class Note:
+    """A second place a diagnostic is about (the other motion of a conflict), shown after it."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One problem: how bad, where, what, and optionally what to do about it."""
+    """One problem: how bad, where, what, and optionally what to do about it and where else."""
 
     severity: Severity
     span: Span
     message: str
     hint: str | None = None
+    notes: tuple[Note, ...] = ()
 
     @property
     def is_error(self) -> bool:
@@ -57,9 +67,10 @@ class Diagnostic:
         return f"{s.file}:{s.line}:{s.col}: {self.severity.value}: {self.message}"
 
 
-def error(span: Span, message: str, hint: str | None = None) -> Diagnostic:
-    """An error diagnostic (the file cannot be run)."""
-    return Diagnostic(Severity.ERROR, span, message, hint)
+def error(span: Span, message: str, hint: str | None = None,
+          notes: tuple[Note, ...] = ()) -> Diagnostic:
+    """An error diagnostic (the file cannot be run), with ``notes`` at the other places involved."""
+    return Diagnostic(Severity.ERROR, span, message, hint, notes)
 
 
 def warning(span: Span, message: str, hint: str | None = None) -> Diagnostic:
@@ -106,18 +117,34 @@ def _caret(line: str, col: int, end_line: int, end_col: int, start_line: int) ->
     return prefix + "^" + "~" * (width - 1)
 
 
-def render(diagnostic: Diagnostic, source: str | None) -> str:
-    """Render one diagnostic; ``source`` is its file's text (None: no source line is shown)."""
-    parts = [diagnostic.headline()]
-    span = diagnostic.span
-    if source is not None:
-        lines = source.splitlines()
-        if 1 <= span.line <= len(lines):
-            line = lines[span.line - 1]
-            parts.append("    " + line)
-            parts.append("    " + _caret(line, span.col, span.end_line, span.end_col, span.line))
+def _quote(span: Span, source: str | None) -> list[str]:
+    """The source line of ``span`` and a caret under it (nothing when the line is unknown)."""
+    if source is None:
+        return []
+    lines = source.splitlines()
+    if not 1 <= span.line <= len(lines):
+        return []
+    line = lines[span.line - 1]
+    return ["    " + line, "    " + _caret(line, span.col, span.end_line, span.end_col, span.line)]
+
+
+def render(diagnostic: Diagnostic, source: str | None,
+           sources: Mapping[str, str] | None = None) -> str:
+    """Render one diagnostic; ``source`` is its file's text (None: no source line is shown).
+
+    Its notes follow as ``path:line:col: note: message`` with their own source line, read from
+    ``sources`` (by file) when given, else from ``source`` for a note in the same file.
+    """
+    parts = [diagnostic.headline(), *_quote(diagnostic.span, source)]
     if diagnostic.hint:
         parts.append(f"  hint: {diagnostic.hint}")
+    for note in diagnostic.notes:
+        s = note.span
+        parts.append(f"{s.file}:{s.line}:{s.col}: note: {note.message}")
+        text = sources.get(s.file) if sources is not None else None
+        if text is None and s.file == diagnostic.span.file:
+            text = source
+        parts.extend(_quote(s, text))
     return "\n".join(parts)
 
 
@@ -126,7 +153,7 @@ def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) ->
     ordered = sort_diagnostics(diagnostics)
     if not ordered:
         return ""
-    body = "\n".join(render(d, sources.get(d.span.file)) for d in ordered)
+    body = "\n".join(render(d, sources.get(d.span.file), sources) for d in ordered)
     errors = sum(1 for d in ordered if d.is_error)
     warnings = len(ordered) - errors
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"

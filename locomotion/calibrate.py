@@ -34,6 +34,7 @@ import numpy as np
 
 from locomotion.backend import Sit, Stand
 from locomotion.backends import make_backend
+from locomotion.variation import NOMINAL
 from locomotion.calibrate_trials import (
     SWEEP_TERRAIN,
     SweepConfig,
@@ -164,7 +165,7 @@ def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
         raise ValueError(f"no sweepable terrain selected; choose from "
                          f"{', '.join(k.value for k in SWEEP_TERRAIN)}")
     started = time.perf_counter()
-    backend = make_backend(backend_name)
+    backend = make_backend(backend_name, tolerances=NOMINAL)  # the nominal robot: its means
     idle, sit = base.energy.idle_power_w, base.energy.sit_power_w
     pushes: dict[str, list[tuple[float, bool]]] = {}
     getups: list[float] = []

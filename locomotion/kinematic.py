@@ -55,6 +55,16 @@ from locomotion.perception import TerrainClassifier
 from locomotion.planner import Planner
 from locomotion.sensing import synthesise_sensing
 from locomotion.terrain import SurfaceGrid, TerrainMap, terrain_for
+from locomotion.variation import (
+    DEFAULT_TOLERANCES,
+    Tolerances,
+    Variation,
+    draw_variation,
+    jittered_start,
+    region_raster,
+    terrain_blocked,
+    varied_surface,
+)
 from locomotion.world import TerrainKind, World
 
 __all__ = ["KinematicBackend", "KinematicBatch"]
@@ -79,6 +89,14 @@ class _WorldCache:
         self.terrain: TerrainMap | None = None
         self.planner: Planner | None = None
         self.surface: FastSurface | None = None
+        self._regions: np.ndarray | None = None
+
+    def regions(self) -> np.ndarray:
+        """The region index of each surface sample of the current map (built on first use)."""
+        if self._regions is None:
+            assert self.terrain is not None and self.surface is not None
+            self._regions = region_raster(self.terrain, self.surface.s)
+        return self._regions
 
     def _is_default_of(self, world: World) -> bool:
         known = self._default_of
@@ -99,6 +117,7 @@ class _WorldCache:
         self.terrain = terrain
         self.planner = Planner(terrain, self.half_width)
         self.surface = FastSurface(SurfaceGrid.from_map(terrain))
+        self._regions = None
         self._default_of = default_of
 
 
@@ -116,16 +135,20 @@ class KinematicBackend:
         resolution: planning grid resolution (m).
         half_width: robot half-width for obstacle inflation (m).
         perception_rate: how often (Hz) the robot senses and re-selects its gait.
+        tolerances: what a seed varies at reset (:mod:`locomotion.variation`; ``NOMINAL``: none).
     """
 
     def __init__(self, calibration: str | Path | None = None, resolution: float = 0.2,
-                 half_width: float = 0.25, perception_rate: float = 5.0) -> None:
+                 half_width: float = 0.25, perception_rate: float = 5.0,
+                 tolerances: Tolerances = DEFAULT_TOLERANCES) -> None:
         self.params = load_calibration(calibration)
         self.tables = FastTables(ModelTables.from_params(self.params))
         self._cache = _WorldCache(resolution, half_width)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
         self._world: World | None = None
         self.terrain: TerrainMap | None = None
+        self._tolerances = tolerances
+        self.variation: Variation | None = None
         self._closed = False
         self._handlers: dict[type, Callable[[object], None]] = {
             GoTo: self._on_goto, Velocity: self._on_velocity, Stand: self._on_stand,
@@ -151,6 +174,7 @@ class KinematicBackend:
             raise ValueError(f"start ({start.x:.2f}, {start.y:.2f}) is outside the world or in "
                              "water/an obstacle: choose a start on walkable ground")
         self._world = world
+        start = self._vary(world, seed, start)
         self.rng = np.random.default_rng(seed)
         self.navigator = Navigator(self.terrain, planner=planner)
         self.selector = GaitSelector()
@@ -161,6 +185,7 @@ class KinematicBackend:
         self._goto = False
         self._sitting = False
         self._payload = 0.0
+        self._carried = self.variation.carried(0.0) if self.variation else 0.0
         self._pushes: list[tuple[float, float]] = []
         self._blocked_for = 0.0
         self._next_sense = 0.0
@@ -189,7 +214,7 @@ class KinematicBackend:
         now = s.time
         if now + 1e-9 >= self._next_sense:
             self._decision = self._sense(now)
-        mass = ROBOT_MASS + self._payload
+        mass = ROBOT_MASS + self._carried
         if self._pushes:
             impulse = sum(p[0] for p in self._pushes)
             direction = self._pushes[-1][1]
@@ -221,6 +246,7 @@ class KinematicBackend:
     def set_payload(self, mass: float) -> None:
         """Carry ``mass`` kg (0 to unload)."""
         self._payload = _check_number("payload mass", mass, 0.0)
+        self._carried = self.variation.carried(self._payload) if self.variation else self._payload
 
     def close(self) -> None:
         """Release everything. Safe to call twice."""
@@ -228,6 +254,16 @@ class KinematicBackend:
         self._world = None
 
     # ------------------------------------------------------------------ internals
+    def _vary(self, world: World, seed: int | None, start: Pose) -> Pose:
+        """Draw this run's physics from ``seed`` (:mod:`locomotion.variation`): a ground with its
+        friction and softness scaled per region, and the jittered start this returns."""
+        assert self.surface is not None
+        self.variation = draw_variation(world, seed, self._tolerances)
+        self.surface = FastSurface(varied_surface(self.surface.s, self._cache.regions(),
+                                                  self.variation))
+        assert self.terrain is not None
+        return jittered_start(start, self.variation, terrain_blocked(self.terrain))
+
     def _require_reset(self) -> None:
         if self._closed:
             raise RuntimeError("this KinematicBackend was closed: make a new one")

@@ -44,6 +44,15 @@ from locomotion.pb.senses import Senses
 from locomotion.pb.sim import SimConfig, Simulation
 from locomotion.perception import TerrainClassifier, TerrainReading
 from locomotion.terrain import TerrainMap, terrain_for
+from locomotion.variation import (
+    DEFAULT_TOLERANCES,
+    Tolerances,
+    Variation,
+    draw_variation,
+    jittered_start,
+    terrain_blocked,
+    varied_world,
+)
 from locomotion.world import TerrainKind, World
 
 __all__ = ["PyBulletBackend"]
@@ -70,13 +79,18 @@ class _Progress:
 class PyBulletBackend:
     """:class:`~locomotion.backend.LocomotionBackend` on pybullet physics."""
 
-    def __init__(self, gui: bool = False, config: SimConfig | None = None) -> None:
+    def __init__(self, gui: bool = False, config: SimConfig | None = None,
+                 tolerances: Tolerances = DEFAULT_TOLERANCES) -> None:
         """Nothing connects yet; :meth:`reset` does.
 
         Args:
             gui: open a pybullet window, if a display exists (headless machines stay DIRECT).
             config: physics/controller settings; the defaults are the benchmarked ones.
+            tolerances: what a seed varies at reset (:mod:`locomotion.variation`; ``NOMINAL``:
+                nothing, e.g. for calibration sweeps).
         """
+        self._tolerances = tolerances
+        self.variation: Variation | None = None
         self._gui = gui and bool(os.environ.get("DISPLAY"))
         self._config = config or SimConfig()
         self._client: BulletClient | None = None
@@ -114,6 +128,8 @@ class PyBulletBackend:
         if self._client is None:
             self._client = BulletClient(pybullet.GUI if self._gui else pybullet.DIRECT)
             self._client.setAdditionalSearchPath(pybullet_data.getDataPath())
+        self.variation = draw_variation(world, seed, self._tolerances)
+        start = jittered_start(start, self.variation, terrain_blocked(terrain))
         seed = 0 if seed is None else int(seed)
         rng = np.random.default_rng(seed)
         self._terrain_map = terrain
@@ -123,7 +139,7 @@ class PyBulletBackend:
         gait = self._selector_params()
         self._sim = Simulation(
             self._client,
-            world,
+            varied_world(world, self.variation),
             (start.x, start.y, start.yaw),
             self._terrain_map,
             gait,
@@ -134,6 +150,7 @@ class PyBulletBackend:
         self._mode, self._goal = "stand", None
         self._nav_status, self._nav_reason = NavStatus.IDLE, ""
         self._payload = 0.0
+        self._apply_variation(self._sim, self.variation)
         self._distance = 0.0
         self._next_nav = self._next_sense = 0.0
         self._sim.advance(0.3)
@@ -191,8 +208,11 @@ class PyBulletBackend:
         """Carry ``mass`` kg on the trunk (0 to unload)."""
         if mass < 0:
             raise ValueError(f"payload mass must be >= 0 kg, got {mass}")
-        self._require_sim().set_payload(mass)
+        sim = self._require_sim()
+        sim.set_payload(mass)
         self._payload = float(mass)
+        if self.variation is not None:  # the trunk carries the drawn mass; the controller the declared
+            sim.robot.set_extra_mass(self.variation.carried(self._payload))
 
     def close(self) -> None:
         """Disconnect the physics client. Safe to call twice."""
@@ -204,6 +224,14 @@ class PyBulletBackend:
                 self._sim = None
 
     # -------------------------------------------------------------------------------- internals
+    def _apply_variation(self, sim: Simulation, variation: Variation) -> None:
+        """The drawn physics the scene's build does not carry: the open ground's friction and the
+        trunk's added mass (unknown to the controller, whose model keeps the nominal mass)."""
+        for body in sim.scene.ground_ids:
+            assert self._client is not None
+            self._client.changeDynamics(body, -1, lateralFriction=0.9 * variation.ground_friction)
+        sim.robot.set_extra_mass(variation.carried(0.0))
+
     def _require_sim(self) -> Simulation:
         if self._sim is None:
             raise RuntimeError("PyBulletBackend: call reset(world, start) before using the robot")

@@ -8,21 +8,27 @@ status    name                  meaning
 1         ``EXIT_FAILED``       the mission ran and failed or was aborted; a run log is unreadable
 2         ``EXIT_USAGE``        usage or bad input: a bad flag, a missing file, a bad fault spec,
                                 an unwritable output, a backend that cannot be built
+3         ``EXIT_MISSED``       the mission ran to success but missed one of its ``require``
+                                lines (each verdict is in the report and the run log)
 130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
 ========  ====================  ==============================================================
 
 ``EXIT_ERRORS`` and ``EXIT_FAILED`` share 1 on purpose: to a script both say "this did not work,
-and the output says why"; the two names say which case a line of code means.
+and the output says why"; the two names say which case a line of code means. ``EXIT_MISSED``
+is apart from both: the mission did what it was told, but not as well as it promised (a failed
+run that also missed a requirement is ``EXIT_FAILED``: the failure comes first).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
+__all__ = ["EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_MISSED", "EXIT_OK",
+           "EXIT_USAGE"]
 
 EXIT_OK: Final = 0
 EXIT_ERRORS: Final = 1
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
+EXIT_MISSED: Final = 3
 EXIT_INTERRUPTED: Final = 130

@@ -33,7 +33,7 @@ from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotConfig, start_pose
-from quadmission.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from quadmission.exit_codes import EXIT_FAILED, EXIT_MISSED, EXIT_OK, EXIT_USAGE
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
 
@@ -125,8 +125,11 @@ class SessionResult:
 
     @property
     def exit_code(self) -> int:
-        """``EXIT_OK`` when the mission succeeded, ``EXIT_FAILED`` otherwise."""
-        return EXIT_OK if self.report.outcome == "success" else EXIT_FAILED
+        """``EXIT_OK`` when the mission succeeded and met every ``require`` line it could judge,
+        ``EXIT_MISSED`` when it succeeded but missed one, ``EXIT_FAILED`` otherwise."""
+        if self.report.outcome != "success":
+            return EXIT_FAILED
+        return EXIT_MISSED if self.report.missed else EXIT_OK
 
     def lines(self) -> list[str]:
         """The final report, then where the log is."""
@@ -195,6 +198,7 @@ def simulate(
         versions=collect_versions(),
         tick_rate=compiled.tick_rate,
         started_at=time.time(),
+        physics=ctx.physics,
     )
     executor = Executor(
         compiled.root,
@@ -207,6 +211,7 @@ def simulate(
         realtime=realtime,
         faults=faults,
         on_progress=on_progress,
+        requirements=compiled.requirements,
     )
     if on_executor is not None:
         on_executor(executor)

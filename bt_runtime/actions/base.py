@@ -21,11 +21,15 @@ from bt_runtime.robot import RobotContext
 from locomotion.backend import GoTo, NavStatus
 from locomotion.world import Point
 
-__all__ = ["FALL_WAIT", "Runner", "Walk", "path_length", "walk_timeout"]
+__all__ = ["FALL_WAIT", "REACH_SLACK", "Runner", "Walk", "path_length", "walk_timeout"]
 
 FALL_WAIT = 30.0
 """Seconds a fallen robot is given to get up before the action fails (the physics backend's
 stand-up routine can take 10-20 s on rough ground)."""
+
+REACH_SLACK = 0.1
+"""Metres beyond its tolerance a walk still accepts when the backend says "reached": the trunk
+coasts on for the step in which the navigator stops it (0.6 m/s over a 0.1 s tick is 6 cm)."""
 
 
 class Runner(Protocol):
@@ -64,8 +68,12 @@ class Walk:
     """Walk to ``goal`` through the backend's GoTo: plan, track, survive a fall, or fail saying why.
 
     Fails when the backend's navigator gives up (unreachable goal, stuck after replans: its reason
-    is passed on), when the robot has fallen and not got up within :data:`FALL_WAIT` seconds, and
-    when the planned path crosses a region a fault has closed.
+    is passed on), when the robot has fallen and not got up within :data:`FALL_WAIT` seconds, when
+    the planned path crosses a region a fault has closed, and when another action has commanded the
+    legs since this walk did (the backend's goal is then not this walk's).
+
+    It judges its own goal: the backend's "reached" counts only while the backend's goal is this
+    walk's GoTo and the robot stands within ``tolerance`` (+ :data:`REACH_SLACK`) of ``goal``.
     """
 
     def __init__(self, goal: Point, label: str, tolerance: float = 0.3) -> None:
@@ -73,11 +81,13 @@ class Walk:
         self.label = label
         self.tolerance = tolerance
         self._issued_at: int | None = None
+        self._command: GoTo | None = None
         self._fallen_since: float | None = None
         self._planned = 0.0
 
     def _issue(self, ctx: RobotContext) -> None:
-        ctx.command(GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance))
+        self._command = GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance)
+        ctx.command(self._command)
         self._issued_at = ctx.steps
 
     def estimate(self, ctx: RobotContext) -> float:
@@ -92,6 +102,11 @@ class Walk:
             return Status.RUNNING, f"walking to {self.label}"
         state = ctx.state
         assert state is not None
+        if ctx.motion is not self._command:
+            return Status.FAILURE, (
+                f"stopped walking to {self.label}: another action took the legs "
+                f"({_describe(ctx.motion)}) at {ctx.distance_to(self.goal):.1f} m from it"
+            )
         if ctx.steps <= self._issued_at:
             return Status.RUNNING, f"walking to {self.label}"
         if state.fallen:
@@ -116,7 +131,11 @@ class Walk:
                 ctx.halt()
                 return Status.FAILURE, f"route to {self.label} blocked: {region} is closed"
         if state.nav_status == NavStatus.REACHED:
-            return Status.SUCCESS, f"reached {self.label}"
+            left = ctx.distance_to(self.goal)
+            if left <= self.tolerance + REACH_SLACK:
+                return Status.SUCCESS, f"reached {self.label}"
+            self._issue(ctx)  # stopped short of this walk's goal, or pushed off it: walk on
+            return Status.RUNNING, f"walking on to {self.label}: {left:.1f} m left"
         if state.nav_status == NavStatus.FAILED:
             return Status.FAILURE, f"cannot reach {self.label}: {state.nav_reason}"
         if state.nav_status == NavStatus.IDLE:  # something else cancelled the goal: ask again
@@ -125,5 +144,12 @@ class Walk:
         return Status.RUNNING, f"walking to {self.label}: {left:.1f} m left"
 
     def halt(self, ctx: RobotContext) -> None:
-        if self._issued_at is not None:
-            ctx.halt()
+        if self._issued_at is not None and ctx.motion is self._command:
+            ctx.halt()  # only stop the legs if they still follow this walk
+
+
+def _describe(command: object) -> str:
+    """A command in words, for the message of a walk whose legs were taken."""
+    if isinstance(command, GoTo):
+        return f"a walk to ({command.goal[0]:.1f}, {command.goal[1]:.1f})"
+    return "none" if command is None else type(command).__name__.lower()

@@ -120,6 +120,8 @@ class Scene:
         self._p = client
         self._terrain = terrain
         self.body_ids: list[int] = []
+        self.ground_ids: list[int] = []
+        """The open ground's bodies (the plane, or the tiles around rough regions)."""
         rough = [
             i
             for i, r in enumerate(world.regions)
@@ -151,13 +153,15 @@ class Scene:
             plane = self._p.loadURDF("plane.urdf")
             self._p.changeDynamics(plane, -1, lateralFriction=0.9)
             self.body_ids.append(plane)
+            self.ground_ids.append(plane)
             return
         b = world.bounds
         outer = (b.x_min - _MARGIN, b.y_min - _MARGIN, b.x_max + _MARGIN, b.y_max + _MARGIN)
         for x0, y0, x1, y1 in _tiles(outer, holes):
             half = ((x1 - x0) / 2, (y1 - y0) / 2, _BELOW / 2)
             sid = self._p.createCollisionShape(self._p.GEOM_BOX, halfExtents=half)
-            self._static(sid, ((x0 + x1) / 2, (y0 + y1) / 2, -_BELOW / 2), friction=0.9)
+            self.ground_ids.append(
+                self._static(sid, ((x0 + x1) / 2, (y0 + y1) / 2, -_BELOW / 2), friction=0.9))
 
     # ------------------------------------------------------------------------------- builders
     def _static(

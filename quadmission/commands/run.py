@@ -37,7 +37,8 @@ def main(args: argparse.Namespace) -> int:
     """Run ``args.file``.
 
     Returns:
-        ``EXIT_OK`` when the mission succeeded, ``EXIT_FAILED`` when it failed or was aborted,
+        ``EXIT_OK`` when the mission succeeded, ``EXIT_MISSED`` when it succeeded but missed a
+        ``require`` line, ``EXIT_FAILED`` when it failed or was aborted,
         ``EXIT_ERRORS`` when the file has errors, ``EXIT_USAGE`` on bad input.
     """
     try:

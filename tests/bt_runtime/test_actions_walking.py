@@ -10,6 +10,7 @@ from bt_runtime.behaviours import Place, Route
 from bt_runtime.robot import RobotConfig
 from locomotion.backend import NavStatus
 from locomotion.world import Rect, World
+from bt_runtime.actions import ActionPort
 from tests.bt_runtime.runtime_world import INSIDE_BOX, make_context, run_leaf
 
 
@@ -155,3 +156,57 @@ def test_go_to_fails_with_the_navigators_stuck_reason() -> None:
     goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
     assert run_leaf(goto, ctx) == Status.FAILURE
     assert goto.feedback_message == f"cannot reach far: {reason}"
+
+
+def test_parallel_go_tos_do_not_both_report_reached(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``parallel { go to a  go to b }``: the second walk takes the legs; the first must not report
+    "reached" from the backend's shared flag while the robot stands 35 m from ``a`` (issue 11).
+
+    The checker refuses this mission; it is compiled regardless to run the runtime's own guard.
+    """
+    import py_trees as pt
+
+    from dsl.api import check_paths
+    from dsl.compiler import compile_mission
+
+    world = 'world "w"\nbounds (0, 0) to (50, 10)\nwaypoint a at (40, 3)\nwaypoint b at (6, 3)\n'
+    (tmp_path / "w.world").write_text(world)
+    (tmp_path / "m.mission").write_text(
+        'mission "P"\nworld "w.world"\nmain {\n    parallel { go to a  go to b }\n}\n')
+    compiled = compile_mission(check_paths([str(tmp_path / "m.mission")]).programs[0])
+    assert compiled.world is not None
+    ctx = make_context(world=compiled.world, start=(5.0, 3.0))
+    port = ActionPort(ctx)
+    for node in compiled.root.iterate():
+        node.setup(robot=port, state=ctx, clock=lambda: ctx.time)
+    go_a, go_b = [n for n in compiled.root.iterate() if isinstance(n, bh.GoTo)]
+    while ctx.time < 60.0 and compiled.root.status in (pt.common.Status.INVALID,
+                                                       pt.common.Status.RUNNING):
+        compiled.root.tick_once()
+        ctx.step(0.1)
+    assert ctx.distance_to((40.0, 3.0)) > 30.0
+    assert go_a.status == Status.FAILURE
+    assert go_a.feedback_message.startswith("stopped walking to a: another action took the legs")
+    assert compiled.root.status == Status.FAILURE
+
+
+def test_a_reached_flag_short_of_the_goal_is_not_success() -> None:
+    """The backend says "reached" 5 m short (another goal's flag, a drift): the walk walks on."""
+    import dataclasses
+
+    ctx = make_context()
+    goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
+    real_step = ctx.backend.step
+    lies = {"left": 3}
+
+    def lying_step(dt: float):  # type: ignore[no-untyped-def]
+        state = real_step(dt)
+        if lies["left"] and ctx.distance_to((8.0, 2.0)) > 5.0:
+            lies["left"] -= 1
+            return dataclasses.replace(state, nav_status=NavStatus.REACHED)
+        return state
+
+    ctx.backend.step = lying_step  # type: ignore[method-assign]
+    assert run_leaf(goto, ctx) == Status.SUCCESS
+    assert lies["left"] == 0  # it was told "reached" far away, and did not believe it
+    assert ctx.distance_to((8.0, 2.0)) < 0.4

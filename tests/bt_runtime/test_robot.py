@@ -26,7 +26,8 @@ def test_context_is_a_state_view_in_canonical_units() -> None:
     assert ctx.value("battery") == pytest.approx(80.0)
     assert ctx.value("elapsed") == 0.0
     assert ctx.value("payload_mass") == 0.0
-    assert ctx.position()[:2] == pytest.approx((2.0, 2.0))
+    # the seed puts the robot down within the declared start tolerance of its start mark
+    assert abs(ctx.position()[0] - 2.0) <= 0.1 and abs(ctx.position()[1] - 2.0) <= 0.1
     assert ctx.terrain() == "flat"
     assert ctx.counter("victims_found") == 0
     assert not ctx.fact("docked")

@@ -252,3 +252,57 @@ def test_open_range_end_is_described_as_excluded(tmp_path: Path) -> None:
     text = HEADER + "main { dock  charge until 0 % }\n"
     d = only(check(tmp_path, text), "range")
     assert d.message == "value out of range: `charge` until must be > 0 and <= 100 %, got 0 %"
+
+
+# ------------------------------------------------------------- two motions at the same time (issue 11)
+def test_two_walks_in_one_parallel_are_an_error_with_both_spans(tmp_path: Path) -> None:
+    text = HEADER + "main {\n    parallel { go to gate  go to tower }\n}\n"
+    d = only(check(tmp_path, text), "can run at the same time")
+    assert d.is_error
+    assert where(d) == at(text, "go to tower")
+    first = at(text, "go to gate")
+    assert d.message == (f"`go to` here and `go to` at line {first[0]}, col {first[1]} can run at "
+                         "the same time in this `parallel`: the robot has one set of legs")
+    assert len(d.notes) == 1
+    assert (d.notes[0].span.line, d.notes[0].span.col) == first
+
+
+def test_a_motion_through_task_calls_counts(tmp_path: Path) -> None:
+    text = HEADER + """
+task inner(p: place) { report "off"  go to p }
+task outer() { inner(gate) }
+main {
+    parallel any { wait 5 s  outer()  report "x"  sit }
+}
+"""
+    d = only(check(tmp_path, text), "can run at the same time")
+    assert where(d) == at(text, "sit")
+    assert "`go to` (through task `outer` -> `inner`)" in d.message
+    assert (d.notes[0].span.line, d.notes[0].span.col) == at(text, "outer()", 2)
+
+
+def test_one_motion_beside_non_motions_is_fine(tmp_path: Path) -> None:
+    text = HEADER + """
+task note() { report "n"  wait 1 s }
+main {
+    parallel { go to gate  report "going"  note()  set speed 0.3 m/s }
+    parallel any { charge until 90 %  wait 10 min }
+    parallel { sequence { parallel { follow_up() } }  wait 1 s }
+}
+task follow_up() { if docked { stand } else { go to base } }
+"""
+    report = check(tmp_path, text)
+    assert [d for d in errors(report) if "same time" in d.message] == [], report.render()
+
+
+def test_motions_nested_in_children_and_a_long_call_chain(tmp_path: Path) -> None:
+    chain = "".join(f"task t{i}() {{ t{i + 1}() }}\n" for i in range(300))
+    text = HEADER + chain + "task t300() { dock }\n" + """
+main {
+    parallel { timeout 1 min { if docked { succeed } else { retry 2 { t0() } } }
+               guard stuck { stand }  report "x" }
+}
+"""
+    d = only(check(tmp_path, text), "can run at the same time")
+    assert where(d) == at(text, "stand")
+    assert "`stand` here and `dock` (through task `t0` ->" in d.message

@@ -31,7 +31,7 @@ main {
     guard battery < 25 % { dock at base  charge until 90 % }
     sweep(loop, 2)
     if victims_found >= 1 { report "found" } else { visit(tower)  visit((4, 4)) }
-    parallel any { timeout 1 min { stand }  retry 2 { sit } }
+    parallel any { timeout 1 min { stand }  retry 2 { wait 1 s } }
 }
 require success >= 90 %
 """

@@ -31,7 +31,7 @@ main {
     guard battery < 25 % { go to base  charge until 90 % }
     sweep(loop, 3)
     if not docked and (carrying medkit or victims_found >= 2) { wait 10s } else { dock }
-    parallel any { stand  sit }  search lot for victim  go to roof
+    parallel any { stand  wait 1 s }  search lot for victim  go to roof
 }
 require success >= 95 %
 """

@@ -23,6 +23,7 @@ from locomotion.backend import (
     Velocity,
 )
 from locomotion.backends import make_backend
+from locomotion.variation import NOMINAL
 from locomotion.world import (
     ObstacleParams,
     Rect,
@@ -62,6 +63,14 @@ def backend() -> Iterator[LocomotionBackend]:
     b.close()
 
 
+@pytest.fixture
+def nominal_backend() -> Iterator[LocomotionBackend]:
+    """A pybullet backend whose seed varies only the sensor noise (no physics variation)."""
+    b = make_backend("pybullet", tolerances=NOMINAL)
+    yield b
+    b.close()
+
+
 def _run(b: LocomotionBackend, seconds: float, dt: float = 0.1) -> list[RobotState]:
     return [b.step(dt) for _ in range(round(seconds / dt))]
 
@@ -78,7 +87,8 @@ def test_stands_up_and_holds_its_height(backend: LocomotionBackend) -> None:
     assert min(heights) > 0.25 and max(heights) - min(heights) < 0.02
     last = states[-1]
     assert last.contacts.feet == (True, True, True, True) and not last.fallen
-    assert math.hypot(last.pose.x, last.pose.y) < 0.05
+    drawn = backend.variation  # type: ignore[attr-defined]  # the seed's start offset
+    assert math.hypot(last.pose.x - drawn.start_dx, last.pose.y - drawn.start_dy) < 0.05
 
 
 def test_walks_forward_at_roughly_the_commanded_speed(backend: LocomotionBackend) -> None:
@@ -153,9 +163,11 @@ def test_climbs_a_step(backend: LocomotionBackend) -> None:
     assert last.pose.x > 2.0 and last.pose.z > 0.3  # standing on the 10 cm step
 
 
-def test_crosses_a_rubble_strip_without_falling(backend: LocomotionBackend) -> None:
+def test_crosses_a_rubble_strip_without_falling(nominal_backend: LocomotionBackend) -> None:
     # One fixed stone field that the controller is known to cross (see the bench for the rate over
     # many seeds, which is well below 100%): this guards against regressions, not for reliability.
+    # Nominal physics: the seed's friction, mass and start draws would make it another trial.
+    backend = nominal_backend
     state = backend.reset(RUBBLE, Pose(0.0, 0.0), seed=RUBBLE_SEED)
     backend.command(GoTo((4.5, 0.0)))
     states = []

@@ -209,3 +209,69 @@ def test_cli_run_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert (ok, failed, bad_flag) == (0, 1, 2)
 
 
+
+
+def test_run_judges_require_lines_and_exits_3_when_one_is_missed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run that breaks its own ``require deliveries >= 2`` used to print SUCCESS, exit 0."""
+    requires = ("require falls == 0\nrequire deliveries >= 2\nrequire duration <= 10 min\n"
+                "require success >= 95 %\n")
+    log = tmp_path / "r.sqlite"
+    code = run_main(args_for(str(write(tmp_path, MISSION + requires)), "--backend", "kinematic",
+                             "--seed", "1", "--log", str(log), "--quiet"))
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "outcome:   SUCCESS, but 1 requirement missed" in out
+    assert "require:   falls == 0: met (measured 0)" in out
+    assert "           deliveries >= 2: MISSED (measured 1)" in out
+    assert "           success >= 95 %: judged by a campaign (over many runs)" in out
+    assert main(["replay", str(log)]) == 0
+    replayed = capsys.readouterr().out
+    assert "  require deliveries >= 2: MISSED (measured 1)" in replayed
+    assert "  require duration <= 600 s: met (measured " in replayed
+
+
+def test_run_meeting_every_require_line_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, MISSION + "require deliveries >= 1\nrequire success >= 95 %\n")
+    code = run_main(args_for(str(path), "--backend", "kinematic", "--seed", "1", "--log",
+                             str(tmp_path / "r.sqlite"), "--quiet"))
+    assert code == 0
+    assert "deliveries >= 1: met (measured 1)" in capsys.readouterr().out
+
+
+def test_a_failed_run_exits_1_even_when_it_misses_a_requirement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, MISSION.replace("pick up kit at depot", "pick up kit at shop")
+                 + "require deliveries >= 1\n")
+    code = run_main(args_for(str(path), "--backend", "kinematic", "--seed", "1", "--log",
+                             str(tmp_path / "r.sqlite"), "--quiet"))
+    assert code == 1
+    assert "deliveries >= 1: MISSED (measured 0)" in capsys.readouterr().out
+
+
+def test_the_run_header_records_the_physics_the_seed_drew(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bt_runtime.seeds import RunSeeds
+    from locomotion.variation import draw_variation
+    from quadmission.loading import load_mission
+
+    log = tmp_path / "r.sqlite"
+    path = write(tmp_path)
+    assert run_main(args_for(str(path), "--backend", "kinematic", "--seed", "4", "--log",
+                             str(log), "--quiet")) == 0
+    with EventLogReader(log) as reader:
+        physics = reader.run_started().physics
+    world = load_mission(str(path)).compiled.world
+    assert world is not None
+    drawn = draw_variation(world, RunSeeds.derive(4).backend_seed)  # the backend's seed child
+    assert physics == drawn.to_json(world)
+    assert {"start_dx_m", "added_mass_kg", "friction_scale.ground", "friction_scale.patch"} <= set(
+        physics)
+    capsys.readouterr()
+    assert main(["replay", str(log)]) == 0
+    assert "physics drawn by the seed: start_dx_m " in capsys.readouterr().out

@@ -17,12 +17,15 @@ MISSIONS = Path(__file__).resolve().parents[2] / "missions"
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("name", ["logistics", "rescue", "patrol"])
-def test_example_mission_succeeds_on_the_kinematic_backend(name: str) -> None:
+def test_example_mission_succeeds_on_the_kinematic_backend(name: str, seed: int) -> None:
+    """Over seeds 1-5, each drawing its own start, friction, softness and mass (issue 11)."""
     mission = load_mission(str(MISSIONS / f"{name}.mission"))
-    report = simulate(mission, make_backend("kinematic"), seed=1)
+    report = simulate(mission, make_backend("kinematic"), seed=seed)
     assert report.outcome == "success", (report.failure_path, report.failure_reason)
     assert report.falls == 0
+    assert report.missed == (), [v.line() for v in report.missed]
     time_limit = mission.compiled.time_limit
     assert time_limit is None or report.duration < time_limit
 
