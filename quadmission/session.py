@@ -33,6 +33,8 @@ from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotConfig, start_pose
+from bt_runtime.scenario import ScenarioConfig
+from bt_runtime.sensors import SensorModel
 from quadmission.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
@@ -164,10 +166,14 @@ def simulate(
     realtime: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     on_executor: Callable[[Executor], None] | None = None,
+    sensor: SensorModel | None = None,
+    scenario_config: ScenarioConfig | None = None,
 ) -> RunReport:
     """Run ``mission`` on an (un-reset) ``backend`` with ``seed``; returns the final report.
 
     This is the one place that assembles a run: the robot context and the executor.
+    ``sensor`` and ``scenario_config`` replace the robot's default detector and how far the seed
+    moves victims and intruders (a campaign's drawn parameters; None keeps the defaults).
 
     Raises:
         MissionError: the start pose is not walkable in this world (``EXIT_USAGE``).
@@ -177,8 +183,9 @@ def simulate(
     if world is None:  # load_mission refuses such a mission; a hand-built one may not
         message = f"mission: error: {mission.path}: the mission names no `world` to run in"
         raise MissionError(message)
-    config = RobotConfig.from_properties(compiled.robot)
-    ctx = build_context(backend, world, config, seed)
+    extra = {} if sensor is None else {"sensor": sensor}
+    config = RobotConfig.from_properties(compiled.robot, **extra)
+    ctx = build_context(backend, world, config, seed, scenario_config=scenario_config)
     pose, where = start_pose(world)
     try:
         ctx.start(pose)
