@@ -277,6 +277,10 @@ def run_session(
     options: RunOptions,
     err: TextIO,
     openers: Openers = Openers(),
+    *,
+    extra_faults: Sequence[Fault] = (),
+    sensor: SensorModel | None = None,
+    scenario_config: ScenarioConfig | None = None,
 ) -> SessionResult:
     """Run ``mission`` once as ``options`` say, recording it, and close everything it opened.
 
@@ -285,6 +289,9 @@ def run_session(
         options: the run's flags.
         err: where the stream banner, notes, the "running" line and progress go (stderr).
         openers: how the log, the stream and the backend are opened.
+        extra_faults: faults besides ``options.faults`` (a campaign run's drawn push, closures).
+        sensor: the robot's detector (None: the default).
+        scenario_config: how far the seed moves victims and intruders (None: the default).
 
     Returns:
         The final report with the seed and the log's path.
@@ -293,7 +300,7 @@ def run_session(
         MissionError: bad input (a fault spec, the stream address, the log path, the backend, a
             start pose that is not walkable), ``EXIT_USAGE``. Nothing is left open.
     """
-    faults = _faults(options.faults, mission.compiled.world)
+    faults = [*_faults(options.faults, mission.compiled.world), *extra_faults]
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     log_path = options.log if options.log is not None else default_log_path(mission.name, seed)
     if options.log is None:
@@ -326,5 +333,7 @@ def run_session(
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
             on_executor=holder.append,
+            sensor=sensor,
+            scenario_config=scenario_config,
         )
     return SessionResult(report, seed, options.backend, log_path)
