@@ -114,8 +114,8 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
             stack.callback(store.close)
             store.bind({
                 "mission": str(Path(args.file).resolve()),
-                "mission_sha256": mission_digest(mission.source + json.dumps(
-                    asdict(variation), sort_keys=True)),
+                # the mission's text and the world it compiled to (a changed world file counts)
+                "mission_sha256": mission_digest(mission.source + repr(mission.compiled.world)),
                 "seed": str(seed), "backend": args.backend, "runs": str(args.runs),
                 "variation": json.dumps(asdict(variation), sort_keys=True),
                 "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),

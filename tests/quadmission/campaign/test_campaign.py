@@ -147,12 +147,17 @@ def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Pat
 def test_a_mission_that_cannot_succeed_is_refused_before_any_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = HEAD.replace("NAME", "boxed") + "waypoint island at (20, 23.5)\nmain { go to island }\n"
+    text = HEAD.replace("NAME", "boxed") + "waypoint pen at (31, 2)\nmain { go to pen }\n"
     path = write_mission(tmp_path, "boxed", text)
+    world = tmp_path / "worlds" / "industrial_park.world"
+    walls = ["(28, 0.5) to (34, 0.8)", "(28, 3.2) to (34, 3.5)", "(28, 0.5) to (28.3, 3.5)",
+             "(33.7, 0.5) to (34, 3.5)"]
+    world.write_text(world.read_text() + "".join(
+        f"terrain wall{i}: obstacle rect {w} {{ height 1 m }}\n" for i, w in enumerate(walls)))
     code = main(["simulate", str(path), "--runs", "5", "--out", str(tmp_path / "x")])
     err = capsys.readouterr().err
     assert code == 1
-    assert "cannot succeed" in err and "`island`" in err and "no run was started" in err
+    assert "cannot succeed" in err and "`pen`" in err and "no run was started" in err
     assert not (tmp_path / "x" / "campaign.sqlite").exists()
 
 
