@@ -91,6 +91,8 @@ __all__ = [
     "RectShape",
     "Repeat",
     "RequireDecl",
+    "VaryDecl",
+    "VaryItem",
     "Retry",
     "RobotDecl",
     "RouteDecl",
@@ -233,6 +235,25 @@ class RequireDecl:
     span: Span
 
 
+@dataclass(frozen=True)
+class VaryItem:
+    """``name [region] low [.. high]`` inside a ``vary`` block (``high`` None for a chance)."""
+
+    name: Ident
+    region: Ident | None
+    low: Quantity
+    high: Quantity | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class VaryDecl:
+    """``vary { ... }``: what a campaign draws per run (see :mod:`bt_runtime.variation`)."""
+
+    items: tuple[VaryItem, ...]
+    span: Span
+
+
 Decl = (
     ImportDecl
     | MissionDecl
@@ -248,6 +269,7 @@ Decl = (
     | TaskDecl
     | MainDecl
     | RequireDecl
+    | VaryDecl
 )
 
 

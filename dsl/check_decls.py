@@ -24,13 +24,14 @@ _KEYWORD: dict[type, str] = {
     A.ImportDecl: "import", A.MissionDecl: "mission", A.RobotDecl: "robot", A.WorldDecl: "world",
     A.BoundsDecl: "bounds", A.PayloadDecl: "payload", A.AreaDecl: "area",
     A.TerrainDecl: "terrain", A.IntruderDecl: "intruder", A.RouteDecl: "route",
-    A.TaskDecl: "task", A.MainDecl: "main", A.RequireDecl: "require",
+    A.TaskDecl: "task", A.MainDecl: "main", A.RequireDecl: "require", A.VaryDecl: "vary",
 }
 
 WORLD_DECLS = frozenset({"world", "bounds", "terrain", "dock", "station", "waypoint", "area",
-                         "victim", "intruder", "payload"})
+                         "victim", "intruder", "payload", "vary"})
 MISSION_DECLS = frozenset({"import", "mission", "robot", "world", "waypoint", "station", "dock",
-                           "payload", "area", "route", "task", "main", "require"})
+                           "payload", "area", "route", "task", "main", "require",
+                           "vary"})
 _SINGLE_IN_MISSION = ("mission", "robot", "world", "main")
 _SINGLE_IN_WORLD = ("world", "bounds")
 

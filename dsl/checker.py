@@ -12,10 +12,12 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from bt_runtime import vocabulary as vocab
+from bt_runtime.variation import Variation
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
 from dsl.check_tasks import StatementChecker
+from dsl.check_vary import check_vary
 from dsl.diagnostics import Diagnostic, error
 from dsl.loader import Program
 from dsl.worldbuild import build_world
@@ -52,6 +54,8 @@ class CheckedProgram:
     requirements: tuple[Requirement, ...]
     world: World | None
     world_path: str | None
+    #: What a campaign varies (its ``vary`` blocks merged), None when none is declared.
+    variation: Variation | None = None
 
     @property
     def name(self) -> str:
@@ -162,6 +166,9 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     robot_props = decls.robot(parts.robot) if parts.robot else decls.props((), vocab.ROBOT_PROPERTIES,
                                                                           "robot")
     requirements = [r for d in parts.requires if (r := decls.require(d)) is not None]
+    vary_blocks = [d for f in [*([world_file] if world_file else []), root] for d in f.decls
+                   if isinstance(d, A.VaryDecl)]
+    variation = check_vary(sink, vary_blocks, world)
     if parts.main is not None and root.kind == "mission":
         _unused(decls, root, sink)
     return CheckedProgram(
@@ -177,6 +184,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         requirements=tuple(Requirement(*r) for r in requirements),
         world=world,
         world_path=program.world.path if program.world is not None else None,
+        variation=variation,
     )
 
 

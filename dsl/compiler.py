@@ -39,6 +39,7 @@ from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Ro
 from bt_runtime.bindings import BEHAVIOURS
 from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
+from bt_runtime.variation import Variation
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl.checker import CheckedProgram, Requirement
@@ -66,6 +67,8 @@ class CompiledMission:
     robot: Mapping[str, float | None]
     requirements: tuple[Requirement, ...]
     world: World | None
+    #: What a campaign varies (the checked ``vary`` blocks), None when none is declared.
+    variation: Variation | None = None
     #: What each node was built from, by ``id()`` of the behaviour (for
     #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
     sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
@@ -385,5 +388,6 @@ def compile_mission(checked: CheckedProgram,
         robot=checked.robot_props,
         requirements=checked.requirements,
         world=checked.sim_world(),
+        variation=checked.variation,
         sources=MappingProxyType(compiler.sources),
     )

@@ -203,6 +203,21 @@ class ToAst(Transformer[Token, Any]):
     def require_decl(self, meta: Any, c: list[Any]) -> A.RequireDecl:
         return A.RequireDecl(self._id(c[0]), str(c[1]), c[2], self._span(meta))
 
+    def vary_decl(self, meta: Any, c: list[Any]) -> A.VaryDecl:
+        return A.VaryDecl(tuple(c), self._span(meta))
+
+    def vary_item(self, meta: Any, c: list[Any]) -> A.VaryItem:
+        region = self._id(c[1]) if c[1] is not None else None
+        low = self._quantity(c[2], c[3])
+        high = self._quantity(c[4], c[5]) if c[4] is not None else None
+        return A.VaryItem(self._id(c[0]), region, low, high, self._span(meta))
+
+    def _quantity(self, number: Any, unit: Any) -> A.Quantity:
+        end = unit if unit is not None else number
+        qspan = A.Span(self.path, number.line, number.column, end.end_line, end.end_column)
+        text = str(number) if unit is None else f"{number} {unit}"
+        return A.Quantity(float(number), None if unit is None else str(unit), text, qspan)
+
     def prop_block(self, meta: Any, c: list[Any]) -> tuple[A.Prop, ...]:
         return tuple(c)
 

@@ -81,6 +81,37 @@ def _run(parser: argparse.ArgumentParser) -> None:
         help="serve a live stream to monitors, e.g. 127.0.0.1:8765 (port 0: any free port)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument(
+        "--vary-from",
+        metavar="DB",
+        help="apply the draw of the campaign run with this --seed (a campaign.sqlite)",
+    )
+    parser.add_argument("--run", type=int, default=None, metavar="N",
+                        help="with --vary-from: the campaign run index (when seeds repeat)")
+
+
+def _simulate(parser: argparse.ArgumentParser) -> None:
+    _file(parser)
+    parser.add_argument("--runs", type=int, default=200, metavar="N",
+                        help="runs in the campaign (the cap with --until-decided; default 200)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S",
+                        help="campaign seed (default 0); run seeds derive from it")
+    parser.add_argument("--backend", choices=tuple(BACKENDS), default="kinematic",
+                        help="simulator (default kinematic)")
+    parser.add_argument("--workers", type=int, default=None, metavar="K",
+                        help="worker processes (default: all cores this process may use)")
+    parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="run on Ray: alone starts a local Ray; ADDRESS (or RAY_ADDRESS) "
+                        "joins a cluster (pip install 'quadmission[ray]')")
+    parser.add_argument("--out", metavar="DIR",
+                        help="campaign folder (default campaigns/<mission>-seed<S>)")
+    parser.add_argument("--until-decided", action="store_true",
+                        help="stop once every requirement is decided (Wald SPRT, a=b=0.05)")
+    parser.add_argument("--crosscheck", type=int, default=0, metavar="K",
+                        help="re-run K sampled runs (failures and successes) on pybullet")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--inject-error", type=int, action="append", default=[],
+                        help=argparse.SUPPRESS)  # test hook: these run indices raise
 
 
 def _replay(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +153,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "(exit 0 success, 1 failure or errors in the file, 2 bad input)",
         _run,
         "quadmission.commands.run:main",
+    ),
+    Subcommand(
+        "simulate",
+        "run a randomised campaign of a mission and judge its requirements "
+        "(exit 0 all GO, 1 a NO-GO, 5 undecided, 2 bad input)",
+        _simulate,
+        "quadmission.commands.simulate:main",
     ),
     Subcommand(
         "replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"

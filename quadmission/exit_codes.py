@@ -10,6 +10,8 @@ status    name                  meaning
                                 an unwritable output, a backend that cannot be built
 3         ``EXIT_MISSED``       the mission ran to success but missed one of its ``require``
                                 lines (each verdict is in the report and the run log)
+5         ``EXIT_UNDECIDED``    ``mission simulate``: no NO-GO, but some requirement is still
+                                UNDECIDED after the runs (run more, or ``--until-decided``)
 130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
 ========  ====================  ==============================================================
 
@@ -23,12 +25,20 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_MISSED", "EXIT_OK",
-           "EXIT_USAGE"]
+__all__ = [
+    "EXIT_ERRORS",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_MISSED",
+    "EXIT_OK",
+    "EXIT_UNDECIDED",
+    "EXIT_USAGE",
+]
 
 EXIT_OK: Final = 0
 EXIT_ERRORS: Final = 1
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_MISSED: Final = 3
+EXIT_UNDECIDED: Final = 5
 EXIT_INTERRUPTED: Final = 130

@@ -33,6 +33,8 @@ from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotConfig, start_pose
+from bt_runtime.scenario import ScenarioConfig
+from bt_runtime.sensors import SensorModel
 from quadmission.exit_codes import EXIT_FAILED, EXIT_MISSED, EXIT_OK, EXIT_USAGE
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
@@ -167,10 +169,14 @@ def simulate(
     realtime: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     on_executor: Callable[[Executor], None] | None = None,
+    sensor: SensorModel | None = None,
+    scenario_config: ScenarioConfig | None = None,
 ) -> RunReport:
     """Run ``mission`` on an (un-reset) ``backend`` with ``seed``; returns the final report.
 
     This is the one place that assembles a run: the robot context and the executor.
+    ``sensor`` and ``scenario_config`` replace the robot's default detector and how far the seed
+    moves victims and intruders (a campaign's drawn parameters; None keeps the defaults).
 
     Raises:
         MissionError: the start pose is not walkable in this world (``EXIT_USAGE``).
@@ -180,8 +186,9 @@ def simulate(
     if world is None:  # load_mission refuses such a mission; a hand-built one may not
         message = f"mission: error: {mission.path}: the mission names no `world` to run in"
         raise MissionError(message)
-    config = RobotConfig.from_properties(compiled.robot)
-    ctx = build_context(backend, world, config, seed)
+    extra = {} if sensor is None else {"sensor": sensor}
+    config = RobotConfig.from_properties(compiled.robot, **extra)
+    ctx = build_context(backend, world, config, seed, scenario_config=scenario_config)
     pose, where = start_pose(world)
     try:
         ctx.start(pose)
@@ -275,6 +282,10 @@ def run_session(
     options: RunOptions,
     err: TextIO,
     openers: Openers = Openers(),
+    *,
+    extra_faults: Sequence[Fault] = (),
+    sensor: SensorModel | None = None,
+    scenario_config: ScenarioConfig | None = None,
 ) -> SessionResult:
     """Run ``mission`` once as ``options`` say, recording it, and close everything it opened.
 
@@ -283,6 +294,9 @@ def run_session(
         options: the run's flags.
         err: where the stream banner, notes, the "running" line and progress go (stderr).
         openers: how the log, the stream and the backend are opened.
+        extra_faults: faults besides ``options.faults`` (a campaign run's drawn push, closures).
+        sensor: the robot's detector (None: the default).
+        scenario_config: how far the seed moves victims and intruders (None: the default).
 
     Returns:
         The final report with the seed and the log's path.
@@ -291,7 +305,7 @@ def run_session(
         MissionError: bad input (a fault spec, the stream address, the log path, the backend, a
             start pose that is not walkable), ``EXIT_USAGE``. Nothing is left open.
     """
-    faults = _faults(options.faults, mission.compiled.world)
+    faults = [*_faults(options.faults, mission.compiled.world), *extra_faults]
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     log_path = options.log if options.log is not None else default_log_path(mission.name, seed)
     if options.log is None:
@@ -324,5 +338,7 @@ def run_session(
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
             on_executor=holder.append,
+            sensor=sensor,
+            scenario_config=scenario_config,
         )
     return SessionResult(report, seed, options.backend, log_path)

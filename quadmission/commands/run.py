@@ -13,10 +13,33 @@ import sys
 from pathlib import Path
 
 from quadmission.commands.output import print_text
-from quadmission.loading import MissionError, check_runnable, to_mission
+from quadmission.exit_codes import EXIT_USAGE
+from quadmission.loading import Mission, MissionError, check_runnable, to_mission
 from quadmission.session import RunOptions, run_session
 
 __all__ = ["main", "options_from"]
+
+
+def _run_drawn(args: argparse.Namespace, mission: Mission) -> int:
+    """``--vary-from DB``: the campaign run with ``--seed``, its drawn parameters applied."""
+    from quadmission.campaign.replay_draw import ReplayError, draw_from_campaign
+
+    if args.seed is None:
+        print("mission: error: --vary-from needs --seed SEED (a run seed from the report)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        applied, draw = draw_from_campaign(mission, args.vary_from, args.seed, args.run)
+    except ReplayError as exc:
+        print(f"mission: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = ", ".join(f"{k} {v:.3g}" for k, v in draw.items())
+    print(f"campaign draw: {shown}", file=sys.stderr)
+    result = run_session(applied.mission, options_from(args), sys.stderr,
+                         extra_faults=applied.faults, sensor=applied.sensor,
+                         scenario_config=applied.scenario)
+    print("\n".join(result.lines()))
+    return result.exit_code
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
@@ -45,6 +68,8 @@ def main(args: argparse.Namespace) -> int:
         checked = check_runnable(args.file)
         print_text(checked.report.render())
         mission = to_mission(checked)
+        if getattr(args, "vary_from", None):
+            return _run_drawn(args, mission)
         result = run_session(mission, options_from(args), sys.stderr)
     except MissionError as exc:
         print_text(str(exc))

@@ -51,12 +51,13 @@ def test_ctrl_c_outside_a_run_exits_130(capsys: pytest.CaptureFixture[str]) -> N
 def test_every_command_has_its_own_module_in_quadmission_commands() -> None:
     handlers = {c.name: c.handler for c in SUBCOMMANDS}
     assert handlers == {name: f"quadmission.commands.{name}:main"
-                        for name in ("check", "show", "compile", "run", "replay", "runs")}
+                        for name in ("check", "show", "compile", "run", "simulate", "replay", "runs")}
 
 
 def test_the_exit_code_table() -> None:
     assert (exit_codes.EXIT_OK, exit_codes.EXIT_ERRORS, exit_codes.EXIT_FAILED,
-            exit_codes.EXIT_USAGE, exit_codes.EXIT_INTERRUPTED) == (0, 1, 1, 2, 130)
+            exit_codes.EXIT_USAGE, exit_codes.EXIT_MISSED, exit_codes.EXIT_UNDECIDED,
+            exit_codes.EXIT_INTERRUPTED) == (0, 1, 1, 2, 3, 5, 130)
     doc = exit_codes.__doc__ or ""
     for name in exit_codes.__all__:
         assert f"``{name}``" in doc, name

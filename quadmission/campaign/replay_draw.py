@@ -1,0 +1,69 @@
+"""``mission run --seed SEED --vary-from DB``: one campaign run again, alone, with its draw.
+
+The draw is recomputed from the run seed and the variation stored in the campaign database (the
+same pure function the campaign used) and checked against the row stored for that seed, so a
+replay that would not reproduce the campaign's run is refused instead of silently differing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bt_runtime.variation import Variation, Varied
+from quadmission.campaign.apply import AppliedDraw, apply_draw
+from quadmission.campaign.plan import draw_for
+from quadmission.campaign.store import CampaignStore, StoreError
+from quadmission.loading import Mission
+
+__all__ = ["ReplayError", "draw_from_campaign"]
+
+
+class ReplayError(ValueError):
+    """The campaign database cannot give this run's draw; the message names the flag."""
+
+
+def _variation(text: str) -> Variation:
+    data = json.loads(text)
+    return Variation(tuple(Varied(**v) for v in data["items"]), data["declared"])
+
+
+def draw_from_campaign(
+    mission: Mission, db: str, seed: int, index: int | None = None
+) -> tuple[AppliedDraw, dict[str, float]]:
+    """The run of ``mission`` the campaign in ``db`` drew for ``seed``.
+
+    Args:
+        mission: the compiled mission (the campaign's mission file).
+        db: a ``campaign.sqlite``.
+        seed: the run seed (``mission run --seed``).
+        index: the run's index, when the same seed appears twice.
+
+    Returns:
+        The applied draw and the drawn values.
+
+    Raises:
+        ReplayError: no such database, no run with that seed, or a draw that does not match.
+    """
+    if not Path(db).is_file():
+        raise ReplayError(f"--vary-from {db}: no such file")
+    try:
+        store = CampaignStore(Path(db))
+    except StoreError as exc:
+        raise ReplayError(f"--vary-from {exc}") from None
+    try:
+        meta = store.meta()
+        row = store.result_for_seed(seed, index)
+    finally:
+        store.close()
+    if "variation" not in meta:
+        raise ReplayError(f"--vary-from {db}: not a campaign database")
+    if row is None:
+        raise ReplayError(f"--vary-from {db}: no run with seed {seed}"
+                          + (f" and index {index}" if index is not None else "")
+                          + "; the report lists the seeds to replay")
+    draw = draw_for(_variation(meta["variation"]), seed)
+    if row.draw and any(abs(draw.get(k, float("nan")) - v) > 1e-9 for k, v in row.draw.items()):
+        raise ReplayError(f"--vary-from {db}: the draw for seed {seed} differs from the stored "
+                          "one (the campaign was run by another version)")
+    return apply_draw(mission, draw), draw

@@ -1,0 +1,157 @@
+"""``mission simulate FILE --runs N``: a pre-deployment campaign of randomised runs, judged.
+
+Check and compile the mission (the same :func:`~quadmission.loading.check_runnable` as ``run``),
+pre-check it statically (:mod:`quadmission.campaign.precheck`: a mission that cannot succeed is
+refused before any run), then run what is left of the campaign on the chosen executor into
+``OUT/campaign.sqlite``, print the report and write ``OUT/report.md`` with its plots. Running the
+same command again continues an interrupted campaign.
+
+Exit status: 0 every requirement GO; 1 a NO-GO (or a mission refused by the pre-check); 4 none
+NO-GO but some still UNDECIDED; 2 bad input; 130 interrupted (the stored runs are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from contextlib import ExitStack
+from dataclasses import asdict
+from pathlib import Path
+
+from quadmission.commands.output import print_text
+from quadmission.exit_codes import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNDECIDED,
+    EXIT_USAGE,
+)
+from quadmission.loading import MissionError, check_runnable, to_mission
+
+__all__ = ["main"]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:40] or "mission"
+
+
+def _usage(args: argparse.Namespace) -> str | None:
+    if args.runs < 1:
+        return f"--runs {args.runs}: give at least 1 run"
+    if args.seed is not None and args.seed < 0:
+        return f"--seed {args.seed}: a campaign seed is a non-negative integer"
+    if args.workers is not None and args.workers < 1:
+        return f"--workers {args.workers}: give at least 1 worker"
+    if args.crosscheck < 0:
+        return f"--crosscheck {args.crosscheck}: give a number of runs >= 0"
+    return None
+
+
+def _executor(args: argparse.Namespace, stack: ExitStack):  # type: ignore[no-untyped-def]
+    from quadmission.campaign.executors import (
+        InProcessExecutor,
+        PoolExecutor,
+        RayExecutor,
+        available_cores,
+    )
+
+    if args.ray is not None:
+        executor = RayExecutor(args.ray or None, args.workers)
+    else:
+        workers = args.workers or available_cores()
+        executor = InProcessExecutor() if workers == 1 else PoolExecutor(workers)
+    stack.callback(executor.close)
+    return executor
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the campaign ``args`` describe (see the module docstring for the exit status)."""
+    problem = _usage(args)
+    if problem:
+        print(f"mission: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        checked = check_runnable(args.file)
+        print_text(checked.report.render())
+        mission = to_mission(checked)
+    except MissionError as exc:
+        print_text(str(exc))
+        return exc.exit_code
+    from quadmission.campaign.precheck import precheck
+
+    pre = precheck(checked, mission)
+    if not pre.ok:
+        for line in pre.problems:
+            print(f"mission: error: {args.file}: cannot succeed: {line}", file=sys.stderr)
+        print("mission: note: no run was started; fix the mission or its world", file=sys.stderr)
+        return EXIT_FAILED
+    return _campaign(args, checked, mission, pre.notes)
+
+
+def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-def]
+    from quadmission.campaign.campaign import run_campaign
+    from quadmission.campaign.crosscheck import crosscheck
+    from quadmission.campaign.executors import RayUnavailable
+    from quadmission.campaign.plan import CampaignSpec
+    from quadmission.campaign.plots import distributions, world_map
+    from quadmission.campaign.progress import CampaignProgress
+    from quadmission.campaign.report import CampaignReport
+    from quadmission.campaign.stats import criteria, verdicts
+    from quadmission.campaign.store import CampaignStore, StoreError, mission_digest
+    from bt_runtime.variation import DEFAULT_VARIATION
+
+    seed = 0 if args.seed is None else args.seed
+    out = Path(args.out) if args.out else Path("campaigns") / f"{_slug(mission.name)}-seed{seed}"
+    variation = mission.compiled.variation or DEFAULT_VARIATION
+    crits = criteria(mission.compiled.requirements)
+    spec = CampaignSpec(str(Path(args.file).resolve()), args.backend, str(out / "logs"),
+                        tuple(args.inject_error))
+    with ExitStack() as stack:
+        try:
+            store = CampaignStore(out / "campaign.sqlite")
+            stack.callback(store.close)
+            store.bind({
+                "mission": str(Path(args.file).resolve()),
+                # the mission's text and the world it compiled to (a changed world file counts)
+                "mission_sha256": mission_digest(mission.source + repr(mission.compiled.world)),
+                "seed": str(seed), "backend": args.backend, "runs": str(args.runs),
+                "variation": json.dumps(asdict(variation), sort_keys=True),
+                "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),
+            })
+            executor = _executor(args, stack)
+        except (StoreError, RayUnavailable, OSError) as exc:
+            print(f"mission: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        for line in notes:
+            print(f"pre-check: {line}", file=sys.stderr)
+        done = len([i for i in store.done() if i < args.runs])
+        if done:
+            print(f"resuming: {done} of {args.runs} runs already in {store.path}", file=sys.stderr)
+        try:
+            with CampaignProgress(args.runs, done, quiet=args.quiet) as progress:
+                run = run_campaign(spec, store, executor, runs=args.runs, seed=seed, crits=crits,
+                                   until_decided=args.until_decided, on_results=progress)
+        except KeyboardInterrupt:
+            kept = len(store.done())
+            print(f"mission: interrupted: {kept} runs are stored in {store.path}; run the same "
+                  "command again to continue", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        judged = list(run.results)
+        if args.until_decided and run.decided_at is not None:
+            judged = [r for r in judged if r.index < run.decided_at]
+        final = verdicts(crits, judged, sequential=args.until_decided)
+        cross = crosscheck(spec, executor, judged, args.crosscheck) if args.crosscheck else None
+        report = CampaignReport(mission, tuple(judged), tuple(final), seed, args.backend,
+                                variation, store.path, notes, run.decided_at, cross)
+        print("\n".join(report.lines()))
+        world = mission.compiled.world
+        world_map(world, judged, out / "map.png")
+        distributions(judged, out / "distributions.png")
+        path = report.write_markdown(out, "map.png", "distributions.png")
+        print(f"report:   {path}")
+    decisions = {v.decision for v in final}
+    if "NO-GO" in decisions:
+        return EXIT_FAILED
+    return EXIT_UNDECIDED if "UNDECIDED" in decisions else EXIT_OK

@@ -1,0 +1,178 @@
+"""Campaigns end to end on short missions: executors agree, crashes are contained, an interrupted
+campaign resumes to the same table, ``--until-decided`` stops early, runs replay alone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quadmission.campaign.campaign import run_campaign
+from quadmission.campaign.executors import InProcessExecutor, PoolExecutor
+from quadmission.campaign.plan import CampaignSpec
+from quadmission.campaign.stats import criteria
+from quadmission.campaign.store import CampaignStore
+from quadmission.cli import main
+from quadmission.exit_codes import EXIT_OK, EXIT_UNDECIDED
+from tests.quadmission.campaign.conftest import HEAD, write_mission
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _campaign(mission: Path, db: Path, executor, runs: int = 6, **kw):  # type: ignore[no-untyped-def]
+    store = CampaignStore(db)
+    try:
+        from quadmission.loading import load_mission
+
+        crits = criteria(load_mission(str(mission)).compiled.requirements)
+        spec = CampaignSpec(str(mission), "kinematic", str(db.parent / "logs"),
+                            kw.pop("inject", ()))
+        run = run_campaign(spec, store, executor, runs=runs, seed=3, crits=crits, **kw)
+        return run, store.table()
+    finally:
+        store.close()
+
+
+def test_pool_gives_the_same_table_as_one_process(passing: Path, tmp_path: Path) -> None:
+    _, one = _campaign(passing, tmp_path / "a" / "c.sqlite", InProcessExecutor())
+    pool = PoolExecutor(2)
+    try:
+        _, two = _campaign(passing, tmp_path / "b" / "c.sqlite", pool)
+    finally:
+        pool.close()
+    assert len(one) == 6 and one == two
+    assert {row[3] for row in one} == {"success"}
+
+
+def test_a_run_that_raises_is_recorded_and_the_campaign_goes_on(passing: Path,
+                                                                tmp_path: Path) -> None:
+    run, table = _campaign(passing, tmp_path / "c.sqlite", InProcessExecutor(), inject=(2,))
+    crashed = [r for r in run.results if r.status == "crashed"]
+    assert [r.index for r in crashed] == [2]
+    assert "InjectedError" in crashed[0].error and "attempt 2" in crashed[0].error
+    assert crashed[0].attempts == 2
+    assert sum(r.success for r in run.results) == 5
+
+
+def test_failed_runs_keep_their_event_log_and_it_replays(failing: Path, tmp_path: Path) -> None:
+    run, _ = _campaign(failing, tmp_path / "c.sqlite", InProcessExecutor(), runs=2)
+    log = run.results[0].log_path
+    assert log is not None and Path(log).is_file()
+    assert main(["replay", log]) == 0
+
+
+def _simulate(mission: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "quadmission", "simulate", str(mission), "--runs", "24",
+           "--seed", "5", "--workers", "2", "--out", str(out), "--quiet", *extra]
+    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _table(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as con:
+        return list(con.execute("SELECT * FROM runs ORDER BY idx"))
+
+
+def test_interrupt_and_resume_gives_the_same_table_as_one_go(passing: Path,
+                                                             tmp_path: Path) -> None:
+    one = _simulate(passing, tmp_path / "one")
+    one.communicate(timeout=300)
+    proc = _simulate(passing, tmp_path / "cut")
+    db = tmp_path / "cut" / "campaign.sqlite"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if db.exists() and 0 < len(_table(db)) < 24:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    kept = len(_table(db))
+    assert proc.returncode == 130, err.decode()
+    assert 0 < kept < 24 and b"run the same command again to continue" in err
+    again = _simulate(passing, tmp_path / "cut")
+    _, err = again.communicate(timeout=300)
+    assert b"resuming: " in err
+    assert _table(db) == _table(tmp_path / "one" / "campaign.sqlite")
+
+
+def test_until_decided_stops_early_on_a_clear_pass(passing: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", str(passing), "--runs", "200", "--until-decided", "--workers", "2",
+                 "--out", str(tmp_path / "p"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "stopped early: every criterion decided after" in out
+    decided = int(out.split("decided after ")[1].split()[0])
+    assert decided < 80
+    assert "GO        require success >= 80 %" in out
+    assert (tmp_path / "p" / "report.md").is_file() and (tmp_path / "p" / "map.png").is_file()
+
+
+def test_until_decided_stops_early_on_a_clear_failure(failing: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", str(failing), "--runs", "200", "--until-decided", "--workers", "1",
+                 "--out", str(tmp_path / "f"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 1
+    decided = int(out.split("decided after ")[1].split()[0])
+    # each failure moves Wald's log-likelihood ratio by log(0.16/0.24) = -0.405 (H0 p=0.76,
+    # H1 p=0.84); the NO-GO bound is log(0.05/0.95) = -2.944: 8 failures decide
+    assert decided == 8
+    assert "NO-GO     require success >= 80 %" in out
+    assert 'failing/fail "the checkpoint is always shut" (line 7)' in out
+
+
+def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    main(["simulate", str(passing), "--runs", "3", "--workers", "1", "--out",
+          str(tmp_path / "r"), "--quiet"])
+    capsys.readouterr()
+    db = tmp_path / "r" / "campaign.sqlite"
+    store = CampaignStore(db)
+    row = store.results()[1]
+    store.close()
+    code = main(["run", str(passing), "--backend", "kinematic", "--seed", str(row.seed),
+                 "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "one.sqlite")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"duration:  {row.duration:.1f} s simulated" in out
+    assert main(["run", str(passing), "--seed", "12345", "--vary-from", str(db)]) == 2
+    assert "no run with seed 12345" in capsys.readouterr().err
+
+
+def test_a_mission_that_cannot_succeed_is_refused_before_any_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = HEAD.replace("NAME", "boxed") + "waypoint pen at (31, 2)\nmain { go to pen }\n"
+    path = write_mission(tmp_path, "boxed", text)
+    world = tmp_path / "worlds" / "industrial_park.world"
+    walls = ["(28, 0.5) to (34, 0.8)", "(28, 3.2) to (34, 3.5)", "(28, 0.5) to (28.3, 3.5)",
+             "(33.7, 0.5) to (34, 3.5)"]
+    world.write_text(world.read_text() + "".join(
+        f"terrain wall{i}: obstacle rect {w} {{ height 1 m }}\n" for i, w in enumerate(walls)))
+    code = main(["simulate", str(path), "--runs", "5", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot succeed" in err and "`pen`" in err and "no run was started" in err
+    assert not (tmp_path / "x" / "campaign.sqlite").exists()
+
+
+def test_bad_flags_are_one_line(passing: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", str(passing), "--runs", "0"]) == 2
+    assert "--runs 0: give at least 1 run" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_crosscheck_on_pybullet(passing: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", str(passing), "--runs", "4", "--workers", "2", "--crosscheck", "2",
+                 "--out", str(tmp_path / "x"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code in (EXIT_OK, EXIT_UNDECIDED), out
+    line = next(x for x in out.splitlines() if "outcome agreement" in x)
+    assert "over 2 runs" in line and "duration ratio pybullet/twin" in line

@@ -1,0 +1,62 @@
+"""Intervals from scipy, verdicts from them, and the sequential rule."""
+
+from __future__ import annotations
+
+from scipy.stats import binomtest
+
+from dsl.checker import Requirement
+from quadmission.campaign.result import RunResult
+from quadmission.campaign.stats import criteria, sprt, verdicts, wilson
+
+
+def _rows(ok: int, bad: int, long: int = 0) -> list[RunResult]:
+    rows = [RunResult(i, i, "done", "success", met={"duration <= 600": i >= long})
+            for i in range(ok)]
+    rows += [RunResult(ok + i, i, "done", "failure", met={"duration <= 600": True})
+             for i in range(bad)]
+    return rows
+
+
+def test_wilson_is_scipys() -> None:
+    ci = binomtest(45, 50).proportion_ci(0.95, method="wilson")
+    assert wilson(45, 50) == (ci.low, ci.high)
+
+
+def test_verdicts_from_the_interval() -> None:
+    crits = criteria([Requirement("success", ">=", 90.0), Requirement("duration", "<=", 600.0)])
+    go = verdicts(crits, _rows(200, 2))
+    assert [v.decision for v in go] == ["GO", "GO"]
+    assert [v.decision for v in verdicts(crits, _rows(60, 40))][0] == "NO-GO"
+    assert [v.decision for v in verdicts(crits, _rows(9, 1))][0] == "UNDECIDED"
+    # a per-run line judged as the share of runs that met it, against the success target
+    assert [v.decision for v in verdicts(crits, _rows(200, 0, long=60))][1] == "NO-GO"
+
+
+def test_default_success_criterion_when_none_declared() -> None:
+    assert [c.label for c in criteria([])] == ["success >= 95 % (default)"]
+
+
+def test_sprt_decides_clear_cases_and_waits_on_close_ones() -> None:
+    assert sprt(60, 60, 0.8) == "GO"
+    assert sprt(0, 8, 0.8) == "NO-GO" and sprt(0, 7, 0.8) == "UNDECIDED"
+    assert sprt(8, 10, 0.8) == "UNDECIDED"
+    assert sprt(5, 5, 0.8) == "UNDECIDED"
+
+
+def test_sprt_error_rate_is_near_alpha_at_the_indifference_bounds() -> None:
+    """Simulate the rule: with p = p0 it says GO rarely; with p = p1 it says NO-GO rarely."""
+    import numpy as np
+
+    from quadmission.campaign.stats import _hypotheses
+
+    rng = np.random.default_rng(0)
+    p0, p1 = _hypotheses(0.8)
+    for p, wrong in ((p0, "GO"), (p1, "NO-GO")):
+        errors = 0
+        for _ in range(400):
+            k = n = 0
+            while (d := sprt(k, n, 0.8)) == "UNDECIDED" and n < 5000:
+                k += bool(rng.random() < p)
+                n += 1
+            errors += d == wrong
+        assert errors / 400 < 0.08
