@@ -33,6 +33,7 @@ from bt_runtime.events import (
     Alert,
     Event,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     StatusChanged,
@@ -182,6 +183,11 @@ class EventLogWriter:
                     event.node_path,
                     event.node_id,
                 ),
+            )
+        elif isinstance(event, OperatorCommand):
+            self._add(
+                "operator_commands",
+                (event.tick, event.sim_time, event.command, event.origin, event.wall_time),
             )
         else:
             self._append_once(event)

@@ -36,6 +36,7 @@ from bt_runtime.behaviours import LogEntry
 from bt_runtime.events import (
     Alert,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     Snapshot,
@@ -298,7 +299,7 @@ class Executor:
         outcome, path, reason = "", None, None
         control = self.control
         while True:
-            control.poll(self.stream)
+            self._record_operator(control.poll(self.stream))
             if control.abort_reason is not None:
                 outcome, reason = "aborted", control.abort_reason
                 path = self._current_path()
@@ -318,6 +319,15 @@ class Executor:
                 self.record.emit(self._status_event(change, self.ctx.time))
         self.report = self._finish(outcome, path, reason, time.monotonic() - wall0)
         return self.report
+
+    def _record_operator(self, acted: list[tuple[str, str]]) -> None:
+        """Every operator command acted on goes to the record at once (a paused run has no tick
+        to commit it with)."""
+        if not acted:
+            return
+        for name, origin in acted:
+            self.record.emit(OperatorCommand(self.tick, self.ctx.time, name, origin, time.time()))
+        self.record.commit()
 
     def _ended(self) -> tuple[str, str | None, str | None]:
         """(outcome, failure path, reason) if the run is over after this tick, else ("", ...)."""

@@ -83,7 +83,15 @@ def _run(parser: argparse.ArgumentParser) -> None:
 
 
 def _replay(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("log", metavar="LOG", help="a run log (.sqlite)")
+    parser.add_argument(
+        "log", metavar="LOG", help="a run log (.sqlite), or a run id as `mission runs` lists it"
+    )
+    parser.add_argument(
+        "--runs",
+        metavar="FOLDER",
+        default="runs",
+        help="where to look a run id up (default runs/)",
+    )
     parser.add_argument(
         "--every",
         type=float,
