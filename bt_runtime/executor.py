@@ -12,6 +12,10 @@ Observability rides on py_trees' own hooks: a :class:`~bt_runtime.tickwatch.Tick
 every node ticked (status changes, halted nodes included, and which node wrote each report or alert
 line) and a post-tick handler turns that into events, each naming its node by id.
 
+A run log the disk refuses ends the run at once as ``aborted`` with the reason
+(:data:`LOG_LOST`...): a run that cannot be recorded is not a run anyone can trust; the log keeps
+every tick committed before.
+
 Time: as fast as possible by default; ``realtime`` paces ticks to the wall clock. Pause, resume,
 single step and abort come from the API (thread-safe) or from the stream's command queue
 (:mod:`bt_runtime.runcontrol`).
@@ -52,7 +56,10 @@ from bt_runtime.runcontrol import Pacer, RunControl
 from bt_runtime.telemetry import TelemetryFilter
 from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
 
-__all__ = ["CommandSource", "EventSink", "Executor", "Fault", "tree_nodes"]
+__all__ = ["LOG_LOST", "CommandSource", "EventSink", "Executor", "Fault", "tree_nodes"]
+
+LOG_LOST = "the run log cannot be written"
+"""The start of an aborted run's reason when its log was refused (disk full...)."""
 
 
 class Fault(Protocol):
@@ -300,6 +307,10 @@ class Executor:
         control = self.control
         while True:
             self._record_operator(control.poll(self.stream))
+            if self.record.log_failure is not None:
+                outcome, path = "aborted", self._current_path()
+                reason = f"{LOG_LOST}: {self.record.log_failure}"
+                break
             if control.abort_reason is not None:
                 outcome, reason = "aborted", control.abort_reason
                 path = self._current_path()
@@ -310,7 +321,10 @@ class Executor:
                 continue
             self.tick_once()
             outcome, path, reason = self._ended()
-            if outcome:
+            if outcome or self.record.log_failure is not None:
+                if self.record.log_failure is not None:  # not recorded: it is not a result
+                    outcome, path = "aborted", self._current_path()
+                    reason = f"{LOG_LOST}: {self.record.log_failure}"
                 break
             self.pacer.wait()
         if self.root.status == Status.RUNNING:

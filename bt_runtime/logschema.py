@@ -24,6 +24,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TELEMETRY_COLUMNS",
     "EventLogError",
+    "EventLogFull",
     "check_format",
     "run_log_path",
 ]
@@ -98,6 +99,11 @@ PRAGMA application_id = {APPLICATION_ID};
 
 class EventLogError(Exception):
     """A run log cannot be written or read; the message names the file and what to do."""
+
+
+class EventLogFull(EventLogError):
+    """The disk refused a write (full, over a size limit, or failing): the run cannot be recorded
+    further. What was committed before stays readable; a run that hits this ends as aborted."""
 
 
 def check_format(path: Path, application_id: int, version: int) -> None:

@@ -6,7 +6,8 @@ Each :class:`Subcommand` declares its flags here and names its handler as ``"mod
 :data:`SUBCOMMANDS` and one more module.
 
 Exit statuses are those of :mod:`quadmission.exit_codes`: 0 all is well, 1 errors in files or a
-failed mission, 2 usage or bad input, 130 interrupted.
+failed mission, 2 usage or bad input, 4 a run aborted because its log could not be written (disk
+full), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "run",
         "run a mission in simulation and record it "
-        "(exit 0 success, 1 failure or errors in the file, 2 bad input)",
+        "(exit 0 success, 1 failure or errors in the file, 2 bad input, "
+        "4 aborted: the run log could not be written, e.g. disk full)",
         _run,
         "quadmission.commands.run:main",
     ),

@@ -8,6 +8,9 @@ status    name                  meaning
 1         ``EXIT_FAILED``       the mission ran and failed or was aborted; a run log is unreadable
 2         ``EXIT_USAGE``        usage or bad input: a bad flag, a missing file, a bad fault spec,
                                 an unwritable output, a backend that cannot be built
+4         ``EXIT_DISK_FULL``    the run was aborted because its log could not be written (disk
+                                full, over a size limit, or failing); the log holds every tick
+                                committed before, so it replays up to there
 130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
 ========  ====================  ==============================================================
 
@@ -19,10 +22,18 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE"]
+__all__ = [
+    "EXIT_DISK_FULL",
+    "EXIT_ERRORS",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+]
 
 EXIT_OK: Final = 0
 EXIT_ERRORS: Final = 1
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
+EXIT_DISK_FULL: Final = 4
 EXIT_INTERRUPTED: Final = 130
