@@ -85,7 +85,7 @@ def _shown(value: Any) -> str:
     if value is None:
         return "empty (NULL)"
     if isinstance(value, bytes):
-        return f"{len(value)} raw bytes"
+        return f"binary data ({len(value)} bytes)"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
