@@ -130,9 +130,7 @@ def _create_new(path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     except FileExistsError:
-        raise EventLogError(
-            f"{path}: a file is already there; a run log is never reused"
-        ) from None
+        raise EventLogError(f"{path}: a file is already there; a run log is never reused") from None
     except OSError as exc:
         raise EventLogError(f"{path}: cannot create the run log: {exc.strerror}") from None
     os.close(fd)

@@ -31,11 +31,11 @@ from bt_runtime.logschema import SCHEMA, TELEMETRY_COLUMNS, EventLogError
 
 __all__ = [
     "TABLES",
+    "build_event",
     "check_schema",
     "damaged",
-    "decode_text",
     "decode_record",
-    "build_event",
+    "decode_text",
 ]
 
 # Column kinds: how a stored value is checked and what it becomes.
@@ -75,7 +75,7 @@ def _check(kind: str, value: Any, column: str) -> Any:
     if kind == REAL and value is None:
         return math.nan  # SQLite stores a NaN as NULL: give it back as NaN
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ValueError(f"{column} is {_shown(value)}, not a number")
+        raise TypeError(f"{column} is {_shown(value)}, not a number")
     if kind in (TIME, NUMBER) and not math.isfinite(value):
         raise ValueError(f"{column} is {value}, not a finite number")
     return float(value)
@@ -188,9 +188,8 @@ def decode_record(path: Path, table: str, text: Any, expected: type) -> Message:
     except (ValueError, TypeError, RecursionError, OverflowError) as exc:
         raise damaged(path, where, f"not a valid record: {exc}") from None
     if not isinstance(event, expected):
-        raise damaged(
-            path, where, f"holds a {event.TYPE!r} event where the {expected.TYPE!r} belongs"
-        )
+        wanted = getattr(expected, "TYPE", expected.__name__)
+        raise damaged(path, where, f"holds a {event.TYPE!r} event where the {wanted!r} belongs")
     return event
 
 

@@ -143,7 +143,9 @@ class StreamServer:
         self.snapshot_backlog = snapshot_backlog
         self.send_timeout = send_timeout
         self.max_monitors = max_monitors
-        self.read_needs_token = not is_loopback(host) if read_needs_token is None else read_needs_token
+        self.read_needs_token = (
+            not is_loopback(host) if read_needs_token is None else read_needs_token
+        )
         self.refused = 0
         """Connections refused so far because ``max_monitors`` were connected."""
         self.accept_errors = 0

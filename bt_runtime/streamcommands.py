@@ -114,7 +114,7 @@ def parse_command(data: dict[str, Any]) -> Command:
         shown = repr(name) if isinstance(name, str) and len(name) <= 40 else "that"
         raise CommandError(f"unknown command {shown}: one of {', '.join(COMMANDS)}")
     kwargs: dict[str, Any] = {}
-    for field_name, hint, optional in _fields(cls):
+    for field_name, hint, optional in _fields(typing.cast(type, cls)):
         if field_name in _RESERVED:
             continue
         if field_name not in data:

@@ -115,9 +115,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         _files,
         "quadmission.commands.check:main",
     ),
-    Subcommand(
-        "show", "print a mission's behaviour tree", _file, "quadmission.commands.show:main"
-    ),
+    Subcommand("show", "print a mission's behaviour tree", _file, "quadmission.commands.show:main"),
     Subcommand(
         "compile",
         "export a mission's behaviour tree (json, dot, btcpp-xml)",
@@ -132,9 +130,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         _run,
         "quadmission.commands.run:main",
     ),
-    Subcommand(
-        "replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"
-    ),
+    Subcommand("replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"),
     Subcommand(
         "runs", "list recorded runs with their outcome", _runs, "quadmission.commands.runs:main"
     ),

@@ -41,7 +41,9 @@ def find_log(name: str | os.PathLike[str], folder: str | os.PathLike[str] = "run
         return matches[0]
     if matches:
         shown = ", ".join(str(p) for p in matches[:5])
-        raise EventLogError(f"{text}: the id of {len(matches)} runs in {folder} ({shown}): say more")
+        raise EventLogError(
+            f"{text}: the id of {len(matches)} runs in {folder} ({shown}): say more"
+        )
     raise EventLogError(
         f"{text}: no such run log, and no run with that id in {folder} (see `mission runs`)"
     )

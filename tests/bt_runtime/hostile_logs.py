@@ -56,9 +56,7 @@ def row_keys(path: Path, table: str) -> list[int]:
         db.close()
 
 
-def tamper(
-    base: Path, out: Path, edits: list[tuple[str, str, int | None, Any, bool]]
-) -> Path:
+def tamper(base: Path, out: Path, edits: list[tuple[str, str, int | None, Any, bool]]) -> Path:
     """Copy ``base`` to ``out`` and set (table, column, row key or None for all, value, as_text).
 
     ``as_text`` stores bytes as TEXT (so a reader meets text that is not UTF-8).

@@ -36,8 +36,9 @@ def test_a_full_disk_aborts_the_run_and_the_log_reads_to_the_last_committed_tick
     path = tmp_path / "full.sqlite"
     root = Sequence("mission", memory=True, children=[bh.Wait("wait", 1e6)])
     with EventLogWriter(path, max_bytes=96 * 1024) as log:
-        ex = Executor(root, make_context(), 20.0, log=log, started=samples.run_started(),
-                      telemetry_hz=0)
+        ex = Executor(
+            root, make_context(), 20.0, log=log, started=samples.run_started(), telemetry_hz=0
+        )
         report = ex.run()  # before: EventLogError out of run(), a traceback and exit 1
     assert report.outcome == "aborted"
     assert report.failure_reason is not None and report.failure_reason.startswith(LOG_LOST)
@@ -79,9 +80,26 @@ def test_mission_run_on_a_full_disk_exits_4_without_a_traceback(tmp_path: Path) 
     mission = yard.write(tmp_path)
     log = tmp_path / "run.sqlite"
     done = subprocess.run(
-        [sys.executable, "-m", "quadmission", "run", str(mission), "--backend", "kinematic",
-         "--seed", "1", "--quiet", "--log", str(log)],
-        capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "quadmission",
+            "run",
+            str(mission),
+            "--backend",
+            "kinematic",
+            "--seed",
+            "1",
+            "--quiet",
+            "--log",
+            str(log),
+        ],
+        capture_output=True,
+        check=False,
+        text=True,
+        env=ENV,
+        cwd=tmp_path,
+        timeout=120,
         preexec_fn=_limit_file_size,
     )
     assert done.returncode == EXIT_DISK_FULL, done.stdout + done.stderr
@@ -110,9 +128,26 @@ def test_the_cli_refuses_a_log_through_a_dangling_link(tmp_path: Path) -> None:
     mission = yard.write(tmp_path)
     (tmp_path / "link.sqlite").symlink_to(tmp_path / "elsewhere.sqlite")
     done = subprocess.run(
-        [sys.executable, "-m", "quadmission", "run", str(mission), "--backend", "kinematic",
-         "--seed", "1", "--quiet", "--log", str(tmp_path / "link.sqlite")],
-        capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "quadmission",
+            "run",
+            str(mission),
+            "--backend",
+            "kinematic",
+            "--seed",
+            "1",
+            "--quiet",
+            "--log",
+            str(tmp_path / "link.sqlite"),
+        ],
+        capture_output=True,
+        check=False,
+        text=True,
+        env=ENV,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert done.returncode == 2 and "symbolic link" in done.stdout + done.stderr
     assert not (tmp_path / "elsewhere.sqlite").exists()
@@ -122,7 +157,10 @@ def test_a_killed_runs_wal_is_folded_back_when_it_is_next_opened(tmp_path: Path)
     path = tmp_path / "killed.sqlite"
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("runlog_killee.py")), str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        text=True,
     )
     acknowledged, deadline = -1, time.monotonic() + 20.0
     try:

@@ -129,7 +129,9 @@ HOSTILE_VALUES = st.one_of(
     st.sampled_from(
         [
             json.dumps({"type": "telemetry"}),
-            json.dumps({"type": "run_finished", "tick": 1, "outcome": "success", "duration": 1e999}),
+            json.dumps(
+                {"type": "run_finished", "tick": 1, "outcome": "success", "duration": 1e999}
+            ),
             json.dumps({"type": "run_started", "seed": "seven"}),
             '{"type": "tree", "root": {"id": "0", "name": "x", "kind": "k", "children": [[]]}}',
             "9" * 5000,

@@ -34,9 +34,7 @@ def test_replay_finds_a_run_by_its_id_or_a_unique_prefix(tmp_path: Path) -> None
     assert "no run with that id" in err.getvalue() and "mission runs" in err.getvalue()
 
 
-def test_the_command_line_takes_the_folder_to_look_in(
-    tmp_path: Path, capsys: object
-) -> None:
+def test_the_command_line_takes_the_folder_to_look_in(tmp_path: Path, capsys: object) -> None:
     write(tmp_path / "x.sqlite", "20261201T110000Z-cccccc")
     assert main(["replay", "20261201T110000Z-cccccc", "--runs", str(tmp_path)]) == 0
     assert main(["runs", str(tmp_path)]) == 0
