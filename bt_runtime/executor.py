@@ -180,20 +180,21 @@ class Executor:
     def paused(self) -> bool:
         return self.control.paused
 
-    def pause(self) -> None:
-        """Stop ticking after the tick in flight."""
-        self.control.request("pause")
+    def pause(self, origin: str = "api") -> None:
+        """Stop ticking after the tick in flight; ``origin`` is who asked, for the run log."""
+        self.control.request("pause", origin)
 
-    def resume(self) -> None:
-        self.control.request("resume")
+    def resume(self, origin: str = "api") -> None:
+        """Tick again after a pause."""
+        self.control.request("resume", origin)
 
-    def step(self) -> None:
+    def step(self, origin: str = "api") -> None:
         """While paused: run exactly one more tick."""
-        self.control.request("step")
+        self.control.request("step", origin)
 
-    def abort(self) -> None:
+    def abort(self, origin: str = "api") -> None:
         """End the run after the tick in flight (outcome ``aborted``)."""
-        self.control.request("abort")
+        self.control.request("abort", origin)
 
     # ------------------------------------------------------------------ output
     def _telemetry(self) -> Telemetry:

@@ -78,6 +78,11 @@ class EventLogReader:
         """
         self.path = Path(path)
         if not self.path.is_file():
+            if os.path.lexists(self.path):
+                raise EventLogError(
+                    f"{self.path}: not a regular file (a folder, FIFO, device or broken link): "
+                    "not read"
+                )
             raise EventLogError(f"{self.path}: no such run log")
         fold_wal(self.path)
         try:
@@ -248,7 +253,8 @@ def _summarise(path: Path) -> RunSummary:
 def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
     """Summaries of every run log (``*.sqlite``) in ``folder``, oldest first.
 
-    Damaged or unreadable files are listed with outcome ``"damaged"`` rather than hidden or fatal.
+    Damaged or unreadable files (not SQLite, tampered rows in the header, a FIFO or a folder by
+    that name...) are listed with outcome ``"damaged"`` and the reason, never hidden or fatal.
 
     Raises:
         EventLogError: ``folder`` is not a folder.
@@ -256,5 +262,5 @@ def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
     root = Path(folder)
     if not root.is_dir():
         raise EventLogError(f"{root}: no such folder of runs")
-    summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}")) if p.is_file()]
+    summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}"))]
     return sorted(summaries, key=lambda s: (s.started_at, s.run_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import signal
 import sqlite3
@@ -208,3 +209,19 @@ def test_the_hostile_log_fuzzer_finds_no_traceback_hang_or_blow_up(
         signal.signal(signal.SIGALRM, previous)
     print(f"fuzzed {len(peaks)} logs, peak {max(peaks) / 2**20:.1f} MiB")
     assert peaks and max(peaks) < 64 * 2**20, f"peak {max(peaks) / 2**20:.1f} MiB"
+
+
+def test_runs_lists_a_fifo_or_folder_by_a_log_name_as_damaged_without_reading_it(
+    base: Path, tmp_path: Path, no_hang: None
+) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    shutil.copy(base, folder / "good.sqlite")
+    os.mkfifo(folder / "pipe.sqlite")  # opening it for reading would block forever
+    (folder / "dir.sqlite").mkdir()
+    runs = {r.path.name: r for r in list_runs(folder)}
+    assert runs["good.sqlite"].outcome == "success"
+    for name in ("pipe.sqlite", "dir.sqlite"):
+        assert runs[name].outcome == "damaged" and "not a regular file" in runs[name].error
+    out, err = io.StringIO(), io.StringIO()
+    assert replay(folder / "pipe.sqlite", out, err) == 1 and "not a regular file" in err.getvalue()
