@@ -4,7 +4,14 @@ Why SQLite: a run log must survive the process being killed mid-tick and still o
 SQLite in WAL mode gives exactly that: :meth:`EventLogWriter.commit_tick` commits one transaction
 per tick, so a ``kill -9`` loses at most the tick in flight (``synchronous=NORMAL`` is safe against
 a process crash; only a power cut can lose the last commits). A clean :meth:`~EventLogWriter.close`
-folds the write-ahead log back in and leaves a single self-contained file.
+folds the write-ahead log back in and leaves a single self-contained file; after a kill, the next
+reader folds it back (:func:`bt_runtime.logreader.fold_wal`), so copying the ``.sqlite`` alone
+loses nothing.
+
+The file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` before SQLite opens it, so a symbolic
+link at the log's path (even a dangling one) can never make a run write outside its folder. A disk
+that refuses a write raises :class:`EventLogFull` with everything committed before still readable;
+the executor then ends the run as aborted (``mission run`` exits 4).
 
 Checkpoints (copying the write-ahead log into the database, the only step that waits on ``fsync``)
 run on a background thread with its own connection, never inside ``commit_tick``: SQLite's

@@ -2,7 +2,9 @@
 
 Read-only and streamed (a long run is never loaded whole); the file's format is checked first
 (:func:`bt_runtime.logschema.check_format`), so a log of another schema version is refused with a
-message saying what to do rather than misread.
+message saying what to do rather than misread; its schema is compared with the format and every row
+is checked as it is read (:mod:`bt_runtime.eventlogrows`), so a tampered log is reported as damaged,
+naming the row, never misread or read forever. Only regular files are opened.
 """
 
 from __future__ import annotations
