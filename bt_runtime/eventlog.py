@@ -4,7 +4,14 @@ Why SQLite: a run log must survive the process being killed mid-tick and still o
 SQLite in WAL mode gives exactly that: :meth:`EventLogWriter.commit_tick` commits one transaction
 per tick, so a ``kill -9`` loses at most the tick in flight (``synchronous=NORMAL`` is safe against
 a process crash; only a power cut can lose the last commits). A clean :meth:`~EventLogWriter.close`
-folds the write-ahead log back in and leaves a single self-contained file.
+folds the write-ahead log back in and leaves a single self-contained file; after a kill, the next
+reader folds it back (:func:`bt_runtime.logreader.fold_wal`), so copying the ``.sqlite`` alone
+loses nothing.
+
+The file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` before SQLite opens it, so a symbolic
+link at the log's path (even a dangling one) can never make a run write outside its folder. A disk
+that refuses a write raises :class:`EventLogFull` with everything committed before still readable;
+the executor then ends the run as aborted (``mission run`` exits 4).
 
 Checkpoints (copying the write-ahead log into the database, the only step that waits on ``fsync``)
 run on a background thread with its own connection, never inside ``commit_tick``: SQLite's
@@ -33,6 +40,7 @@ from bt_runtime.events import (
     Alert,
     Event,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     StatusChanged,
@@ -47,6 +55,7 @@ from bt_runtime.logschema import (
     SCHEMA_VERSION,
     TELEMETRY_COLUMNS,
     EventLogError,
+    EventLogFull,
     run_log_path,
 )
 
@@ -55,6 +64,7 @@ __all__ = [
     "RUN_LOG_SUFFIX",
     "SCHEMA_VERSION",
     "EventLogError",
+    "EventLogFull",
     "EventLogReader",
     "EventLogWriter",
     "RunSummary",
@@ -96,6 +106,43 @@ class _Checkpointer:
         self._thread.join(timeout=5.0)
 
 
+def _write_error(path: Path, what: str, exc: sqlite3.Error) -> EventLogError:
+    """A write SQLite refused: :class:`EventLogFull` when the disk (or the size cap) is full or
+    failing, a plain :class:`EventLogError` otherwise."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return EventLogFull(f"{path}: disk full: {what} ({exc})")
+    if code == sqlite3.SQLITE_IOERR:
+        return EventLogFull(f"{path}: the disk refused the write: {what} ({exc})")
+    return EventLogError(f"{path}: {what}: {exc}")
+
+
+def _create_new(path: Path) -> None:
+    """Create ``path`` empty, atomically, never through a symbolic link; SQLite then opens it.
+
+    ``O_CREAT | O_EXCL`` fails on any existing name, a dangling link included, so a link planted
+    at the log's path can never make the run write outside its folder; neither can a stale
+    ``-wal`` or ``-shm`` beside it (SQLite would adopt those).
+
+    Raises:
+        EventLogError: something is already at ``path`` (or its -wal/-shm), or it cannot be made.
+    """
+    if path.is_symlink():
+        raise EventLogError(
+            f"{path}: a symbolic link; a run log is never written through one: give a plain path"
+        )
+    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if os.path.lexists(companion):
+            raise EventLogError(f"{path}: {companion.name} is already there: remove it first")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        raise EventLogError(f"{path}: a file is already there; a run log is never reused") from None
+    except OSError as exc:
+        raise EventLogError(f"{path}: cannot create the run log: {exc.strerror}") from None
+    os.close(fd)
+
+
 # ------------------------------------------------------------------------------------ writer
 class EventLogWriter:
     """Appends a run's events to a new SQLite file, one transaction per tick.
@@ -104,14 +151,18 @@ class EventLogWriter:
     at the end. :class:`RunStarted`, :class:`TreeDefinition` and :class:`RunFinished` commit at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, max_bytes: int | None = None) -> None:
         """Create the log file at ``path``.
 
         Args:
             path: the new file; its folder must exist and be writable.
+            max_bytes: never let the database grow past about this size (a full disk, on
+                purpose: past it, commits fail with :class:`EventLogFull`); None for no cap.
 
         Raises:
-            EventLogError: the folder is missing or not writable, or the file already exists.
+            EventLogError: the folder is missing or not writable, the file already exists, or
+                the path is a symbolic link (even a dangling one: it would be followed out of the
+                folder).
         """
         self.path = Path(path)
         folder = self.path.parent
@@ -119,8 +170,7 @@ class EventLogWriter:
             raise EventLogError(f"{self.path}: folder {folder} does not exist: create it first")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise EventLogError(f"{self.path}: folder {folder} is not writable")
-        if self.path.exists():
-            raise EventLogError(f"{self.path}: a file is already there; a run log is never reused")
+        _create_new(self.path)
         try:
             self._db: sqlite3.Connection | None = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False
@@ -129,8 +179,12 @@ class EventLogWriter:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's job
             self._db.executescript(SCHEMA)
+            if max_bytes is not None:
+                page = self._db.execute("PRAGMA page_size").fetchone()[0]
+                self._db.execute(f"PRAGMA max_page_count = {max(1, int(max_bytes) // page)}")
             self._checkpointer: _Checkpointer | None = _Checkpointer(self.path)
         except sqlite3.Error as exc:
+            self.path.unlink(missing_ok=True)  # the empty file made above must not block the path
             raise EventLogError(f"{self.path}: cannot create the run log: {exc}") from None
         self._seq = 0
         self._pending: dict[str, list[tuple[Any, ...]]] = {}
@@ -183,6 +237,11 @@ class EventLogWriter:
                     event.node_id,
                 ),
             )
+        elif isinstance(event, OperatorCommand):
+            self._add(
+                "operator_commands",
+                (event.tick, event.sim_time, event.command, event.origin, event.wall_time),
+            )
         else:
             self._append_once(event)
 
@@ -219,7 +278,7 @@ class EventLogWriter:
         except sqlite3.IntegrityError:
             raise EventLogError(f"{self.path}: the {what} is already recorded") from None
         except sqlite3.Error as exc:
-            raise EventLogError(f"{self.path}: cannot write the {what}: {exc}") from None
+            raise _write_error(self.path, f"cannot write the {what}", exc) from None
 
     def _add(self, table: str, row: tuple[Any, ...]) -> None:
         self._seq += 1
@@ -247,9 +306,12 @@ class EventLogWriter:
                 self._db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise EventLogError(f"{self.path}: cannot commit the tick: {exc}") from None
+            try:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")  # the log keeps every tick committed before
+            except sqlite3.Error:
+                pass
+            raise _write_error(self.path, "cannot commit the tick", exc) from None
 
     def close(self) -> None:
         """Commit what is pending and close; leaves one self-contained file. Safe to call twice."""

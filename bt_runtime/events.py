@@ -39,6 +39,7 @@ __all__ = [
     "FactChanged",
     "JsonValue",
     "Message",
+    "OperatorCommand",
     "RunFinished",
     "RunStarted",
     "Snapshot",
@@ -278,6 +279,23 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class OperatorCommand:
+    """An operator's pause, resume, step or abort, as the executor acted on it (between ticks).
+
+    ``origin`` says who: ``"api"`` for a call on the executor, ``"stream HOST:PORT"`` for a monitor.
+    ``wall_time`` is when it was acted on (seconds since the Unix epoch), because an operator's
+    action happens in wall time, whatever the simulated clock says.
+    """
+
+    TYPE: ClassVar[str] = "operator"
+    tick: int
+    sim_time: float
+    command: str
+    origin: str
+    wall_time: float
+
+
+@dataclass(frozen=True)
 class RunFinished:
     """How the run ended. ``duration`` is simulated seconds, ``distance`` metres walked."""
 
@@ -324,6 +342,7 @@ Event: TypeAlias = (
     | FactChanged
     | Telemetry
     | Alert
+    | OperatorCommand
     | RunFinished
 )
 Message: TypeAlias = Event | Snapshot
@@ -337,6 +356,7 @@ EVENT_TYPES: dict[str, type] = {  # the tag table the codec decodes by
         FactChanged,
         Telemetry,
         Alert,
+        OperatorCommand,
         RunFinished,
         Snapshot,
     )

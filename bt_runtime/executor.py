@@ -13,6 +13,10 @@ Observability rides on py_trees' own hooks: a :class:`~bt_runtime.tickwatch.Tick
 every node ticked (status changes, halted nodes included, and which node wrote each report or alert
 line) and a post-tick handler turns that into events, each naming its node by id.
 
+A run log the disk refuses ends the run at once as ``aborted`` with the reason
+(:data:`LOG_LOST`...): a run that cannot be recorded is not a run anyone can trust; the log keeps
+every tick committed before.
+
 Time: as fast as possible by default; ``realtime`` paces ticks to the wall clock. Pause, resume,
 single step and abort come from the API (thread-safe) or from the stream's command queue
 (:mod:`bt_runtime.runcontrol`).
@@ -37,6 +41,7 @@ from bt_runtime.behaviours import LogEntry
 from bt_runtime.events import (
     Alert,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     Snapshot,
@@ -55,7 +60,10 @@ from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
 from bt_runtime.tree_model import describe, node_index, tree_definition
 from bt_runtime.vocabulary import DEFAULT_TICK_RATE
 
-__all__ = ["CommandSource", "EventSink", "Executor", "Fault"]
+__all__ = ["LOG_LOST", "CommandSource", "EventSink", "Executor", "Fault"]
+
+LOG_LOST = "the run log cannot be written"
+"""The start of an aborted run's reason when its log was refused (disk full...)."""
 
 
 class Fault(Protocol):
@@ -161,20 +169,21 @@ class Executor:
     def paused(self) -> bool:
         return self.control.paused
 
-    def pause(self) -> None:
-        """Stop ticking after the tick in flight."""
-        self.control.request("pause")
+    def pause(self, origin: str = "api") -> None:
+        """Stop ticking after the tick in flight; ``origin`` is who asked, for the run log."""
+        self.control.request("pause", origin)
 
-    def resume(self) -> None:
-        self.control.request("resume")
+    def resume(self, origin: str = "api") -> None:
+        """Tick again after a pause."""
+        self.control.request("resume", origin)
 
-    def step(self) -> None:
+    def step(self, origin: str = "api") -> None:
         """While paused: run exactly one more tick."""
-        self.control.request("step")
+        self.control.request("step", origin)
 
-    def abort(self) -> None:
+    def abort(self, origin: str = "api") -> None:
         """End the run after the tick in flight (outcome ``aborted``)."""
-        self.control.request("abort")
+        self.control.request("abort", origin)
 
     # ------------------------------------------------------------------ output
     def _telemetry(self) -> Telemetry:
@@ -287,7 +296,11 @@ class Executor:
         outcome, path, reason = "", None, None
         control = self.control
         while True:
-            control.poll(self.stream)
+            self._record_operator(control.poll(self.stream))
+            if self.record.log_failure is not None:
+                outcome, path = "aborted", self._current_path()
+                reason = f"{LOG_LOST}: {self.record.log_failure}"
+                break
             if control.abort_reason is not None:
                 outcome, reason = "aborted", control.abort_reason
                 path = self._current_path()
@@ -298,7 +311,10 @@ class Executor:
                 continue
             self.tick_once()
             outcome, path, reason = self._ended()
-            if outcome:
+            if outcome or self.record.log_failure is not None:
+                if self.record.log_failure is not None:  # not recorded: it is not a result
+                    outcome, path = "aborted", self._current_path()
+                    reason = f"{LOG_LOST}: {self.record.log_failure}"
                 break
             self.pacer.wait()
         if self.root.status == Status.RUNNING:
@@ -307,6 +323,15 @@ class Executor:
                 self.record.emit(self._status_event(change, self.ctx.time))
         self.report = self._finish(outcome, path, reason, time.monotonic() - wall0)
         return self.report
+
+    def _record_operator(self, acted: list[tuple[str, str]]) -> None:
+        """Every operator command acted on goes to the record at once (a paused run has no tick
+        to commit it with)."""
+        if not acted:
+            return
+        for name, origin in acted:
+            self.record.emit(OperatorCommand(self.tick, self.ctx.time, name, origin, time.time()))
+        self.record.commit()
 
     def _ended(self) -> tuple[str, str | None, str | None]:
         """(outcome, failure path, reason) if the run is over after this tick, else ("", ...)."""

@@ -2,13 +2,14 @@
 
 Read-only and streamed (a long run is never loaded whole); the file's format is checked first
 (:func:`bt_runtime.logschema.check_format`), so a log of another schema version is refused with a
-message saying what to do rather than misread.
+message saying what to do rather than misread; its schema is compared with the format and every row
+is checked as it is read (:mod:`bt_runtime.eventlogrows`), so a tampered log is reported as damaged,
+naming the row, never misread or read forever. Only regular files are opened.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
 import math
 import os
 import sqlite3
@@ -17,46 +18,87 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from bt_runtime.codec import EventDecodeError, from_json
-from bt_runtime.events import (
-    Alert,
-    Event,
-    FactChanged,
-    RunFinished,
-    RunStarted,
-    StatusChanged,
-    Telemetry,
-    TreeDefinition,
+from bt_runtime.eventlogrows import (
+    TABLES,
+    build_event,
+    check_schema,
+    damaged,
+    decode_record,
+    decode_text,
 )
+from bt_runtime.events import Event, RunFinished, RunStarted, Telemetry, TreeDefinition
 from bt_runtime.logschema import RUN_LOG_SUFFIX, TELEMETRY_COLUMNS, EventLogError, check_format
 
-__all__ = ["EventLogReader", "RunSummary", "list_runs"]
+__all__ = ["EventLogReader", "RunSummary", "fold_wal", "list_runs"]
 
 _TELEMETRY_SELECT = ", ".join(TELEMETRY_COLUMNS)
+_WALL_TIME_LIMIT = 1e11
+"""Seconds since the epoch past which a recorded start time is damage (the year 5138)."""
+
+
+def fold_wal(path: Path) -> None:
+    """Fold a killed run's write-ahead log back into its file, so the ``.sqlite`` alone is whole.
+
+    Done only for a run log of this format, and never under a live writer: changing the journal
+    mode needs the only connection, so while a run is writing this gives up at once and the log
+    is read through its WAL as it stands. A read-only folder is left as it is, too.
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists() or not os.access(path.parent, os.W_OK):
+        return
+    try:
+        db = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        check_format(path, application_id, version)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode = DELETE")
+    except (sqlite3.Error, EventLogError):
+        pass  # a live run (busy), or not ours: read it as it is
+    finally:
+        db.close()
 
 
 class EventLogReader:
-    """Reads a run log, read-only, whether the run finished or was killed mid-way."""
+    """Reads a run log, read-only, whether the run finished or was killed mid-way.
+
+    Every row is checked as it is read (:mod:`bt_runtime.eventlogrows`): a tampered log is
+    reported as damaged, naming the row, never misread.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         """Open ``path`` read-only and check it is a run log this version understands.
 
+        A killed run's write-ahead log is folded back first (:func:`fold_wal`).
+
         Raises:
-            EventLogError: missing file, not SQLite, not a run log, or another schema version.
+            EventLogError: missing file, not SQLite, not a run log, another schema version, or a
+                schema that was changed.
         """
         self.path = Path(path)
         if not self.path.is_file():
+            if os.path.lexists(self.path):
+                raise EventLogError(
+                    f"{self.path}: not a regular file (a folder, FIFO, device or broken link): "
+                    "not read"
+                )
             raise EventLogError(f"{self.path}: no such run log")
+        fold_wal(self.path)
         try:
             self._db: sqlite3.Connection | None = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
             )
+            self._db.text_factory = decode_text
             application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.Error as exc:
             raise EventLogError(f"{self.path}: not a readable run log ({exc})") from None
         try:
             check_format(self.path, application_id, version)
+            check_schema(self.path, self._db)
         except EventLogError:
             self.close()
             raise
@@ -65,121 +107,100 @@ class EventLogReader:
         if self._db is None:
             raise EventLogError(f"{self.path}: the reader is closed")
         try:
-            return self._db.execute(sql, args).fetchall()
+            return self._db.execute(sql, args).fetchmany(2)
         except sqlite3.Error as exc:
-            raise EventLogError(f"{self.path}: damaged run log ({exc})") from None
-
-    def _decode(self, text: str, what: str) -> Any:
-        try:
-            return from_json(text)
-        except EventDecodeError as exc:
-            raise EventLogError(f"{self.path}: damaged {what} record: {exc}") from None
+            raise EventLogError(f"damaged log: {self.path}: {exc}") from None
 
     def run_started(self) -> RunStarted:
         """The run's metadata. Raises EventLogError if the writer died before recording it."""
         rows = self._query("SELECT event FROM meta")
         if not rows:
             raise EventLogError(f"{self.path}: the run log holds no run metadata")
-        event = self._decode(rows[0][0], "metadata")
+        event = decode_record(self.path, "meta", rows[0][0], RunStarted)
         assert isinstance(event, RunStarted)
+        if not (0 <= event.started_at < _WALL_TIME_LIMIT) or not (
+            math.isfinite(event.tick_rate) and event.tick_rate > 0
+        ):
+            raise damaged(self.path, "row 1 (meta)", "start time or tick rate out of range")
         return event
 
     def tree(self) -> TreeDefinition | None:
         """The behaviour tree, or None if the run died before recording it."""
         rows = self._query("SELECT event FROM tree")
-        return self._decode(rows[0][0], "tree") if rows else None
+        if not rows:
+            return None
+        event = decode_record(self.path, "tree", rows[0][0], TreeDefinition)
+        assert isinstance(event, TreeDefinition)
+        return event
 
     def outcome(self) -> RunFinished | None:
         """How the run ended, or None if it did not finish (killed, crashed, still running)."""
         rows = self._query("SELECT event FROM outcome")
-        return self._decode(rows[0][0], "outcome") if rows else None
+        if not rows:
+            return None
+        event = decode_record(self.path, "outcome", rows[0][0], RunFinished)
+        assert isinstance(event, RunFinished)
+        if not all(math.isfinite(v) for v in (event.duration, event.distance, event.energy)):
+            raise damaged(self.path, "row 1 (outcome)", "a duration, distance or energy not finite")
+        return event
 
     def last_sim_time(self) -> float:
         """The latest simulated time any committed event carries (0 for an empty run)."""
-        tables = ("status_changes", "facts", "telemetry", "alerts")
-        union = " UNION ALL ".join(f"SELECT MAX(sim_time) AS m FROM {t}" for t in tables)
-        rows = self._query(f"SELECT MAX(m) FROM ({union})")
-        return float(rows[0][0]) if rows and rows[0][0] is not None else 0.0
+        latest = 0.0
+        for table in TABLES:
+            rows = self._query(f"SELECT * FROM {table} ORDER BY sim_time DESC LIMIT 1")
+            if rows:
+                event = build_event(self.path, table, rows[0])
+                latest = max(latest, event.sim_time)  # type: ignore[union-attr]
+        return latest
 
     def last_telemetry(self) -> Telemetry | None:
         """The latest telemetry sample recorded (None if there is none)."""
         rows = self._query(
-            f"SELECT {_TELEMETRY_SELECT} FROM telemetry ORDER BY tick DESC, seq DESC LIMIT 1"
+            f"SELECT seq, {_TELEMETRY_SELECT} FROM telemetry ORDER BY tick DESC, seq DESC LIMIT 1"
         )
-        return self._telemetry(rows[0]) if rows else None
+        if not rows:
+            return None
+        event = build_event(self.path, "telemetry", rows[0])
+        assert isinstance(event, Telemetry)
+        return event
 
     def events(self, from_tick: int | None = None, to_tick: int | None = None) -> Iterator[Event]:
-        """Tick events (status, facts, telemetry, alerts) by tick, then in write order.
+        """Tick events (status, facts, telemetry, alerts, operator commands) by tick, then in
+        write order.
 
         Ordering by tick first puts a telemetry sample kept late (the last one before the finish)
-        back in its own tick.
+        back in its own tick. Every row is checked as it is read.
 
         Args:
             from_tick: first tick included (None: from the start).
             to_tick: last tick included (None: to the end).
+
+        Raises:
+            EventLogError: a damaged row (named), or a file SQLite cannot read.
         """
-        low = -1 if from_tick is None else from_tick
-        high = 2**62 if to_tick is None else to_tick
-        streams = [
-            self._rows(
-                "SELECT seq, tick, sim_time, node_id, node_path, old, new, reason FROM status_changes",
-                low,
-                high,
-                lambda r: StatusChanged(*r),
-            ),
-            self._rows(
-                "SELECT seq, tick, sim_time, key, old, new FROM facts",
-                low,
-                high,
-                self._fact,
-            ),
-            self._rows(
-                f"SELECT seq, {_TELEMETRY_SELECT} FROM telemetry",
-                low,
-                high,
-                self._telemetry,
-            ),
-            self._rows(
-                "SELECT seq, tick, sim_time, severity, message, node_path, node_id FROM alerts",
-                low,
-                high,
-                lambda r: Alert(*r),
-            ),
-        ]
+        streams = [self._rows(table, from_tick, to_tick) for table in TABLES]
         for *_, event in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
             yield event
 
-    @staticmethod
-    def _fact(row: tuple[Any, ...]) -> FactChanged:
-        tick, sim_time, key, old, new = row
-        return FactChanged(tick, sim_time, key, json.loads(old), json.loads(new))
-
-    @staticmethod
-    def _telemetry(row: tuple[Any, ...]) -> Telemetry:
-        # SQLite stores a NaN as NULL: give it back as NaN
-        values: list[Any] = [math.nan if value is None else value for value in row]
-        values[-2:] = [bool(values[-2]), bool(values[-1])]
-        return Telemetry(*values)
-
     def _rows(
-        self, select: str, low: int, high: int, build: Any
+        self, table: str, from_tick: int | None, to_tick: int | None
     ) -> Iterator[tuple[int, int, Event]]:
         if self._db is None:
             raise EventLogError(f"{self.path}: the reader is closed")
+        columns = ", ".join(name for name, _ in TABLES[table][0])
+        select = f"SELECT seq, {columns} FROM {table}"
+        args: tuple[int, ...] = ()
+        if from_tick is not None or to_tick is not None:  # else every row, damaged ones too
+            select += " WHERE tick BETWEEN ? AND ?"
+            args = (-1 if from_tick is None else from_tick, 2**62 if to_tick is None else to_tick)
         try:
-            cursor = self._db.execute(
-                f"{select} WHERE tick BETWEEN ? AND ? ORDER BY tick, seq", (low, high)
-            )
+            cursor = self._db.execute(f"{select} ORDER BY tick, seq", args)
             for row in cursor:  # streamed: a long run is never loaded whole
-                try:
-                    event = build(row[1:])
-                    yield event.tick, row[0], event
-                except (ValueError, TypeError) as exc:
-                    raise EventLogError(
-                        f"{self.path}: damaged event record {row[0]}: {exc}"
-                    ) from None
+                event = build_event(self.path, table, row)
+                yield event.tick, row[0], event  # type: ignore[union-attr]
         except sqlite3.Error as exc:
-            raise EventLogError(f"{self.path}: damaged run log ({exc})") from None
+            raise EventLogError(f"damaged log: {self.path}: {table}: {exc}") from None
 
     def close(self) -> None:
         """Close the file. Safe to call twice."""
@@ -198,7 +219,7 @@ class EventLogReader:
 @dataclass(frozen=True)
 class RunSummary:
     """One line of ``mission runs``. ``outcome`` is success, failure, aborted, incomplete or
-    unreadable (then ``error`` says why)."""
+    damaged (then ``error`` says why: a file that is not a readable run log, or a damaged row)."""
 
     path: Path
     run_id: str
@@ -228,13 +249,14 @@ def _summarise(path: Path) -> RunSummary:
                 duration=duration,
             )
     except EventLogError as exc:
-        return RunSummary(path, path.stem, "", 0.0, "", None, "unreadable", 0.0, error=str(exc))
+        return RunSummary(path, path.stem, "", 0.0, "", None, "damaged", 0.0, error=str(exc))
 
 
 def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
     """Summaries of every run log (``*.sqlite``) in ``folder``, oldest first.
 
-    Unreadable files are listed with outcome ``"unreadable"`` rather than hidden or fatal.
+    Damaged or unreadable files (not SQLite, tampered rows in the header, a FIFO or a folder by
+    that name...) are listed with outcome ``"damaged"`` and the reason, never hidden or fatal.
 
     Raises:
         EventLogError: ``folder`` is not a folder.
@@ -242,5 +264,5 @@ def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
     root = Path(folder)
     if not root.is_dir():
         raise EventLogError(f"{root}: no such folder of runs")
-    summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}")) if p.is_file()]
+    summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}"))]
     return sorted(summaries, key=lambda s: (s.started_at, s.run_id))

@@ -9,6 +9,7 @@ Schema history (``PRAGMA user_version``):
 * 1 — first format: ``facts.blackboard`` flag, ``meta.telemetry_hz``, alerts named by path only.
 * 2 — alerts carry ``node_id``; the never-written blackboard flag and the writer's telemetry rate
   are gone (telemetry is decimated once, by the executor, before it reaches the log).
+* 3 — ``operator_commands``: every pause, resume, step and abort, with its origin and wall time.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "TELEMETRY_COLUMNS",
     "EventLogError",
+    "EventLogFull",
     "check_format",
     "run_log_path",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x514D5255  # "QMRU": marks the file as a quadmission run log
 RUN_LOG_SUFFIX = ".sqlite"
 
@@ -77,6 +79,10 @@ CREATE TABLE alerts (
     seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
     severity TEXT NOT NULL, message TEXT NOT NULL, node_path TEXT NOT NULL, node_id TEXT NOT NULL
 );
+CREATE TABLE operator_commands (
+    seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
+    command TEXT NOT NULL, origin TEXT NOT NULL, wall_time REAL NOT NULL
+);
 CREATE TABLE outcome (
     id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, outcome TEXT NOT NULL,
     duration REAL NOT NULL, event TEXT NOT NULL
@@ -85,6 +91,7 @@ CREATE INDEX status_changes_tick ON status_changes (tick);
 CREATE INDEX facts_tick ON facts (tick);
 CREATE INDEX telemetry_tick ON telemetry (tick);
 CREATE INDEX alerts_tick ON alerts (tick);
+CREATE INDEX operator_commands_tick ON operator_commands (tick);
 PRAGMA user_version = {SCHEMA_VERSION};
 PRAGMA application_id = {APPLICATION_ID};
 """
@@ -92,6 +99,11 @@ PRAGMA application_id = {APPLICATION_ID};
 
 class EventLogError(Exception):
     """A run log cannot be written or read; the message names the file and what to do."""
+
+
+class EventLogFull(EventLogError):
+    """The disk refused a write (full, over a size limit, or failing): the run cannot be recorded
+    further. What was committed before stays readable; a run that hits this ends as aborted."""
 
 
 def check_format(path: Path, application_id: int, version: int) -> None:

@@ -5,6 +5,10 @@ per tick. Telemetry samples go to the log only (the executor has already chosen 
 :mod:`bt_runtime.telemetry`). Views, the stream's snapshots and the progress callback, are
 rate-limited on *wall* time, since a fast-forwarded run would otherwise flood a monitor; each
 view carries the full state, so a skipped one loses nothing.
+
+A log the disk refuses (:class:`~bt_runtime.logschema.EventLogFull`) is let go at once: the
+failure is kept in :attr:`Recorder.log_failure` for the executor to end the run on, nothing more is
+written to it (what it committed stays readable), and the stream goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from bt_runtime.events import Event, Message, Snapshot, Telemetry
+from bt_runtime.logschema import EventLogFull
 from bt_runtime.report import Progress
 
 __all__ = ["CommandSource", "EventSink", "Recorder"]
@@ -62,11 +67,20 @@ class Recorder:
         self.progress_period = 1.0 / progress_hz if progress_hz > 0 else 0.0
         self._last_snapshot = -1e9
         self._last_progress = -1e9
+        self.log_failure: EventLogFull | None = None
+        """Why the log stopped taking writes (disk full...), or None while it is fine."""
+
+    def _lost(self, exc: EventLogFull) -> None:
+        self.log_failure = exc
+        self.log = None
 
     def emit(self, event: Event) -> None:
         """Record ``event`` in the log and publish it on the stream."""
         if self.log is not None:
-            self.log.append(event)
+            try:
+                self.log.append(event)
+            except EventLogFull as exc:
+                self._lost(exc)
         if self.stream is not None:
             self.stream.publish(event)
 
@@ -76,9 +90,12 @@ class Recorder:
             self.log.append(sample)
 
     def commit(self) -> None:
-        """End of a tick: make what the log holds durable."""
+        """End of a tick: make what the log holds durable (a refused write ends the log)."""
         if self.log is not None:
-            self.log.commit_tick()
+            try:
+                self.log.commit_tick()
+            except EventLogFull as exc:
+                self._lost(exc)
 
     def views(
         self,

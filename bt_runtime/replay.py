@@ -3,7 +3,8 @@
 :func:`replay_lines` is a pure function from a reader to lines, so tests and other front ends can
 use it without a terminal; :func:`write_replay` and :func:`run_lines` are what the ``mission
 replay`` and ``mission runs`` commands (in :mod:`quadmission.commands`) print. Every
-status change, fact change and alert is told in order; telemetry, which is recorded several times a
+status change, fact change, alert and operator command (pause, step, resume, abort: who and
+when) is told in order; telemetry, which is recorded several times a
 second, is summarised to one line every ``telemetry_every`` simulated seconds (plus the moments the
 robot falls or gets stuck, and the last sample).
 """
@@ -18,6 +19,7 @@ from typing import TextIO
 from bt_runtime.events import (
     Alert,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     StatusChanged,
@@ -34,7 +36,10 @@ __all__ = [
 
 
 def _utc(stamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
+    except (OverflowError, OSError, ValueError):  # the reader checks; a hand-made value may not be
+        return "?"
 
 
 def _at(sim_time: float) -> str:
@@ -67,7 +72,7 @@ def _telemetry_line(sample: Telemetry) -> str:
     )
 
 
-def _event_line(event: StatusChanged | FactChanged | Alert) -> str:
+def _event_line(event: StatusChanged | FactChanged | Alert | OperatorCommand) -> str:
     if isinstance(event, StatusChanged):
         reason = f"  ({event.reason})" if event.reason else ""
         return (
@@ -75,6 +80,11 @@ def _event_line(event: StatusChanged | FactChanged | Alert) -> str:
         )
     if isinstance(event, FactChanged):
         return f"{_at(event.sim_time)} fact     {event.key}: {event.old!r} -> {event.new!r}"
+    if isinstance(event, OperatorCommand):
+        return (
+            f"{_at(event.sim_time)} operator {event.command} from {event.origin} "
+            f"at {_utc(event.wall_time)}"
+        )
     where = f"  (at {event.node_path})" if event.node_path else ""
     return f"{_at(event.sim_time)} {event.severity.upper():<8} {event.message}{where}"
 
@@ -134,7 +144,7 @@ def replay_lines(reader: EventLogReader, *, telemetry_every: float = 5.0) -> Ite
             if due or trouble or event == final:
                 printed_at = event.sim_time
                 yield _telemetry_line(event)
-        elif isinstance(event, (StatusChanged, FactChanged, Alert)):
+        elif isinstance(event, (StatusChanged, FactChanged, Alert, OperatorCommand)):
             yield _event_line(event)
     yield from _outcome_lines(reader.outcome(), last_time)
 
@@ -145,8 +155,9 @@ def write_replay(reader: EventLogReader, out: TextIO, *, telemetry_every: float 
 
 
 def run_lines(summaries: list[RunSummary]) -> list[str]:
-    """A fixed-width table of runs, one line each, with a header."""
-    header = ("run", "mission", "started", "backend", "seed", "outcome", "duration")
+    """A fixed-width table of runs, one line each, with a header; the last column is the log's
+    path (what ``mission replay`` takes, as well as the run id)."""
+    header = ("run", "mission", "started", "backend", "seed", "outcome", "duration", "log")
     rows = [
         (
             s.run_id,
@@ -156,6 +167,7 @@ def run_lines(summaries: list[RunSummary]) -> list[str]:
             "-" if s.seed is None else str(s.seed),
             s.outcome,
             f"{s.duration:.1f} s",
+            str(s.path),
         )
         for s in summaries
     ]

@@ -2,6 +2,8 @@
 
 Commands come from any thread (the API) or from a live stream's command queue; they are queued and
 acted on only between ticks, by the executor's thread, so a tick is never interrupted half-way.
+:meth:`RunControl.poll` returns what it acted on, with where it came from, so the executor can
+record every operator action in the run log.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-__all__ = ["CommandFeed", "Pacer", "RunControl"]
+__all__ = ["Acted", "CommandFeed", "Pacer", "RunControl"]
+
+Acted = tuple[str, str]
+"""A command acted on: (its name, its origin: ``"api"`` or ``"stream HOST:PORT"``)."""
 
 
 class CommandFeed(Protocol):
@@ -59,7 +64,7 @@ class RunControl:
         self.abort_reason: str | None = None
         self._steps_allowed = 0
         self._on_resume = on_resume
-        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Acted] = queue.SimpleQueue()
         self._handlers: dict[str, Callable[[], None]] = {
             "pause": self._pause,
             "resume": self._resume,
@@ -67,20 +72,31 @@ class RunControl:
             "abort": self._abort,
         }
 
-    def request(self, name: str) -> None:
+    def request(self, name: str, origin: str = "api") -> None:
         """Queue a command (thread-safe); unknown names are ignored when acted on."""
-        self._queue.put(name)
+        self._queue.put((name, origin))
 
-    def poll(self, source: CommandFeed | None) -> None:
-        """Act on every command queued so far, then on those ``source`` hands over."""
+    def poll(self, source: CommandFeed | None) -> list[Acted]:
+        """Act on every command queued so far, then on those ``source`` hands over.
+
+        Returns:
+            The commands acted on, oldest first, each with its origin (unknown names left out).
+        """
+        acted: list[Acted] = []
         while True:
             try:
-                self._handle(self._queue.get_nowait())
+                name, origin = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if self._handle(name):
+                acted.append((name, origin))
         if source is not None:
             for command in source.poll_commands():
-                self._handle(str(getattr(command, "name", command)))
+                name = str(getattr(command, "name", command))
+                origin = str(getattr(command, "origin", "stream"))
+                if self._handle(name):
+                    acted.append((name, origin))
+        return acted
 
     def should_tick(self) -> bool:
         """Whether to run a tick now: not paused, or paused with a single step granted."""
@@ -91,10 +107,12 @@ class RunControl:
             return True
         return False
 
-    def _handle(self, name: str) -> None:
+    def _handle(self, name: str) -> bool:
         handler = self._handlers.get(name)
-        if handler is not None:  # the stream only passes known commands; ignore anything else
-            handler()
+        if handler is None:  # the stream only passes known commands; ignore anything else
+            return False
+        handler()
+        return True
 
     def _pause(self) -> None:
         self.paused = True

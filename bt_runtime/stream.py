@@ -21,11 +21,22 @@ JSON once, lazily, by the first writer that sends it, so dropped snapshots cost 
 
 A monitor that connects late first receives the run header (:class:`RunStarted`,
 :class:`TreeDefinition`, and :class:`RunFinished` once there is one) and the latest snapshot, so it
-can draw the tree at once. Reading needs no token; that is why the server binds loopback by default.
+can draw the tree at once.
+
+Exposure: the server binds loopback unless another address is asked for, and then reading needs the
+token too (:attr:`StreamServer.read_needs_token`): the monitor sends ``{"type": "auth", "token":
+...}`` (or any command with the token) before it is sent anything but ``hello``; the banner says
+so. At most ``max_monitors`` are served; one more gets a ``refused`` line saying why and is closed
+at once, so a flood of connections costs one descriptor for a moment each. The accept loop survives
+running out of descriptors (it backs off and retries: the connection waits in the listen backlog)
+and a hostile line (deeply nested JSON, a wrong type anywhere) gets an error reply, never a
+traceback on the run's stderr.
 """
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import itertools
 import json
 import queue
@@ -37,6 +48,7 @@ from typing import Self
 
 from bt_runtime.events import Message, RunFinished, RunStarted, Snapshot, TreeDefinition
 from bt_runtime.streamclient import StreamClient
+from bt_runtime.streamcommands import CommandError, parse_command
 from bt_runtime.streamconn import Connection, Outgoing
 from bt_runtime.streamwire import (
     COMMANDS,
@@ -44,6 +56,7 @@ from bt_runtime.streamwire import (
     ControlCommand,
     Notice,
     StreamError,
+    encode_line,
 )
 
 __all__ = [
@@ -54,7 +67,40 @@ __all__ = [
     "StreamClient",
     "StreamError",
     "StreamServer",
+    "exposure_warning",
+    "is_loopback",
 ]
+
+MAX_MONITORS = 16
+"""Monitors served at once by default; one more is refused politely."""
+
+_OUT_OF_DESCRIPTORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+ACCEPT_BACKOFF = 0.05
+"""Seconds the accept loop waits after running out of descriptors before it tries again."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, ``127.x.y.z``, ``::1``).
+
+    Any other name, including one that resolves to loopback, counts as exposed: a name's meaning
+    can change, and being wrong the safe way costs only a token.
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str:
+    """The line a run prints when its stream is served beyond this machine ("" on loopback)."""
+    if is_loopback(host):
+        return ""
+    return (
+        f"warning: the live stream listens on {host}, beyond this machine: monitors need the "
+        "control token to read the run, not only to control it"
+    )
 
 
 class StreamServer:
@@ -69,6 +115,8 @@ class StreamServer:
         event_backlog: int = 1024,
         snapshot_backlog: int = 2,
         send_timeout: float = 10.0,
+        max_monitors: int = MAX_MONITORS,
+        read_needs_token: bool | None = None,
     ) -> None:
         """Configure the server; nothing is bound until :meth:`start`.
 
@@ -78,16 +126,30 @@ class StreamServer:
             token: the control token; a fresh ``secrets.token_urlsafe()`` when None.
             event_backlog: events queued per client before the oldest is dropped.
             snapshot_backlog: snapshots queued per client before the oldest is dropped.
-            send_timeout: seconds a client may refuse to read before it is disconnected.
+            send_timeout: seconds a client may refuse to read before it is disconnected (and,
+                when reading needs the token, may take to send it).
+            max_monitors: monitors served at once; one more is refused with a line saying why.
+            read_needs_token: whether a monitor must send the token before it is sent the run;
+                None (the default): exactly when ``host`` is not loopback.
         """
         if event_backlog < 1 or snapshot_backlog < 1:
             raise StreamError("event_backlog and snapshot_backlog must be at least 1")
+        if max_monitors < 1:
+            raise StreamError("max_monitors must be at least 1")
         self.host = host
         self.port = port
         self.token = token if token is not None else secrets.token_urlsafe(16)
         self.event_backlog = event_backlog
         self.snapshot_backlog = snapshot_backlog
         self.send_timeout = send_timeout
+        self.max_monitors = max_monitors
+        self.read_needs_token = (
+            not is_loopback(host) if read_needs_token is None else read_needs_token
+        )
+        self.refused = 0
+        """Connections refused so far because ``max_monitors`` were connected."""
+        self.accept_errors = 0
+        """Times accepting failed (out of descriptors...) and the loop backed off."""
         self._listener: socket.socket | None = None
         self._clients: tuple[Connection, ...] = ()
         self._lock = threading.Lock()
@@ -109,7 +171,11 @@ class StreamServer:
     def banner(self) -> str:
         """The line to print at start: where monitors connect and the control token."""
         host, port = self.address
-        return f"live stream on {host}:{port} (control token: {self.token})"
+        line = f"live stream on {host}:{port} (control token: {self.token})"
+        warning = exposure_warning(self.host)
+        if warning:
+            return f"{line}\n{warning}"
+        return line + ("; reading needs the token too" if self.read_needs_token else "")
 
     def start(self) -> tuple[str, int]:
         """Bind, listen and accept monitors in the background; returns the bound address.
@@ -122,7 +188,10 @@ class StreamServer:
         if self._stopping.is_set():
             raise StreamError("the stream server is closed; start a new one")
         try:
-            listener = socket.create_server((self.host, self.port), backlog=8)
+            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+            listener = socket.create_server(
+                (self.host, self.port), family=family, backlog=socket.SOMAXCONN
+            )
         except OSError as exc:
             raise StreamError(f"cannot listen on {self.host}:{self.port}: {exc}") from None
         listener.settimeout(0.1)
@@ -141,33 +210,72 @@ class StreamServer:
                 sock, peer = listener.accept()
             except TimeoutError:
                 continue
-            except OSError:
-                return
-            self._register(sock, f"{peer[0]}:{peer[1]}")
+            except OSError as exc:
+                if self._stopping.is_set():
+                    return
+                # Out of descriptors (or a peer gone before accept): the connection waits in the
+                # backlog; back off and try again rather than stop accepting for good.
+                self.accept_errors += 1
+                self._stopping.wait(ACCEPT_BACKOFF if exc.errno in _OUT_OF_DESCRIPTORS else 0.0)
+                continue
+            try:
+                self._register(sock, f"{peer[0]}:{peer[1]}")
+            except (OSError, RuntimeError):  # a dead peer, or no thread to serve it: let it go
+                self.accept_errors += 1
+                sock.close()
+
+    def _refuse(self, sock: socket.socket) -> None:
+        """Tell one monitor too many why it is turned away, then close (never blocks long)."""
+        self.refused += 1
+        try:
+            sock.settimeout(0.2)
+            sock.sendall(
+                encode_line(
+                    {
+                        "type": "refused",
+                        "message": f"too many monitors: this run serves {self.max_monitors} at "
+                        "once; close one and connect again",
+                    }
+                )
+            )
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
 
     def _register(self, sock: socket.socket, peer: str) -> None:
+        if len(self._clients) >= self.max_monitors:
+            self._refuse(sock)
+            return
         sock.settimeout(self.send_timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        client = Connection(self, sock, peer)
+        client = Connection(self, sock, peer, authorized=not self.read_needs_token)
         client.reply(
             {
                 "type": "hello",
                 "protocol": PROTOCOL_VERSION,
                 "commands": list(COMMANDS),
                 "needs_token": True,
+                "read_needs_token": self.read_needs_token,
             }
         )
-        with self._lock:  # prime a late joiner with the run header and the latest state
+        with self._lock:
             if self._stopping.is_set():
                 client.shut()
                 return
-            for item in sorted(self._sticky.values(), key=lambda o: o.seq):
-                client.offer(item)
-            if self._latest_snapshot is not None:
-                client.offer(self._latest_snapshot)
+            if client.authorized:
+                self._prime(client)
             self._clients = (*self._clients, client)
         for target, name in ((client.write_loop, "writer"), (client.read_loop, "reader")):
             threading.Thread(target=target, name=f"stream-{name}-{peer}", daemon=True).start()
+
+    def _prime(self, client: Connection) -> None:
+        """Give a (late) joiner the run header and the latest state; the caller holds the lock."""
+        client.authorized = True
+        for item in sorted(self._sticky.values(), key=lambda o: o.seq):
+            client.offer(item)
+        if self._latest_snapshot is not None:
+            client.offer(self._latest_snapshot)
 
     def drop(self, client: Connection, linger: bool = False) -> None:
         """Forget ``client`` and close it (a connection calls this when its peer goes away)."""
@@ -181,33 +289,40 @@ class StreamServer:
         client.shut()
 
     def handle_line(self, client: Connection, line: bytes) -> None:
-        """Act on one line a monitor sent: queue a valid command, reply ack or error."""
+        """Act on one line a monitor sent: authorise reading, queue a valid command, reply ack or
+        error. Never raises, whatever the line holds."""
         try:
             data = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            client.reply({"type": "error", "message": "not a JSON line"})
+        except (ValueError, RecursionError):  # bad JSON or UTF-8, a huge number, deep nesting
+            client.reply({"type": "error", "message": "not a JSON line (or nested too deeply)"})
             return
-        if not isinstance(data, dict) or data.get("type") != "command":
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind not in ("command", "auth"):
             client.reply({"type": "error", "message": 'expected {"type": "command", ...}'})
             return
-        name, token = data.get("command"), data.get("token")
+        name = data.get("command")
+        shown = name if isinstance(name, str) and len(name) <= 40 else None
+        token = data.get("token")
         if not isinstance(token, str) or not secrets.compare_digest(
             token.encode(), self.token.encode()
         ):
             client.reply(
-                {"type": "error", "message": "wrong or missing control token", "command": name}
+                {"type": "error", "message": "wrong or missing control token", "command": shown}
             )
             return
-        if name not in COMMANDS:
-            client.reply(
-                {
-                    "type": "error",
-                    "message": f"unknown command {name!r}: one of {', '.join(COMMANDS)}",
-                }
-            )
+        if not client.authorized:
+            with self._lock:
+                self._prime(client)
+        if kind == "auth":
+            client.reply({"type": "ack", "command": "auth"})
             return
-        self._commands.put(ControlCommand(str(name), client.peer, time.monotonic()))
-        client.reply({"type": "ack", "command": name})
+        try:
+            command = parse_command(data)
+        except CommandError as exc:
+            client.reply({"type": "error", "message": str(exc), "command": shown})
+            return
+        self._commands.put(ControlCommand(command, client.peer, time.monotonic()))
+        client.reply({"type": "ack", "command": command.NAME})
 
     # -- the executor's side
     def publish(self, message: Message) -> None:
@@ -222,7 +337,8 @@ class StreamServer:
             with self._lock:
                 self._sticky[type(message)] = item
         for client in self._clients:
-            client.offer(item)
+            if client.authorized:
+                client.offer(item)
 
     def poll_commands(self) -> list[ControlCommand]:
         """Commands accepted since the last call, oldest first. Never blocks."""

@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, Self
 
-from bt_runtime.codec import EventDecodeError, from_dict
+from bt_runtime.codec import from_dict
 from bt_runtime.events import Message
 from bt_runtime.streamwire import NOTICE_TYPES, LineBuffer, Notice, StreamError, encode_line
 
@@ -19,8 +19,17 @@ __all__ = ["StreamClient"]
 class StreamClient:
     """A monitor's end of the stream: read messages, send commands."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self, host: str, port: int, *, timeout: float = 5.0, token: str | None = None
+    ) -> None:
         """Connect to a :class:`StreamServer`.
+
+        Args:
+            host: where the server listens.
+            port: its port.
+            timeout: seconds to wait for the connection.
+            token: sent at once to be allowed to read a stream served beyond loopback (the
+                server acks it); None sends nothing.
 
         Raises:
             StreamError: nothing listens there, or the connection timed out.
@@ -36,6 +45,8 @@ class StreamClient:
         self._buffer = LineBuffer()
         self._lines: deque[bytes] = deque()
         self._eof = False
+        if token is not None:
+            self._send({"type": "auth", "token": token})
 
     def receive(self, timeout: float | None = None) -> Message | Notice | None:
         """The next message, or None if none came within ``timeout`` seconds or the stream ended.
@@ -76,7 +87,7 @@ class StreamClient:
                 kind = data.pop("type")
                 return Notice(kind, data)
             return from_dict(data)
-        except (json.JSONDecodeError, UnicodeDecodeError, EventDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # bad JSON or UTF-8, deep nesting, bad event
             raise StreamError(f"bad message from the stream: {exc}") from None
 
     def messages(self, timeout: float = 5.0) -> Iterator[Message | Notice]:
@@ -91,12 +102,14 @@ class StreamClient:
         Raises:
             StreamError: the connection is closed.
         """
+        self._send({"type": "command", "command": command, "token": token})
+
+    def _send(self, data: dict[str, Any]) -> None:
         if self._sock is None:
             raise StreamError("the stream client is closed")
-        data = encode_line({"type": "command", "command": command, "token": token})
         try:
             self._sock.settimeout(5.0)
-            self._sock.sendall(data)
+            self._sock.sendall(encode_line(data))
         except OSError as exc:
             raise StreamError(f"cannot send the command: {exc}") from None
 

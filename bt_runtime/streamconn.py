@@ -51,7 +51,9 @@ class Outgoing:
 class Connection:
     """One connected monitor: its queues, its writer and reader threads."""
 
-    def __init__(self, server: ConnectionOwner, sock: socket.socket, peer: str) -> None:
+    def __init__(
+        self, server: ConnectionOwner, sock: socket.socket, peer: str, *, authorized: bool = True
+    ) -> None:
         self.server = server
         self.sock = sock
         self.peer = peer
@@ -61,6 +63,8 @@ class Connection:
         self.replies: deque[bytes] = deque(maxlen=64)
         self.dropped = 0
         self.closed = False
+        self.authorized = authorized
+        """Whether it may read the run (False until it sends the token, on an exposed stream)."""
 
     def offer(self, item: Outgoing) -> None:
         """Queue ``item``; never blocks (a full queue drops its oldest entry and counts it)."""
@@ -111,6 +115,9 @@ class Connection:
                 try:
                     chunk = self.sock.recv(4096)
                 except TimeoutError:
+                    if not self.authorized:  # an exposed stream: no token in time, no seat
+                        self.reply({"type": "error", "message": "no token sent in time"})
+                        break
                     continue
                 if not chunk:
                     break

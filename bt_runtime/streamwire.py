@@ -3,7 +3,8 @@
 Shared by the server (:mod:`bt_runtime.stream`), its per-monitor connections
 (:mod:`bt_runtime.streamconn`) and the client (:mod:`bt_runtime.streamclient`). Newline-delimited
 JSON, one message per line; run events and snapshots in the form :func:`bt_runtime.codec.to_json`
-writes, plus the notices ``hello``, ``dropped``, ``ack`` and ``error``.
+writes, plus the notices ``hello``, ``dropped``, ``ack``, ``error`` and ``refused`` (too many
+monitors: the server closes right after). Commands are :mod:`bt_runtime.streamcommands`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from bt_runtime.events import JsonValue
+from bt_runtime.streamcommands import COMMANDS, Command
 
 __all__ = [
     "COMMANDS",
@@ -25,12 +27,13 @@ __all__ = [
     "encode_line",
 ]
 
-PROTOCOL_VERSION = 1
-COMMANDS = ("pause", "resume", "step", "abort")
+PROTOCOL_VERSION = 2
+"""2: the ``auth`` line (reading a stream served beyond loopback needs the token) and the
+``refused`` notice (too many monitors)."""
 MAX_LINE = 64 * 1024
 """Longest line a peer may send before it is disconnected (commands are tiny)."""
 
-NOTICE_TYPES = ("hello", "dropped", "ack", "error")
+NOTICE_TYPES = ("hello", "dropped", "ack", "error", "refused")
 
 
 class StreamError(Exception):
@@ -41,15 +44,26 @@ class StreamError(Exception):
 class ControlCommand:
     """A command a monitor sent with the right token, for the executor to act on."""
 
-    name: str
+    command: Command
     client: str
+    """Who sent it: the monitor's ``host:port``."""
     received_at: float
     """``time.monotonic()`` when the server read it."""
+
+    @property
+    def name(self) -> str:
+        """The command's wire name (``pause``...)."""
+        return self.command.NAME
+
+    @property
+    def origin(self) -> str:
+        """Where it came from, as the run log records it."""
+        return f"stream {self.client}"
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A stream-level message (not a run event): hello, dropped, ack or error."""
+    """A stream-level message (not a run event): hello, dropped, ack, error or refused."""
 
     kind: str
     data: dict[str, JsonValue] = field(default_factory=dict)

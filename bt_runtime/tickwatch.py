@@ -78,7 +78,7 @@ class TickWatch(VisitorBase):
     """Collects one tick's status changes, written lines and running node.
 
     Args:
-        index: for each node of the tree (by ``id()``), its id and path (see ``tree_nodes``).
+        index: for each node of the tree (by ``id()``), its id and path (see ``bt_runtime.tree_model.node_index``).
 
     Attributes:
         lines: the list to give the tree's log-line behaviours at setup (``log=``).

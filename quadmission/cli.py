@@ -6,7 +6,8 @@ Each :class:`Subcommand` declares its flags here and names its handler as ``"mod
 :data:`SUBCOMMANDS` and one more module.
 
 Exit statuses are those of :mod:`quadmission.exit_codes`: 0 all is well, 1 errors in files or a
-failed mission, 2 usage or bad input, 130 interrupted.
+failed mission, 2 usage or bad input, 4 a run aborted because its log could not be written (disk
+full), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -115,7 +116,15 @@ def _simulate(parser: argparse.ArgumentParser) -> None:
 
 
 def _replay(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("log", metavar="LOG", help="a run log (.sqlite)")
+    parser.add_argument(
+        "log", metavar="LOG", help="a run log (.sqlite), or a run id as `mission runs` lists it"
+    )
+    parser.add_argument(
+        "--runs",
+        metavar="FOLDER",
+        default="runs",
+        help="where to look a run id up (default runs/)",
+    )
     parser.add_argument(
         "--every",
         type=float,
@@ -138,9 +147,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         _files,
         "quadmission.commands.check:main",
     ),
-    Subcommand(
-        "show", "print a mission's behaviour tree", _file, "quadmission.commands.show:main"
-    ),
+    Subcommand("show", "print a mission's behaviour tree", _file, "quadmission.commands.show:main"),
     Subcommand(
         "compile",
         "export a mission's behaviour tree (json, dot, btcpp-xml)",
@@ -150,7 +157,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "run",
         "run a mission in simulation and record it "
-        "(exit 0 success, 1 failure or errors in the file, 2 bad input)",
+        "(exit 0 success, 1 failure or errors in the file, 2 bad input, "
+        "4 aborted: the run log could not be written, e.g. disk full)",
         _run,
         "quadmission.commands.run:main",
     ),

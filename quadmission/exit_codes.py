@@ -10,6 +10,9 @@ status    name                  meaning
                                 an unwritable output, a backend that cannot be built
 3         ``EXIT_MISSED``       the mission ran to success but missed one of its ``require``
                                 lines (each verdict is in the report and the run log)
+4         ``EXIT_DISK_FULL``    the run was aborted because its log could not be written (disk
+                                full, over a size limit, or failing); the log holds every tick
+                                committed before, so it replays up to there
 5         ``EXIT_UNDECIDED``    ``mission simulate``: no NO-GO, but some requirement is still
                                 UNDECIDED after the runs (run more, or ``--until-decided``)
 130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
@@ -26,6 +29,7 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "EXIT_DISK_FULL",
     "EXIT_ERRORS",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
@@ -40,5 +44,6 @@ EXIT_ERRORS: Final = 1
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_MISSED: Final = 3
+EXIT_DISK_FULL: Final = 4
 EXIT_UNDECIDED: Final = 5
 EXIT_INTERRUPTED: Final = 130

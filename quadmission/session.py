@@ -29,13 +29,19 @@ from typing import Any, Protocol, TextIO
 
 from bt_runtime.assembly import build_context
 from bt_runtime.events import RunStarted, collect_versions, new_run_id
-from bt_runtime.executor import EventSink, Executor, Fault
+from bt_runtime.executor import LOG_LOST, EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotConfig, start_pose
 from bt_runtime.scenario import ScenarioConfig
 from bt_runtime.sensors import SensorModel
-from quadmission.exit_codes import EXIT_FAILED, EXIT_MISSED, EXIT_OK, EXIT_USAGE
+from quadmission.exit_codes import (
+    EXIT_DISK_FULL,
+    EXIT_FAILED,
+    EXIT_MISSED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
 
@@ -126,19 +132,34 @@ class SessionResult:
     log_path: Path
 
     @property
+    def log_lost(self) -> bool:
+        """Whether the run was aborted because its log could not be written (disk full...)."""
+        reason = self.report.failure_reason or ""
+        return self.report.outcome == "aborted" and reason.startswith(LOG_LOST)
+
+    @property
     def exit_code(self) -> int:
         """``EXIT_OK`` when the mission succeeded and met every ``require`` line it could judge,
-        ``EXIT_MISSED`` when it succeeded but missed one, ``EXIT_FAILED`` otherwise."""
+        ``EXIT_MISSED`` when it succeeded but missed one, ``EXIT_DISK_FULL`` when its log could not
+        be written, ``EXIT_FAILED`` otherwise."""
+        if self.log_lost:
+            return EXIT_DISK_FULL
         if self.report.outcome != "success":
             return EXIT_FAILED
         return EXIT_MISSED if self.report.missed else EXIT_OK
 
     def lines(self) -> list[str]:
         """The final report, then where the log is."""
-        return [
+        lines = [
             *self.report.lines(),
             f"log:       {self.log_path} (seed {self.seed}, {self.backend})",
         ]
+        if self.log_lost:
+            lines.append(
+                "           aborted: disk full — the log holds the run up to the last tick it "
+                "could write; free some space and run again"
+            )
+        return lines
 
 
 def _slug(name: str) -> str:

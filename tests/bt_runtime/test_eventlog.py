@@ -270,7 +270,7 @@ def test_list_runs_summarises_finished_incomplete_and_unreadable_runs(tmp_path: 
     runs = list_runs(tmp_path)
     assert [r.run_id for r in runs] == ["c", "early", samples.run_started().run_id]
     unreadable, early, done = runs
-    assert unreadable.outcome == "unreadable" and "not a readable run log" in unreadable.error
+    assert unreadable.outcome == "damaged" and "not a readable run log" in unreadable.error
     assert (early.outcome, early.duration, early.mission) == ("incomplete", samples.TICK, "patrol")
     assert (done.outcome, done.backend, done.seed) == ("success", "kinematic", 7)
     assert done.duration == pytest.approx(10 * samples.TICK)

@@ -23,9 +23,12 @@ def test_runs_lists_runs_in_a_table(tmp_path: Path) -> None:
         "seed",
         "outcome",
         "duration",
+        "log",
     ]
-    assert lines[1].split()[:2] == ["broken", "?"] and "unreadable" in lines[1]
+    assert lines[1].split()[:2] == ["broken", "?"] and "damaged" in lines[1]
+    assert lines[1].endswith(str(tmp_path / "broken.sqlite"))
     assert "patrol" in lines[2] and "success" in lines[2] and "0.5 s" in lines[2]
+    assert lines[2].endswith(str(tmp_path / "one.sqlite"))
     assert lines[3].startswith(f"{tmp_path / 'broken.sqlite'}: ")
     empty = tmp_path / "empty"
     empty.mkdir()
