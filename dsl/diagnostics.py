@@ -29,6 +29,7 @@ __all__ = [
     "render",
     "render_all",
     "sort_diagnostics",
+    "source_lines",
     "warning",
 ]
 
@@ -106,12 +107,27 @@ def _caret(line: str, col: int, end_line: int, end_col: int, start_line: int) ->
     return prefix + "^" + "~" * (width - 1)
 
 
-def render(diagnostic: Diagnostic, source: str | None) -> str:
-    """Render one diagnostic; ``source`` is its file's text (None: no source line is shown)."""
+def source_lines(source: str) -> list[str]:
+    """``source`` split into lines the way lark counts them: at ``\\n`` only.
+
+    ``str.splitlines`` also breaks at form feeds, U+2028 and other separators, which would shift
+    every line a diagnostic quotes after one of them in a comment.
+    """
+    return [line.removesuffix("\r") for line in source.split("\n")]
+
+
+def render(diagnostic: Diagnostic, source: str | list[str] | None) -> str:
+    """Render one diagnostic.
+
+    Args:
+        diagnostic: what to render.
+        source: its file's text, or that text already split by :func:`source_lines` (callers
+            rendering many diagnostics split once); None shows no source line.
+    """
     parts = [diagnostic.headline()]
     span = diagnostic.span
     if source is not None:
-        lines = source.splitlines()
+        lines = source_lines(source) if isinstance(source, str) else source
         if 1 <= span.line <= len(lines):
             line = lines[span.line - 1]
             parts.append("    " + line)
@@ -126,7 +142,15 @@ def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) ->
     ordered = sort_diagnostics(diagnostics)
     if not ordered:
         return ""
-    body = "\n".join(render(d, sources.get(d.span.file)) for d in ordered)
+    split: dict[str, list[str] | None] = {}  # each file split once: linear in the sources
+
+    def lines_of(file: str) -> list[str] | None:
+        if file not in split:
+            text = sources.get(file)
+            split[file] = None if text is None else source_lines(text)
+        return split[file]
+
+    body = "\n".join(render(d, lines_of(d.span.file)) for d in ordered)
     errors = sum(1 for d in ordered if d.is_error)
     warnings = len(ordered) - errors
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
