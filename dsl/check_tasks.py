@@ -7,7 +7,7 @@ are matched to the task's parameters; recursion (direct or mutual) is found on t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -312,8 +312,13 @@ class StatementChecker:
                 self._name_value(cond.arg, fact.arg_kind, None, f"`{name}`", scope)
 
     # ---------------------------------------------------------------------------- recursion
-    def recursion(self) -> None:
-        """Report each cycle of the task call graph once, at the call that starts it."""
+    def recursion(self) -> bool:
+        """Report each cycle of the task call graph once, at the call that starts it.
+
+        Returns:
+            True if any cycle was found.
+        """
+        found = False
         for component in _components(self.calls):
             start = min(component)
             previous: dict[str, tuple[str, A.Span]] = {}
@@ -336,40 +341,50 @@ class StatementChecker:
             path.reverse()
             self.sink.error(span, "recursive task: " + " -> ".join([*path, start]),
                             "a task cannot call itself, directly or through others")
+            found = True
+        return found
 
 
 def _components(calls: Mapping[str, list[tuple[str, A.Span]]]) -> list[set[str]]:
-    """Strongly connected components of the call graph that contain a cycle (Tarjan)."""
+    """Strongly connected components of the call graph that contain a cycle (Tarjan's algorithm,
+    with an explicit stack: a chain of thousands of tasks calling each other is legal)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
     found: list[set[str]] = []
 
-    def visit(node: str) -> None:
+    def enter(node: str) -> tuple[str, Iterator[str]]:
         index[node] = low[node] = len(index)
         stack.append(node)
         on_stack.add(node)
-        for callee, _ in calls.get(node, []):
-            if callee not in calls:
-                continue
-            if callee not in index:
-                visit(callee)
-                low[node] = min(low[node], low[callee])
-            elif callee in on_stack:
-                low[node] = min(low[node], index[callee])
-        if low[node] == index[node]:
-            component: set[str] = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.add(member)
-                if member == node:
-                    break
-            if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
-                found.append(component)
+        return node, iter([c for c, _ in calls.get(node, []) if c in calls])
 
-    for node in sorted(calls):
-        if node not in index:
-            visit(node)
+    for root in sorted(calls):
+        if root in index:
+            continue
+        frames = [enter(root)]
+        while frames:
+            node, callees = frames[-1]
+            callee = next(callees, None)
+            if callee is not None:
+                if callee not in index:
+                    frames.append(enter(callee))
+                elif callee in on_stack:
+                    low[node] = min(low[node], index[callee])
+                continue
+            frames.pop()
+            if frames:
+                parent = frames[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
+                    found.append(component)
     return found
