@@ -132,4 +132,4 @@ def test_the_deepest_legal_tree_compiles_and_exports(tmp_path: Path,
 def test_a_3000_task_chain_is_checked_without_recursion(tmp_path: Path) -> None:
     report = check(tmp_path, task_chain(3000))
     assert [d.message for d in errors(report)] == [
-        "this call of `t51` compiles 101 levels deep (the limit is 100 levels)"]
+        "this call of `t2951` compiles 101 levels deep (the limit is 100 levels)"]
