@@ -117,6 +117,11 @@ class StatementChecker:
 
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
         self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, vocab.AT_LEAST_ONE)
+        high = vocab.COUNT_RANGE.high
+        if isinstance(value, A.Quantity) and value.unit is None and value.value > high:
+            self.sink.error(value.span, f"value out of range: {what} must be <= {high:,.0f}, got "
+                            f"{value.text}", "a count is run, not built, but a billion rounds "
+                            "never ends: bound the mission with `time_limit` instead")
 
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
         if stmt.count is not None:
