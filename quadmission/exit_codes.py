@@ -8,7 +8,7 @@ status    name                  meaning
 1         ``EXIT_FAILED``       the mission ran and failed or was aborted; a run log is unreadable
 2         ``EXIT_USAGE``        usage or bad input: a bad flag, a missing file, a bad fault spec,
                                 an unwritable output, a backend that cannot be built
-130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
+130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C, at start-up or mid-run (128 + SIGINT)
 ========  ====================  ==============================================================
 
 ``EXIT_ERRORS`` and ``EXIT_FAILED`` share 1 on purpose: to a script both say "this did not work,

@@ -33,7 +33,7 @@ from bt_runtime.executor import EventSink, Executor, Fault
 from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.report import Progress, RunReport
 from bt_runtime.robot import RobotConfig, start_pose
-from quadmission.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from quadmission.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
 
@@ -122,10 +122,14 @@ class SessionResult:
     seed: int
     backend: str
     log_path: Path
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
-        """``EXIT_OK`` when the mission succeeded, ``EXIT_FAILED`` otherwise."""
+        """``EXIT_OK`` when the mission succeeded, ``EXIT_INTERRUPTED`` when Ctrl-C aborted it,
+        ``EXIT_FAILED`` otherwise."""
+        if self.interrupted and self.report.outcome != "success":
+            return EXIT_INTERRUPTED
         return EXIT_OK if self.report.outcome == "success" else EXIT_FAILED
 
     def lines(self) -> list[str]:
@@ -141,7 +145,10 @@ def _slug(name: str) -> str:
 
 
 def default_log_path(mission: str, seed: int, folder: str = "runs") -> Path:
-    """``runs/<mission>-<UTC time>-<seed>.sqlite``.
+    """``runs/<mission>-<UTC time>-<token>-<seed>.sqlite``, a name no other run has.
+
+    The random token keeps two runs of the same mission and seed started in the same second
+    apart; a name already taken on disk is never returned.
 
     Args:
         mission: the mission's name (slugged into the file name).
@@ -149,7 +156,10 @@ def default_log_path(mission: str, seed: int, folder: str = "runs") -> Path:
         folder: where run logs go.
     """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    return Path(folder) / f"{_slug(mission)}-{stamp}-{seed}.sqlite"
+    while True:
+        path = Path(folder) / f"{_slug(mission)}-{stamp}-{secrets.token_hex(3)}-{seed}.sqlite"
+        if not os.path.lexists(path):
+            return path
 
 
 def simulate(
@@ -239,23 +249,35 @@ def _start_stream(stack: ExitStack, text: str, openers: Openers, err: TextIO) ->
     return stream
 
 
-def _catch_interrupts(stack: ExitStack) -> list[Executor]:
-    """Route Ctrl-C to the executor's abort (the run then ends and is logged as aborted).
+@dataclass
+class _Interrupts:
+    """Ctrl-C during a run: before the executor exists it interrupts the start-up (raises
+    KeyboardInterrupt); once it exists it aborts the run, which ends and is logged as aborted."""
 
-    Returns the list the executor is put in once it exists. Off the main thread (where Python
-    cannot install signal handlers) Ctrl-C keeps its default meaning.
+    executor: Executor | None = None
+    seen: bool = False
+
+    def attach(self, executor: Executor) -> None:
+        self.executor = executor
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.seen = True
+        if self.executor is None:
+            raise KeyboardInterrupt
+        self.executor.abort()
+
+
+def _catch_interrupts(stack: ExitStack) -> _Interrupts:
+    """Route Ctrl-C to :class:`_Interrupts` until the session ends.
+
+    Off the main thread (where Python cannot install signal handlers) Ctrl-C keeps its default
+    meaning.
     """
-    holder: list[Executor] = []
-    if threading.current_thread() is not threading.main_thread():
-        return holder
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        if holder:
-            holder[0].abort()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    stack.callback(signal.signal, signal.SIGINT, previous)
-    return holder
+    interrupts = _Interrupts()
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, interrupts)
+        stack.callback(signal.signal, signal.SIGINT, previous)
+    return interrupts
 
 
 def _faults(specs: Sequence[str], world: Any) -> list[Fault]:
@@ -293,6 +315,7 @@ def run_session(
         log_path.parent.mkdir(parents=True, exist_ok=True)
     backend_options = {"gui": True} if options.gui and options.backend == "pybullet" else {}
     with ExitStack() as stack:
+        interrupts = _catch_interrupts(stack)  # from the first moment: start-up can take seconds
         stream = _start_stream(stack, options.stream, openers, err) if options.stream else None
         log = openers.log(log_path)
         stack.callback(log.close)
@@ -307,7 +330,6 @@ def run_session(
             )
         progress = ProgressLine(err)
         stack.callback(progress.close)
-        holder = _catch_interrupts(stack)
         report = simulate(
             mission,
             backend,
@@ -318,6 +340,6 @@ def run_session(
             faults=faults,
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
-            on_executor=holder.append,
+            on_executor=interrupts.attach,
         )
-    return SessionResult(report, seed, options.backend, log_path)
+    return SessionResult(report, seed, options.backend, log_path, interrupts.seen)
