@@ -154,7 +154,8 @@ class ShapeChecker:
             return self._over(self._node(*self.stmts(stmt.body.stmts)), stmt.span,
                               f"this `{stmt.kind.split('_')[0]}`")
         if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
-            return self._over(self._node(self.block(stmt.body)), stmt.span, "this block")
+            return self._over(self._node(self.block(stmt.body)), stmt.span,
+                              f"this `{type(stmt).__name__.lower()}`")
         if isinstance(stmt, A.If):
             return self._if(stmt)
         return _LEAF
