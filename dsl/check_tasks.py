@@ -21,7 +21,7 @@ from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
 
-__all__ = ["SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "describe_want"]
+__all__ = ["MAX_COND_DEPTH", "SYMBOL_KINDS", "cond_depth", "ParamType", "Scope", "StatementChecker", "describe_want"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,23 @@ def param_type(param: A.TaskParam) -> ParamType | None:
     """The type of a declared task parameter (None if the type name is unknown)."""
     spec = vocab.TASK_PARAM_TYPES.get(param.type.name)
     return None if spec is None else ParamType(param.type.name, spec.kind, spec.dimension)
+
+
+#: Deepest condition accepted, in levels of `and`, `or` and `not` (a chain of n `and`s is n deep).
+MAX_COND_DEPTH = 32
+
+
+def cond_depth(cond: A.Cond) -> int:
+    """Levels of ``and``/``or``/``not`` in ``cond``, counted without recursion."""
+    deepest, pending = 0, [(cond, 0)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, (A.AndCond, A.OrCond)):
+            pending += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, A.NotCond):
+            pending.append((node.item, depth + 1))
+    return deepest
 
 
 @dataclass
@@ -257,7 +274,14 @@ class StatementChecker:
 
     # ---------------------------------------------------------------------------- conditions
     def cond(self, cond: A.Cond, scope: Scope) -> None:
-        """Check a condition tree."""
+        """Check a condition tree (at most :data:`MAX_COND_DEPTH` deep: compiling, naming and
+        evaluating a condition recurse on its depth)."""
+        depth = cond_depth(cond)
+        if depth > MAX_COND_DEPTH:
+            self.sink.error(cond.span, f"this condition is nested too deeply: {depth} levels of "
+                            f"`and`/`or`/`not` (the limit is {MAX_COND_DEPTH})",
+                            "split long `and`/`or`/`not` chains, e.g. into several guards")
+            return
         if isinstance(cond, (A.AndCond, A.OrCond)):
             self.cond(cond.left, scope)
             self.cond(cond.right, scope)

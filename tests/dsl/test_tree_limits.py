@@ -133,3 +133,24 @@ def test_a_3000_task_chain_is_checked_without_recursion(tmp_path: Path) -> None:
     report = check(tmp_path, task_chain(3000))
     assert [d.message for d in errors(report)] == [
         "this call of `t2951` compiles 101 levels deep (the limit is 100 levels)"]
+
+
+@pytest.mark.parametrize("n", [300, 1000, 3000])
+def test_a_long_condition_chain_is_refused_at_its_span(tmp_path: Path, n: int) -> None:
+    text = HEADER + "main { if " + " and ".join(["docked"] * n) + " { stand } guard " + \
+        " or ".join(["not docked"] * n) + " { sit } stand }\n"
+    report = check(tmp_path, text)
+    found = [d for d in errors(report) if "condition is nested too deeply" in d.message]
+    assert len(found) == 2, report.render()[:1000]
+    assert found[0].message == (f"this condition is nested too deeply: {n - 1} levels of "
+                                "`and`/`or`/`not` (the limit is 32)")
+    assert (found[0].span.line, found[0].span.col) == (3, 11)
+
+
+def test_a_condition_inside_the_limit_compiles_and_exports(tmp_path: Path) -> None:
+    text = HEADER + "main { if " + " and ".join(["docked"] * 33) + " { stand } }\n"
+    report = check(tmp_path, text)
+    compiled = compile_mission(report.programs[0])
+    render_tree(compiled.root)
+    to_json(compiled)
+    to_btcpp_xml(report.programs[0])
