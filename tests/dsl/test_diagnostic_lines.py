@@ -36,3 +36,23 @@ def test_twenty_thousand_warnings_render_in_linear_time() -> None:
     out = render_all(diags, {"m.mission": text})
     assert time.perf_counter() - started < 2.0  # 17 s when each diagnostic re-split the file
     assert "m.mission:20000:10: warning: w19999 is never used\n    waypoint w19999" in out
+
+
+def test_thirty_thousand_waypoints_check_in_time_linear_in_the_file(tmp_path: Path) -> None:
+    """Checking and rendering cost a small multiple of lark's own parse (measured here, so a busy
+    machine slows both alike); with one re-split per diagnostic it did not answer in 30 s."""
+    from dsl.parser import GRAMMAR
+
+    points = "".join(f"waypoint w{i} at ({i % 40 + 0.5}, {i // 2000 + 0.5})\n"
+                     for i in range(30_000))
+    text = HEADER + points + "main { stand }\n"
+    started = time.perf_counter()
+    GRAMMAR.parse(text)
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    report = check(tmp_path, text)
+    out = report.render()
+    total = time.perf_counter() - started
+    assert out.endswith("0 errors, 30000 warnings")
+    print(f"check {total:.1f} s, lark parse {parse:.1f} s")
+    assert total < 3 * parse + 2, f"check {total:.1f} s, lark parse {parse:.1f} s"
