@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 import resource
+import signal
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -99,15 +100,24 @@ FUZZ = settings(max_examples=int(os.environ.get("QM_FUZZ_EXTREME_EXAMPLES", "25"
 def test_extreme_missions_answer_quickly_in_bounded_memory(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
     folder: Path = tmp_path_factory.mktemp("x")
     write(folder, {"w.world": WORLD, "m.mission": text})
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no answer in {2 * DEADLINE_S:g} s: {text[:300]!r}")
+
+    previous = signal.signal(signal.SIGALRM, hung)  # a hang fails the test, not the CI job
+    signal.setitimer(signal.ITIMER_REAL, 2 * DEADLINE_S)
     started = time.perf_counter()
-    report = check_paths([str(folder / "m.mission")])
-    report.render()
-    if not report.has_errors and report.programs:
-        compiled = compile_mission(report.programs[0])
-        render_tree(compiled.root)
-        to_json(compiled)
-        to_dot(compiled.root, compiled.name)
-        to_btcpp_xml(report.programs[0])
+    try:
+        report = check_paths([str(folder / "m.mission")])
+        report.render()
+        if not report.has_errors and report.programs:
+            compiled = compile_mission(report.programs[0])
+            render_tree(compiled.root)
+            to_json(compiled)
+            to_dot(compiled.root, compiled.name)
+            to_btcpp_xml(report.programs[0])
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert elapsed < DEADLINE_S, f"{elapsed:.1f} s, {len(text)} chars: {text[:300]!r}"
