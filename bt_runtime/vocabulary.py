@@ -35,6 +35,10 @@ from bt_runtime.units import UNITS, Dimension
 __all__ = [
     "ACTIONS",
     "AT_LEAST_ONE",
+    "COUNT_RANGE",
+    "LAPS_RANGE",
+    "SCAN_RANGE",
+    "TICK_RATE_RANGE",
     "COUNTERS",
     "DEFAULT_TICK_RATE",
     "FACTS",
@@ -69,6 +73,14 @@ NON_NEGATIVE = Range(0.0)
 POSITIVE = Range(0.0, low_open=True)
 PERCENT = Range(0.0, 100.0)
 AT_LEAST_ONE = Range(1.0)
+#: Counts of `repeat` and `retry`: a count is run, not built, but a billion rounds is a typo.
+COUNT_RANGE = Range(1.0, 1_000_000.0)
+#: Laps of `follow`: the route's legs are built up front, laps times.
+LAPS_RANGE = Range(1.0, 10_000.0)
+#: Ticks per second: above the physics rate (240 Hz) a tick sees no new state.
+TICK_RATE_RANGE = Range(0.0, 240.0, low_open=True)
+#: How far `scan radius` looks: a sensor's range, not a site.
+SCAN_RANGE = Range(0.0, 100.0, low_open=True)
 
 #: What a ``scan`` or ``search`` looks for.
 TARGET_KINDS: tuple[str, ...] = ("victim", "intruder", "payload")
@@ -103,7 +115,7 @@ def _actions() -> tuple[ActionSpec, ...]:
             "follow <route> [laps N]",
             (
                 ParamSpec("route", ParamKind.ROUTE, "the route to walk"),
-                ParamSpec("laps", ParamKind.INT, "times round", default=1, range=AT_LEAST_ONE,
+                ParamSpec("laps", ParamKind.INT, "times round", default=1, range=LAPS_RANGE,
                           word="laps"),
             ),
             "Walk a route's points in order, `laps` times.",
@@ -121,7 +133,7 @@ def _actions() -> tuple[ActionSpec, ...]:
             "scan radius <length> for <kind> | scan <area> for <kind>",
             (
                 ParamSpec("radius", q, "how far to look", dimension=length, default=None,
-                          range=POSITIVE, word="radius"),
+                          range=SCAN_RANGE, word="radius"),
                 ParamSpec("area", ParamKind.AREA, "area to look over", default=None),
                 _TARGET,
             ),
@@ -288,7 +300,7 @@ MISSION_PROPERTIES: Mapping[str, PropertySpec] = MappingProxyType(
         p.name: p
         for p in (
             PropertySpec("tick_rate", Dimension.FREQUENCY, "behaviour tree ticks per second",
-                         DEFAULT_TICK_RATE, POSITIVE),
+                         DEFAULT_TICK_RATE, TICK_RATE_RANGE),
             PropertySpec(
                 "time_limit", Dimension.TIME, "stop the run after this long", None, POSITIVE
             ),

@@ -7,7 +7,7 @@ are matched to the task's parameters; recursion (direct or mutual) is found on t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -22,7 +22,7 @@ from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
 
-__all__ = ["SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "describe_want"]
+__all__ = ["MAX_COND_DEPTH", "SYMBOL_KINDS", "cond_depth", "ParamType", "Scope", "StatementChecker", "describe_want"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,23 @@ def param_type(param: A.TaskParam) -> ParamType | None:
     """The type of a declared task parameter (None if the type name is unknown)."""
     spec = vocab.TASK_PARAM_TYPES.get(param.type.name)
     return None if spec is None else ParamType(param.type.name, spec.kind, spec.dimension)
+
+
+#: Deepest condition accepted, in levels of `and`, `or` and `not` (a chain of n `and`s is n deep).
+MAX_COND_DEPTH = 32
+
+
+def cond_depth(cond: A.Cond) -> int:
+    """Levels of ``and``/``or``/``not`` in ``cond``, counted without recursion."""
+    deepest, pending = 0, [(cond, 0)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, (A.AndCond, A.OrCond)):
+            pending += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, A.NotCond):
+            pending.append((node.item, depth + 1))
+    return deepest
 
 
 @dataclass
@@ -125,6 +142,11 @@ class StatementChecker:
 
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
         self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, vocab.AT_LEAST_ONE)
+        high = vocab.COUNT_RANGE.high
+        if isinstance(value, A.Quantity) and value.unit is None and value.value > high:
+            self.sink.error(value.span, f"value out of range: {what} must be <= {high:,.0f}, got "
+                            f"{value.text}", "a count is run, not built, but a billion rounds "
+                            "never ends: bound the mission with `time_limit` instead")
 
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
         if stmt.count is not None:
@@ -260,7 +282,14 @@ class StatementChecker:
 
     # ---------------------------------------------------------------------------- conditions
     def cond(self, cond: A.Cond, scope: Scope) -> None:
-        """Check a condition tree."""
+        """Check a condition tree (at most :data:`MAX_COND_DEPTH` deep: compiling, naming and
+        evaluating a condition recurse on its depth)."""
+        depth = cond_depth(cond)
+        if depth > MAX_COND_DEPTH:
+            self.sink.error(cond.span, f"this condition is nested too deeply: {depth} levels of "
+                            f"`and`/`or`/`not` (the limit is {MAX_COND_DEPTH})",
+                            "split long `and`/`or`/`not` chains, e.g. into several guards")
+            return
         if isinstance(cond, (A.AndCond, A.OrCond)):
             self.cond(cond.left, scope)
             self.cond(cond.right, scope)
@@ -320,8 +349,13 @@ class StatementChecker:
                 self._name_value(cond.arg, fact.arg_kind, None, f"`{name}`", scope)
 
     # ---------------------------------------------------------------------------- recursion
-    def recursion(self) -> None:
-        """Report each cycle of the task call graph once, at the call that starts it."""
+    def recursion(self) -> bool:
+        """Report each cycle of the task call graph once, at the call that starts it.
+
+        Returns:
+            True if any cycle was found.
+        """
+        found = False
         for component in _components(self.calls):
             start = min(component)
             previous: dict[str, tuple[str, A.Span]] = {}
@@ -344,40 +378,50 @@ class StatementChecker:
             path.reverse()
             self.sink.error(span, "recursive task: " + " -> ".join([*path, start]),
                             "a task cannot call itself, directly or through others")
+            found = True
+        return found
 
 
 def _components(calls: Mapping[str, list[tuple[str, A.Span]]]) -> list[set[str]]:
-    """Strongly connected components of the call graph that contain a cycle (Tarjan)."""
+    """Strongly connected components of the call graph that contain a cycle (Tarjan's algorithm,
+    with an explicit stack: a chain of thousands of tasks calling each other is legal)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
     found: list[set[str]] = []
 
-    def visit(node: str) -> None:
+    def enter(node: str) -> tuple[str, Iterator[str]]:
         index[node] = low[node] = len(index)
         stack.append(node)
         on_stack.add(node)
-        for callee, _ in calls.get(node, []):
-            if callee not in calls:
-                continue
-            if callee not in index:
-                visit(callee)
-                low[node] = min(low[node], low[callee])
-            elif callee in on_stack:
-                low[node] = min(low[node], index[callee])
-        if low[node] == index[node]:
-            component: set[str] = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.add(member)
-                if member == node:
-                    break
-            if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
-                found.append(component)
+        return node, iter([c for c, _ in calls.get(node, []) if c in calls])
 
-    for node in sorted(calls):
-        if node not in index:
-            visit(node)
+    for root in sorted(calls):
+        if root in index:
+            continue
+        frames = [enter(root)]
+        while frames:
+            node, callees = frames[-1]
+            callee = next(callees, None)
+            if callee is not None:
+                if callee not in index:
+                    frames.append(enter(callee))
+                elif callee in on_stack:
+                    low[node] = min(low[node], index[callee])
+                continue
+            frames.pop()
+            if frames:
+                parent = frames[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
+                    found.append(component)
     return found

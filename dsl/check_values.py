@@ -15,7 +15,8 @@ from dsl import ast as A
 from dsl.diagnostics import Diagnostic, a_or_an, error, warning
 from locomotion.world import Circle, Polygon, Rect, Shape
 
-__all__ = ["Sink", "count", "point", "quantity", "rect_from", "shape"]
+__all__ = ["MAX_SITE_SIZE", "Sink", "count", "point", "quantity", "rect_from", "shape",
+           "within_site_size"]
 
 
 
@@ -102,8 +103,25 @@ def point(sink: Sink, p: A.Point, what: str, allow_z: bool = False) -> tuple[flo
     return tuple(values)
 
 
+#: The widest site, area or region accepted, in metres on each side: the planner maps a world on
+#: a grid of 0.2 m cells, so a 1 km world would take gigabytes and a 100 km one a terabyte.
+MAX_SITE_SIZE = 400.0
+
+
+def within_site_size(sink: Sink, found: Shape, span: A.Span, what: str) -> Shape | None:
+    """``found`` if it is at most :data:`MAX_SITE_SIZE` across, else None after an error."""
+    x0, y0, x1, y1 = found.bbox()
+    across = max(x1 - x0, y1 - y0)
+    if across <= MAX_SITE_SIZE:
+        return found
+    sink.error(span, f"{what}: {across:,.10g} m across (the limit is {_fmt(MAX_SITE_SIZE)} m "
+               "on each side)", "split a larger site into several worlds")
+    return None
+
+
 def rect_from(sink: Sink, lo: A.Point, hi: A.Point, span: A.Span, what: str) -> Rect | None:
-    """A rectangle from its lower-left and upper-right corners."""
+    """A rectangle from its lower-left and upper-right corners (at most
+    :data:`MAX_SITE_SIZE` across)."""
     a = point(sink, lo, f"corner of {what}")
     b = point(sink, hi, f"corner of {what}")
     if a is None or b is None:
@@ -113,7 +131,8 @@ def rect_from(sink: Sink, lo: A.Point, hi: A.Point, span: A.Span, what: str) -> 
                    f"write it as ({_fmt(min(a[0], b[0]))}, {_fmt(min(a[1], b[1]))}) to "
                    f"({_fmt(max(a[0], b[0]))}, {_fmt(max(a[1], b[1]))}) with nonzero size")
         return None
-    return Rect(a[0], a[1], b[0], b[1])
+    rect = within_site_size(sink, Rect(a[0], a[1], b[0], b[1]), span, what)
+    return rect if isinstance(rect, Rect) else None
 
 
 def shape(sink: Sink, s: A.Shape, what: str) -> Shape | None:
@@ -126,11 +145,12 @@ def shape(sink: Sink, s: A.Shape, what: str) -> Shape | None:
                           Range(0.0, low_open=True))
         if center is None or radius is None:
             return None
-        return Circle((center[0], center[1]), radius)
+        return within_site_size(sink, Circle((center[0], center[1]), radius), s.span, what)
     points = [point(sink, p, f"corner of {what}") for p in s.points]
     if any(p is None for p in points):
         return None
     if len(points) < 3:
         sink.error(s.span, f"{what}: a polygon needs at least 3 corners, got {len(points)}")
         return None
-    return Polygon(tuple((p[0], p[1]) for p in points if p is not None))
+    return within_site_size(sink, Polygon(tuple((p[0], p[1]) for p in points if p is not None)),
+                            s.span, what)

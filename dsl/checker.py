@@ -2,7 +2,7 @@
 
 The order matters only for readability of the code: structure of every file, then the symbol table
 (world, imports, the mission itself — so a duplicate is reported in the later file), then values,
-then bodies, recursion, geometry against the world, and finally warnings for unused definitions.
+then bodies, recursion, the compiled tree's size and depth, geometry against the world, and finally warnings for unused definitions.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bt_runtime.variation import Variation
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
+from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
 from dsl.check_vary import check_vary
 from dsl.diagnostics import Diagnostic, error
@@ -158,7 +159,8 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     parts = _parts(root)
     if parts.main is not None:
         statements.main(parts.main)
-    statements.recursion()
+    if not statements.recursion() and parts.main is not None:
+        ShapeChecker(decls.resolved.tasks, sink).main(parts.main)
     if world is not None:
         decls.geometry(world)
     mission_props = decls.props(parts.mission.props if parts.mission else (),

@@ -138,6 +138,10 @@ def _action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
     return " ".join(words)
 
 
+def _where(span: A.Span) -> str:
+    return f"{span.file}:{span.line}:{span.col}"
+
+
 class _Compiler:
     def __init__(self, checked: CheckedProgram,
                  behaviours: Mapping[str, Callable[..., Behaviour]]) -> None:
@@ -196,13 +200,20 @@ class _Compiler:
             assert isinstance(value, A.Text)
             return value.value
         assert isinstance(value, A.Quantity)
-        if kind is ParamKind.INT:
-            return int(value.value)
-        return to_canonical(value.value, value.unit)
+        canonical = int(value.value) if kind is ParamKind.INT else to_canonical(value.value,
+                                                                                value.unit)
+        if spec.range is not None and not spec.range.contains(canonical):
+            # a task argument the checker could not see at the use site (`follow r laps n`)
+            raise CompileError(f"{_where(value.span)}: value out of range: {spec.name} must be "
+                               f"{spec.range.describe()}, got {value.text}")
+        return canonical
 
     def _count(self, value: A.Quantity | A.Ident, env: Env) -> int:
         resolved = self._subst(value, env)
         assert isinstance(resolved, A.Quantity)
+        if not vocab.COUNT_RANGE.contains(resolved.value):  # passed in as a task argument
+            raise CompileError(f"{_where(resolved.span)}: value out of range: a count must be "
+                               f"{vocab.COUNT_RANGE.describe()}, got {resolved.text}")
         return int(resolved.value)
 
     # -------------------------------------------------------------------------- conditions

@@ -30,6 +30,7 @@ __all__ = [
     "render",
     "render_all",
     "sort_diagnostics",
+    "source_lines",
     "warning",
 ]
 
@@ -117,23 +118,43 @@ def _caret(line: str, col: int, end_line: int, end_col: int, start_line: int) ->
     return prefix + "^" + "~" * (width - 1)
 
 
-def _quote(span: Span, source: str | None) -> list[str]:
+def source_lines(source: str) -> list[str]:
+    """``source`` split into lines the way lark counts them: at ``\\n`` only.
+
+    ``str.splitlines`` also breaks at form feeds, U+2028 and other separators, which would shift
+    every line a diagnostic quotes after one of them in a comment.
+    """
+    return [line.removesuffix("\r") for line in source.split("\n")]
+
+
+Source = str | list[str] | None
+"""A file's text, the same already split by :func:`source_lines`, or None (no source line)."""
+
+
+def _lines(source: Source) -> list[str] | None:
+    return source_lines(source) if isinstance(source, str) else source
+
+
+def _quote(span: Span, source: Source) -> list[str]:
     """The source line of ``span`` and a caret under it (nothing when the line is unknown)."""
-    if source is None:
-        return []
-    lines = source.splitlines()
-    if not 1 <= span.line <= len(lines):
+    lines = _lines(source)
+    if lines is None or not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1]
     return ["    " + line, "    " + _caret(line, span.col, span.end_line, span.end_col, span.line)]
 
 
-def render(diagnostic: Diagnostic, source: str | None,
-           sources: Mapping[str, str] | None = None) -> str:
-    """Render one diagnostic; ``source`` is its file's text (None: no source line is shown).
+def render(diagnostic: Diagnostic, source: Source,
+           sources: Mapping[str, Source] | None = None) -> str:
+    """Render one diagnostic.
 
-    Its notes follow as ``path:line:col: note: message`` with their own source line, read from
-    ``sources`` (by file) when given, else from ``source`` for a note in the same file.
+    Args:
+        diagnostic: what to render.
+        source: its file's text, or that text already split by :func:`source_lines` (callers
+            rendering many diagnostics split once); None shows no source line.
+        sources: the texts (or split lines) by file, for notes in other files.
+
+    Its notes follow as ``path:line:col: note: message`` with their own source line.
     """
     parts = [diagnostic.headline(), *_quote(diagnostic.span, source)]
     if diagnostic.hint:
@@ -153,7 +174,8 @@ def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) ->
     ordered = sort_diagnostics(diagnostics)
     if not ordered:
         return ""
-    body = "\n".join(render(d, sources.get(d.span.file), sources) for d in ordered)
+    split = {file: source_lines(text) for file, text in sources.items()}  # each file once: linear
+    body = "\n".join(render(d, split.get(d.span.file), split) for d in ordered)
     errors = sum(1 for d in ordered if d.is_error)
     warnings = len(ordered) - errors
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"

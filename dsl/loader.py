@@ -2,7 +2,8 @@
 
 Paths are resolved safely: relative to the file that names them and only inside the mission's root
 folder (the folder of the file given on the command line); absolute paths, ``..`` escapes and
-symlinks out of the tree are refused. Nothing is executed and no environment variable is read.
+symlinks out of the tree are refused. Only regular files are read, size-capped before reading
+(:mod:`dsl.source_files`). Nothing is executed and no environment variable is read.
 Each file is read and parsed once per :class:`Loader` (several missions checked in one run share it).
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from dsl import ast as A
 from dsl.diagnostics import Diagnostic, error
 from dsl.parser import MAX_BYTES, parse_bytes
+from dsl.source_files import SourceError, read_source, resolve_inside
 
 __all__ = ["LoadedFile", "Loader", "Program"]
 
@@ -47,32 +49,30 @@ class Loader:
     read_diagnostics: dict[Path, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------ reading
-    def read(self, path: str, real: Path) -> LoadedFile:
-        """Read and parse one file (cached); its problems go to ``read_diagnostics``."""
+    def read(self, path: str, real: Path, at: A.Span | None = None) -> LoadedFile:
+        """Read and parse one file (cached); its problems go to ``read_diagnostics``.
+
+        Args:
+            path: the path as shown to the user.
+            real: the resolved path.
+            at: where the file is named (an import or world line); a file that cannot be
+                opened is reported there, else at the file's own first character.
+        """
         cached = self.files.get(real)
         if cached is not None:
             return cached
-        span = A.Span(path, 1, 1, 1, 2)
         diags: tuple[Diagnostic, ...]
         try:
-            size = real.stat().st_size
-            if size > MAX_BYTES:
-                data = b""
-                diags = (error(span, f"file too large: {size} bytes (the limit is {MAX_BYTES} "
-                               "bytes, 1 MiB)", "a mission is a few kilobytes: is this the "
-                               "right file?"),)
-                loaded = LoadedFile(path, real, None, None)
-            else:
-                data = real.read_bytes()
-                text, result = parse_bytes(data, path)
-                diags = result.diagnostics
-                loaded = LoadedFile(path, real, text, result.file)
-        except IsADirectoryError:
-            diags = (error(span, f"`{path}` is a folder, not a file"),)
+            data = read_source(real, path, MAX_BYTES)
+        except SourceError as exc:
+            span = at if at is not None and not exc.message.startswith("file too large") \
+                else A.Span(path, 1, 1, 1, 2)
+            diags = (error(span, exc.message, exc.hint),)
             loaded = LoadedFile(path, real, None, None)
-        except OSError as exc:
-            diags = (error(span, f"cannot read `{path}`: {exc.strerror or exc}"),)
-            loaded = LoadedFile(path, real, None, None)
+        else:
+            text, result = parse_bytes(data, path)
+            diags = result.diagnostics
+            loaded = LoadedFile(path, real, text, result.file)
         self.files[real] = loaded
         self.read_diagnostics[real] = diags
         return loaded
@@ -80,13 +80,16 @@ class Loader:
     # ------------------------------------------------------------------------------ loading
     def load(self, path: str) -> Program:
         """Load ``path`` (which must exist), its imports (transitively) and its world file."""
-        real = Path(path).resolve()
+        try:
+            real = resolve_inside(Path.cwd(), path, path)
+        except SourceError as exc:
+            span = A.Span(path, 1, 1, 1, 2)
+            root = LoadedFile(path, Path(path).absolute(), None, None)
+            return Program(root, (), None, (error(span, exc.message, exc.hint),))
         root_dir = real.parent
         root = self.read(path, real)
         diags: list[Diagnostic] = list(self.read_diagnostics[real])
-        imports: list[LoadedFile] = []
-        seen: set[Path] = {real}
-        self._imports(root, root_dir, [real], imports, seen, diags)
+        imports = self._imports(root, root_dir, real, diags)
         world = self._world(root, root_dir, diags)
         return Program(root, tuple(imports), world, tuple(diags))
 
@@ -103,28 +106,43 @@ class Loader:
                                "write it relative to this file, inside the mission's folder"))
             return None
         shown = os.path.normpath(os.path.join(os.path.dirname(importer.path), written))
-        target = (importer.real.parent / written).resolve()
+        try:
+            target = resolve_inside(importer.real.parent, written, shown)
+        except SourceError as exc:
+            diags.append(error(text.span, exc.message, exc.hint))
+            return None
         if not target.is_relative_to(root_dir):
             diags.append(error(text.span, f"{what} `{written}` escapes the mission folder",
                                f"files must stay inside {root_dir.name or root_dir}/"))
             return None
-        if not target.exists():
+        try:
+            os.stat(target)
+        except FileNotFoundError:
             diags.append(error(text.span, f"cannot find {what} `{written}`",
                                f"tried {shown}"))
+            return None
+        except OSError as exc:
+            diags.append(error(text.span, f"cannot read `{shown}`: {exc.strerror or exc}"))
             return None
         return shown, target
 
     def _imports(
-        self, file: LoadedFile, root_dir: Path, stack: list[Path], out: list[LoadedFile],
-        seen: set[Path], diags: list[Diagnostic],
-    ) -> None:
-        if file.ast is None:
-            return
-        for decl in file.ast.decls:
-            if not isinstance(decl, A.ImportDecl):
+        self, root: LoadedFile, root_dir: Path, real: Path, diags: list[Diagnostic],
+    ) -> list[LoadedFile]:
+        """Every file ``root`` imports, transitively, in depth-first order of first import.
+
+        An explicit stack, not recursion: a chain of thousands of imports is legal.
+        """
+        out: list[LoadedFile] = []
+        seen: set[Path] = {real}
+        # Each frame: the file, the chain of real paths that led to it, its imports still to do.
+        frames = [(root, [real], iter(self._import_decls(root)))]
+        while frames:
+            file, stack, pending = frames[-1]
+            decl = next(pending, None)
+            if decl is None:
+                frames.pop()
                 continue
-            if file.ast.kind == "world":
-                continue  # reported by the checker: imports are not allowed in a world file
             resolved = self._resolve(file, decl.path, root_dir, "import", diags)
             if resolved is None:
                 continue
@@ -141,10 +159,17 @@ class Loader:
             if target in seen:
                 continue
             seen.add(target)
-            loaded = self.read(shown, target)
+            loaded = self.read(shown, target, decl.path.span)
             diags.extend(self.read_diagnostics[target])
             out.append(loaded)
-            self._imports(loaded, root_dir, [*stack, target], out, seen, diags)
+            frames.append((loaded, [*stack, target], iter(self._import_decls(loaded))))
+        return out
+
+    @staticmethod
+    def _import_decls(file: LoadedFile) -> list[A.ImportDecl]:
+        if file.ast is None or file.ast.kind == "world":
+            return []  # a world's imports are reported by the checker: they are not allowed
+        return [d for d in file.ast.decls if isinstance(d, A.ImportDecl)]
 
     def _world(
         self, root: LoadedFile, root_dir: Path, diags: list[Diagnostic]
@@ -163,6 +188,6 @@ class Loader:
             diags.append(error(decl.value.span, f"a world file must end in .world, got "
                                f"`{decl.value.value}`"))
             return None
-        loaded = self.read(shown, target)
+        loaded = self.read(shown, target, decl.value.span)
         diags.extend(self.read_diagnostics[target])
         return loaded

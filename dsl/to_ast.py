@@ -76,12 +76,10 @@ class ToAst(Transformer[Token, Any]):
         Raises:
             VisitError: a method failed (the original exception is ``orig_exc``), as lark's
                 ``Transformer`` does.
-            RecursionError: the tree is nested too deeply for Python's stack.
         """
         methods: dict[str, Callable[[Any, list[Any]], Any]] = {}
 
-        def walk(node: Tree[Token]) -> Any:
-            children = [walk(c) if type(c) is Tree else c for c in node.children]
+        def build(node: Tree[Token], children: list[Any]) -> Any:
             try:
                 method = methods.get(node.data)
                 if method is None:
@@ -92,7 +90,23 @@ class ToAst(Transformer[Token, Any]):
             except Exception as exc:
                 raise VisitError(str(node.data), node, exc) from exc
 
-        return walk(tree)
+        # Post-order with an explicit stack: a chain of a thousand `and`s is a tree a thousand
+        # deep, and legal. Each frame: the node, and its children built so far.
+        frames: list[tuple[Tree[Token], list[Any]]] = [(tree, [])]
+        while True:
+            node, built = frames[-1]
+            if len(built) < len(node.children):
+                child = node.children[len(built)]
+                if type(child) is Tree:
+                    frames.append((child, []))
+                else:
+                    built.append(child)
+                continue
+            frames.pop()
+            value = build(node, built)
+            if not frames:
+                return value
+            frames[-1][1].append(value)
 
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:

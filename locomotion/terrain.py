@@ -40,6 +40,7 @@ __all__ = [
     "IMPASSABLE",
     "KINDS",
     "KIND_INDEX",
+    "MAX_GRID_CELLS",
     "MAX_SLOPE_DEG",
     "MAX_STAIR_RISE",
     "STAIR_AXIS_TOLERANCE",
@@ -180,6 +181,10 @@ class CostGrid:
         return 0 <= row < self.cost.shape[0] and 0 <= col < self.cost.shape[1]
 
 
+#: Most cells of one planning grid: a 400 m square site at 0.2 m (a few hundred MB over all layers).
+MAX_GRID_CELLS = 4_000_000
+
+
 class TerrainMap:
     """Vectorised ground truth for one world.
 
@@ -192,6 +197,12 @@ class TerrainMap:
     def __init__(self, world: World, resolution: float = 0.2, seed: int = 0) -> None:
         if not 0.01 <= resolution <= 2.0:
             raise ValueError(f"resolution must be between 0.01 and 2 m, got {resolution}")
+        b = world.bounds
+        cells = math.ceil((b.x_max - b.x_min) / resolution) * math.ceil(
+            (b.y_max - b.y_min) / resolution)
+        if cells > MAX_GRID_CELLS:  # each layer of the grid would take gigabytes
+            raise ValueError(f"world {world.name!r} needs {cells:,} grid cells at {resolution} m "
+                             f"(the limit is {MAX_GRID_CELLS:,}): make the world smaller")
         self.world = world
         self.resolution = resolution
         self.seed = seed

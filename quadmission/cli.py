@@ -19,13 +19,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from locomotion.backends import BACKENDS
+from quadmission.commands.output import quiet_pipe
 from quadmission.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
 
 __all__ = [
+    "MAX_SEED",
     "SUBCOMMANDS",
     "Subcommand",
     "build_parser",
     "main",
+    "seed_value",
 ]
 
 
@@ -37,6 +40,25 @@ class Subcommand:
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
     handler: str  # "module:function", called with the parsed namespace, returns an exit status
+
+
+#: The largest run seed: seeds are stored as SQLite integers (signed 64-bit).
+MAX_SEED = 2**63 - 1
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number from 0 to :data:`MAX_SEED` (numpy refuses negative seeds).
+
+    Raises:
+        argparse.ArgumentTypeError: ``text`` is not such a number (argparse names the flag).
+    """
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}, got {seed}")
+    return seed
 
 
 def _files(parser: argparse.ArgumentParser) -> None:
@@ -60,10 +82,11 @@ def _run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backend", choices=tuple(BACKENDS), default="pybullet", help="simulator"
     )
-    parser.add_argument("--seed", type=int, default=None, help="run seed (default: random)")
+    parser.add_argument("--seed", type=seed_value, default=None,
+                        help=f"run seed, 0 to {MAX_SEED} (default: random)")
     parser.add_argument("--realtime", action="store_true", help="pace the run to the wall clock")
     parser.add_argument(
-        "--log", metavar="PATH", help="run log (default runs/<mission>-<time>-<seed>.sqlite)"
+        "--log", metavar="PATH", help="run log (default runs/<mission>-<time>-<token>-<seed>.sqlite)"
     )
     parser.add_argument(
         "--gui", action="store_true", help="open the pybullet window (if a display exists)"
@@ -212,9 +235,10 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Subcommand] = SUB
     except SystemExit as exc:  # argparse reports usage errors (2) and --help (0) by exiting
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     module_name, function_name = args._handler.split(":")
-    handler = getattr(importlib.import_module(module_name), function_name)
-    try:
-        return int(handler(args))
+    try:  # Ctrl-C is honoured from here on, while the command's modules load too
+        handler = getattr(importlib.import_module(module_name), function_name)
+        # A reader that goes away (`mission show m.mission | head`) ends the command quietly.
+        return int(quiet_pipe(lambda: handler(args)))
     except KeyboardInterrupt:
         print("mission: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

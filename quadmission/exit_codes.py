@@ -15,7 +15,7 @@ status    name                  meaning
                                 committed before, so it replays up to there
 5         ``EXIT_UNDECIDED``    ``mission simulate``: no NO-GO, but some requirement is still
                                 UNDECIDED after the runs (run more, or ``--until-decided``)
-130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C outside a run (128 + SIGINT, as shells do)
+130       ``EXIT_INTERRUPTED``  interrupted by Ctrl-C, at start-up or mid-run (128 + SIGINT)
 ========  ====================  ==============================================================
 
 ``EXIT_ERRORS`` and ``EXIT_FAILED`` share 1 on purpose: to a script both say "this did not work,

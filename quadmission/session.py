@@ -38,6 +38,7 @@ from bt_runtime.sensors import SensorModel
 from quadmission.exit_codes import (
     EXIT_DISK_FULL,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_MISSED,
     EXIT_OK,
     EXIT_USAGE,
@@ -130,6 +131,7 @@ class SessionResult:
     seed: int
     backend: str
     log_path: Path
+    interrupted: bool = False
 
     @property
     def log_lost(self) -> bool:
@@ -141,11 +143,11 @@ class SessionResult:
     def exit_code(self) -> int:
         """``EXIT_OK`` when the mission succeeded and met every ``require`` line it could judge,
         ``EXIT_MISSED`` when it succeeded but missed one, ``EXIT_DISK_FULL`` when its log could not
-        be written, ``EXIT_FAILED`` otherwise."""
+        be written, ``EXIT_INTERRUPTED`` when Ctrl-C aborted it, ``EXIT_FAILED`` otherwise."""
         if self.log_lost:
             return EXIT_DISK_FULL
         if self.report.outcome != "success":
-            return EXIT_FAILED
+            return EXIT_INTERRUPTED if self.interrupted else EXIT_FAILED
         return EXIT_MISSED if self.report.missed else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -167,7 +169,10 @@ def _slug(name: str) -> str:
 
 
 def default_log_path(mission: str, seed: int, folder: str = "runs") -> Path:
-    """``runs/<mission>-<UTC time>-<seed>.sqlite``.
+    """``runs/<mission>-<UTC time>-<token>-<seed>.sqlite``, a name no other run has.
+
+    The random token keeps two runs of the same mission and seed started in the same second
+    apart; a name already taken on disk is never returned.
 
     Args:
         mission: the mission's name (slugged into the file name).
@@ -175,7 +180,10 @@ def default_log_path(mission: str, seed: int, folder: str = "runs") -> Path:
         folder: where run logs go.
     """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    return Path(folder) / f"{_slug(mission)}-{stamp}-{seed}.sqlite"
+    while True:
+        path = Path(folder) / f"{_slug(mission)}-{stamp}-{secrets.token_hex(3)}-{seed}.sqlite"
+        if not os.path.lexists(path):
+            return path
 
 
 def simulate(
@@ -272,23 +280,35 @@ def _start_stream(stack: ExitStack, text: str, openers: Openers, err: TextIO) ->
     return stream
 
 
-def _catch_interrupts(stack: ExitStack) -> list[Executor]:
-    """Route Ctrl-C to the executor's abort (the run then ends and is logged as aborted).
+@dataclass
+class _Interrupts:
+    """Ctrl-C during a run: before the executor exists it interrupts the start-up (raises
+    KeyboardInterrupt); once it exists it aborts the run, which ends and is logged as aborted."""
 
-    Returns the list the executor is put in once it exists. Off the main thread (where Python
-    cannot install signal handlers) Ctrl-C keeps its default meaning.
+    executor: Executor | None = None
+    seen: bool = False
+
+    def attach(self, executor: Executor) -> None:
+        self.executor = executor
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.seen = True
+        if self.executor is None:
+            raise KeyboardInterrupt
+        self.executor.abort()
+
+
+def _catch_interrupts(stack: ExitStack) -> _Interrupts:
+    """Route Ctrl-C to :class:`_Interrupts` until the session ends.
+
+    Off the main thread (where Python cannot install signal handlers) Ctrl-C keeps its default
+    meaning.
     """
-    holder: list[Executor] = []
-    if threading.current_thread() is not threading.main_thread():
-        return holder
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        if holder:
-            holder[0].abort()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    stack.callback(signal.signal, signal.SIGINT, previous)
-    return holder
+    interrupts = _Interrupts()
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, interrupts)
+        stack.callback(signal.signal, signal.SIGINT, previous)
+    return interrupts
 
 
 def _faults(specs: Sequence[str], world: Any) -> list[Fault]:
@@ -333,6 +353,7 @@ def run_session(
         log_path.parent.mkdir(parents=True, exist_ok=True)
     backend_options = {"gui": True} if options.gui and options.backend == "pybullet" else {}
     with ExitStack() as stack:
+        interrupts = _catch_interrupts(stack)  # from the first moment: start-up can take seconds
         stream = _start_stream(stack, options.stream, openers, err) if options.stream else None
         log = openers.log(log_path)
         stack.callback(log.close)
@@ -347,7 +368,6 @@ def run_session(
             )
         progress = ProgressLine(err)
         stack.callback(progress.close)
-        holder = _catch_interrupts(stack)
         report = simulate(
             mission,
             backend,
@@ -358,8 +378,8 @@ def run_session(
             faults=faults,
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
-            on_executor=holder.append,
+            on_executor=interrupts.attach,
             sensor=sensor,
             scenario_config=scenario_config,
         )
-    return SessionResult(report, seed, options.backend, log_path)
+    return SessionResult(report, seed, options.backend, log_path, interrupts.seen)

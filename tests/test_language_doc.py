@@ -130,6 +130,8 @@ def test_catalogue_covers_every_diagnostic_of_the_contract() -> None:
         "duplicate parameter", "unknown parameter type", "is a fact (true or false)",
         "unknown metric", "a polygon needs at least 3 corners", "duplicate terrain",
         "needs a `world` declaration", "needs a `bounds` declaration",
+        "behaviours (the limit is", "levels deep (the limit is", "m across (the limit is",
+        "not a regular file",
     ):
         assert message in text, message
 

@@ -77,7 +77,7 @@ class _Builder:
         return self._BY_ROLE[source.role](self, node, source, frozenset(source.scope))
 
     def _with_children(self, element: ET.Element, node: NodeDescription) -> ET.Element:
-        element.extend(self.element(child) for child in node.children)
+        element.extend([self.element(child) for child in node.children])
         return element
 
     def _sequence(self, node: NodeDescription, source: NodeSource,

@@ -25,7 +25,9 @@ def quiet_pipe(command: Callable[[], int]) -> int:
         The command's status, or ``EXIT_OK`` when the pipe was closed under it.
     """
     try:
-        return command()
+        status = command()
+        sys.stdout.flush()  # inside the guard: a pipe closed under buffered output fails here
+        return status
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail

@@ -84,3 +84,24 @@ def test_entry_point_runs(site: Path) -> None:
                            str(site / "good.mission")], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0 and done.stdout.startswith("ok:")
+
+
+@pytest.mark.parametrize("seed", ["-1", "9223372036854775808", "x"])
+def test_a_bad_seed_is_refused_by_the_argument_parser(
+        seed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "nothere.mission", "--seed", seed]) == 2
+    err = capsys.readouterr().err
+    assert "argument --seed" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["show", "missions/patrol.mission"],
+                                  ["compile", "missions/patrol.mission", "--format", "json"]])
+def test_a_closed_pipe_ends_the_command_quietly(argv: list[str]) -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "quadmission", *argv], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader went away before the first byte (`| head -c0`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "BrokenPipeError" not in err and "Traceback" not in err, err

@@ -324,5 +324,32 @@ def test_ctrl_c_during_a_run_aborts_it_and_the_log_is_closed(tmp_path: Path) -> 
 
     result = run_session(mission, _options(tmp_path), io.StringIO(),
                          _openers(journal, backend=_Interrupting(journal)))
-    assert result.report.outcome == "aborted" and result.exit_code == 1
+    assert result.report.outcome == "aborted" and result.exit_code == 130  # 128 + SIGINT
     assert journal.lines[-3:] == ["backend closed", "log closed", "stream closed"]
+
+
+def test_ctrl_c_before_the_executor_exists_interrupts_the_start_up(tmp_path: Path) -> None:
+    import os
+
+    mission = load_mission(str(write(tmp_path)))
+    journal = _Journal()
+
+    class _InterruptedAtReset(_Backend):
+        def reset(self, *args: Any, **kwargs: Any) -> Any:
+            os.kill(os.getpid(), signal.SIGINT)  # ignored before: no executor to abort yet
+            return self.inner.reset(*args, **kwargs)
+
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        run_session(mission, _options(tmp_path), io.StringIO(),
+                    _openers(journal, backend=_InterruptedAtReset(journal)))
+    assert journal.lines[-3:] == ["backend closed", "log closed", "stream closed"]
+    assert signal.getsignal(signal.SIGINT) == before
+
+
+def test_default_log_names_of_the_same_mission_and_seed_never_collide(tmp_path: Path) -> None:
+    names = {default_log_path("Same", 7, str(tmp_path)) for _ in range(200)}
+    assert len(names) == 200  # one name per second before: the second run failed
+    taken = default_log_path("Same", 7, str(tmp_path))
+    taken.write_bytes(b"")
+    assert all(default_log_path("Same", 7, str(tmp_path)) != taken for _ in range(50))

@@ -1,0 +1,170 @@
+"""Bound the compiled tree before it is built: how many behaviours, how many levels deep.
+
+Tasks are copied at every call, so a task that calls the next one twice, 40 deep, would compile to
+2^40 behaviours; and py_trees ticks, stops and visits a tree by recursion, one Python frame per
+level, so a tree nested deeper than Python's stack fails in the middle of a run. This module counts
+both from the checked AST, mirroring the shapes :mod:`dsl.compiler` builds, in time linear in the
+source (each task is measured once, in callee-first order, with an explicit stack: a chain of
+thousands of tasks calling each other is legal). The limits are errors at the construct that
+crosses them, so ``check`` refuses what ``compile`` could not build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from dsl import ast as A
+from dsl import check_values as V
+
+__all__ = ["MAX_TREE_DEPTH", "MAX_TREE_NODES", "Shape", "ShapeChecker"]
+
+#: Most behaviours one compiled mission may have (tasks count once per call).
+MAX_TREE_NODES = 20_000
+#: Most levels of behaviours from the root to a leaf (py_trees recurses once per level).
+MAX_TREE_DEPTH = 100
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The size of a compiled subtree: behaviours, levels, and whether a limit was reported in it."""
+
+    nodes: int
+    depth: int
+    reported: bool = False
+
+
+_LEAF = Shape(1, 1)
+_EMPTY = Shape(0, 0)
+
+
+def _calls(block: A.Block) -> Iterator[str]:
+    """The names of the tasks a block calls (at any depth of its own statements)."""
+    pending = [block]
+    while pending:
+        for stmt in pending.pop().stmts:
+            if isinstance(stmt, A.Call):
+                yield stmt.task.name
+            elif isinstance(stmt, (A.Composite, A.Repeat, A.Retry, A.Timeout)):
+                pending.append(stmt.body)
+            elif isinstance(stmt, A.Guard):
+                pending.append(stmt.handler)
+            elif isinstance(stmt, A.If):
+                pending.extend(b.body for b in stmt.branches)
+                if stmt.orelse is not None:
+                    pending.append(stmt.orelse)
+
+
+@dataclass
+class ShapeChecker:
+    """Measures ``main`` and the tasks it reaches; reports trees over the limits to ``sink``."""
+
+    tasks: Mapping[str, A.TaskDecl]
+    sink: V.Sink
+    max_nodes: int = MAX_TREE_NODES
+    max_depth: int = MAX_TREE_DEPTH
+    _calls: dict[str, Shape] = field(default_factory=dict)
+
+    def main(self, decl: A.MainDecl) -> Shape:
+        """Measure the tree of ``main``, reporting what is too deep and, at ``main``, too big.
+
+        The call graph must be free of cycles (the checker reports recursion first).
+        """
+        self._measure_tasks(decl.body)
+        shape = self._over(self.block(decl.body), decl.span, "`main`")
+        if shape.nodes > self.max_nodes:
+            self.sink.error(
+                decl.span, f"this mission compiles to {shape.nodes:,} behaviours (the limit is "
+                f"{self.max_nodes:,})", "each call copies its task: call big tasks fewer times, or "
+                "loop with `repeat`")
+        return shape
+
+    # ------------------------------------------------------------------------------- tasks
+    def _measure_tasks(self, body: A.Block) -> None:
+        """Measure every task ``body`` reaches, callees before callers, without recursion."""
+        order: list[str] = []
+        seen: set[str] = set()
+        stack = [(name, False) for name in _calls(body)]
+        while stack:
+            name, done = stack.pop()
+            if done:
+                order.append(name)
+                continue
+            if name in seen or name not in self.tasks:
+                continue
+            seen.add(name)
+            stack.append((name, True))
+            task = self.tasks[name]
+            for block in (task.body, task.on_failure):
+                if block is not None:
+                    stack.extend((callee, False) for callee in _calls(block) if callee not in seen)
+        for name in order:
+            task = self.tasks[name]
+            body = self.block(task.body)
+            if task.on_failure is None:
+                inner = body
+            else:  # Selector[body, handler]
+                inner = self._node(body, self.block(task.on_failure))
+            self._calls[name] = self._node(inner)  # the TaskCall over it
+
+    # --------------------------------------------------------------------------- statements
+    @staticmethod
+    def _node(*children: Shape) -> Shape:
+        """A behaviour over ``children``."""
+        return Shape(1 + sum(c.nodes for c in children), 1 + max((c.depth for c in children),
+                                                                 default=0),
+                     any(c.reported for c in children))
+
+    def _over(self, shape: Shape, span: A.Span, what: str) -> Shape:
+        """Report ``shape`` if it is the first construct (from the leaves) over the depth limit."""
+        if shape.depth <= self.max_depth or shape.reported:
+            return shape
+        self.sink.error(span, f"{what} compiles {shape.depth} levels deep (the limit is "
+                        f"{self.max_depth} levels)", "move deep parts into a flatter shape: fewer "
+                        "nested calls, guards or `else if`s")
+        return Shape(shape.nodes, shape.depth, True)
+
+    def block(self, block: A.Block) -> Shape:
+        """A block: a Sequence over its statements."""
+        return self._node(*self.stmts(block.stmts))
+
+    def stmts(self, stmts: tuple[A.Stmt, ...]) -> list[Shape]:
+        """The shapes of a block's children (a guard wraps everything after it)."""
+        shapes: list[Shape] = []
+        rest: Shape | None = None
+        for stmt in reversed(stmts):  # from the end: each guard holds the shapes after it
+            if isinstance(stmt, A.Guard):
+                after = self._node(*shapes, *([rest] if rest is not None else []))
+                check = self._node(Shape(2, 2), self.block(stmt.handler))  # when[not[cond], H]
+                rest = self._over(self._node(check, after), stmt.span, "this guard")
+                shapes = []
+            else:
+                shapes.append(self.stmt(stmt))
+        shapes.reverse()
+        return [*shapes, rest] if rest is not None else shapes
+
+    def stmt(self, stmt: A.Stmt) -> Shape:
+        """One statement that is not a guard."""
+        if isinstance(stmt, A.Action):
+            return _LEAF
+        if isinstance(stmt, A.Call):
+            shape = self._calls.get(stmt.task.name, _LEAF)
+            return self._over(shape, stmt.span, f"this call of `{stmt.task.name}`")
+        if isinstance(stmt, A.Composite):
+            return self._over(self._node(*self.stmts(stmt.body.stmts)), stmt.span,
+                              f"this `{stmt.kind.split('_')[0]}`")
+        if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
+            return self._over(self._node(self.block(stmt.body)), stmt.span,
+                              f"this `{type(stmt).__name__.lower()}`")
+        if isinstance(stmt, A.If):
+            return self._if(stmt)
+        return _LEAF
+
+    def _if(self, stmt: A.If) -> Shape:
+        """Nested IfThenElse[condition, then, else-if...], measured from the last branch."""
+        other = self.block(stmt.orelse) if stmt.orelse is not None else _EMPTY
+        for branch in reversed(stmt.branches):
+            children = [_LEAF, self.block(branch.body), *([other] if other.nodes else [])]
+            word = "this `if`" if branch is stmt.branches[0] else "this `else if`"
+            other = self._over(self._node(*children), branch.span, word)
+        return other
