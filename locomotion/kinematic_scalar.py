@@ -15,7 +15,16 @@ from typing import NamedTuple
 import numpy as np
 
 from locomotion.energy import G
-from locomotion.kinematic_model import MODE_INDEX, ModelTables, SurfaceGrid
+from locomotion.kinematic_model import (
+    EDGE_CLEAR,
+    EDGE_FALL,
+    EDGE_REFUSE,
+    MODE_INDEX,
+    RASTER_SLACK,
+    SLOPE_ALLOW,
+    ModelTables,
+    SurfaceGrid,
+)
 from locomotion.terrain import KIND_INDEX
 from locomotion.world import TerrainKind
 
@@ -24,6 +33,7 @@ __all__ = [
     "FastTables",
     "OneState",
     "apply_push_one",
+    "edge_one",
     "initial_one",
     "transition_one",
 ]
@@ -122,6 +132,32 @@ class FastSurface:
         return h0, pitch, roll, self._kind(r, q), float(g.softness.item(r, q))
 
 
+def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, walk_x: float,
+             walk_y: float, t: ModelTables) -> int:
+    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`."""
+    d = math.hypot(nx - x, ny - y)
+    if d <= 1e-9:
+        return EDGE_CLEAR
+    walk = math.hypot(walk_x, walk_y)
+    if walk > 1e-9:
+        ux, uy = walk_x / walk, walk_y / walk
+    else:
+        ux, uy = (nx - x) / d, (ny - y) / d
+    h = surface.height
+    allow = SLOPE_ALLOW * d + RASTER_SLACK
+    fx, fy = ux * t.standoff, uy * t.standoff
+    if surface.blocked(nx + fx, ny + fy):
+        return EDGE_REFUSE
+    rise = max(h(nx + fx, ny + fy) - h(x + fx, y + fy), h(nx, ny) - h(x, y))
+    if rise > allow and rise > t.max_step_up:
+        return EDGE_FALL if rise <= t.trip_rise_max else EDGE_REFUSE
+    bx, by = ux * t.drop_offset, uy * t.drop_offset
+    drop = h(x - bx, y - by) - h(nx - bx, ny - by)
+    if drop > allow and drop > t.max_step_down:
+        return EDGE_FALL
+    return EDGE_CLEAR
+
+
 def initial_one(surface: FastSurface, x: float, y: float, yaw: float,
                 time: float = 0.0) -> OneState:
     ground, pitch, roll, kind, soft = surface.ground_pose(x, y, yaw)
@@ -159,12 +195,18 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     cm, sm = math.cos(mid), math.sin(mid)
     nx = st.x + (cm * vx - sm * vy) * dt - sm * drift + st.push_vx * dt
     ny = st.y + (sm * vx + cm * vy) * dt + cm * drift + st.push_vy * dt
-    if surface.blocked(nx, ny):
-        nx, ny = st.x, st.y
+    edge = edge_one(surface, st.x, st.y, nx, ny, cm * vx - sm * vy, sm * vx + cm * vy, t)
+    tripped = False
+    if edge == EDGE_REFUSE or surface.blocked(nx, ny):
+        nx, ny, vx, vy = st.x, st.y, 0.0, 0.0
+    elif edge == EDGE_FALL and not fallen:
+        tripped = True
     yaw = math.atan2(math.sin(st.yaw + wz * dt), math.cos(st.yaw + wz * dt))
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
-    still_down = fallen and getup_left > 0
+    if tripped:
+        getup_left = t.getup_time
+    still_down = (fallen and getup_left > 0) or tripped
     ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     z = ground + 0.1 if still_down else ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
     climb = (z - st.z) / dt
