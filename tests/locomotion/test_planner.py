@@ -15,6 +15,7 @@ from locomotion.planner import Planner
 from locomotion.terrain import TerrainMap
 from locomotion.world import (
     Circle,
+    FlatParams,
     MudParams,
     ObstacleParams,
     Rect,
@@ -104,9 +105,11 @@ def test_prefers_cheap_terrain_when_the_detour_is_short() -> None:
 
 def test_stairs_are_taken_along_their_axis_not_sideways() -> None:
     # stairs rising along +x occupy the whole width between x = 8 and 9.5: the robot must cross
-    # them along x even though the goal lies diagonally away
+    # them along x even though the goal lies diagonally away (onto a floor at the flight's top:
+    # a flight ending in a 0.5 m drop is an edge no path may cross)
     st = TerrainRegion("st", TerrainKind.STAIRS, Rect(8, 0, 9.5, 10), StairsParams())
-    p = _planner(st)
+    top = TerrainRegion("top", TerrainKind.FLAT, Rect(9.5, 0, 20, 10), FlatParams(), 0.5)
+    p = _planner(st, top)
     r = p.plan((2, 1), (18, 9))
     assert r.ok, r.reason
     m = p.terrain
