@@ -180,12 +180,14 @@ def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarra
         return surface.base[r, q]
 
     allow = SLOPE_ALLOW * d + RASTER_SLACK
-    fx, fy = ux * tables.standoff, uy * tables.standoff
+    reach = max(tables.standoff - 0.5 * surface.resolution, 0.0)  # nearest samples round up
+    fx, fy = ux * reach, uy * reach
     wall = surface.blocked(nx + fx, ny + fy)
     rise = np.maximum(ground(nx + fx, ny + fy) - ground(x + fx, y + fy),
                       ground(nx, ny) - ground(x, y))
     rise = np.where(rise > allow, rise, 0.0)
-    bx, by = ux * tables.drop_offset, uy * tables.drop_offset
+    back = tables.drop_offset - 0.5 * surface.resolution
+    bx, by = ux * back, uy * back
     drop = ground(x - bx, y - by) - ground(nx - bx, ny - by)
     drop = np.where(drop > allow, drop, 0.0)
     out = np.full(x.shape, EDGE_CLEAR, dtype=np.int64)

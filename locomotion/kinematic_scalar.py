@@ -145,13 +145,15 @@ def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, wal
         ux, uy = (nx - x) / d, (ny - y) / d
     h = surface.height
     allow = SLOPE_ALLOW * d + RASTER_SLACK
-    fx, fy = ux * t.standoff, uy * t.standoff
+    reach = max(t.standoff - 0.5 * surface.s.resolution, 0.0)  # nearest samples round up
+    fx, fy = ux * reach, uy * reach
     if surface.blocked(nx + fx, ny + fy):
         return EDGE_REFUSE
     rise = max(h(nx + fx, ny + fy) - h(x + fx, y + fy), h(nx, ny) - h(x, y))
     if rise > allow and rise > t.max_step_up:
         return EDGE_FALL if rise <= t.trip_rise_max else EDGE_REFUSE
-    bx, by = ux * t.drop_offset, uy * t.drop_offset
+    back = t.drop_offset - 0.5 * surface.s.resolution
+    bx, by = ux * back, uy * back
     drop = h(x - bx, y - by) - h(nx - bx, ny - by)
     if drop > allow and drop > t.max_step_down:
         return EDGE_FALL
