@@ -5,7 +5,9 @@ steep slopes, dense hedges, outside the bounds) are inflated by the robot's half
 path keeps the whole body clear, not just its centre. A* is 8-connected with the octile heuristic
 scaled by the cheapest cell cost, so it stays admissible and the path is cost-optimal on the grid.
 Moves onto or off stair cells must run within 25 deg of the stair axis (up or down), because a
-quadruped crossing a flight sideways puts its feet on different treads.
+quadruped crossing a flight sideways puts its feet on different treads; a ramp is entered and left
+the same way (moves across its boundary run along its axis), because its side is a step that
+grows along the ramp (and where that step is too high it is an edge, below).
 
 Edges are impassable too: a height change between neighbouring ground samples larger than
 ``max_step`` (the largest edge the physics controller always got over in the calibration's edge
@@ -281,6 +283,12 @@ class Planner:
         costs = self._cost if penalty is None else self._cost + penalty
         cost = np.pad(costs, 1, constant_values=np.inf).ravel().tolist()
         axis = np.pad(self.grid.stair_axis, 1, constant_values=np.nan).ravel().tolist()
+        ramp_grid = self.grid.ramp_axis
+        has_ramps = ramp_grid is not None and bool(np.isfinite(ramp_grid).any())
+        ramp = (np.pad(ramp_grid, 1, constant_values=np.nan).ravel().tolist() if has_ramps
+                else [])
+        region = (np.pad(self.grid.region, 1, constant_values=-2).ravel().tolist() if has_ramps
+                  else [])
         cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
         isnan = math.isnan
         moves = [(dr * wp + dc, res * (_SQRT2 if dr and dc else 1.0), math.atan2(dr, dc))
@@ -317,6 +325,10 @@ class Planner:
                 stair = axis[n] if isnan(a_axis) else a_axis
                 if not isnan(stair) and abs(math.cos(ang - stair)) < cos_tol:
                     continue
+                if has_ramps and region[n] != region[c]:
+                    slope = ramp[n] if isnan(ramp[c]) else ramp[c]
+                    if not isnan(slope) and abs(math.cos(ang - slope)) < cos_tol:
+                        continue
                 ng = gcost + length * 0.5 * (cc + cn)
                 if ng < best[n]:
                     best[n] = ng
@@ -358,9 +370,18 @@ class Planner:
             return math.inf
         axis = grid.stair_axis[rows, cols]
         on_stairs = np.isfinite(axis)
+        heading = math.atan2(q[1] - p[1], q[0] - p[0])
+        cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
         if on_stairs.any() and length > 1e-9:
-            heading = math.atan2(q[1] - p[1], q[0] - p[0])
-            if np.any(np.abs(np.cos(heading - axis[on_stairs])) < math.cos(STAIR_AXIS_TOLERANCE)):
+            if np.any(np.abs(np.cos(heading - axis[on_stairs])) < cos_tol):
+                return math.inf
+        if grid.ramp_axis is not None and length > 1e-9:
+            ramp = grid.ramp_axis[rows, cols]
+            region = grid.region[rows, cols]
+            crossing = region[1:] != region[:-1]
+            slope = np.where(np.isfinite(ramp[1:]), ramp[1:], ramp[:-1])[crossing]
+            slope = slope[np.isfinite(slope)]
+            if slope.size and np.any(np.abs(np.cos(heading - slope)) < cos_tol):
                 return math.inf
         return float(c.mean() * length)
 

@@ -154,6 +154,7 @@ class CostGrid:
         kind: integer kind code (index into :data:`KINDS`).
         region: index of the owning region in ``world.regions``, -1 for the default flat ground.
         stair_axis: ascent heading (rad) on stair cells, NaN elsewhere.
+        ramp_axis: ascent heading (rad) on slope cells, NaN elsewhere (None: no slopes known).
     """
 
     x0: float
@@ -163,6 +164,7 @@ class CostGrid:
     kind: np.ndarray
     region: np.ndarray
     stair_axis: np.ndarray
+    ramp_axis: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -338,10 +340,13 @@ class TerrainMap:
         cost = self.cost(gx, gy)
         kind = self.kind(gx, gy)
         axis = np.full(gx.shape, np.nan)
+        ramp = np.full(gx.shape, np.nan)
         for i, r in enumerate(self._regions):
             if isinstance(r.params, StairsParams):
                 axis[region == i] = math.radians(r.params.heading)
-        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis)
+            elif isinstance(r.params, SlopeParams):
+                ramp[region == i] = math.radians(r.params.heading)
+        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis, ramp)
 
 
 _TALL = (TerrainKind.GRASS, TerrainKind.HEDGE, TerrainKind.OBSTACLE)

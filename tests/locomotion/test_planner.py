@@ -19,6 +19,7 @@ from locomotion.world import (
     MudParams,
     ObstacleParams,
     Rect,
+    SlopeParams,
     StairsParams,
     TerrainKind,
     TerrainRegion,
@@ -174,3 +175,19 @@ def test_any_path_found_keeps_clear_of_obstacles(boxes: list[tuple[float, float,
     for (ax, ay), (bx, by) in itertools.pairwise(r.path):
         for t in np.linspace(0, 1, 60):
             assert not math.isinf(float(m.cost(ax + t * (bx - ax), ay + t * (by - ay))))
+
+
+def test_a_ramp_is_entered_along_its_axis_even_where_its_side_is_low() -> None:
+    # a 5 deg ramp rising along +x: its north side is under 10 cm high near the foot, no edge,
+    # but the path from the north must still come onto it over its foot, along the axis
+    ramp = TerrainRegion("ramp", TerrainKind.SLOPE, Rect(8, 0, 12, 4), SlopeParams(angle=5.0))
+    p = _planner(ramp)
+    r = p.plan((9, 8), (9, 2))
+    assert r.ok, r.reason
+    m = p.terrain
+    for (ax, ay), (bx, by) in itertools.pairwise(r.path):
+        ts = np.linspace(0, 1, 200)
+        on = [m.kind_at(ax + t * (bx - ax), ay + t * (by - ay)) is TerrainKind.SLOPE for t in ts]
+        if any(a != b for a, b in itertools.pairwise(on)):  # this segment crosses the boundary
+            heading = math.atan2(by - ay, bx - ax)
+            assert abs(math.cos(heading)) >= math.cos(math.radians(25)) - 1e-9
