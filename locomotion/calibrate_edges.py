@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from locomotion.backend import LocomotionBackend, Pose, Velocity
+from locomotion.backends import make_backend
 from locomotion.params import CALIBRATION_PATH, EdgeParams, load_calibration
 from locomotion.world import FlatParams, Rect, SlopeParams, TerrainKind, TerrainRegion, World
 
@@ -202,8 +203,6 @@ def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
         samples: Path | None = None) -> EdgeParams:
     """Sweep ``backend_name``'s edges, fit, and write the edge section of ``out``'s calibration
     (its other sections are kept) with the sweep's provenance under ``metadata.edges``."""
-    from locomotion.backends import make_backend
-
     speeds, offsets = ((0.5,), (0.0,)) if quick else ((0.4, 0.7), (-0.1, 0.0, 0.1))
     started = time.perf_counter()
     backend = make_backend(backend_name)

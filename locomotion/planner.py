@@ -259,8 +259,8 @@ class Planner:
         ground the start stands in), or a reason the goal lies in a closure."""
         for c in closed:
             if c.shape.contains(*goal):
-                return np.zeros(0), (f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is inside the closed "
-                                     f"region {c.name}")
+                return np.zeros(0), (f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is inside a closed "
+                                     f"region: {c.name} is closed")
         shut = np.zeros(self.grid.shape, dtype=bool)
         for c in closed:
             shut |= self.closure_mask(c)

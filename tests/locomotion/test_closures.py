@@ -63,7 +63,7 @@ def test_a_robot_inside_a_closed_region_walks_out_by_the_shortest_way() -> None:
     r = planner.plan((2.5, 1.5), (10, 1.5), closed=(yard,))
     assert r.ok, r.reason
     r2 = planner.plan((10, 1.5), (2.5, 1.5), closed=(yard,))
-    assert not r2.ok and "inside the closed region yard" in r2.reason
+    assert not r2.ok and "inside a closed region: yard is closed" in r2.reason
 
 
 def test_closures_do_not_outlive_a_reset() -> None:
