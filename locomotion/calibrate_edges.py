@@ -9,6 +9,8 @@ a ledge's edge it falls) and the planner's limit. ``python -m locomotion.calibra
 sweep on pybullet and writes the fitted numbers, with their provenance, into the calibration file.
 
 Every edge is at x = 1.5 m, across the whole corridor; the robot starts about 0.9 m before it.
+Flights are swept apart from single steps: between 30 cm treads the feet have less room than on
+open ground, so pybullet climbs a single 20 cm step but not a flight of 20 cm rises.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ from pathlib import Path
 from locomotion.backend import LocomotionBackend, Pose, Velocity
 from locomotion.backends import make_backend
 from locomotion.params import CALIBRATION_PATH, EdgeParams, load_calibration
-from locomotion.world import FlatParams, Rect, SlopeParams, TerrainKind, TerrainRegion, World
+from locomotion.world import (
+    FlatParams,
+    Rect,
+    SlopeParams,
+    StairsParams,
+    TerrainKind,
+    TerrainRegion,
+    World,
+)
 
 __all__ = [
     "EDGE_X",
@@ -50,15 +60,23 @@ _RAMP_ANGLE = 12.0
 UP_HEIGHTS = (0.06, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30, 0.40, 0.90)
 DOWN_HEIGHTS = (0.06, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25, 0.30, 0.40, 0.60, 0.90, 1.20)
 SIDE_HEIGHTS = (0.06, 0.12, 0.20, 0.30)
+STAIR_RISES = (0.10, 0.125, 0.15, 0.175, 0.20, 0.25)
+_TREADS, _TREAD = 4, 0.3
 
 
 @dataclass(frozen=True)
 class EdgeCase:
-    """One edge of the sweep: ``kind`` is "up" (a step up), "down" (a ledge) or "side" (a ramp
-    entered from its side, where the side stands ``height`` m above the ground)."""
+    """One edge of the sweep: ``kind`` is "up" (a step up), "down" (a ledge), "side" (a ramp
+    entered from its side, where the side stands ``height`` m above the ground) or "stairs" (a
+    flight of four 30 cm treads of ``height`` rise up to a landing)."""
 
     kind: str
     height: float
+
+    @property
+    def past(self) -> float:
+        """How far beyond the edge the trunk centre must get for the edge to count as taken."""
+        return _PAST + (_TREADS * _TREAD if self.kind == "stairs" else 0.0)
 
 
 @dataclass(frozen=True)
@@ -77,18 +95,29 @@ def edge_cases(quick: bool = False) -> list[EdgeCase]:
     """The edges swept (a few for ``quick``)."""
     if quick:
         return [EdgeCase("up", 0.10), EdgeCase("up", 0.40), EdgeCase("down", 0.10),
-                EdgeCase("down", 0.90), EdgeCase("side", 0.30)]
+                EdgeCase("down", 0.90), EdgeCase("side", 0.30), EdgeCase("stairs", 0.25)]
     return ([EdgeCase("up", h) for h in UP_HEIGHTS] + [EdgeCase("down", h) for h in DOWN_HEIGHTS]
-            + [EdgeCase("side", h) for h in SIDE_HEIGHTS])
+            + [EdgeCase("side", h) for h in SIDE_HEIGHTS]
+            + [EdgeCase("stairs", h) for h in STAIR_RISES])
 
 
 def edge_world(case: EdgeCase) -> tuple[World, Pose]:
     """The corridor of ``case`` and where the robot starts (before the edge, facing +x)."""
     bounds = Rect(-1.0, -4.0, 8.0, 4.0)
+    regions: tuple[TerrainRegion, ...]
     if case.kind == "up":
         regions = (TerrainRegion("step", TerrainKind.FLAT, Rect(EDGE_X, -4.0, 8.0, 4.0),
                                  FlatParams(), case.height),)
         return World(f"edge_up_{case.height:g}", bounds, regions), Pose(0.6, 0.0)
+    if case.kind == "stairs":
+        end = EDGE_X + _TREADS * _TREAD
+        regions = (
+            TerrainRegion("flight", TerrainKind.STAIRS, Rect(EDGE_X, -4.0, end, 4.0),
+                          StairsParams(rise=case.height, tread=_TREAD, count=_TREADS)),
+            TerrainRegion("landing", TerrainKind.FLAT, Rect(end, -4.0, 8.0, 4.0), FlatParams(),
+                          case.height * _TREADS),
+        )
+        return World(f"edge_stairs_{case.height:g}", bounds, regions), Pose(0.6, 0.0)
     if case.kind == "down":
         regions = (TerrainRegion("ledge", TerrainKind.FLAT, Rect(-1.0, -4.0, EDGE_X, 4.0),
                                  FlatParams(), case.height),)
@@ -118,14 +147,14 @@ def edge_trial(backend: LocomotionBackend, case: EdgeCase, speed: float, start_d
     start = replace(start, x=start.x + start_dx)
     state = backend.reset(world, start, seed=0)
     backend.command(Velocity(speed))
-    limit = state.time + 3.0 + 2.0 * (EDGE_X + _PAST - start.x) / max(speed, 0.05)
+    limit = state.time + 3.0 + 2.0 * (EDGE_X + case.past - start.x) / max(speed, 0.05)
     farthest = state.pose.x
     while state.time < limit:
         state = backend.step(dt)
         farthest = max(farthest, state.pose.x)
         if state.fallen:
             return EdgeOutcome(case, speed, start.x, "fall", round(state.pose.x - EDGE_X, 3))
-        if state.pose.x > EDGE_X + _PAST:
+        if state.pose.x > EDGE_X + case.past:
             return EdgeOutcome(case, speed, start.x, "pass", round(state.pose.x - EDGE_X, 3))
     return EdgeOutcome(case, speed, start.x, "refuse", round(farthest - EDGE_X, 3))
 
@@ -181,6 +210,9 @@ def fit_edges(outcomes: Sequence[EdgeOutcome], base: EdgeParams) -> EdgeParams:
         drops = [o.where for o in outcomes if o.case.kind == "down" and o.outcome == "fall"]
         out = replace(out, max_step_down=_threshold(down, "pass"),
                       drop_offset=round(statistics.median(drops), 3) if drops else base.drop_offset)
+    stairs = {c.height: o for c, o in v.items() if c.kind == "stairs"}
+    if stairs:
+        out = replace(out, max_stair_rise=_threshold(stairs, "pass"))
     reliable = [_reliable(outcomes, kind) for kind in ("up", "down") if any(
         o.case.kind == kind for o in outcomes)]
     if reliable:
@@ -223,9 +255,10 @@ def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
         "trials": len(outcomes), "wall_time_s": round(time.perf_counter() - started, 1),
         "verdicts": {f"{c.kind} {c.height:g} m": o for c, o in sorted(
             v.items(), key=lambda kv: (kv[0].kind, kv[0].height))},
-        "rule": "climb if rise <= max_step_up; trip (fall at the face) if rise <= trip_rise_max; "
-                "else refuse standoff m short of the face; fall drop_offset m past a drop > "
-                "max_step_down; thresholds midway between swept heights",
+        "rule": "climb if rise <= max_step_up (tread to tread on stairs: max_stair_rise); trip "
+                "(fall at the face) if rise <= trip_rise_max; else refuse standoff m short of the "
+                "face; fall drop_offset m past a drop > max_step_down; thresholds midway between "
+                "swept heights",
     }
     replace(base, edges=fitted, metadata=meta).save(out)
     if samples is not None:

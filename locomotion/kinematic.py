@@ -72,10 +72,12 @@ class _WorldCache:
     resets come into an equal world.
     """
 
-    def __init__(self, resolution: float, half_width: float, max_step: float) -> None:
+    def __init__(self, resolution: float, half_width: float, max_step: float,
+                 max_stair_rise: float) -> None:
         self.resolution = resolution
         self.half_width = half_width
         self.max_step = max_step
+        self.max_stair_rise = max_stair_rise
         self._default_of: World | None = None
         self.terrain: TerrainMap | None = None
         self.planner: Planner | None = None
@@ -98,7 +100,7 @@ class _WorldCache:
 
     def _build(self, terrain: TerrainMap, default_of: World | None) -> None:
         self.terrain = terrain
-        self.planner = Planner(terrain, self.half_width, self.max_step)
+        self.planner = Planner(terrain, self.half_width, self.max_step, self.max_stair_rise)
         self.surface = FastSurface(SurfaceGrid.from_map(terrain))
         self._default_of = default_of
 
@@ -123,7 +125,8 @@ class KinematicBackend:
                  half_width: float = 0.25, perception_rate: float = 5.0) -> None:
         self.params = load_calibration(calibration)
         self.tables = FastTables(ModelTables.from_params(self.params))
-        self._cache = _WorldCache(resolution, half_width, self.params.edges.planner_step)
+        edges = self.params.edges
+        self._cache = _WorldCache(resolution, half_width, edges.planner_step, edges.max_stair_rise)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
         self._world: World | None = None
         self.terrain: TerrainMap | None = None

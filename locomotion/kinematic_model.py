@@ -31,7 +31,8 @@ import numpy as np
 
 from locomotion.energy import G
 from locomotion.params import KinematicParams
-from locomotion.terrain import KINDS, MAX_SLOPE_DEG, SurfaceGrid
+from locomotion.terrain import KIND_INDEX, KINDS, MAX_SLOPE_DEG, SurfaceGrid
+from locomotion.world import TerrainKind
 
 __all__ = [
     "EDGE_CLEAR",
@@ -53,6 +54,7 @@ MODE_INDEX = {m: i for i, m in enumerate(MODES)}
 _STAND, _SIT = MODE_INDEX["stand"], MODE_INDEX["sit"]
 _BODY_HEIGHT = np.array([0.28, 0.26, 0.27, 0.28, 0.12])
 _HALF_LENGTH, _HALF_WIDTH = 0.18, 0.13
+_STAIRS_KIND = KIND_INDEX[TerrainKind.STAIRS]
 EDGE_CLEAR, EDGE_REFUSE, EDGE_FALL = 0, 1, 2
 """What an edge does to a move: nothing, stops it (the robot stays put), or topples the robot."""
 SLOPE_ALLOW = math.tan(math.radians(MAX_SLOPE_DEG))
@@ -84,6 +86,7 @@ class ModelTables:
     standoff: float = 0.22
     max_step_down: float = 0.15
     drop_offset: float = 0.3
+    max_stair_rise: float = 0.15
 
     @classmethod
     def from_params(cls, p: KinematicParams) -> ModelTables:
@@ -114,6 +117,7 @@ class ModelTables:
             standoff=p.edges.standoff,
             max_step_down=p.edges.max_step_down,
             drop_offset=p.edges.drop_offset,
+            max_stair_rise=p.edges.max_stair_rise,
         )
 
 
@@ -175,25 +179,31 @@ def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarra
     norm = np.maximum(np.hypot(ax, ay), 1e-12)
     ux, uy = ax / norm, ay / norm
 
-    def ground(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+    def ground(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r, q, _ = surface.index(px, py)
-        return surface.base[r, q]
+        return surface.base[r, q], surface.kind[r, q] == _STAIRS_KIND
+
+    def climb(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
+        (za, sa), (zb, sb) = ground(ax, ay), ground(bx, by)
+        rise = zb - za
+        tread = sa & sb  # tread to tread: less room for the feet
+        limit = np.where(tread, tables.max_stair_rise, tables.max_step_up)
+        trip = np.where(tread, tables.max_stair_rise, tables.trip_rise_max)
+        fails = (rise > allow) & (rise > limit)
+        return np.where(fails, np.where(rise <= trip, EDGE_FALL, EDGE_REFUSE), EDGE_CLEAR)
 
     allow = SLOPE_ALLOW * d + RASTER_SLACK
     reach = max(tables.standoff - 0.5 * surface.resolution, 0.0)  # nearest samples round up
     fx, fy = ux * reach, uy * reach
     wall = surface.blocked(nx + fx, ny + fy)
-    rise = np.maximum(ground(nx + fx, ny + fy) - ground(x + fx, y + fy),
-                      ground(nx, ny) - ground(x, y))
-    rise = np.where(rise > allow, rise, 0.0)
+    ahead, under = climb(x + fx, y + fy, nx + fx, ny + fy), climb(x, y, nx, ny)
+    rising = np.where((ahead == EDGE_REFUSE) | (under == EDGE_REFUSE), EDGE_REFUSE,
+                      np.maximum(ahead, under))
     back = tables.drop_offset - 0.5 * surface.resolution
     bx, by = ux * back, uy * back
-    drop = ground(x - bx, y - by) - ground(nx - bx, ny - by)
-    drop = np.where(drop > allow, drop, 0.0)
-    out = np.full(x.shape, EDGE_CLEAR, dtype=np.int64)
-    out = np.where(drop > tables.max_step_down, EDGE_FALL, out)
-    climb = rise > tables.max_step_up
-    out = np.where(climb, np.where(rise <= tables.trip_rise_max, EDGE_FALL, EDGE_REFUSE), out)
+    drop = ground(x - bx, y - by)[0] - ground(nx - bx, ny - by)[0]
+    out = np.where((drop > allow) & (drop > tables.max_step_down), EDGE_FALL, EDGE_CLEAR)
+    out = np.where(rising != EDGE_CLEAR, rising, out)
     out = np.where(wall, EDGE_REFUSE, out)
     return np.where(d > 1e-9, out, EDGE_CLEAR)
 

@@ -42,6 +42,7 @@ _STAND, _SIT = MODE_INDEX["stand"], MODE_INDEX["sit"]
 _BODY_HEIGHT = (0.28, 0.26, 0.27, 0.28, 0.12)
 _HALF_LENGTH, _HALF_WIDTH = 0.18, 0.13
 _WATER, _OBSTACLE = KIND_INDEX[TerrainKind.WATER], KIND_INDEX[TerrainKind.OBSTACLE]
+_STAIRS = KIND_INDEX[TerrainKind.STAIRS]
 
 
 class OneState(NamedTuple):
@@ -105,6 +106,11 @@ class FastSurface:
         r, c, _ = self.cell(x, y)
         return self._base(r, c)  # type: ignore[no-any-return]
 
+    def kind_at(self, x: float, y: float) -> int:
+        """Kind code of the nearest sample."""
+        r, c, _ = self.cell(x, y)
+        return self._kind(r, c)  # type: ignore[no-any-return]
+
     def blocked(self, x: float, y: float) -> bool:
         r, c, inside = self.cell(x, y)
         k = self._kind(r, c)
@@ -132,6 +138,19 @@ class FastSurface:
         return h0, pitch, roll, self._kind(r, q), float(g.softness.item(r, q))
 
 
+def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, allow: float,
+           t: ModelTables) -> int:
+    """What a rise from (ax, ay) to (bx, by) does (tread to tread: the flight's own limit)."""
+    rise = surface.height(bx, by) - surface.height(ax, ay)
+    if rise <= allow:
+        return EDGE_CLEAR
+    tread = surface.kind_at(ax, ay) == _STAIRS and surface.kind_at(bx, by) == _STAIRS
+    limit = t.max_stair_rise if tread else t.max_step_up
+    if rise <= limit:
+        return EDGE_CLEAR
+    return EDGE_FALL if rise <= (t.max_stair_rise if tread else t.trip_rise_max) else EDGE_REFUSE
+
+
 def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, walk_x: float,
              walk_y: float, t: ModelTables) -> int:
     """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`."""
@@ -149,9 +168,12 @@ def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, wal
     fx, fy = ux * reach, uy * reach
     if surface.blocked(nx + fx, ny + fy):
         return EDGE_REFUSE
-    rise = max(h(nx + fx, ny + fy) - h(x + fx, y + fy), h(nx, ny) - h(x, y))
-    if rise > allow and rise > t.max_step_up:
-        return EDGE_FALL if rise <= t.trip_rise_max else EDGE_REFUSE
+    ahead = _climb(surface, x + fx, y + fy, nx + fx, ny + fy, allow, t)
+    under = _climb(surface, x, y, nx, ny, allow, t)
+    if EDGE_REFUSE in (ahead, under):
+        return EDGE_REFUSE
+    if EDGE_FALL in (ahead, under):
+        return EDGE_FALL
     back = t.drop_offset - 0.5 * surface.s.resolution
     bx, by = ux * back, uy * back
     drop = h(x - bx, y - by) - h(nx - bx, ny - by)

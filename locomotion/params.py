@@ -77,7 +77,8 @@ class EdgeParams:
     A rise up to ``max_step_up`` m is climbed; up to ``trip_rise_max`` it trips the robot (a fall at
     the face); higher is a wall the robot stops ``standoff`` m (trunk centre to face) short of, as
     it stops short of an obstacle. A drop beyond ``max_step_down`` is a fall once the trunk centre is
-    ``drop_offset`` m past the edge. ``planner_step`` is the largest height difference a planned
+    ``drop_offset`` m past the edge. Between two treads of a flight the legs climb only
+    ``max_stair_rise`` (less room for the feet than on open ground). ``planner_step`` is the largest height difference a planned
     path may cross either way: the largest edge that every trial of the sweep got over, up and down.
     """
 
@@ -87,6 +88,7 @@ class EdgeParams:
     max_step_down: float = 0.15
     drop_offset: float = 0.3
     planner_step: float = 0.12
+    max_stair_rise: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ grows along the ramp (and where that step is too high it is an edge, below).
 
 Edges are impassable too: a height change between neighbouring ground samples larger than
 ``max_step`` (the largest edge the physics controller always got over in the calibration's edge
-sweep, :attr:`locomotion.params.EdgeParams.planner_step`) marks the cells on both sides, which are
+sweep, :attr:`locomotion.params.EdgeParams.planner_step`; next to stairs the flight's limit,
+``max_stair_rise``, so a flight too steep for the legs is no route either) marks the cells on both sides, which are
 then inflated like walls. So a path never runs off a ledge or a bank's open side, never climbs a
 step or the side of a ramp or flight the legs cannot, and a raised floor is reached only where
 stairs or a ramp meet it at its own height.
@@ -107,16 +108,23 @@ class Planner:
         half_width: robot half-width (m) by which impassable cells are inflated.
         max_step: the largest height change (m) a path may cross; None: the committed
             calibration's ``edges.planner_step``.
+        max_stair_rise: the largest rise of a flight a path may climb; None: the calibration's
+            ``edges.max_stair_rise``.
     """
 
     def __init__(self, terrain: TerrainMap, half_width: float = 0.25,
-                 max_step: float | None = None) -> None:
+                 max_step: float | None = None, max_stair_rise: float | None = None) -> None:
         self.terrain = terrain
         self.grid = terrain.grid
         self.half_width = half_width
-        self.max_step = load_calibration().edges.planner_step if max_step is None else max_step
+        if max_step is None or max_stair_rise is None:
+            edges = load_calibration().edges
+            max_step = edges.planner_step if max_step is None else max_step
+            max_stair_rise = edges.max_stair_rise if max_stair_rise is None else max_stair_rise
+        self.max_step = max_step
+        self.max_stair_rise = max_stair_rise
         cost = self.grid.cost
-        self.edges = terrain.edge_cells(self.max_step)
+        self.edges = terrain.edge_cells(self.max_step, self.max_stair_rise)
         self.core = ~np.isfinite(cost) | self.edges
         self.blocked = _dilate(self.core, half_width / self.grid.resolution) | self.core
         self._closure_masks: dict[Closure, np.ndarray] = {}
@@ -285,8 +293,8 @@ class Planner:
         axis = np.pad(self.grid.stair_axis, 1, constant_values=np.nan).ravel().tolist()
         ramp_grid = self.grid.ramp_axis
         has_ramps = ramp_grid is not None and bool(np.isfinite(ramp_grid).any())
-        ramp = (np.pad(ramp_grid, 1, constant_values=np.nan).ravel().tolist() if has_ramps
-                else [])
+        ramp = (np.pad(ramp_grid, 1, constant_values=np.nan).ravel().tolist()
+                if ramp_grid is not None and has_ramps else [])
         region = (np.pad(self.grid.region, 1, constant_values=-2).ravel().tolist() if has_ramps
                   else [])
         cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
@@ -372,9 +380,9 @@ class Planner:
         on_stairs = np.isfinite(axis)
         heading = math.atan2(q[1] - p[1], q[0] - p[0])
         cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
-        if on_stairs.any() and length > 1e-9:
-            if np.any(np.abs(np.cos(heading - axis[on_stairs])) < cos_tol):
-                return math.inf
+        if (on_stairs.any() and length > 1e-9
+                and np.any(np.abs(np.cos(heading - axis[on_stairs])) < cos_tol)):
+            return math.inf
         if grid.ramp_axis is not None and length > 1e-9:
             ramp = grid.ramp_axis[rows, cols]
             region = grid.region[rows, cols]

@@ -39,11 +39,11 @@ from locomotion.backend import (
 )
 from locomotion.gait import GaitDecision, GaitSelector, gait_for
 from locomotion.navigation import Navigator
-from locomotion.planner import Closure
 from locomotion.pb.controller import BodyCommand
 from locomotion.pb.senses import Senses
 from locomotion.pb.sim import SimConfig, Simulation
 from locomotion.perception import TerrainClassifier, TerrainReading
+from locomotion.planner import Closure
 from locomotion.terrain import TerrainMap, terrain_for
 from locomotion.world import Shape, TerrainKind, World
 

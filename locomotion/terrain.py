@@ -294,13 +294,13 @@ class TerrainMap:
         return c
 
     # ------------------------------------------------------------------ rasterisation
-    def edge_cells(self, max_step: float) -> np.ndarray:
+    def edge_cells(self, max_step: float, stair_rise: float = MAX_STAIR_RISE) -> np.ndarray:
         """Cells of :attr:`grid` holding an edge: a height change of more than ``max_step`` m
         between neighbouring ground samples a quarter of a cell apart (a ledge, a step, a ramp's
         or a flight's side, a floor that does not meet its stairs). Both sides of an edge count;
         slopes do not (the steepest walkable one rises 3 cm between samples); next to a stair
-        sample the limit is :data:`MAX_STAIR_RISE` (treads are climbed in the stairs gait, and
-        the planner enters flights only along their axis)."""
+        sample the limit is ``stair_rise`` (at most :data:`MAX_STAIR_RISE`: treads are climbed in
+        the stairs gait, and the planner enters flights only along their axis)."""
         g = self.grid
         h, w = g.shape
         f = max(1, min(4, math.floor(math.sqrt(4e6 / (h * w)))))
@@ -311,7 +311,7 @@ class TerrainMap:
         z = self.height(gx, gy, roughness=False)
         stairs = self.kind(gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
         limit = max(max_step, math.tan(math.radians(MAX_SLOPE_DEG)) * fine + 0.02) + 1e-6
-        tread = max(limit, MAX_STAIR_RISE + 1e-6)  # treads are climbed in the stairs gait
+        tread = max(limit, min(stair_rise, MAX_STAIR_RISE) + 1e-6)  # in the stairs gait
         jump_x = np.abs(np.diff(z, axis=1)) > np.where(stairs[:, 1:] | stairs[:, :-1], tread, limit)
         jump_y = np.abs(np.diff(z, axis=0)) > np.where(stairs[1:, :] | stairs[:-1, :], tread, limit)
         mark = np.zeros(z.shape, dtype=bool)
@@ -319,7 +319,7 @@ class TerrainMap:
         mark[:, :-1] |= jump_x
         mark[1:, :] |= jump_y
         mark[:-1, :] |= jump_y
-        return mark.reshape(h, f, w, f).any(axis=(1, 3))
+        return np.asarray(mark.reshape(h, f, w, f).any(axis=(1, 3)))
 
     @property
     def grid(self) -> CostGrid:

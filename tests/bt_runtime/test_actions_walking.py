@@ -205,3 +205,12 @@ def test_go_to_fails_with_the_navigators_stuck_reason() -> None:
     goto = bh.GoTo("go to far", Place("far", 8.0, 2.0))
     assert run_leaf(goto, ctx) == Status.FAILURE
     assert goto.feedback_message == f"cannot reach far: {reason}"
+
+
+def test_path_ahead_drops_the_walked_part_of_the_path() -> None:
+    from bt_runtime.actions.base import path_ahead
+
+    path = ((0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead(path, (2.0, 0.1)) == ((2.0, 0.1), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead(path, (3.9, 3.0)) == ((3.9, 3.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead((), (1.0, 1.0)) == ((1.0, 1.0),)

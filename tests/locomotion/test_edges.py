@@ -7,6 +7,7 @@ ramp from its side, and stopped with its trunk centre 4 cm from a wall.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -42,7 +43,7 @@ WALL_TOLERANCE = 0.06
 
 def _largest_jump(terrain: TerrainMap, path: tuple[tuple[float, float], ...]) -> float:
     xs, ys = [], []
-    for (ax, ay), (bx, by) in zip(path, path[1:]):
+    for (ax, ay), (bx, by) in itertools.pairwise(path):
         n = max(2, int(math.hypot(bx - ax, by - ay) / 0.02))
         t = np.linspace(0.0, 1.0, n)
         xs.append(ax + t * (bx - ax))
@@ -177,3 +178,21 @@ def test_edge_trial_records_where_the_twin_stops_at_a_wall() -> None:
     outcome = edge_trial(make_backend("kinematic"), EdgeCase("up", 0.9), 0.5)
     assert outcome.outcome == "refuse"
     assert EDGE_X - (EDGE_X + outcome.where) == pytest.approx(EDGES.standoff, abs=WALL_TOLERANCE)
+
+
+def test_the_twin_stops_at_a_flight_too_steep_for_the_legs_where_pybullet_does() -> None:
+    # pybullet climbs a single 20 cm step but not a flight of 20 cm risers (30 cm treads): it gets
+    # onto the first tread and stops at the second riser; the twin used to climb any flight
+    steep = EdgeCase("stairs", 0.20)
+    assert steep.height > EDGES.max_stair_rise
+    outcome = edge_trial(make_backend("kinematic"), steep, 0.4)
+    assert outcome.outcome == "refuse"
+    second_riser = 0.3
+    assert second_riser - outcome.where == pytest.approx(EDGES.standoff, abs=WALL_TOLERANCE)
+    assert edge_trial(make_backend("kinematic"), EdgeCase("stairs", 0.10), 0.4).outcome == "pass"
+    flight = TerrainRegion("flight", TerrainKind.STAIRS, Rect(4, 0, 5.2, 6),
+                           StairsParams(rise=0.2, tread=0.3, count=4))
+    landing = TerrainRegion("landing", TerrainKind.FLAT, Rect(5.2, 0, 10, 6), FlatParams(), 0.8)
+    r = Planner(TerrainMap(World("steep", Rect(0, 0, 10, 6), (flight, landing)))).plan(
+        (1, 3), (8, 3))
+    assert not r.ok and "edges higher than the robot can step" in r.reason
