@@ -9,11 +9,12 @@ Syntax (one ``--fault`` per fault; times in ``s``, ``min`` or ``h``, a bare numb
     block@30s:region=west_gap                    the world's terrain region ``west_gap`` closes
     block@30s:x=1..2,y=15..16                    the rectangle x 1..2 m, y 15..16 m closes
 
-A blocked region cannot be written into the backends' worlds mid-run (the kinematic twin and the
-physics scene are built from the world once, at reset), so it is a *gate* the runtime enforces:
-from its time on, any walk whose planned path crosses the region stops and fails with "route to X
-blocked: <region> is closed". The planner does not know the gate, so a mission recovers by going
-elsewhere (its failure handler), not by the planner detouring.
+A blocked region is a dynamic layer on the backend's planning grid (both built-in backends accept
+it mid-run, :class:`locomotion.backend.WorldChanges`): from its time on, walks plan around it (an
+active walk replans at once), a robot standing in it may walk out, and a walk fails only when no
+detour exists ("cannot reach X: no detour ... the closed region(s) R cut every route"). The runtime
+also keeps it as a *gate*: a walk whose path still ahead crosses the region fails with "route to X
+blocked: <region> is closed" (all a backend without closures gets).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class BatteryFault:
 
 @dataclass(frozen=True)
 class BlockRegion:
-    """A region that closes at ``at`` (a gate the runtime enforces; see the module docstring)."""
+    """A region that closes at ``at`` (walked around; see the module docstring)."""
 
     at: float
     name: str

@@ -34,7 +34,7 @@ from bt_runtime.robot_parts import Change, ClosedRegion
 from bt_runtime.robot_view import RobotView
 from bt_runtime.sensors import SensorModel
 from bt_runtime.world_sim import SightRaster
-from locomotion.backend import Command, Pose, RobotState, SetGait, Sit, Stop
+from locomotion.backend import Command, Pose, RobotState, SetGait, Sit, Stop, WorldChanges
 from locomotion.world import Point, Shape
 
 __all__ = [
@@ -216,8 +216,12 @@ class RobotContext(RobotView):
         self._battery.add_drain(watts)
 
     def close_region(self, name: str, shape: Shape, since: float) -> None:
-        """Close region ``name`` (a fault's gate): walks crossing ``shape`` fail from now on."""
-        self._gates.close(ClosedRegion(name, shape, since))
+        """Close region ``name``: the backend plans around ``shape`` from now on (an active walk
+        replans, and fails only if no detour exists); walks whose path ahead still crosses it fail
+        (the gate, all a backend without :class:`~locomotion.backend.WorldChanges` gets)."""
+        self._gates.close(ClosedRegion(name, shape, since), self._steps)
+        if isinstance(self._backend, WorldChanges):
+            self._backend.close_region(name, shape)
 
     def record_stop(self, reason: str) -> None:
         """The robot cannot go on, because ``reason``; the first reason recorded is kept."""

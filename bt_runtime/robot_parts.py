@@ -188,24 +188,33 @@ class Gates:
 
     def __init__(self) -> None:
         self._closed: list[ClosedRegion] = []
+        self._closed_at: list[int] = []
 
     @property
     def closed(self) -> tuple[ClosedRegion, ...]:
         return tuple(self._closed)
 
-    def close(self, region: ClosedRegion) -> None:
+    def close(self, region: ClosedRegion, step: int = 0) -> None:
+        """Close ``region`` after backend step ``step`` (the state of that step predates it)."""
         self._closed.append(region)
+        self._closed_at.append(step)
 
-    def blocking(self, path: tuple[Point, ...]) -> str | None:
-        """The first closed region ``path`` crosses beyond its first metre, or None."""
+    def blocking(self, path: tuple[Point, ...], step: int | None = None) -> str | None:
+        """The first closed region ``path`` (starting where the robot stands) enters, or None;
+        walking out of the region the robot stands in is no crossing. Given the ``step`` that
+        produced ``path``, regions closed at or after it are not checked: the backend had no
+        chance to plan around them yet."""
         if not path:
             return None
-        sx, sy = path[0]
-        for region in self._closed:
+        for region, at in zip(self._closed, self._closed_at):
+            if step is not None and at >= step:
+                continue
+            leaving = region.shape.contains(*path[0])
             for (x0, y0), (x1, y1) in pairwise(path):
                 n = max(1, int(math.hypot(x1 - x0, y1 - y0) / 0.2))
                 for i in range(n + 1):
-                    x, y = x0 + i / n * (x1 - x0), y0 + i / n * (y1 - y0)
-                    if math.hypot(x - sx, y - sy) > 1.0 and region.shape.contains(x, y):
+                    inside = region.shape.contains(x0 + i / n * (x1 - x0), y0 + i / n * (y1 - y0))
+                    if inside and not leaving:
                         return region.name
+                    leaving = leaving and inside
         return None

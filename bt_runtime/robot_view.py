@@ -218,13 +218,16 @@ class RobotView:
         pose = self._require_state().pose
         return math.hypot(pose.x - point[0], pose.y - point[1])
 
-    def blocked_region_on(self, path: tuple[Point, ...]) -> str | None:
+    def blocked_region_on(self, path: tuple[Point, ...],
+                          planned_at: int | None = None) -> str | None:
         """The name of a region closed by a fault that ``path`` crosses, if any.
 
-        ``path[0]`` is where the robot stands; the first metre is ignored, so a robot caught inside
-        a region as it closes may still walk out of it.
+        ``path[0]`` is where the robot stands and the rest the path ahead of it; a robot inside a
+        closed region may walk out of it (the part of the path before it first leaves the region it
+        stands in is not checked against that region). ``planned_at``: the backend step whose state
+        holds ``path``; regions closed after it are not checked (the backend had not replanned).
         """
-        return self._gates.blocking(path)
+        return self._gates.blocking(path, planned_at)
 
     # ------------------------------------------------------------------ StateView
     def value(self, name: str) -> float:

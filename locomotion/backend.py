@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
 
-from locomotion.world import Point, TerrainKind, World
+from locomotion.world import Point, Shape, TerrainKind, World
 
 if TYPE_CHECKING:  # the terrain module pulls numpy; importing this module must stay free
     from locomotion.terrain import TerrainMap
@@ -33,6 +33,7 @@ __all__ = [
     "RobotState",
     "GaitParams",
     "LocomotionBackend",
+    "WorldChanges",
 ]
 
 
@@ -212,4 +213,19 @@ class LocomotionBackend(Protocol):
 
     def close(self) -> None:
         """Release the simulator. Safe to call twice."""
+        ...
+
+
+@runtime_checkable
+class WorldChanges(Protocol):
+    """A backend whose world may change mid-run (both built-in backends; a test double may not).
+
+    Kept apart from :class:`LocomotionBackend` so that a backend without it still runs: the runtime
+    then only enforces closures as a gate on the planned path.
+    """
+
+    def close_region(self, name: str, shape: Shape) -> None:
+        """Close ``shape`` (called ``name``) to walking until the next :meth:`reset`: ``GoTo``
+        plans around it from now on (an active walk replans at once; it fails, saying so, when no
+        detour exists), and a robot standing in it may walk out."""
         ...

@@ -52,7 +52,7 @@ from locomotion.kinematic_scalar import (
 from locomotion.navigation import Navigator
 from locomotion.params import ROBOT_MASS, load_calibration
 from locomotion.perception import TerrainClassifier
-from locomotion.planner import Planner
+from locomotion.planner import Closure, Planner
 from locomotion.sensing import synthesise_sensing
 from locomotion.terrain import SurfaceGrid, TerrainMap, terrain_for
 from locomotion.variation import (
@@ -65,7 +65,7 @@ from locomotion.variation import (
     terrain_blocked,
     varied_surface,
 )
-from locomotion.world import TerrainKind, World
+from locomotion.world import Shape, TerrainKind, World
 
 __all__ = ["KinematicBackend", "KinematicBatch"]
 
@@ -82,9 +82,12 @@ class _WorldCache:
     resets come into an equal world.
     """
 
-    def __init__(self, resolution: float, half_width: float) -> None:
+    def __init__(self, resolution: float, half_width: float, max_step: float,
+                 max_stair_rise: float) -> None:
         self.resolution = resolution
         self.half_width = half_width
+        self.max_step = max_step
+        self.max_stair_rise = max_stair_rise
         self._default_of: World | None = None
         self.terrain: TerrainMap | None = None
         self.planner: Planner | None = None
@@ -115,7 +118,7 @@ class _WorldCache:
 
     def _build(self, terrain: TerrainMap, default_of: World | None) -> None:
         self.terrain = terrain
-        self.planner = Planner(terrain, self.half_width)
+        self.planner = Planner(terrain, self.half_width, self.max_step, self.max_stair_rise)
         self.surface = FastSurface(SurfaceGrid.from_map(terrain))
         self._regions = None
         self._default_of = default_of
@@ -143,7 +146,8 @@ class KinematicBackend:
                  tolerances: Tolerances = DEFAULT_TOLERANCES) -> None:
         self.params = load_calibration(calibration)
         self.tables = FastTables(ModelTables.from_params(self.params))
-        self._cache = _WorldCache(resolution, half_width)
+        edges = self.params.edges
+        self._cache = _WorldCache(resolution, half_width, edges.planner_step, edges.max_stair_rise)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
         self._world: World | None = None
         self.terrain: TerrainMap | None = None
@@ -242,6 +246,13 @@ class KinematicBackend:
     def terrain_map(self) -> TerrainMap | None:
         """The terrain map of the last reset (None before the first)."""
         return self.terrain
+
+    def close_region(self, name: str, shape: Shape) -> None:
+        """Close ``shape`` to walking until the next reset (see
+        :class:`~locomotion.backend.WorldChanges`)."""
+        self._require_reset()
+        closed = (*self.navigator.closed, Closure(name, shape))
+        self.navigator.set_closed(closed, self._pose(self._state))
 
     def set_payload(self, mass: float) -> None:
         """Carry ``mass`` kg (0 to unload)."""

@@ -11,6 +11,15 @@ lasting a random time); falls when pushed (logistic in impulse around a threshol
 lowered on slippery ground), followed by a get-up that takes time; pushes that do not topple the
 robot make it slide; trunk height, pitch and roll follow the ground; energy from
 :mod:`locomotion.energy`'s power model.
+
+Edges (:func:`edge_check`), with the numbers the edge sweep fitted on pybullet
+(:class:`~locomotion.params.EdgeParams`): the body is a footprint, so a move that would put the
+point ``standoff`` m ahead of the trunk centre into an obstacle is refused (the trunk stops that far
+short of a wall, as pybullet's does); a rise met there or under the centre that the legs cannot
+climb either trips the robot (a fall at the face) or is refused like a wall; a drop beyond what the
+legs step down is a fall once the centre is ``drop_offset`` m past it. A height change counts as an
+edge only when a slope of :data:`~locomotion.terrain.MAX_SLOPE_DEG` could not explain it over the
+move, so ramps and stairs walked along their axis are not edges.
 """
 
 from __future__ import annotations
@@ -22,14 +31,19 @@ import numpy as np
 
 from locomotion.energy import G
 from locomotion.params import KinematicParams
-from locomotion.terrain import KINDS, SurfaceGrid
+from locomotion.terrain import KIND_INDEX, KINDS, MAX_SLOPE_DEG, SurfaceGrid
+from locomotion.world import TerrainKind
 
 __all__ = [
+    "EDGE_CLEAR",
+    "EDGE_FALL",
+    "EDGE_REFUSE",
     "MODES",
     "MODE_INDEX",
     "BatchState",
     "ModelTables",
     "apply_push",
+    "edge_check",
     "initial_state",
     "transition",
 ]
@@ -40,6 +54,12 @@ MODE_INDEX = {m: i for i, m in enumerate(MODES)}
 _STAND, _SIT = MODE_INDEX["stand"], MODE_INDEX["sit"]
 _BODY_HEIGHT = np.array([0.28, 0.26, 0.27, 0.28, 0.12])
 _HALF_LENGTH, _HALF_WIDTH = 0.18, 0.13
+_STAIRS_KIND = KIND_INDEX[TerrainKind.STAIRS]
+EDGE_CLEAR, EDGE_REFUSE, EDGE_FALL = 0, 1, 2
+"""What an edge does to a move: nothing, stops it (the robot stays put), or topples the robot."""
+SLOPE_ALLOW = math.tan(math.radians(MAX_SLOPE_DEG))
+RASTER_SLACK = 0.03
+"""Height (m) two nearest-sample lookups 5 cm apart can differ by on the steepest walkable slope."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,12 @@ class ModelTables:
     sit_w: float
     climb_efficiency: float
     push_tau: float
+    max_step_up: float = 0.15
+    trip_rise_max: float = 0.15
+    standoff: float = 0.22
+    max_step_down: float = 0.15
+    drop_offset: float = 0.3
+    max_stair_rise: float = 0.15
 
     @classmethod
     def from_params(cls, p: KinematicParams) -> ModelTables:
@@ -86,6 +112,12 @@ class ModelTables:
             sit_w=p.energy.sit_power_w,
             climb_efficiency=p.energy.climb_efficiency,
             push_tau=max(p.push_slide_time, 1e-3),
+            max_step_up=p.edges.max_step_up,
+            trip_rise_max=max(p.edges.trip_rise_max, p.edges.max_step_up),
+            standoff=p.edges.standoff,
+            max_step_down=p.edges.max_step_down,
+            drop_offset=p.edges.drop_offset,
+            max_stair_rise=p.edges.max_stair_rise,
         )
 
 
@@ -128,6 +160,52 @@ def _ground_pose(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.nda
     pitch = -np.arctan2(h[1] - h[2], 2 * _HALF_LENGTH)
     roll = np.arctan2(h[3] - h[4], 2 * _HALF_WIDTH)
     return h[0], pitch, roll, surface.kind[r[0], q[0]], surface.softness[r[0], q[0]]
+
+
+def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarray,
+               ny: np.ndarray, walk_x: np.ndarray, walk_y: np.ndarray,
+               tables: ModelTables) -> np.ndarray:
+    """What the edges on the way from (x, y) to (nx, ny) do to each move (``EDGE_*`` codes).
+
+    The body looks ahead along the walking direction ``(walk_x, walk_y)`` (world frame, any
+    length; zero: along the move itself, as when pushed), so the random drift of one step never
+    lets the trunk creep into a wall it is walking at.
+    """
+    dxm, dym = nx - x, ny - y
+    d = np.hypot(dxm, dym)
+    walk = np.hypot(walk_x, walk_y)
+    use_walk = walk > 1e-9
+    ax, ay = np.where(use_walk, walk_x, dxm), np.where(use_walk, walk_y, dym)
+    norm = np.maximum(np.hypot(ax, ay), 1e-12)
+    ux, uy = ax / norm, ay / norm
+
+    def ground(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r, q, _ = surface.index(px, py)
+        return surface.base[r, q], surface.kind[r, q] == _STAIRS_KIND
+
+    def climb(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
+        (za, sa), (zb, sb) = ground(ax, ay), ground(bx, by)
+        rise = zb - za
+        tread = sa & sb  # tread to tread: less room for the feet
+        limit = np.where(tread, tables.max_stair_rise, tables.max_step_up)
+        trip = np.where(tread, tables.max_stair_rise, tables.trip_rise_max)
+        fails = (rise > allow) & (rise > limit)
+        return np.where(fails, np.where(rise <= trip, EDGE_FALL, EDGE_REFUSE), EDGE_CLEAR)
+
+    allow = SLOPE_ALLOW * d + RASTER_SLACK
+    reach = max(tables.standoff - 0.5 * surface.resolution, 0.0)  # nearest samples round up
+    fx, fy = ux * reach, uy * reach
+    wall = surface.blocked(nx + fx, ny + fy)
+    ahead, under = climb(x + fx, y + fy, nx + fx, ny + fy), climb(x, y, nx, ny)
+    rising = np.where((ahead == EDGE_REFUSE) | (under == EDGE_REFUSE), EDGE_REFUSE,
+                      np.maximum(ahead, under))
+    back = tables.drop_offset - 0.5 * surface.resolution
+    bx, by = ux * back, uy * back
+    drop = ground(x - bx, y - by)[0] - ground(nx - bx, ny - by)[0]
+    out = np.where((drop > allow) & (drop > tables.max_step_down), EDGE_FALL, EDGE_CLEAR)
+    out = np.where(rising != EDGE_CLEAR, rising, out)
+    out = np.where(wall, EDGE_REFUSE, out)
+    return np.where(d > 1e-9, out, EDGE_CLEAR)
 
 
 def initial_state(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray,
@@ -187,12 +265,16 @@ def transition(state: BatchState, cmd: np.ndarray, mode: np.ndarray, mass: np.nd
     dx = (c * vx - s * vy) * dt - s * drift + state.push_vx * dt
     dy = (s * vx + c * vy) * dt + c * drift + state.push_vy * dt
     nx, ny = state.x + dx, state.y + dy
-    bump = surface.blocked(nx, ny)
+    edge = edge_check(surface, state.x, state.y, nx, ny, c * vx - s * vy, s * vx + c * vy, tables)
+    bump = surface.blocked(nx, ny) | (edge == EDGE_REFUSE)
     nx, ny = np.where(bump, state.x, nx), np.where(bump, state.y, ny)
+    vx, vy = np.where(bump, 0.0, vx), np.where(bump, 0.0, vy)
+    tripped = ~fallen & ~bump & (edge == EDGE_FALL)
     yaw = np.arctan2(np.sin(state.yaw + wz * dt), np.cos(state.yaw + wz * dt))
     decay = math.exp(-dt / tables.push_tau)
     getup_left = np.where(fallen, state.getup_left - dt, 0.0)
-    still_down = fallen & (getup_left > 0)
+    getup_left = np.where(tripped, tables.getup_time, getup_left)
+    still_down = (fallen & (getup_left > 0)) | tripped
     ground, pitch, roll, new_kind, new_soft = _ground_pose(surface, nx, ny, yaw)
     z = ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
     z = np.where(still_down, ground + 0.1, z)

@@ -15,7 +15,16 @@ from typing import NamedTuple
 import numpy as np
 
 from locomotion.energy import G
-from locomotion.kinematic_model import MODE_INDEX, ModelTables, SurfaceGrid
+from locomotion.kinematic_model import (
+    EDGE_CLEAR,
+    EDGE_FALL,
+    EDGE_REFUSE,
+    MODE_INDEX,
+    RASTER_SLACK,
+    SLOPE_ALLOW,
+    ModelTables,
+    SurfaceGrid,
+)
 from locomotion.terrain import KIND_INDEX
 from locomotion.world import TerrainKind
 
@@ -24,6 +33,7 @@ __all__ = [
     "FastTables",
     "OneState",
     "apply_push_one",
+    "edge_one",
     "initial_one",
     "transition_one",
 ]
@@ -32,6 +42,7 @@ _STAND, _SIT = MODE_INDEX["stand"], MODE_INDEX["sit"]
 _BODY_HEIGHT = (0.28, 0.26, 0.27, 0.28, 0.12)
 _HALF_LENGTH, _HALF_WIDTH = 0.18, 0.13
 _WATER, _OBSTACLE = KIND_INDEX[TerrainKind.WATER], KIND_INDEX[TerrainKind.OBSTACLE]
+_STAIRS = KIND_INDEX[TerrainKind.STAIRS]
 
 
 class OneState(NamedTuple):
@@ -95,6 +106,11 @@ class FastSurface:
         r, c, _ = self.cell(x, y)
         return self._base(r, c)  # type: ignore[no-any-return]
 
+    def kind_at(self, x: float, y: float) -> int:
+        """Kind code of the nearest sample."""
+        r, c, _ = self.cell(x, y)
+        return self._kind(r, c)  # type: ignore[no-any-return]
+
     def blocked(self, x: float, y: float) -> bool:
         r, c, inside = self.cell(x, y)
         k = self._kind(r, c)
@@ -120,6 +136,50 @@ class FastSurface:
         pitch = -math.atan2(hf - hb, 2 * _HALF_LENGTH)
         roll = math.atan2(hl - hr, 2 * _HALF_WIDTH)
         return h0, pitch, roll, self._kind(r, q), float(g.softness.item(r, q))
+
+
+def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, allow: float,
+           t: ModelTables) -> int:
+    """What a rise from (ax, ay) to (bx, by) does (tread to tread: the flight's own limit)."""
+    rise = surface.height(bx, by) - surface.height(ax, ay)
+    if rise <= allow:
+        return EDGE_CLEAR
+    tread = surface.kind_at(ax, ay) == _STAIRS and surface.kind_at(bx, by) == _STAIRS
+    limit = t.max_stair_rise if tread else t.max_step_up
+    if rise <= limit:
+        return EDGE_CLEAR
+    return EDGE_FALL if rise <= (t.max_stair_rise if tread else t.trip_rise_max) else EDGE_REFUSE
+
+
+def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, walk_x: float,
+             walk_y: float, t: ModelTables) -> int:
+    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`."""
+    d = math.hypot(nx - x, ny - y)
+    if d <= 1e-9:
+        return EDGE_CLEAR
+    walk = math.hypot(walk_x, walk_y)
+    if walk > 1e-9:
+        ux, uy = walk_x / walk, walk_y / walk
+    else:
+        ux, uy = (nx - x) / d, (ny - y) / d
+    h = surface.height
+    allow = SLOPE_ALLOW * d + RASTER_SLACK
+    reach = max(t.standoff - 0.5 * surface.s.resolution, 0.0)  # nearest samples round up
+    fx, fy = ux * reach, uy * reach
+    if surface.blocked(nx + fx, ny + fy):
+        return EDGE_REFUSE
+    ahead = _climb(surface, x + fx, y + fy, nx + fx, ny + fy, allow, t)
+    under = _climb(surface, x, y, nx, ny, allow, t)
+    if EDGE_REFUSE in (ahead, under):
+        return EDGE_REFUSE
+    if EDGE_FALL in (ahead, under):
+        return EDGE_FALL
+    back = t.drop_offset - 0.5 * surface.s.resolution
+    bx, by = ux * back, uy * back
+    drop = h(x - bx, y - by) - h(nx - bx, ny - by)
+    if drop > allow and drop > t.max_step_down:
+        return EDGE_FALL
+    return EDGE_CLEAR
 
 
 def initial_one(surface: FastSurface, x: float, y: float, yaw: float,
@@ -159,12 +219,18 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     cm, sm = math.cos(mid), math.sin(mid)
     nx = st.x + (cm * vx - sm * vy) * dt - sm * drift + st.push_vx * dt
     ny = st.y + (sm * vx + cm * vy) * dt + cm * drift + st.push_vy * dt
-    if surface.blocked(nx, ny):
-        nx, ny = st.x, st.y
+    edge = edge_one(surface, st.x, st.y, nx, ny, cm * vx - sm * vy, sm * vx + cm * vy, t)
+    tripped = False
+    if edge == EDGE_REFUSE or surface.blocked(nx, ny):
+        nx, ny, vx, vy = st.x, st.y, 0.0, 0.0
+    elif edge == EDGE_FALL and not fallen:
+        tripped = True
     yaw = math.atan2(math.sin(st.yaw + wz * dt), math.cos(st.yaw + wz * dt))
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
-    still_down = fallen and getup_left > 0
+    if tripped:
+        getup_left = t.getup_time
+    still_down = (fallen and getup_left > 0) or tripped
     ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     z = ground + 0.1 if still_down else ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
     climb = (z - st.z) / dt

@@ -5,6 +5,9 @@ replans when the robot is pushed or slips more than ``off_path`` metres from its
 it makes no progress for ``stuck_time`` seconds (then with a penalty on the ground where it was
 stuck, so the new route avoids it). After ``max_replans`` fruitless replans it gives up with a
 reason, rather than walking on the spot forever.
+
+The world may change under it: :meth:`Navigator.set_closed` closes regions mid-walk, and the walk
+replans at once around them (failing, with the planner's reason, only when no detour exists).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from locomotion.backend import GoTo, NavStatus, Pose, Velocity
-from locomotion.planner import Planner
+from locomotion.planner import Closure, Planner
 from locomotion.terrain import KINDS, TerrainMap
 from locomotion.tracker import PurePursuit, wrap_angle
 from locomotion.world import Point
@@ -64,6 +67,16 @@ class Navigator:
         self._best = math.inf
         self._best_time = 0.0
         self._penalty: np.ndarray | None = None
+        self.closed: tuple[Closure, ...] = ()
+
+    def set_closed(self, closed: tuple[Closure, ...], pose: Pose) -> None:
+        """From now on walk around ``closed`` (all regions closed so far); an active walk replans
+        from ``pose`` at once and fails if no detour exists."""
+        self.closed = tuple(closed)
+        if self._goal is not None and self.status == NavStatus.ACTIVE:
+            self._plan(pose)
+            if self.status == NavStatus.ACTIVE:
+                self.reason = "replanned around " + ", ".join(c.name for c in self.closed)
 
     def set_goal(self, goto: GoTo, pose: Pose, now: float | None = None) -> None:
         """Start walking to ``goto.goal``; plans at once (FAILED with a reason if impossible)."""
@@ -80,7 +93,7 @@ class Navigator:
 
     def _plan(self, pose: Pose) -> None:
         assert self._goal is not None
-        result = self.planner.plan(pose.xy, self._goal.goal, self._penalty)
+        result = self.planner.plan(pose.xy, self._goal.goal, self._penalty, self.closed)
         if not result.ok:
             self.status, self.reason, self.path = NavStatus.FAILED, result.reason, ()
             return

@@ -19,6 +19,7 @@ __all__ = [
     "CALIBRATION_PATH",
     "ROBOT_MASS",
     "CalibrationError",
+    "EdgeParams",
     "EnergyParams",
     "FallParams",
     "KinematicParams",
@@ -70,6 +71,27 @@ class StallParams:
 
 
 @dataclass(frozen=True)
+class EdgeParams:
+    """What the legs can do at an edge (fitted by ``python -m locomotion.calibrate_edges``).
+
+    A rise up to ``max_step_up`` m is climbed; up to ``trip_rise_max`` it trips the robot (a fall at
+    the face); higher is a wall the robot stops ``standoff`` m (trunk centre to face) short of, as
+    it stops short of an obstacle. A drop beyond ``max_step_down`` is a fall once the trunk centre is
+    ``drop_offset`` m past the edge. Between two treads of a flight the legs climb only
+    ``max_stair_rise`` (less room for the feet than on open ground). ``planner_step`` is the largest height difference a planned
+    path may cross either way: the largest edge that every trial of the sweep got over, up and down.
+    """
+
+    max_step_up: float = 0.15
+    trip_rise_max: float = 0.15
+    standoff: float = 0.22
+    max_step_down: float = 0.15
+    drop_offset: float = 0.3
+    planner_step: float = 0.12
+    max_stair_rise: float = 0.15
+
+
+@dataclass(frozen=True)
 class KinematicParams:
     """Everything the kinematic twin needs to mimic the physics backend.
 
@@ -84,6 +106,7 @@ class KinematicParams:
     fall: FallParams
     stall: StallParams
     push_slide_time: float = 0.3
+    edges: EdgeParams = field(default_factory=EdgeParams)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +141,16 @@ def _number(data: dict[str, Any], name: str, where: str) -> float:
     if not isinstance(value, (int, float)) or value < 0:
         raise CalibrationError(f"{where}: field {name!r} must be a number >= 0, got {value!r}")
     return float(value)
+
+
+def _edges(data: Any, where: str) -> EdgeParams:
+    """The ``edges`` section (absent: the defaults), every field a number >= 0."""
+    if not isinstance(data, dict):
+        raise CalibrationError(f"{where}: field 'edges' must be a table of numbers")
+    default = EdgeParams()
+    values = {name: _number(data, name, f"{where}: edges") if name in data
+              else getattr(default, name) for name in asdict(default)}
+    return EdgeParams(**values)
 
 
 def load_calibration(path: Path | str | None = None) -> KinematicParams:
@@ -157,6 +190,7 @@ def load_calibration(path: Path | str | None = None) -> KinematicParams:
         hazard=_number(s, "hazard", where),
         duration=_number(s, "duration", where),
     )
+    edges = _edges(data.get("edges", {}), where)
     return KinematicParams(
         speed_ratio=_kinds(data, "speed_ratio", where),
         slip=_kinds(data, "slip", where),
@@ -165,5 +199,6 @@ def load_calibration(path: Path | str | None = None) -> KinematicParams:
         fall=fall,
         stall=stall,
         push_slide_time=_number(data, "push_slide_time", where),
+        edges=edges,
         metadata=dict(data.get("metadata", {})),
     )

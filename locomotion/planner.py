@@ -5,11 +5,27 @@ steep slopes, dense hedges, outside the bounds) are inflated by the robot's half
 path keeps the whole body clear, not just its centre. A* is 8-connected with the octile heuristic
 scaled by the cheapest cell cost, so it stays admissible and the path is cost-optimal on the grid.
 Moves onto or off stair cells must run within 25 deg of the stair axis (up or down), because a
-quadruped crossing a flight sideways puts its feet on different treads.
+quadruped crossing a flight sideways puts its feet on different treads; a ramp is entered and left
+the same way (moves across its boundary run along its axis), because its side is a step that
+grows along the ramp (and where that step is too high it is an edge, below).
+
+Edges are impassable too: a height change between neighbouring ground samples larger than
+``max_step`` (the largest edge the physics controller always got over in the calibration's edge
+sweep, :attr:`locomotion.params.EdgeParams.planner_step`; next to stairs the flight's limit,
+``max_stair_rise``, so a flight too steep for the legs is no route either) marks the cells on both sides, which are
+then inflated like walls. So a path never runs off a ledge or a bank's open side, never climbs a
+step or the side of a ramp or flight the legs cannot, and a raised floor is reached only where
+stairs or a ramp meet it at its own height.
+
+Closed regions (:class:`Closure`, e.g. a route a fault closed mid-run) are a dynamic layer given
+to each :meth:`Planner.plan`: they are inflated by the half-width and blocked, so the path walks
+around them, and a goal fails only when no detour exists, saying which closures are in the way. A
+robot standing inside a closure may leave it: the closed cells connected to its start stay
+passable at a high cost, so the path takes the shortest way out.
 
 Unreachable goals fail before any search: the goal's cell is checked (water, obstacle, outside) and
-the free cells are labelled into connected components once per map, so a goal enclosed by walls is
-refused in constant time with a reason a person can act on.
+the free cells are labelled into connected components once per map, so a goal enclosed by walls or
+edges is refused in constant time with a reason a person can act on.
 """
 
 from __future__ import annotations
@@ -22,10 +38,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from locomotion.terrain import KINDS, STAIR_AXIS_TOLERANCE, TerrainMap
-from locomotion.world import Point
+from locomotion.params import load_calibration
+from locomotion.terrain import KINDS, STAIR_AXIS_TOLERANCE, TerrainMap, shape_contains
+from locomotion.world import Point, Shape
 
-__all__ = ["PlanResult", "Planner"]
+__all__ = ["EXIT_COST", "Closure", "PlanResult", "Planner"]
+
+EXIT_COST = 20.0
+"""Extra cost per metre of the closed ground a robot standing in a closure walks out over."""
 
 _MOVES = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 _SQRT2 = math.sqrt(2.0)
@@ -42,10 +62,18 @@ class PlanResult:
     expanded: int = 0
 
 
-def _dilate(mask: np.ndarray, radius_cells: float) -> np.ndarray:
-    """Grow ``mask`` by a disc; outside the array counts as set (the world's edge)."""
+@dataclass(frozen=True)
+class Closure:
+    """A region closed to walking from now on (by name, for the reasons given)."""
+
+    name: str
+    shape: Shape
+
+
+def _dilate(mask: np.ndarray, radius_cells: float, outside: bool = True) -> np.ndarray:
+    """Grow ``mask`` by a disc; outside the array counts as ``outside`` (set: the world's edge)."""
     r = math.floor(radius_cells)
-    padded = np.pad(mask, r + 1, constant_values=True)
+    padded = np.pad(mask, r + 1, constant_values=outside)
     out = padded.copy()
     for di in range(-r, r + 1):
         for dj in range(-r, r + 1):
@@ -56,21 +84,50 @@ def _dilate(mask: np.ndarray, radius_cells: float) -> np.ndarray:
     return out[r + 1 : r + 1 + h, r + 1 : r + 1 + w]
 
 
+def _flood(mask: np.ndarray, seed: tuple[int, int]) -> np.ndarray:
+    """The cells of ``mask`` 8-connected to ``seed`` (which is in ``mask``)."""
+    h, w = mask.shape
+    out = np.zeros(mask.shape, dtype=bool)
+    out[seed] = True
+    queue = deque([seed])
+    while queue:
+        r, c = queue.popleft()
+        for dr, dc in _MOVES:
+            rr, cc = r + dr, c + dc
+            if 0 <= rr < h and 0 <= cc < w and mask[rr, cc] and not out[rr, cc]:
+                out[rr, cc] = True
+                queue.append((rr, cc))
+    return out
+
+
 class Planner:
     """A* planner over one terrain map for a robot of a given half-width.
 
     Args:
         terrain: the map (its grid resolution is the planning resolution).
         half_width: robot half-width (m) by which impassable cells are inflated.
+        max_step: the largest height change (m) a path may cross; None: the committed
+            calibration's ``edges.planner_step``.
+        max_stair_rise: the largest rise of a flight a path may climb; None: the calibration's
+            ``edges.max_stair_rise``.
     """
 
-    def __init__(self, terrain: TerrainMap, half_width: float = 0.25) -> None:
+    def __init__(self, terrain: TerrainMap, half_width: float = 0.25,
+                 max_step: float | None = None, max_stair_rise: float | None = None) -> None:
         self.terrain = terrain
         self.grid = terrain.grid
         self.half_width = half_width
+        if max_step is None or max_stair_rise is None:
+            edges = load_calibration().edges
+            max_step = edges.planner_step if max_step is None else max_step
+            max_stair_rise = edges.max_stair_rise if max_stair_rise is None else max_stair_rise
+        self.max_step = max_step
+        self.max_stair_rise = max_stair_rise
         cost = self.grid.cost
-        self.core = ~np.isfinite(cost)
+        self.edges = terrain.edge_cells(self.max_step, self.max_stair_rise)
+        self.core = ~np.isfinite(cost) | self.edges
         self.blocked = _dilate(self.core, half_width / self.grid.resolution) | self.core
+        self._closure_masks: dict[Closure, np.ndarray] = {}
         self._cost = np.where(self.blocked, np.inf, cost)
         self._labels: np.ndarray | None = None
         self._min_cost = float(np.min(cost[np.isfinite(cost)])) if np.isfinite(cost).any() else 1.0
@@ -140,8 +197,8 @@ class Planner:
         return ""
 
     # ------------------------------------------------------------------ planning
-    def plan(self, start: Point, goal: Point,
-             penalty: np.ndarray | None = None) -> PlanResult:
+    def plan(self, start: Point, goal: Point, penalty: np.ndarray | None = None,
+             closed: tuple[Closure, ...] = ()) -> PlanResult:
         """Plan from ``start`` to ``goal``.
 
         Args:
@@ -149,6 +206,7 @@ class Planner:
             goal: target position (m).
             penalty: optional extra cost per cell (same shape as the grid), e.g. around a spot
                 where the robot got stuck.
+            closed: regions closed to walking: walked around (and out of, if the start is in one).
 
         Returns:
             A :class:`PlanResult`; on failure ``reason`` says why in words.
@@ -168,8 +226,20 @@ class Planner:
         if self.labels[s_cell] != self.labels[g_cell]:
             return PlanResult(False, reason=f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is unreachable "
                               f"from ({start[0]:.2f}, {start[1]:.2f}): it is enclosed by impassable "
-                              f"ground or gaps narrower than the robot ({2 * self.half_width:.2f} m)")
+                              f"ground, by edges higher than the robot can step "
+                              f"({self.max_step:.2f} m: ledges, drops, the sides of banks, ramps "
+                              "and flights, floors their stairs do not meet) or by gaps narrower "
+                              f"than the robot ({2 * self.half_width:.2f} m)")
+        if closed:
+            layer, why = self._closed_layer(closed, start, goal, s_cell, g_cell)
+            if why:
+                return PlanResult(False, reason=why)
+            penalty = layer if penalty is None else penalty + layer
         cells, cost, expanded = self._astar(s_cell, g_cell, penalty)
+        if not cells and closed:
+            names = ", ".join(sorted({c.name for c in closed}))
+            return PlanResult(False, reason=f"no detour to ({goal[0]:.2f}, {goal[1]:.2f}): the "
+                              f"closed region(s) {names} cut every route", expanded=expanded)
         if not cells:
             return PlanResult(False, reason=f"no route to ({goal[0]:.2f}, {goal[1]:.2f}) that "
                               "takes stairs along their axis", expanded=expanded)
@@ -177,6 +247,39 @@ class Planner:
         pts[0], pts[-1] = (float(start[0]), float(start[1])), (float(goal[0]), float(goal[1]))
         smooth = self.shortcut(pts, penalty)
         return PlanResult(True, tuple(smooth), cost, "", expanded)
+
+    def closure_mask(self, closure: Closure) -> np.ndarray:
+        """Cells ``closure`` closes, inflated by the half-width (cached per closure)."""
+        mask = self._closure_masks.get(closure)
+        if mask is None:
+            g = self.grid
+            h, w = g.shape
+            xs = g.x0 + (np.arange(w) + 0.5) * g.resolution
+            ys = g.y0 + (np.arange(h) + 0.5) * g.resolution
+            core = shape_contains(closure.shape, *np.meshgrid(xs, ys))
+            mask = _dilate(core, self.half_width / g.resolution, outside=False) | core
+            self._closure_masks[closure] = mask
+        return mask
+
+    def _closed_layer(self, closed: tuple[Closure, ...], start: Point, goal: Point,
+                      s_cell: tuple[int, int], g_cell: tuple[int, int]) -> tuple[np.ndarray, str]:
+        """The extra cost of the closures (inf where closed, :data:`EXIT_COST` on the closed
+        ground the start stands in), or a reason the goal lies in a closure."""
+        for c in closed:
+            if c.shape.contains(*goal):
+                return np.zeros(0), (f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is inside a closed "
+                                     f"region: {c.name} is closed")
+        shut = np.zeros(self.grid.shape, dtype=bool)
+        for c in closed:
+            shut |= self.closure_mask(c)
+        if shut[g_cell]:
+            names = ", ".join(c.name for c in closed if self.closure_mask(c)[g_cell])
+            return np.zeros(0), (f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is too close to the closed "
+                                 f"region {names} for a robot {2 * self.half_width:.2f} m wide")
+        layer = np.where(shut, np.inf, 0.0)
+        if shut[s_cell]:  # standing in a closure: the closed ground around the start may be left
+            layer[_flood(shut, s_cell)] = EXIT_COST
+        return layer, ""
 
     def _astar(self, start: tuple[int, int], goal: tuple[int, int],
                penalty: np.ndarray | None) -> tuple[list[tuple[int, int]], float, int]:
@@ -188,6 +291,12 @@ class Planner:
         costs = self._cost if penalty is None else self._cost + penalty
         cost = np.pad(costs, 1, constant_values=np.inf).ravel().tolist()
         axis = np.pad(self.grid.stair_axis, 1, constant_values=np.nan).ravel().tolist()
+        ramp_grid = self.grid.ramp_axis
+        has_ramps = ramp_grid is not None and bool(np.isfinite(ramp_grid).any())
+        ramp = (np.pad(ramp_grid, 1, constant_values=np.nan).ravel().tolist()
+                if ramp_grid is not None and has_ramps else [])
+        region = (np.pad(self.grid.region, 1, constant_values=-2).ravel().tolist() if has_ramps
+                  else [])
         cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
         isnan = math.isnan
         moves = [(dr * wp + dc, res * (_SQRT2 if dr and dc else 1.0), math.atan2(dr, dc))
@@ -224,6 +333,10 @@ class Planner:
                 stair = axis[n] if isnan(a_axis) else a_axis
                 if not isnan(stair) and abs(math.cos(ang - stair)) < cos_tol:
                     continue
+                if has_ramps and region[n] != region[c]:
+                    slope = ramp[n] if isnan(ramp[c]) else ramp[c]
+                    if not isnan(slope) and abs(math.cos(ang - slope)) < cos_tol:
+                        continue
                 ng = gcost + length * 0.5 * (cc + cn)
                 if ng < best[n]:
                     best[n] = ng
@@ -265,9 +378,18 @@ class Planner:
             return math.inf
         axis = grid.stair_axis[rows, cols]
         on_stairs = np.isfinite(axis)
-        if on_stairs.any() and length > 1e-9:
-            heading = math.atan2(q[1] - p[1], q[0] - p[0])
-            if np.any(np.abs(np.cos(heading - axis[on_stairs])) < math.cos(STAIR_AXIS_TOLERANCE)):
+        heading = math.atan2(q[1] - p[1], q[0] - p[0])
+        cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
+        if (on_stairs.any() and length > 1e-9
+                and np.any(np.abs(np.cos(heading - axis[on_stairs])) < cos_tol)):
+            return math.inf
+        if grid.ramp_axis is not None and length > 1e-9:
+            ramp = grid.ramp_axis[rows, cols]
+            region = grid.region[rows, cols]
+            crossing = region[1:] != region[:-1]
+            slope = np.where(np.isfinite(ramp[1:]), ramp[1:], ramp[:-1])[crossing]
+            slope = slope[np.isfinite(slope)]
+            if slope.size and np.any(np.abs(np.cos(heading - slope)) < cos_tol):
                 return math.inf
         return float(c.mean() * length)
 

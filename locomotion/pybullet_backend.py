@@ -43,6 +43,7 @@ from locomotion.pb.controller import BodyCommand
 from locomotion.pb.senses import Senses
 from locomotion.pb.sim import SimConfig, Simulation
 from locomotion.perception import TerrainClassifier, TerrainReading
+from locomotion.planner import Closure
 from locomotion.terrain import TerrainMap, terrain_for
 from locomotion.variation import (
     DEFAULT_TOLERANCES,
@@ -53,7 +54,7 @@ from locomotion.variation import (
     terrain_blocked,
     varied_world,
 )
-from locomotion.world import TerrainKind, World
+from locomotion.world import Shape, TerrainKind, World
 
 __all__ = ["PyBulletBackend"]
 
@@ -96,6 +97,7 @@ class PyBulletBackend:
         self._client: BulletClient | None = None
         self._sim: Simulation | None = None
         self._nav: Navigator | None = None
+        self._closed: tuple[Closure, ...] = ()
         self._terrain_map: TerrainMap | None = None
         self._senses: Senses | None = None
         self._classifier = TerrainClassifier()
@@ -147,6 +149,7 @@ class PyBulletBackend:
         )
         self._senses = Senses(self._sim.scene, self._sim.robot, self._terrain_map, rng)
         self._nav = None
+        self._closed = ()
         self._mode, self._goal = "stand", None
         self._nav_status, self._nav_reason = NavStatus.IDLE, ""
         self._payload = 0.0
@@ -204,6 +207,16 @@ class PyBulletBackend:
         """The terrain map of the last reset (None before the first)."""
         return self._terrain_map
 
+    def close_region(self, name: str, shape: Shape) -> None:
+        """Close ``shape`` to walking until the next reset (see
+        :class:`~locomotion.backend.WorldChanges`)."""
+        self._require_sim()
+        self._closed = (*self._closed, Closure(name, shape))
+        if self._nav is not None:
+            self._nav.set_closed(self._closed, self._pose())
+            if self._goal is not None:
+                self._nav_status, self._nav_reason = self._nav.status, self._nav.reason
+
     def set_payload(self, mass: float) -> None:
         """Carry ``mass`` kg on the trunk (0 to unload)."""
         if mass < 0:
@@ -253,6 +266,7 @@ class PyBulletBackend:
         if self._nav is None:
             assert self._terrain_map is not None
             self._nav = Navigator(self._terrain_map, half_width=0.25)
+            self._nav.closed = self._closed
         self._goal = goto
         self._mode = "goto"
         self._nav.set_goal(goto, self._pose(), sim.time)

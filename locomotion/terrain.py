@@ -155,6 +155,7 @@ class CostGrid:
         kind: integer kind code (index into :data:`KINDS`).
         region: index of the owning region in ``world.regions``, -1 for the default flat ground.
         stair_axis: ascent heading (rad) on stair cells, NaN elsewhere.
+        ramp_axis: ascent heading (rad) on slope cells, NaN elsewhere (None: no slopes known).
     """
 
     x0: float
@@ -164,6 +165,7 @@ class CostGrid:
     kind: np.ndarray
     region: np.ndarray
     stair_axis: np.ndarray
+    ramp_axis: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -303,6 +305,33 @@ class TerrainMap:
         return c
 
     # ------------------------------------------------------------------ rasterisation
+    def edge_cells(self, max_step: float, stair_rise: float = MAX_STAIR_RISE) -> np.ndarray:
+        """Cells of :attr:`grid` holding an edge: a height change of more than ``max_step`` m
+        between neighbouring ground samples a quarter of a cell apart (a ledge, a step, a ramp's
+        or a flight's side, a floor that does not meet its stairs). Both sides of an edge count;
+        slopes do not (the steepest walkable one rises 3 cm between samples); next to a stair
+        sample the limit is ``stair_rise`` (at most :data:`MAX_STAIR_RISE`: treads are climbed in
+        the stairs gait, and the planner enters flights only along their axis)."""
+        g = self.grid
+        h, w = g.shape
+        f = max(1, min(4, math.floor(math.sqrt(4e6 / (h * w)))))
+        fine = g.resolution / f
+        xs = g.x0 + (np.arange(w * f) + 0.5) * fine
+        ys = g.y0 + (np.arange(h * f) + 0.5) * fine
+        gx, gy = np.meshgrid(xs, ys)
+        z = self.height(gx, gy, roughness=False)
+        stairs = self.kind(gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
+        limit = max(max_step, math.tan(math.radians(MAX_SLOPE_DEG)) * fine + 0.02) + 1e-6
+        tread = max(limit, min(stair_rise, MAX_STAIR_RISE) + 1e-6)  # in the stairs gait
+        jump_x = np.abs(np.diff(z, axis=1)) > np.where(stairs[:, 1:] | stairs[:, :-1], tread, limit)
+        jump_y = np.abs(np.diff(z, axis=0)) > np.where(stairs[1:, :] | stairs[:-1, :], tread, limit)
+        mark = np.zeros(z.shape, dtype=bool)
+        mark[:, 1:] |= jump_x
+        mark[:, :-1] |= jump_x
+        mark[1:, :] |= jump_y
+        mark[:-1, :] |= jump_y
+        return np.asarray(mark.reshape(h, f, w, f).any(axis=(1, 3)))
+
     @property
     def grid(self) -> CostGrid:
         """The planning grid over the world bounds, built on first use and cached."""
@@ -322,10 +351,13 @@ class TerrainMap:
         cost = self.cost(gx, gy)
         kind = self.kind(gx, gy)
         axis = np.full(gx.shape, np.nan)
+        ramp = np.full(gx.shape, np.nan)
         for i, r in enumerate(self._regions):
             if isinstance(r.params, StairsParams):
                 axis[region == i] = math.radians(r.params.heading)
-        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis)
+            elif isinstance(r.params, SlopeParams):
+                ramp[region == i] = math.radians(r.params.heading)
+        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis, ramp)
 
 
 _TALL = (TerrainKind.GRASS, TerrainKind.HEDGE, TerrainKind.OBSTACLE)

@@ -21,7 +21,7 @@ from bt_runtime.robot import RobotContext
 from locomotion.backend import GoTo, NavStatus
 from locomotion.world import Point
 
-__all__ = ["FALL_WAIT", "REACH_SLACK", "Runner", "Walk", "path_length", "walk_timeout"]
+__all__ = ["FALL_WAIT", "REACH_SLACK", "Runner", "Walk", "path_ahead", "path_length", "walk_timeout"]
 
 FALL_WAIT = 30.0
 """Seconds a fallen robot is given to get up before the action fails (the physics backend's
@@ -56,6 +56,24 @@ def path_length(points: tuple[Point, ...] | list[Point]) -> float:
     return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairwise(points))
 
 
+def path_ahead(path: tuple[Point, ...], position: Point) -> tuple[Point, ...]:
+    """``position`` then the part of ``path`` still ahead of it: the points after the segment
+    nearest to ``position`` (the path as planned starts where the walk began, and the part already
+    walked must not be checked again)."""
+    if len(path) < 2:
+        return (position, *path[1:])
+    px, py = position
+    best, nearest = math.inf, 0
+    for i, ((ax, ay), (bx, by)) in enumerate(pairwise(path)):
+        dx, dy = bx - ax, by - ay
+        t = ((px - ax) * dx + (py - ay) * dy) / max(dx * dx + dy * dy, 1e-12)
+        t = min(max(t, 0.0), 1.0)
+        d = math.hypot(ax + t * dx - px, ay + t * dy - py)
+        if d < best:
+            best, nearest = d, i
+    return (position, *path[nearest + 1:])
+
+
 def walk_timeout(length: float, speed: float) -> float:
     """Default time limit of a walk of ``length`` metres at ``speed`` m/s: 30 s + 3x the time."""
     return 30.0 + 3.0 * length / max(speed, 0.05)
@@ -68,9 +86,10 @@ class Walk:
     """Walk to ``goal`` through the backend's GoTo: plan, track, survive a fall, or fail saying why.
 
     Fails when the backend's navigator gives up (unreachable goal, stuck after replans: its reason
-    is passed on), when the robot has fallen and not got up within :data:`FALL_WAIT` seconds, when
-    the planned path crosses a region a fault has closed, and when another action has commanded the
-    legs since this walk did (the backend's goal is then not this walk's).
+    is passed on: it includes "no detour" when closed regions cut every route), when the robot has
+    fallen and not got up within :data:`FALL_WAIT` seconds, when the path still ahead crosses a
+    region a fault has closed (a backend without closures never detours), and when another action
+    has commanded the legs since this walk did (the backend's goal is then not this walk's).
 
     It judges its own goal: the backend's "reached" counts only while the backend's goal is this
     walk's GoTo and the robot stands within ``tolerance`` (+ :data:`REACH_SLACK`) of ``goal``.
@@ -126,7 +145,7 @@ class Walk:
         if state.path:
             self._planned = max(self._planned, path_length(state.path))
         if ctx.closed_regions:
-            region = ctx.blocked_region_on((state.pose.xy, *state.path))
+            region = ctx.blocked_region_on(path_ahead(state.path, state.pose.xy), ctx.steps)
             if region is not None:
                 ctx.halt()
                 return Status.FAILURE, f"route to {self.label} blocked: {region} is closed"

@@ -43,6 +43,13 @@ __all__ = ["Scene", "mud_sink_depth"]
 _BELOW = 0.5
 """How far solid boxes reach below their base elevation, so no gap opens under a step."""
 
+
+def _solid_bottom(elevation: float) -> float:
+    """Bottom of a solid standing at ``elevation``: below both it and the level ground, so a raised
+    floor or bank is solid down to the ground (no gap the robot could walk under; the terrain map
+    says the ground there is the region's top)."""
+    return min(elevation, 0.0) - _BELOW
+
 _RAY_TOP = 5.0
 _MARGIN = 50.0
 """Level ground reaches this far beyond the world's bounds (m)."""
@@ -208,18 +215,18 @@ class Scene:
 
     def _flat(self, region: TerrainRegion) -> None:
         friction = float(getattr(region.params, "friction", 0.3))
-        self._prism(region, region.elevation - _BELOW, region.elevation, friction)
+        self._prism(region, _solid_bottom(region.elevation), region.elevation, friction)
 
     def _obstacle(self, region: TerrainRegion) -> None:
         height = float(getattr(region.params, "height", 1.0))
-        self._prism(region, region.elevation - _BELOW, region.elevation + height, 0.8)
+        self._prism(region, _solid_bottom(region.elevation), region.elevation + height, 0.8)
 
     def _mud(self, region: TerrainRegion) -> None:
         params = region.params
         assert isinstance(params, MudParams)
         depth = mud_sink_depth(params.softness)
         # Firm ground under the pad, then the pad: a foot sinks through the soft layer to the firm one.
-        self._prism(region, region.elevation - _BELOW, region.elevation, 0.9)
+        self._prism(region, _solid_bottom(region.elevation), region.elevation, 0.9)
         pad = self._prism(region, region.elevation, region.elevation + depth, params.friction)
         # ~60 N per foot should sink it most of the way: k = 60 N / depth; damping near critical.
         stiffness = 60.0 / depth
@@ -262,7 +269,7 @@ class Scene:
             if u1 <= u0:
                 break
             top = region.elevation + k * params.rise
-            bottom = region.elevation - _BELOW
+            bottom = _solid_bottom(region.elevation)
             half = ((u1 - u0) / 2, width / 2, (top - bottom) / 2)
             sid = p.createCollisionShape(p.GEOM_BOX, halfExtents=half)
             x, y = frame.to_world((u0 + u1) / 2, w_mid)

@@ -76,12 +76,62 @@ def test_go_to_fails_when_fallen_and_not_up_again() -> None:
     assert ctx.counter("falls") == 1
 
 
-def test_go_to_fails_when_a_closed_region_lies_on_the_path() -> None:
+def test_go_to_fails_when_a_closed_region_cuts_every_route() -> None:
+    # the gate closes the only gap in the wall: no detour exists, and the walk says so
     ctx = make_context()
     ctx.close_region("gate", Rect(10.0, 14.0, 11.0, 20.0), 0.0)
     goto = bh.GoTo("go to far", Place("far", 15.0, 3.0))
     assert run_leaf(goto, ctx) == Status.FAILURE
-    assert goto.feedback_message == "route to far blocked: gate is closed"
+    assert goto.feedback_message.startswith("cannot reach far: no detour")
+    assert "gate cut every route" in goto.feedback_message
+
+
+def test_go_to_walks_around_a_closed_region_when_a_detour_exists() -> None:
+    # before closures were a planning layer, a closed region on the straight route failed the walk
+    ctx = make_context()
+    ctx.close_region("patch", Rect(4.0, 0.0, 6.0, 4.0), 0.0)
+    goto = bh.GoTo("go to shop", Place("shop", 7.0, 2.0))
+    seen_inside = []
+    real_step = ctx.step
+
+    def spy(dt: float):  # type: ignore[no-untyped-def]
+        out = real_step(dt)
+        x, y = ctx.position()[:2]
+        seen_inside.append(4.0 <= x <= 6.0 and y <= 4.0)
+        return out
+
+    ctx.step = spy  # type: ignore[method-assign]
+    assert run_leaf(goto, ctx) == Status.SUCCESS, goto.feedback_message
+    assert not any(seen_inside)
+
+
+def test_a_region_closed_behind_the_robot_does_not_fail_its_walk() -> None:
+    # the walk crossed the patch and left it behind; then the patch closes. Before the fix the
+    # path checked began at the walk's old start point, so the walked part clipped the patch.
+    ctx = make_context()
+    goto = bh.GoTo("go to shop", Place("shop", 8.0, 2.0))
+    port_done = []
+    real_step = ctx.step
+
+    def spy(dt: float):  # type: ignore[no-untyped-def]
+        out = real_step(dt)
+        if not port_done and ctx.position()[0] > 5.5:
+            ctx.close_region("patch", Rect(3.0, 1.0, 4.0, 3.0), ctx.time)
+            port_done.append(ctx.time)
+        return out
+
+    ctx.step = spy  # type: ignore[method-assign]
+    assert run_leaf(goto, ctx) == Status.SUCCESS, goto.feedback_message
+    assert port_done
+
+
+def test_a_robot_standing_in_a_closed_region_may_walk_out() -> None:
+    # before the fix only the path's first metre was excused: from the middle of a 4 m wide
+    # closed region the robot could never leave
+    ctx = make_context(start=(5.0, 5.0))
+    ctx.close_region("yard", Rect(3.0, 3.0, 7.0, 7.0), 0.0)
+    goto = bh.GoTo("go to shop", Place("shop", 7.0, 1.0))
+    assert run_leaf(goto, ctx) == Status.SUCCESS, goto.feedback_message
 
 
 def test_follow_walks_each_place_for_each_lap() -> None:
@@ -210,3 +260,12 @@ def test_a_reached_flag_short_of_the_goal_is_not_success() -> None:
     assert run_leaf(goto, ctx) == Status.SUCCESS
     assert lies["left"] == 0  # it was told "reached" far away, and did not believe it
     assert ctx.distance_to((8.0, 2.0)) < 0.4
+
+
+def test_path_ahead_drops_the_walked_part_of_the_path() -> None:
+    from bt_runtime.actions.base import path_ahead
+
+    path = ((0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead(path, (2.0, 0.1)) == ((2.0, 0.1), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead(path, (3.9, 3.0)) == ((3.9, 3.0), (4.0, 4.0), (0.0, 4.0))
+    assert path_ahead((), (1.0, 1.0)) == ((1.0, 1.0),)

@@ -90,11 +90,13 @@ def test_battery_drain_speeds_up_the_discharge() -> None:
     assert plain - drained == pytest.approx(1.0, abs=0.02)
 
 
-def test_a_blocked_region_fails_the_walk_that_would_cross_it() -> None:
+def test_a_blocked_region_fails_the_walk_that_has_no_detour() -> None:
+    # the block closes the wall's only gap mid-walk: the walk replans at once and fails, saying why
     ctx = make_context()
     gate = parse_fault("block@2s:x=10..11,y=14..20", WORLD)
     root = Sequence("m", memory=True, children=[bh.GoTo("go to east", bh.Place("e", 15.0, 3.0))])
     report = Executor(root, ctx, 10.0, faults=[gate]).run()
     assert report.outcome == "failure"
-    assert report.failure_reason == "route to e blocked: rect x 10..11 y 14..20 is closed"
+    assert report.failure_reason.startswith("cannot reach e: no detour")
+    assert "rect x 10..11 y 14..20 cut every route" in report.failure_reason
     assert math.isclose(report.duration, 2.1, abs_tol=0.15)

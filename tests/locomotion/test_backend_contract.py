@@ -18,6 +18,7 @@ from locomotion.backend import (
     RobotState,
     TerrainEstimate,
     Velocity,
+    WorldChanges,
 )
 from locomotion.backends import make_backend
 from locomotion.course import standard_course
@@ -55,6 +56,7 @@ def test_types_returned(backend_name: str) -> None:
     b = make_backend(backend_name)
     try:
         assert isinstance(b, LocomotionBackend)
+        assert isinstance(b, WorldChanges)  # both built-in backends accept closures mid-run
         s0 = b.reset(course.world, course.start, seed=0)
         b.set_payload(2.0)
         b.command(Velocity(0.3))

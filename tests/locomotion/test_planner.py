@@ -15,9 +15,11 @@ from locomotion.planner import Planner
 from locomotion.terrain import TerrainMap
 from locomotion.world import (
     Circle,
+    FlatParams,
     MudParams,
     ObstacleParams,
     Rect,
+    SlopeParams,
     StairsParams,
     TerrainKind,
     TerrainRegion,
@@ -104,9 +106,11 @@ def test_prefers_cheap_terrain_when_the_detour_is_short() -> None:
 
 def test_stairs_are_taken_along_their_axis_not_sideways() -> None:
     # stairs rising along +x occupy the whole width between x = 8 and 9.5: the robot must cross
-    # them along x even though the goal lies diagonally away
+    # them along x even though the goal lies diagonally away (onto a floor at the flight's top:
+    # a flight ending in a 0.5 m drop is an edge no path may cross)
     st = TerrainRegion("st", TerrainKind.STAIRS, Rect(8, 0, 9.5, 10), StairsParams())
-    p = _planner(st)
+    top = TerrainRegion("top", TerrainKind.FLAT, Rect(9.5, 0, 20, 10), FlatParams(), 0.5)
+    p = _planner(st, top)
     r = p.plan((2, 1), (18, 9))
     assert r.ok, r.reason
     m = p.terrain
@@ -171,3 +175,19 @@ def test_any_path_found_keeps_clear_of_obstacles(boxes: list[tuple[float, float,
     for (ax, ay), (bx, by) in itertools.pairwise(r.path):
         for t in np.linspace(0, 1, 60):
             assert not math.isinf(float(m.cost(ax + t * (bx - ax), ay + t * (by - ay))))
+
+
+def test_a_ramp_is_entered_along_its_axis_even_where_its_side_is_low() -> None:
+    # a 5 deg ramp rising along +x: its north side is under 10 cm high near the foot, no edge,
+    # but the path from the north must still come onto it over its foot, along the axis
+    ramp = TerrainRegion("ramp", TerrainKind.SLOPE, Rect(8, 0, 12, 4), SlopeParams(angle=5.0))
+    p = _planner(ramp)
+    r = p.plan((9, 8), (9, 2))
+    assert r.ok, r.reason
+    m = p.terrain
+    for (ax, ay), (bx, by) in itertools.pairwise(r.path):
+        ts = np.linspace(0, 1, 200)
+        on = [m.kind_at(ax + t * (bx - ax), ay + t * (by - ay)) is TerrainKind.SLOPE for t in ts]
+        if any(a != b for a, b in itertools.pairwise(on)):  # this segment crosses the boundary
+            heading = math.atan2(by - ay, bx - ax)
+            assert abs(math.cos(heading)) >= math.cos(math.radians(25)) - 1e-9
