@@ -27,12 +27,16 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
     TreeDefinition,
+    WorldChanged,
+    WorldDefinition,
 )
 from bt_runtime.logschema import RUN_LOG_SUFFIX, TELEMETRY_COLUMNS, EventLogError, check_format
 
 __all__ = ["EventLogReader", "RunSummary", "list_runs"]
 
 _TELEMETRY_SELECT = ", ".join(TELEMETRY_COLUMNS)
+_FALLEN, _STUCK = TELEMETRY_COLUMNS.index("fallen"), TELEMETRY_COLUMNS.index("stuck")
+_TRUE = TELEMETRY_COLUMNS.index("terrain_true")
 
 
 class EventLogReader:
@@ -89,6 +93,11 @@ class EventLogReader:
         rows = self._query("SELECT event FROM tree")
         return self._decode(rows[0][0], "tree") if rows else None
 
+    def world(self) -> WorldDefinition | None:
+        """The world for a monitor's map, or None if the run died before recording it."""
+        rows = self._query("SELECT event FROM world")
+        return self._decode(rows[0][0], "world") if rows else None
+
     def outcome(self) -> RunFinished | None:
         """How the run ended, or None if it did not finish (killed, crashed, still running)."""
         rows = self._query("SELECT event FROM outcome")
@@ -109,7 +118,7 @@ class EventLogReader:
         return self._telemetry(rows[0]) if rows else None
 
     def events(self, from_tick: int | None = None, to_tick: int | None = None) -> Iterator[Event]:
-        """Tick events (status, facts, telemetry, alerts) by tick, then in write order.
+        """Tick events (status, facts, telemetry, alerts, world changes) by tick, then in write order.
 
         Ordering by tick first puts a telemetry sample kept late (the last one before the finish)
         back in its own tick.
@@ -145,6 +154,12 @@ class EventLogReader:
                 high,
                 lambda r: Alert(*r),
             ),
+            self._rows(
+                "SELECT seq, tick, sim_time, change, name FROM world_changes",
+                low,
+                high,
+                lambda r: WorldChanged(*r),
+            ),
         ]
         for *_, event in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
             yield event
@@ -158,7 +173,9 @@ class EventLogReader:
     def _telemetry(row: tuple[Any, ...]) -> Telemetry:
         # SQLite stores a NaN as NULL: give it back as NaN
         values: list[Any] = [math.nan if value is None else value for value in row]
-        values[-2:] = [bool(values[-2]), bool(values[-1])]
+        values[_TRUE] = row[_TRUE]  # text, None when not published (not a NaN)
+        values[_FALLEN] = bool(values[_FALLEN])
+        values[_STUCK] = bool(values[_STUCK])
         return Telemetry(*values)
 
     def _rows(

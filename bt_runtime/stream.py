@@ -20,7 +20,7 @@ and the client is told with a ``dropped`` notice before its next message. A mess
 JSON once, lazily, by the first writer that sends it, so dropped snapshots cost no encoding.
 
 A monitor that connects late first receives the run header (:class:`RunStarted`,
-:class:`TreeDefinition`, and :class:`RunFinished` once there is one) and the latest snapshot, so it
+:class:`TreeDefinition`, :class:`WorldDefinition`, and :class:`RunFinished` once there is one) and the latest snapshot, so it
 can draw the tree at once. Reading needs no token; that is why the server binds loopback by default.
 """
 
@@ -35,7 +35,15 @@ import threading
 import time
 from typing import Self
 
-from bt_runtime.events import Message, RunFinished, RunStarted, Snapshot, TreeDefinition
+from bt_runtime.events import (
+    Message,
+    RunFinished,
+    RunStarted,
+    Snapshot,
+    TreeDefinition,
+    WorldDefinition,
+)
+from bt_runtime.monitorcommands import RELEASE, check_args
 from bt_runtime.streamclient import StreamClient
 from bt_runtime.streamconn import Connection, Outgoing
 from bt_runtime.streamwire import (
@@ -177,8 +185,11 @@ class StreamServer:
             while client.replies and time.monotonic() < deadline:
                 time.sleep(0.01)
         with self._lock:
+            known = client in self._clients
             self._clients = tuple(c for c in self._clients if c is not client)
         client.shut()
+        if known:  # its breakpoints must not hold the run once it is gone
+            self._commands.put(ControlCommand(RELEASE, client.peer, time.monotonic()))
 
     def handle_line(self, client: Connection, line: bytes) -> None:
         """Act on one line a monitor sent: queue a valid command, reply ack or error."""
@@ -206,7 +217,12 @@ class StreamServer:
                 }
             )
             return
-        self._commands.put(ControlCommand(str(name), client.peer, time.monotonic()))
+        args = data.get("args", {})
+        problem = check_args(str(name), args)
+        if problem is not None:
+            client.reply({"type": "error", "message": problem, "command": name})
+            return
+        self._commands.put(ControlCommand(str(name), client.peer, time.monotonic(), args))
         client.reply({"type": "ack", "command": name})
 
     # -- the executor's side
@@ -218,7 +234,7 @@ class StreamServer:
         item = Outgoing(next(self._seq), message)
         if isinstance(message, Snapshot):
             self._latest_snapshot = item
-        elif isinstance(message, (RunStarted, TreeDefinition, RunFinished)):
+        elif isinstance(message, (RunStarted, TreeDefinition, WorldDefinition, RunFinished)):
             with self._lock:
                 self._sticky[type(message)] = item
         for client in self._clients:

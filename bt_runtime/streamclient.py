@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Self
 
 from bt_runtime.codec import EventDecodeError, from_dict
-from bt_runtime.events import Message
+from bt_runtime.events import JsonValue, Message
 from bt_runtime.streamwire import NOTICE_TYPES, LineBuffer, Notice, StreamError, encode_line
 
 __all__ = ["StreamClient"]
@@ -84,16 +84,22 @@ class StreamClient:
         while (message := self.receive(timeout)) is not None:
             yield message
 
-    def send_command(self, command: str, token: str) -> None:
-        """Ask the executor to ``pause``, ``resume``, ``step`` or ``abort``; the reply (ack or
-        error) arrives as a :class:`Notice` among the messages.
+    def send_command(
+        self, command: str, token: str, args: dict[str, JsonValue] | None = None
+    ) -> None:
+        """Ask the executor to ``pause``, ``resume``, ``step`` or ``abort`` (or one of
+        :mod:`bt_runtime.monitorcommands` with its ``args``); the reply (ack or error) arrives as
+        a :class:`Notice` among the messages.
 
         Raises:
             StreamError: the connection is closed.
         """
         if self._sock is None:
             raise StreamError("the stream client is closed")
-        data = encode_line({"type": "command", "command": command, "token": token})
+        line: dict[str, JsonValue] = {"type": "command", "command": command, "token": token}
+        if args:
+            line["args"] = args
+        data = encode_line(line)
         try:
             self._sock.settimeout(5.0)
             self._sock.sendall(data)

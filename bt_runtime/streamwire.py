@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from bt_runtime.events import JsonValue
+from bt_runtime.monitorcommands import MONITOR_COMMANDS
 
 __all__ = [
     "COMMANDS",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 PROTOCOL_VERSION = 1
-COMMANDS = ("pause", "resume", "step", "abort")
+COMMANDS = ("pause", "resume", "step", "abort", *MONITOR_COMMANDS)
 MAX_LINE = 64 * 1024
 """Longest line a peer may send before it is disconnected (commands are tiny)."""
 
@@ -45,6 +46,8 @@ class ControlCommand:
     client: str
     received_at: float
     """``time.monotonic()`` when the server read it."""
+    args: dict[str, JsonValue] = field(default_factory=dict)
+    """The command's arguments (:mod:`bt_runtime.monitorcommands`); {} for the first four."""
 
 
 @dataclass(frozen=True)
