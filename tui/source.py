@@ -23,9 +23,9 @@ from typing import Any, Protocol
 from textual.app import App
 
 from bt_runtime.eventlog import EventLogError, EventLogReader
-from bt_runtime.events import RunFinished, RunStarted, TreeDefinition
+from bt_runtime.events import JsonValue, RunFinished, RunStarted, TreeDefinition, WorldDefinition
 from bt_runtime.stream import Notice, StreamClient, StreamError
-from tui.control import Controller, ControlError
+from tui.control import Controller, ControlError, StreamController
 from tui.messages import (
     AlertEntry,
     CommandEntry,
@@ -36,10 +36,12 @@ from tui.messages import (
     Rewound,
     RunEnded,
     StateChanged,
+    WorldOpened,
     from_runtime,
     paths_to_ids,
     run_ended,
     run_opened,
+    world_info,
 )
 from tui.playback import Cursor
 
@@ -168,6 +170,9 @@ class ReplaySource:
         ids = paths_to_ids(opened.root)
         self._end = end = finished.duration if finished else reader.last_sim_time()
         app.post_message(opened)
+        world = reader.world()
+        if world is not None:
+            app.post_message(WorldOpened(world_info(world)))
         app.post_message(ConnectionChanged("replay", self.path.name))
         cursor = Cursor(reader, opened.root, ids)
         last_wall, ended = self._clock(), False
@@ -222,26 +227,71 @@ class _Commands:
 
 
 # ------------------------------------------------------------------------------------- live
+class StreamEnd(Protocol):
+    """A monitor's end of a live stream (:class:`StreamClient`, or an in-process
+    :class:`~bt_runtime.localstream.LocalStream`)."""
+
+    def receive(self, timeout: float | None = None) -> Any: ...
+
+    @property
+    def ended(self) -> bool: ...
+
+    def send_command(
+        self, command: str, token: str, args: dict[str, JsonValue] | None = None
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class LiveSource:
     """Reads a live run's stream; shows a lost connection and retries until the run ends.
+
+    With a ``token`` the source is its own controller: controls go over the connection it reads
+    (so a breakpoint it sets is released when that connection goes); without one it is
+    read-only (``controller`` is None) unless a ``controller`` is given.
 
     Args:
         host: the stream's host.
         port: the stream's port.
-        controller: where controls go (None: read-only, e.g. without the token).
+        token: the run's control token (None: read-only).
+        controller: where controls go instead (tests pass a fake).
         retry: seconds between connection attempts.
-        connect: makes a client (tests pass a fake); by default :class:`StreamClient`.
+        connect: makes a client (tests pass a fake; ``run --tui`` an in-process stream); by default
+            :class:`StreamClient`.
     """
 
     def __init__(
-        self, host: str, port: int, *, controller: Controller | None = None, retry: float = 1.0,
-        connect: Callable[[str, int], StreamClient] = StreamClient,
+        self, host: str, port: int, *, token: str | None = None,
+        controller: Controller | None = None, retry: float = 1.0,
+        connect: Callable[[str, int], StreamEnd] = StreamClient,
     ) -> None:
         self.host, self.port = host, port
+        self.token = token
         self.controller = controller
+        if controller is None and token is not None:
+            self.controller = StreamController(self.send)
         self._retry = retry
         self._connect = connect
         self._stopped = threading.Event()
+        self._client: StreamEnd | None = None
+        self._lock = threading.Lock()
+
+    def send(self, command: str, args: dict[str, JsonValue]) -> None:
+        """Send one control over the current connection (called from the UI thread).
+
+        Raises:
+            ControlError: no token, not connected, or the connection failed.
+        """
+        if self.token is None:
+            raise ControlError("read-only monitor: attach with --token to control the run")
+        with self._lock:
+            client = self._client
+        if client is None:
+            raise ControlError("not connected to the run")
+        try:
+            client.send_command(command, self.token, args or None)
+        except StreamError as exc:
+            raise ControlError(str(exc)) from None
 
     def start(self, app: App[Any]) -> None:
         app.run_worker(lambda: self._run(app), thread=True, name="live", group="source")
@@ -260,12 +310,17 @@ class LiveSource:
                 app.post_message(ConnectionChanged("lost", f"{exc}; retrying in {self._retry:g} s"))
                 self._stopped.wait(self._retry)
                 continue
-            app.post_message(ConnectionChanged("connected", where))
+            mode = "" if self.controller is not None else " (read-only: no control token)"
+            app.post_message(ConnectionChanged("connected", where + mode))
+            with self._lock:
+                self._client = client
             try:
                 ended = self._read(app, client)
             except StreamError as exc:
                 app.post_message(ConnectionChanged("lost", str(exc)))
             finally:
+                with self._lock:
+                    self._client = None
                 client.close()
             if not ended and not self._stopped.is_set():
                 app.post_message(
@@ -275,7 +330,7 @@ class LiveSource:
         if ended:
             app.post_message(ConnectionChanged("ended", "the run finished"))
 
-    def _read(self, app: App[Any], client: StreamClient) -> bool:
+    def _read(self, app: App[Any], client: StreamEnd) -> bool:
         """Read until the stream ends; True if the run finished."""
         started: RunStarted | None = None
         ids: dict[str, str] = {}
@@ -294,6 +349,8 @@ class LiveSource:
                     opened = run_opened(started, message)
                     ids = paths_to_ids(opened.root)
                     app.post_message(opened)
+                elif isinstance(message, WorldDefinition):
+                    app.post_message(WorldOpened(world_info(message)))
                 elif isinstance(message, Notice):
                     batch.extend(_notice_entries(message))
                 else:
