@@ -80,6 +80,34 @@ def _run(parser: argparse.ArgumentParser) -> None:
         help="serve a live stream to monitors, e.g. 127.0.0.1:8765 (port 0: any free port)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument(
+        "--tui", action="store_true", help="watch and steer the run in the terminal monitor"
+    )
+    _web(parser, "serve the monitor to a browser on loopback while the run goes on")
+
+
+def _web(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--web", action="store_true", help=help_text + " (needs [web])")
+    parser.add_argument(
+        "--web-port", type=_port, default=8000, metavar="PORT",
+        help="the browser view's loopback port (default 8000)",
+    )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def _monitor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "address", metavar="HOST:PORT", help="a live run's stream (mission run --stream ...)"
+    )
+    parser.add_argument(
+        "--token", metavar="T", help="the run's control token (without it: read-only)"
+    )
+    _web(parser, "serve the monitor to a browser on loopback instead")
 
 
 def _replay(parser: argparse.ArgumentParser) -> None:
@@ -90,6 +118,13 @@ def _replay(parser: argparse.ArgumentParser) -> None:
         default=5.0,
         metavar="SECONDS",
         help="simulated seconds between telemetry lines (default 5)",
+    )
+    parser.add_argument(
+        "--tui", action="store_true", help="replay in the monitor: seek, play/pause, speed"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, metavar="X",
+        help="with --tui: sim seconds per wall second (default 1)",
     )
 
 
@@ -123,7 +158,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "quadmission.commands.run:main",
     ),
     Subcommand(
-        "replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"
+        "monitor",
+        "watch (and with --token, steer) a live run in the terminal or a browser",
+        _monitor,
+        "quadmission.commands.monitor:main",
+    ),
+    Subcommand(
+        "replay",
+        "print a recorded run again (--tui: replay it in the monitor)",
+        _replay,
+        "quadmission.commands.replay:main",
     ),
     Subcommand(
         "runs", "list recorded runs with their outcome", _runs, "quadmission.commands.runs:main"

@@ -270,6 +270,9 @@ def run_session(
     options: RunOptions,
     err: TextIO,
     openers: Openers = Openers(),
+    *,
+    monitor: Any = None,
+    on_executor: Callable[[Executor], None] | None = None,
 ) -> SessionResult:
     """Run ``mission`` once as ``options`` say, recording it, and close everything it opened.
 
@@ -278,6 +281,8 @@ def run_session(
         options: the run's flags.
         err: where the stream banner, notes, the "running" line and progress go (stderr).
         openers: how the log, the stream and the backend are opened.
+        monitor: an in-process monitor's stream (``run --tui``), fed beside ``--stream``.
+        on_executor: called with the executor once it exists (to abort it from elsewhere).
 
     Returns:
         The final report with the seed and the log's path.
@@ -308,6 +313,16 @@ def run_session(
         progress = ProgressLine(err)
         stack.callback(progress.close)
         holder = _catch_interrupts(stack)
+        if monitor is not None:
+            from bt_runtime.localstream import Fanout
+
+            stream = Fanout([stream, monitor]) if stream is not None else monitor
+
+        def built(executor: Executor) -> None:
+            holder.append(executor)
+            if on_executor is not None:
+                on_executor(executor)
+
         report = simulate(
             mission,
             backend,
@@ -318,6 +333,6 @@ def run_session(
             faults=faults,
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
-            on_executor=holder.append,
+            on_executor=built,
         )
     return SessionResult(report, seed, options.backend, log_path)
