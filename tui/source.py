@@ -335,6 +335,7 @@ class LiveSource:
         started: RunStarted | None = None
         ids: dict[str, str] = {}
         finished = False
+        sim_time = 0.0  # of the latest state, to stamp the run's replies to commands
         while not self._stopped.is_set():
             message = client.receive(timeout=0.25)
             if message is None:
@@ -352,9 +353,11 @@ class LiveSource:
                 elif isinstance(message, WorldDefinition):
                     app.post_message(WorldOpened(world_info(message)))
                 elif isinstance(message, Notice):
-                    batch.extend(_notice_entries(message))
+                    batch.extend(_notice_entries(message, sim_time))
                 else:
                     converted = from_runtime(message, ids)
+                    if isinstance(converted, StateChanged):
+                        sim_time = converted.sim_time
                     if isinstance(converted, (StateChanged, RunEnded)):
                         if batch:
                             app.post_message(Happened(tuple(batch)))
@@ -371,12 +374,12 @@ class LiveSource:
         return finished
 
 
-def _notice_entries(notice: Notice) -> list[Entry]:
+def _notice_entries(notice: Notice, sim_time: float = 0.0) -> list[Entry]:
     if notice.kind == "dropped":
         text = f"monitor fell behind: {notice.count} messages dropped"
-        return [AlertEntry(0, 0.0, "warning", text)]
+        return [AlertEntry(0, sim_time, "warning", text)]
     if notice.kind in ("ack", "error"):
         command = str(notice.data.get("command", ""))
         detail = "accepted" if notice.kind == "ack" else f"refused: {notice.message}"
-        return [CommandEntry(0.0, command or "command", detail)]
+        return [CommandEntry(sim_time, command or "command", detail)]
     return []
