@@ -27,7 +27,7 @@ ARROWS = "→↗↑↖←↙↓↘"
 """Robot glyph by heading, counter-clockwise from east in 45° steps."""
 MISSING = "not published: terrain regions, entities, closed regions, planned path"
 """The legend line when the run's world was not recorded (an older log)."""
-LEGEND = "▒ terrain  ✕ closed  ─ route  ∙ planned  • trail  D dock  S station  V/I/P found·missing"
+LEGEND = "V I P green=found ✕ closed ─ route ∙ plan • trail D dock S station"
 """The legend line when the world is known."""
 
 TERRAIN_STYLE = {
@@ -187,6 +187,14 @@ def _draw_entities(canvas: _Canvas, world: WorldInfo, model: MonitorModel) -> No
         canvas.put(float(entity["x"]), float(entity["y"]), glyph, style)
 
 
+def _fit(line: str, width: int) -> str:
+    """``line`` cut to ``width`` at a word boundary (a legend item is never cut in half)."""
+    if len(line) <= width:
+        return line
+    cut = line[: max(0, width)].rsplit(" ", 1)[0]
+    return cut if cut else line[: max(0, width)]
+
+
 def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int) -> Text:
     """The map as ``height`` lines of ``width`` cells (the last line is the legend)."""
     rows = max(1, height - 1)
@@ -230,7 +238,7 @@ def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int)
         arrow = ARROWS[round(math.degrees(s.yaw) / 45) % 8]
         canvas.put(s.x, s.y, "X" if s.fallen else arrow, "bold red" if s.fallen else "bold yellow")
     text = canvas.render()
-    text.append((LEGEND if world is not None else MISSING)[: max(0, width)], "dim")
+    text.append(_fit(LEGEND if world is not None else MISSING, width), "dim")
     return text
 
 
