@@ -145,6 +145,13 @@ class MonitorApp(App[None]):
         self.views.header.update_header()
 
     def on_state_changed(self, message: StateChanged) -> None:
+        try:
+            self._apply_state(message)
+        finally:
+            if message.shown is not None:
+                message.shown()
+
+    def _apply_state(self, message: StateChanged) -> None:
         if not self.views.showing:
             return
         self._measure_rtf(message.sim_time)

@@ -13,7 +13,7 @@ telemetry samples, operator commands) travels as :class:`Happened` batches, whic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,6 +221,10 @@ class StateChanged(Message):
     planned_path: tuple[tuple[float, float], ...] = ()
     paused: bool | None = None
     """The run is paused (None: the source does not say; a replay says it with PlaybackChanged)."""
+    shown: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    """Called by the app once it has applied this state: a source waits for it before reading on,
+    so a slow screen slows the reading (the stream then drops old snapshots at the run's end)
+    instead of piling messages up in the app's queue."""
 
     def can_replace(self, message: Message) -> bool:
         """A queued state is stale once a newer one is behind it: full state, nothing is lost."""

@@ -45,7 +45,37 @@ from tui.messages import (
 )
 from tui.playback import Cursor
 
-__all__ = ["LiveSource", "ReplaySource", "Source"]
+__all__ = ["LiveSource", "ReplaySource", "Source", "StatePacer"]
+
+SHOWN_WAIT = 1.0
+"""Seconds a source waits for the app to apply its last state before reading on regardless."""
+
+
+class StatePacer:
+    """Posts full states and lets the worker wait until the app has applied the last one.
+
+    Why: the app's message queue is unbounded and history batches are never merged, so a worker
+    faster than the screen (a replay at x256, a burst on the stream) would grow it without end.
+    Waiting for the last state keeps at most one frame in flight; a live source then reads the
+    socket no faster than the screen, and the run's stream drops old snapshots for it.
+    """
+
+    def __init__(self) -> None:
+        self._shown = threading.Event()
+        self._shown.set()
+
+    def post(self, app: App[Any], state: StateChanged) -> None:
+        """Post ``state``; :meth:`wait` then blocks until the app has applied it."""
+        self._shown.clear()
+        state.shown = self._shown.set
+        app.post_message(state)
+
+    def wait(self, stopped: Callable[[], bool], timeout: float = SHOWN_WAIT) -> None:
+        """Wait until the last state was applied, ``timeout`` passed, or ``stopped()``."""
+        deadline = time.monotonic() + timeout
+        while not self._shown.wait(0.05):
+            if stopped() or time.monotonic() >= deadline:
+                return
 
 
 class Source(Protocol):
@@ -177,8 +207,10 @@ class ReplaySource:
         cursor = Cursor(reader, opened.root, ids)
         last_wall, ended = self._clock(), False
         last_shown: tuple[bool, float, float] | None = None
-        app.post_message(cursor.fold.state())
+        pacer = StatePacer()
+        pacer.post(app, cursor.fold.state())
         while (asked := self._take_commands()) is not None:
+            pacer.wait(lambda: self._stopped)
             now, playing = self._clock(), asked.playing
             entries: list[Entry] = []
             if asked.seek is not None:
@@ -198,7 +230,7 @@ class ReplaySource:
             last_wall = now
             if entries or asked.seek is not None or asked.steps:
                 app.post_message(Happened(tuple(entries)))
-                app.post_message(cursor.fold.state())
+                pacer.post(app, cursor.fold.state())
             if cursor.pending is None and not ended:
                 ended, cursor.position = True, end
                 if finished is not None:
@@ -335,6 +367,7 @@ class LiveSource:
         started: RunStarted | None = None
         ids: dict[str, str] = {}
         finished = False
+        pacer = StatePacer()
         sim_time = 0.0  # of the latest state, to stamp the run's replies to commands
         while not self._stopped.is_set():
             message = client.receive(timeout=0.25)
@@ -362,7 +395,11 @@ class LiveSource:
                         if batch:
                             app.post_message(Happened(tuple(batch)))
                             batch = []
-                        app.post_message(converted)
+                        if isinstance(converted, StateChanged):
+                            pacer.post(app, converted)
+                            pacer.wait(self._stopped.is_set)
+                        else:
+                            app.post_message(converted)
                         finished = finished or isinstance(message, RunFinished)
                     elif converted is not None:
                         batch.append(converted)
