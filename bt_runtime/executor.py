@@ -256,9 +256,8 @@ class Executor:
         control = self.control
         control.paused = True
         path = next(p for i, p in self._index.values() if i == node_id)
-        self.record.emit(
-            Alert(self.tick, self.ctx.time, "info", f"breakpoint: paused before {path}", path, node_id)
-        )
+        text = f"breakpoint: paused before {path}"
+        self.record.emit(Alert(self.tick, self.ctx.time, "info", text, path, node_id))
         self.record.commit()
         self._held = node_id
         try:
@@ -343,7 +342,8 @@ class Executor:
             self.record.emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
         for fault, origin in self._monitor_faults:
             line = fault.apply(ctx)
-            self.record.emit(Alert(self.tick, now, "warning", f"fault injected by {origin}: {line}"))
+            text = f"fault injected by {origin}: {line}"
+            self.record.emit(Alert(self.tick, now, "warning", text))
         self._monitor_faults.clear()
         self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick

@@ -3,11 +3,11 @@
 Why not the TCP stream on loopback: the run and its monitor share a process, so a socket would only
 add encoding and a port. :class:`LocalStream` has both ends of :class:`~bt_runtime.stream.
 StreamServer` and :class:`~bt_runtime.streamclient.StreamClient` that the executor and the monitor
-use: ``publish``/``poll_commands`` for the executor, ``receive``/``ended``/``send_command``/``close``
-for the monitor, with the same back-pressure (the latest snapshot supersedes older ones, events
-are bounded and a drop is told as a ``dropped`` notice) and the same replies (``ack``/``error``
-notices), so the monitor's live source reads it unchanged. :class:`Fanout` publishes to several
-streams at once (the in-process monitor and a ``--stream`` server).
+use: ``publish``/``poll_commands`` for the executor, ``receive``/``ended``/``send_command``/
+``close`` for the monitor, with the same back-pressure (the latest snapshot supersedes older ones,
+events are bounded and a drop is told as a ``dropped`` notice) and the same replies
+(``ack``/``error`` notices), so the monitor's live source reads it unchanged. :class:`Fanout`
+publishes to several streams at once (the in-process monitor and a ``--stream`` server).
 """
 
 from __future__ import annotations
@@ -128,7 +128,8 @@ class LocalStream:
 
     def _check(self, command: str, token: str, args: dict[str, Any]) -> Notice | None:
         if not secrets.compare_digest(token.encode(), self.token.encode()):
-            return Notice("error", {"message": "wrong or missing control token", "command": command})
+            message = "wrong or missing control token"
+            return Notice("error", {"message": message, "command": command})
         if command not in COMMANDS:
             return Notice("error", {"message": f"unknown command {command!r}", "command": command})
         problem = check_args(command, args)

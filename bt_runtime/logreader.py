@@ -118,7 +118,7 @@ class EventLogReader:
         return self._telemetry(rows[0]) if rows else None
 
     def events(self, from_tick: int | None = None, to_tick: int | None = None) -> Iterator[Event]:
-        """Tick events (status, facts, telemetry, alerts, world changes) by tick, then in write order.
+        """Tick events (status, facts, telemetry, alerts, map changes) by tick, then in write order.
 
         Ordering by tick first puts a telemetry sample kept late (the last one before the finish)
         back in its own tick.

@@ -4,15 +4,11 @@ Why a module of their own: the stream's wire code (``streamwire``/``stream``) st
 only asks :func:`check_args` whether a command's arguments are well formed before it acks; the
 executor acts on them (:mod:`bt_runtime.executor`, through :mod:`bt_runtime.runcontrol`).
 
-=============  ================================================  ===================================
-command        args                                              effect
-=============  ================================================  ===================================
-``speed``      ``{"factor": F}`` (1/64 .. 1024)                  pace a ``--realtime`` run at F× wall
-``breakpoint`` ``{"node": ID, "enabled": bool}``                 pause before node ID ticks (or clear)
-``fault``      ``{"kind": push|battery|block, "params": {...}}`` inject the fault at the next tick
-``release``    (none; sent by the server, never by a monitor)    clear the breakpoints of a monitor
-                                                                 that disconnected
-=============  ================================================  ===================================
+* ``speed`` ``{"factor": F}`` (1/64 .. 1024): pace a ``--realtime`` run at F times the wall clock.
+* ``breakpoint`` ``{"node": ID, "enabled": bool}``: pause before node ID ticks (or clear it).
+* ``fault`` ``{"kind": push|battery|block, "params": {...}}``: inject the fault at the next tick.
+* ``release`` (no args; queued by the server when a monitor disconnects, never sent by one):
+  clear the breakpoints that monitor held.
 """
 
 from __future__ import annotations
@@ -40,7 +36,8 @@ MIN_SPEED, MAX_SPEED = 1 / 64, 1024.0
 
 def _speed(args: Mapping[str, Any]) -> str | None:
     factor = args.get("factor")
-    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor):
+    number = isinstance(factor, (int, float)) and not isinstance(factor, bool)
+    if not number or not math.isfinite(factor):
         return 'speed needs {"factor": NUMBER}'
     if not MIN_SPEED <= factor <= MAX_SPEED:
         return f"speed factor must be between {MIN_SPEED:g} and {MAX_SPEED:g}, not {factor:g}"

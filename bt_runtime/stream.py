@@ -20,8 +20,9 @@ and the client is told with a ``dropped`` notice before its next message. A mess
 JSON once, lazily, by the first writer that sends it, so dropped snapshots cost no encoding.
 
 A monitor that connects late first receives the run header (:class:`RunStarted`,
-:class:`TreeDefinition`, :class:`WorldDefinition`, and :class:`RunFinished` once there is one) and the latest snapshot, so it
-can draw the tree at once. Reading needs no token; that is why the server binds loopback by default.
+:class:`TreeDefinition`, :class:`WorldDefinition`, and :class:`RunFinished` once there is one) and
+the latest snapshot, so it can draw the tree and the map at once. Reading needs no token; that is
+why the server binds loopback by default.
 """
 
 from __future__ import annotations

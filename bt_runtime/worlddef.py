@@ -62,7 +62,9 @@ def world_definition(world: World) -> WorldDefinition:
             entry["path"] = [[float(x), float(y)] for x, y in intruder.path]
             entities.append(entry)
     entities += [
-        _place(p.name, "payload", stations[p.station]) for p in world.payloads if p.station in stations
+        _place(p.name, "payload", stations[p.station])
+        for p in world.payloads
+        if p.station in stations
     ]
     return WorldDefinition(
         world.name, (b.x_min, b.y_min, b.x_max, b.y_max), regions, places, entities

@@ -132,7 +132,8 @@ async def _devtools_screenshot(chromium: str, url: str, out: Path, wait: float =
 
                 async def call(method: str, **params: Any) -> Any:
                     number = next(ids)
-                    await ws.send_str(json.dumps({"id": number, "method": method, "params": params}))
+                    request = {"id": number, "method": method, "params": params}
+                    await ws.send_str(json.dumps(request))
                     async for msg in ws:
                         data = json.loads(msg.data)
                         if data.get("id") == number:

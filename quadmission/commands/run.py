@@ -3,8 +3,8 @@
 The mission goes through the same :func:`~quadmission.loading.check_runnable` as ``show`` and
 ``compile`` (so it is refused with the same message and status), then
 :func:`~quadmission.session.run_session` runs it (``--tui`` and ``--web`` through
-:mod:`quadmission.monitored`, imported only then, so a plain run loads no Textual). The final report goes to stdout; diagnostics,
-the "running" line and the progress line to stderr.
+:mod:`quadmission.monitored`, imported only then, so a plain run loads no Textual). The final
+report goes to stdout; diagnostics, the "running" line and the progress line to stderr.
 """
 
 from __future__ import annotations

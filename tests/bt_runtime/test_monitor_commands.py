@@ -22,7 +22,8 @@ from tests.bt_runtime.test_executor import ListSink
 
 
 def two_waits() -> Sequence:
-    return Sequence("mission", memory=True, children=[bh.Wait("first", 0.5), bh.Wait("second", 0.5)])
+    waits = [bh.Wait("first", 0.5), bh.Wait("second", 0.5)]
+    return Sequence("mission", memory=True, children=waits)
 
 
 def wait_for(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]

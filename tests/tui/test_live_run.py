@@ -1,7 +1,8 @@
-"""The monitor against a REAL run in the same process (``mission run --tui``'s wiring): the kinematic
-twin paced to the wall clock, the executor on a worker thread, the app reading it through the
-in-process stream. Every control goes through the footer's keys; what happened is read back from
-the run log afterwards, so the log (not only the screen) is what these tests judge."""
+"""The monitor against a REAL run in the same process (``mission run --tui``'s wiring): the
+kinematic twin paced to the wall clock, the executor on a worker thread, the app reading it
+through the in-process stream. Every control goes through the footer's keys; what happened is
+read back from the run log afterwards, so the log (not only the screen) is what these tests
+judge."""
 
 from __future__ import annotations
 
