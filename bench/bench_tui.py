@@ -2,7 +2,8 @@
 the UI thread keeps 95 % of its time for drawing), the cost of a frame and so the frames per second
 the UI can still draw at 10 snapshots a second (goal >= 20), and the model's memory over an hour of
 history (bounded: the history window is a fixed number of entries, so an hour costs what ten
-minutes do).
+minutes do), and the whole monitor's memory after replaying a 1-hour run log to its end (bounded
+the same way: the replay source streams the log and keeps only the folded state).
 
 Frames per second is a capacity, not a count: headless, Textual draws only when something changed,
 so counting frames at 10 snapshots/s would measure the input rate. The figure is what the second
@@ -139,6 +140,65 @@ def _memory_after(seconds: float, tick_rate: float = 10.0) -> float:
     return used
 
 
+def _write_log(path: Any, seconds: float, tick_rate: float = 10.0) -> None:
+    """A run log of ``seconds`` of a patrol-like run: telemetry at 5 Hz, a status change a tick."""
+    from bt_runtime.eventlog import EventLogWriter
+    from bt_runtime.events import RunFinished, RunStarted, StatusChanged, Telemetry, TreeDefinition
+    from bt_runtime.events import TreeNode as RuntimeNode
+
+    leaves = tuple(RuntimeNode(f"0.{i}", f"leg {i}", "GoTo") for i in range(10))
+    with EventLogWriter(path) as log:
+        log.append(RunStarted("bench", "bench", "", "", 1, "kinematic", {}, tick_rate, 0.0))
+        log.append(TreeDefinition(RuntimeNode("0", "bench", "Sequence", {}, leaves)))
+        statuses = ("INVALID", "RUNNING")
+        for tick in range(1, int(seconds * tick_rate) + 1):
+            t = tick / tick_rate
+            i = tick % 10
+            old, new = statuses[(tick // 10) % 2], statuses[(tick // 10 + 1) % 2]
+            log.append(StatusChanged(tick, t, f"0.{i}", f"bench/leg {i}", old, new))
+            if tick % 2 == 0:
+                log.append(Telemetry(tick, t, 0.01 * tick % 20, 1.0, 0.3, 0.0, 0.0, 0.0, 0.4, 0.0,
+                                     0.0, 90.0, "flat", "trot", 0.0, False, False, "flat"))
+            log.commit_tick()
+        log.append(RunFinished(int(seconds * tick_rate), "success", seconds, 0.0, 0.0))
+
+
+def _replay_memory(seconds: float, speed: float = 256.0) -> float:
+    """Bytes the monitor (app, model, widgets, replay source) holds after replaying ``seconds`` of
+    a run log to its end, above what it held once the run opened (traced Python allocations: RSS
+    keeps the high-water mark of transient batches and says nothing about what is retained)."""
+    import tempfile
+    from pathlib import Path
+
+    from tui.app import make_monitor
+    from tui.source import ReplaySource
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "hour.sqlite"
+        _write_log(log, seconds)
+        source = ReplaySource(log, speed=speed, playing=False)
+        app = make_monitor(source, clock=lambda: 0.0)
+        used = 0.0
+
+        async def main() -> None:
+            nonlocal used
+            async with app.run_test(size=(160, 50)) as pilot:
+                while app.model.end is None:
+                    await pilot.pause(0.05)
+                await pilot.pause(0.2)
+                tracemalloc.start(1)
+                base = tracemalloc.get_traced_memory()[0]
+                source.resume()
+                while app.model.outcome is None:
+                    await asyncio.sleep(0.2)  # the screen is busy: pilot.pause would time out
+                await pilot.pause(0.3)
+                used = tracemalloc.get_traced_memory()[0] - base
+                tracemalloc.stop()
+
+        asyncio.run(main())
+    return used
+
+
 def rows(quick: bool) -> list[Row]:
     count = 20 if quick else 60
     typical, frame, nodes = _snapshot_costs(count, flips=10)
@@ -147,6 +207,8 @@ def rows(quick: bool) -> list[Row]:
     fps = (1.0 - 10 * heavy / 1e3) / (heavy_frame / 1e3)
     ten_minutes = _memory_after(600.0)
     hour = _memory_after(600.0 if quick else 3600.0)
+    replay_short = _replay_memory(600.0)
+    replay_long = _replay_memory(1200.0 if quick else 3600.0)
     return [
         Row(AREA, f"apply one snapshot, {nodes} nodes, ~15 changed", typical, "ms", "<= 5",
             typical <= 5.0, "median; model fold + relabel of changed nodes"),
@@ -160,4 +222,9 @@ def rows(quick: bool) -> list[Row]:
         Row(AREA, "model memory after 1 h of history" + (" (quick: 10 min)" if quick else ""),
             hour / 1e6, "MB", "bounded", hour <= 1.2 * ten_minutes,
             "history window: 2,000 entries"),
+        Row(AREA, "monitor memory after a 10 min replay", replay_short / 1e6, "MB", "", None,
+            "app + model + widgets + replay source; log played to its end, paced by the screen"),
+        Row(AREA, "monitor memory after a 1 h replay" + (" (quick: 20 min)" if quick else ""),
+            replay_long / 1e6, "MB", "bounded", replay_long <= 1.3 * replay_short + 1e6,
+            "bounded: <= 1.3 x the 10 min figure + 1 MB"),
     ]

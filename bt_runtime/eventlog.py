@@ -46,6 +46,8 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
     TreeDefinition,
+    WorldChanged,
+    WorldDefinition,
 )
 from bt_runtime.logreader import EventLogReader, RunSummary, list_runs
 from bt_runtime.logschema import (
@@ -260,6 +262,10 @@ class EventLogWriter:
             self._write_now("INSERT INTO meta VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)", row, "run start")
         elif isinstance(event, TreeDefinition):
             self._write_now("INSERT INTO tree VALUES (1, ?)", (to_json(event),), "tree")
+        elif isinstance(event, WorldDefinition):
+            self._write_now("INSERT INTO world VALUES (1, ?)", (to_json(event),), "world")
+        elif isinstance(event, WorldChanged):
+            self._add("world_changes", (event.tick, event.sim_time, event.change, event.name))
         elif isinstance(event, RunFinished):
             if self._finished:
                 raise EventLogError(f"{self.path}: the outcome is already recorded")

@@ -26,6 +26,7 @@ from bt_runtime.events import (
     OperatorCommand,
     StatusChanged,
     Telemetry,
+    WorldChanged,
 )
 from bt_runtime.logschema import SCHEMA, TELEMETRY_COLUMNS, EventLogError
 
@@ -40,6 +41,7 @@ __all__ = [
 
 # Column kinds: how a stored value is checked and what it becomes.
 INT, TIME, REAL, NUMBER, TEXT, JSON, FLAG = "int", "time", "real", "number", "text", "json", "flag"
+MAYBE_TEXT = "maybe text"  # text, or NULL where the value was not published (true terrain)
 
 
 def decode_text(data: bytes) -> str:
@@ -54,6 +56,8 @@ def damaged(path: Path, where: str, what: str) -> EventLogError:
 
 def _check(kind: str, value: Any, column: str) -> Any:
     """``value`` as ``kind``; raises ValueError with what is wrong."""
+    if kind == MAYBE_TEXT:
+        return None if value is None else _check(TEXT, value, column)
     if kind == TEXT:
         if not isinstance(value, str):
             raise ValueError(f"{column} is {_shown(value)}, not text")
@@ -130,7 +134,9 @@ TABLES: dict[str, tuple[tuple[tuple[str, str], ...], Builder]] = {
         tuple(
             (name, INT if name == "tick" else TIME if name == "sim_time" else kind)
             for name, kind in zip(
-                TELEMETRY_COLUMNS, [INT, TIME, *[REAL] * 9, REAL, TEXT, TEXT, REAL, FLAG, FLAG]
+                TELEMETRY_COLUMNS,
+                [INT, TIME, *[REAL] * 9, REAL, TEXT, TEXT, REAL, FLAG, FLAG, MAYBE_TEXT],
+                strict=True,
             )
         ),
         _telemetry,
@@ -155,6 +161,10 @@ TABLES: dict[str, tuple[tuple[tuple[str, str], ...], Builder]] = {
             ("wall_time", NUMBER),
         ),
         lambda v: OperatorCommand(*v),
+    ),
+    "world_changes": (
+        (("tick", INT), ("sim_time", TIME), ("change", TEXT), ("name", TEXT)),
+        lambda v: WorldChanged(*v),
     ),
 }
 """Per tick-event table: its columns after ``seq`` with their kinds, and how to build the event."""

@@ -47,6 +47,9 @@ __all__ = [
     "Telemetry",
     "TreeDefinition",
     "TreeNode",
+    "WORLD_CHANGES",
+    "WorldChanged",
+    "WorldDefinition",
     "collect_versions",
     "new_run_id",
     "to_json_value",
@@ -225,15 +228,23 @@ class Telemetry:
     energy: float
     fallen: bool
     stuck: bool
+    terrain_true: str | None = None
+    """The world's terrain kind under the robot (simulation only: what ``terrain`` estimates)."""
 
     @classmethod
     def from_state(
-        cls, tick: int, state: RobotState, battery: float, sim_time: float | None = None
+        cls,
+        tick: int,
+        state: RobotState,
+        battery: float,
+        sim_time: float | None = None,
+        terrain_true: str | None = None,
     ) -> Telemetry:
         """Flatten a backend's :class:`RobotState`; ``battery`` (percent) is the runtime's model.
 
         ``state.velocity`` is the body-frame (forward, left, yaw rate) of the backend protocol.
         ``sim_time`` is the run's clock when it differs from the backend's (default ``state.time``).
+        ``terrain_true`` is the world's label under the robot, when the simulation knows it.
         """
         pose = state.pose
         vx, vy, wz = state.velocity
@@ -256,6 +267,7 @@ class Telemetry:
             energy=state.energy_used,
             fallen=state.fallen,
             stuck=state.stuck,
+            terrain_true=terrain_true,
         )
 
 
@@ -280,7 +292,9 @@ class Alert:
 
 @dataclass(frozen=True)
 class OperatorCommand:
-    """An operator's pause, resume, step or abort, as the executor acted on it (between ticks).
+    """An operator's command as the executor acted on it: pause, resume, step, abort, or a monitor's
+    speed, breakpoint, fault or release, with its arguments in ``command`` (``breakpoint node=0.2
+    enabled=True``).
 
     ``origin`` says who: ``"api"`` for a call on the executor, ``"stream HOST:PORT"`` for a monitor.
     ``wall_time`` is when it was acted on (seconds since the Unix epoch), because an operator's
@@ -328,11 +342,66 @@ class Snapshot:
     facts: dict[str, JsonValue]
     """Every mission fact and counter, by registry name (what :class:`FactChanged` reports)."""
     telemetry: Telemetry | None = None
+    found: tuple[str, ...] = ()
+    """Names of the world's entities found so far (victims, intruders, payloads)."""
+    closed: tuple[str, ...] = ()
+    """Names of the regions closed so far (faults)."""
+    planned_path: tuple[tuple[float, float], ...] = ()
+    """The current walk's planned waypoints (x, y), from where the robot stands; () when idle."""
+    paused: bool = False
+    """The run is paused (by the operator, or before a breakpoint's node)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "statuses", dict(self.statuses))
         object.__setattr__(self, "active_path", tuple(self.active_path))
         object.__setattr__(self, "facts", to_json_value(self.facts))
+        object.__setattr__(self, "found", tuple(self.found))
+        object.__setattr__(self, "closed", tuple(self.closed))
+        object.__setattr__(
+            self, "planned_path", tuple((float(x), float(y)) for x, y in self.planned_path)
+        )
+
+
+@dataclass(frozen=True)
+class WorldDefinition:
+    """The world as plain data for a monitor's map, sent once before the first tick.
+
+    ``bounds`` is ``[x_min, y_min, x_max, y_max]`` (m). Each shape is a dict: ``{"rect": [x0, y0,
+    x1, y1]}``, ``{"circle": [cx, cy, r]}`` or ``{"polygon": [[x, y], ...]}``. ``regions`` are
+    ``{"name", "kind", "shape"}``; ``places`` are ``{"name", "kind", "x", "y"}`` with kind one of
+    ``dock``, ``station``, ``waypoint``; ``entities`` are ``{"name", "kind", "x", "y"}`` with kind
+    ``victim``, ``intruder`` (its first position; ``path`` beside it) or ``payload``.
+    """
+
+    TYPE: ClassVar[str] = "world"
+    name: str
+    bounds: tuple[float, ...]
+    regions: tuple[dict[str, JsonValue], ...] = ()
+    places: tuple[dict[str, JsonValue], ...] = ()
+    entities: tuple[dict[str, JsonValue], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bounds", tuple(float(v) for v in self.bounds))
+        for name in ("regions", "places", "entities"):
+            items = tuple(to_json_value(item) for item in getattr(self, name))
+            object.__setattr__(self, name, items)
+
+
+WORLD_CHANGES = ("found", "closed")
+
+
+@dataclass(frozen=True)
+class WorldChanged:
+    """Something on the map changed: an entity was ``found`` or a region ``closed`` (by name)."""
+
+    TYPE: ClassVar[str] = "world_changed"
+    tick: int
+    sim_time: float
+    change: str
+    name: str
+
+    def __post_init__(self) -> None:
+        _check_choice("WorldChanged", "change", self.change, WORLD_CHANGES)
 
 
 Event: TypeAlias = (
@@ -344,6 +413,8 @@ Event: TypeAlias = (
     | Alert
     | OperatorCommand
     | RunFinished
+    | WorldDefinition
+    | WorldChanged
 )
 Message: TypeAlias = Event | Snapshot
 
@@ -359,5 +430,7 @@ EVENT_TYPES: dict[str, type] = {  # the tag table the codec decodes by
         OperatorCommand,
         RunFinished,
         Snapshot,
+        WorldDefinition,
+        WorldChanged,
     )
 }

@@ -17,9 +17,15 @@ A run log the disk refuses ends the run at once as ``aborted`` with the reason
 (:data:`LOG_LOST`...): a run that cannot be recorded is not a run anyone can trust; the log keeps
 every tick committed before.
 
-Time: as fast as possible by default; ``realtime`` paces ticks to the wall clock. Pause, resume,
-single step and abort come from the API (thread-safe) or from the stream's command queue
-(:mod:`bt_runtime.runcontrol`).
+Time: as fast as possible by default; ``realtime`` paces ticks to the wall clock (at a speed the
+monitor may change). Pause, resume, single step and abort come from the API (thread-safe) or from
+the stream's command queue (:mod:`bt_runtime.runcontrol`), and so do a monitor's breakpoints
+(:mod:`bt_runtime.breakpoints`: the run pauses before the node ticks) and faults (applied at the
+next tick). Every operator command acted on is recorded at once as an
+:class:`~bt_runtime.events.OperatorCommand` (with its arguments, origin and wall time).
+
+The world for a monitor's map (:class:`~bt_runtime.events.WorldDefinition`) is recorded after the
+tree; entities found and regions closed as :class:`~bt_runtime.events.WorldChanged`.
 
 Determinism: the tree, the backend and the context draw all randomness from the run seed, node ids
 are positions in the tree, and sim time is tick-based, so the same seed yields the same events
@@ -30,7 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -38,6 +44,7 @@ from py_trees.common import Status
 
 from bt_runtime.actions import ActionPort
 from bt_runtime.behaviours import LogEntry
+from bt_runtime.breakpoints import AbortedAtBreakpoint, Breakpoints
 from bt_runtime.events import (
     Alert,
     FactChanged,
@@ -48,8 +55,11 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
     TreeDefinition,
+    WorldChanged,
 )
+from bt_runtime.faults import FaultSpecError, parse_fault
 from bt_runtime.lean_tree import LeanBehaviourTree
+from bt_runtime.monitorcommands import RELEASE, fault_spec
 from bt_runtime.recorder import CommandSource, EventSink, Recorder
 from bt_runtime.report import Progress, RunReport, failure_origin
 from bt_runtime.requirements import Criterion, judge
@@ -59,6 +69,7 @@ from bt_runtime.telemetry import TelemetryFilter
 from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
 from bt_runtime.tree_model import describe, node_index, tree_definition
 from bt_runtime.vocabulary import DEFAULT_TICK_RATE
+from bt_runtime.worlddef import world_definition
 
 __all__ = ["LOG_LOST", "CommandSource", "EventSink", "Executor", "Fault"]
 
@@ -151,7 +162,19 @@ class Executor:
         self.tree.visitors.append(self.watch)
         self.tree.add_post_tick_handler(self._after_tick)
         self.pacer = Pacer(realtime, lambda: ctx.time)
-        self.control = RunControl(on_resume=self.pacer.rebase)
+        self.control = RunControl(on_resume=self.pacer.rebase, on_command=self._log_command)
+        nodes = {node_id: node for node in root.iterate() for node_id, _ in [self._index[id(node)]]}
+        self.breakpoints = Breakpoints(nodes, self._hold)
+        for name, handler in (
+            ("speed", self._set_speed),
+            ("breakpoint", self._set_breakpoint),
+            ("fault", self._queue_fault),
+            (RELEASE, self._release),
+        ):
+            self.control.handle(name, handler)
+        self._monitor_faults: list[tuple[Fault, str]] = []
+        self._held: str | None = None
+        self._seen: dict[str, set[str]] = {"found": set(), "closed": set()}
         self.tick = 0
         self.report: RunReport | None = None
         self._now = 0.0
@@ -171,35 +194,106 @@ class Executor:
 
     def pause(self, origin: str = "api") -> None:
         """Stop ticking after the tick in flight; ``origin`` is who asked, for the run log."""
-        self.control.request("pause", origin)
+        self.control.request("pause", origin=origin)
 
     def resume(self, origin: str = "api") -> None:
         """Tick again after a pause."""
-        self.control.request("resume", origin)
+        self.control.request("resume", origin=origin)
 
     def step(self, origin: str = "api") -> None:
         """While paused: run exactly one more tick."""
-        self.control.request("step", origin)
+        self.control.request("step", origin=origin)
 
     def abort(self, origin: str = "api") -> None:
         """End the run after the tick in flight (outcome ``aborted``)."""
-        self.control.request("abort", origin)
+        self.control.request("abort", origin=origin)
+
+    def command(self, name: str, args: dict[str, Any] | None = None, origin: str = "api") -> None:
+        """Queue any operator command (speed, breakpoint, fault: see ``monitorcommands``)."""
+        self.control.request(name, args, origin)
+
+    # ------------------------------------------------------------------ operator commands
+    def _log_command(self, name: str, args: dict[str, Any], origin: str) -> None:
+        """Every operator command acted on goes to the record at once, with its arguments, origin
+        and wall time (a paused run has no tick to commit it with)."""
+        if name == RELEASE:
+            command = "release (the monitor disconnected: its breakpoints are released)"
+        else:
+            detail = " ".join(f"{k}={v}" for k, v in args.items())
+            command = f"{name} {detail}".rstrip()
+        self.record.emit(OperatorCommand(self.tick, self.ctx.time, command, origin, time.time()))
+        self.record.commit()
+
+    def _set_speed(self, args: dict[str, Any], origin: str) -> None:
+        if not self.pacer.realtime:
+            text = "speed ignored: this run is not paced to the wall clock (run it with --realtime)"
+            self.record.emit(Alert(self.tick, self.ctx.time, "warning", text))
+            return
+        self.pacer.set_speed(float(args["factor"]))
+
+    def _set_breakpoint(self, args: dict[str, Any], origin: str) -> None:
+        node_id, enabled = str(args["node"]), bool(args.get("enabled", True))
+        if not self.breakpoints.set(node_id, enabled, origin):
+            text = f"breakpoint refused: the tree has no node {node_id!r}"
+            self.record.emit(Alert(self.tick, self.ctx.time, "warning", text))
+
+    def _release(self, args: dict[str, Any], origin: str) -> None:
+        if self._held is not None and self._held in self.breakpoints.release(origin):
+            self.control.request("resume", origin=origin)  # nobody is left to resume it
+
+    def _queue_fault(self, args: dict[str, Any], origin: str) -> None:
+        spec = fault_spec(str(args["kind"]), dict(args.get("params", {})), self.ctx.time)
+        try:
+            fault = parse_fault(spec, self.ctx.world)
+        except FaultSpecError as exc:
+            text = f"fault from {origin} refused: {exc}"
+            self.record.emit(Alert(self.tick, self.ctx.time, "error", text))
+            return
+        self._monitor_faults.append((fault, origin))
+
+    def _hold(self, node_id: str) -> None:
+        """A breakpoint: wait before ``node_id`` ticks, until resume, step or abort."""
+        control = self.control
+        control.paused = True
+        path = next(p for i, p in self._index.values() if i == node_id)
+        text = f"breakpoint: paused before {path}"
+        self.record.emit(Alert(self.tick, self.ctx.time, "info", text, path, node_id))
+        self.record.commit()
+        self._held = node_id
+        try:
+            while True:
+                control.poll(self.stream)
+                if control.abort_reason is not None:
+                    raise AbortedAtBreakpoint(node_id)
+                if not control.paused or control.take_step():
+                    return
+                self._publish_views(None)
+                time.sleep(0.02)
+        finally:
+            self._held = None
 
     # ------------------------------------------------------------------ output
     def _telemetry(self) -> Telemetry:
         state = self.ctx.state
         assert state is not None
-        return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time)
+        true = self.ctx.world.kind_at(state.pose.x, state.pose.y).value
+        return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time, true)
 
     def _snapshot(self, telemetry: Telemetry) -> Snapshot:
         watch = self.watch
+        ctx = self.ctx
+        state = ctx.state
         return Snapshot(
             self.tick,
-            self.ctx.time,
+            ctx.time,
             watch.statuses(),
             watch.path_ids(self._current),
-            self.ctx.snapshot_values(),
+            ctx.snapshot_values(),
             telemetry,
+            found=tuple(ctx.found),
+            closed=tuple(region.name for region in ctx.closed_regions),
+            planned_path=tuple(state.path) if state is not None else (),
+            paused=self.control.paused,
         )
 
     # ------------------------------------------------------------------ one tick
@@ -246,6 +340,11 @@ class Executor:
             line = faults[self._fault_index].apply(ctx)
             self._fault_index += 1
             self.record.emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
+        for fault, origin in self._monitor_faults:
+            line = fault.apply(ctx)
+            text = f"fault injected by {origin}: {line}"
+            self.record.emit(Alert(self.tick, now, "warning", text))
+        self._monitor_faults.clear()
         self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick
             self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
@@ -254,6 +353,7 @@ class Executor:
             self.record.emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
         if ctx.stop_reason is not None and stopped_before is None:
             self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
+        self._world_changes()
         telemetry = None
         state = ctx.state
         assert state is not None
@@ -263,6 +363,17 @@ class Executor:
             self._telemetry_tick = self.tick
         self.record.commit()
         self._publish_views(telemetry)
+
+    def _world_changes(self) -> None:
+        """Entities found and regions closed since the last tick, as WorldChanged events."""
+        ctx = self.ctx
+        now = {"found": list(ctx.found), "closed": [r.name for r in ctx.closed_regions]}
+        for change, names in now.items():
+            seen = self._seen[change]
+            for name in names:
+                if name not in seen:
+                    seen.add(name)
+                    self.record.emit(WorldChanged(self.tick, ctx.time, change, name))
 
     def _publish_views(self, telemetry: Telemetry | None, force: bool = False) -> None:
         self.record.views(
@@ -292,11 +403,12 @@ class Executor:
         if self.started is not None:
             self.record.emit(self.started)
         self.record.emit(TreeDefinition(self.definition))
+        self.record.emit(world_definition(self.ctx.world))
         self.record.commit()
         outcome, path, reason = "", None, None
         control = self.control
         while True:
-            self._record_operator(control.poll(self.stream))
+            control.poll(self.stream)
             if self.record.log_failure is not None:
                 outcome, path = "aborted", self._current_path()
                 reason = f"{LOG_LOST}: {self.record.log_failure}"
@@ -309,7 +421,12 @@ class Executor:
                 self._publish_views(None)
                 time.sleep(0.02)
                 continue
-            self.tick_once()
+            try:
+                self.tick_once()
+            except AbortedAtBreakpoint:
+                outcome, reason = "aborted", control.abort_reason
+                path = self._current_path()
+                break
             outcome, path, reason = self._ended()
             if outcome or self.record.log_failure is not None:
                 if self.record.log_failure is not None:  # not recorded: it is not a result
@@ -323,15 +440,6 @@ class Executor:
                 self.record.emit(self._status_event(change, self.ctx.time))
         self.report = self._finish(outcome, path, reason, time.monotonic() - wall0)
         return self.report
-
-    def _record_operator(self, acted: list[tuple[str, str]]) -> None:
-        """Every operator command acted on goes to the record at once (a paused run has no tick
-        to commit it with)."""
-        if not acted:
-            return
-        for name, origin in acted:
-            self.record.emit(OperatorCommand(self.tick, self.ctx.time, name, origin, time.time()))
-        self.record.commit()
 
     def _ended(self) -> tuple[str, str | None, str | None]:
         """(outcome, failure path, reason) if the run is over after this tick, else ("", ...)."""

@@ -26,7 +26,14 @@ from bt_runtime.eventlogrows import (
     decode_record,
     decode_text,
 )
-from bt_runtime.events import Event, RunFinished, RunStarted, Telemetry, TreeDefinition
+from bt_runtime.events import (
+    Event,
+    RunFinished,
+    RunStarted,
+    Telemetry,
+    TreeDefinition,
+    WorldDefinition,
+)
 from bt_runtime.logschema import RUN_LOG_SUFFIX, TELEMETRY_COLUMNS, EventLogError, check_format
 
 __all__ = ["EventLogReader", "RunSummary", "fold_wal", "list_runs"]
@@ -133,6 +140,15 @@ class EventLogReader:
         assert isinstance(event, TreeDefinition)
         return event
 
+    def world(self) -> WorldDefinition | None:
+        """The world for a monitor's map, or None if the run died before recording it."""
+        rows = self._query("SELECT event FROM world")
+        if not rows:
+            return None
+        event = decode_record(self.path, "world", rows[0][0], WorldDefinition)
+        assert isinstance(event, WorldDefinition)
+        return event
+
     def outcome(self) -> RunFinished | None:
         """How the run ended, or None if it did not finish (killed, crashed, still running)."""
         rows = self._query("SELECT event FROM outcome")
@@ -166,8 +182,8 @@ class EventLogReader:
         return event
 
     def events(self, from_tick: int | None = None, to_tick: int | None = None) -> Iterator[Event]:
-        """Tick events (status, facts, telemetry, alerts, operator commands) by tick, then in
-        write order.
+        """Tick events (status, facts, telemetry, alerts, operator commands, map changes) by
+        tick, then in write order.
 
         Ordering by tick first puts a telemetry sample kept late (the last one before the finish)
         back in its own tick. Every row is checked as it is read.

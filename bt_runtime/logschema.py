@@ -10,6 +10,8 @@ Schema history (``PRAGMA user_version``):
 * 2 — alerts carry ``node_id``; the never-written blackboard flag and the writer's telemetry rate
   are gone (telemetry is decimated once, by the executor, before it reaches the log).
 * 3 — ``operator_commands``: every pause, resume, step and abort, with its origin and wall time.
+* 4 — the world for a monitor's map (``world``), entities found and regions closed
+  (``world_changes``), and the true terrain under the robot (``telemetry.terrain_true``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ __all__ = [
     "run_log_path",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x514D5255  # "QMRU": marks the file as a quadmission run log
 RUN_LOG_SUFFIX = ".sqlite"
 
@@ -51,6 +53,7 @@ TELEMETRY_COLUMNS = (
     "energy",
     "fallen",
     "stuck",
+    "terrain_true",
 )
 """The telemetry table's columns, in :class:`~bt_runtime.events.Telemetry` field order."""
 
@@ -73,7 +76,8 @@ CREATE TABLE facts (
 CREATE TABLE telemetry (
     seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
     x REAL, y REAL, z REAL, roll REAL, pitch REAL, yaw REAL, vx REAL, vy REAL, wz REAL,
-    battery REAL, terrain TEXT, gait TEXT, energy REAL, fallen INTEGER, stuck INTEGER
+    battery REAL, terrain TEXT, gait TEXT, energy REAL, fallen INTEGER, stuck INTEGER,
+    terrain_true TEXT
 );
 CREATE TABLE alerts (
     seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
@@ -86,6 +90,11 @@ CREATE TABLE operator_commands (
 CREATE TABLE outcome (
     id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, outcome TEXT NOT NULL,
     duration REAL NOT NULL, event TEXT NOT NULL
+);
+CREATE TABLE world (id INTEGER PRIMARY KEY CHECK (id = 1), event TEXT NOT NULL);
+CREATE TABLE world_changes (
+    seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
+    change TEXT NOT NULL, name TEXT NOT NULL
 );
 CREATE INDEX status_changes_tick ON status_changes (tick);
 CREATE INDEX facts_tick ON facts (tick);

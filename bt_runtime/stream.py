@@ -20,8 +20,8 @@ and the client is told with a ``dropped`` notice before its next message. A mess
 JSON once, lazily, by the first writer that sends it, so dropped snapshots cost no encoding.
 
 A monitor that connects late first receives the run header (:class:`RunStarted`,
-:class:`TreeDefinition`, and :class:`RunFinished` once there is one) and the latest snapshot, so it
-can draw the tree at once.
+:class:`TreeDefinition`, :class:`WorldDefinition`, and :class:`RunFinished` once there is one) and
+the latest snapshot, so it can draw the tree and the map at once.
 
 Exposure: the server binds loopback unless another address is asked for, and then reading needs the
 token too (:attr:`StreamServer.read_needs_token`): the monitor sends ``{"type": "auth", "token":
@@ -46,7 +46,15 @@ import threading
 import time
 from typing import Self
 
-from bt_runtime.events import Message, RunFinished, RunStarted, Snapshot, TreeDefinition
+from bt_runtime.events import (
+    Message,
+    RunFinished,
+    RunStarted,
+    Snapshot,
+    TreeDefinition,
+    WorldDefinition,
+)
+from bt_runtime.monitorcommands import MONITOR_COMMANDS, RELEASE, check_args
 from bt_runtime.streamclient import StreamClient
 from bt_runtime.streamcommands import CommandError, parse_command
 from bt_runtime.streamconn import Connection, Outgoing
@@ -285,8 +293,11 @@ class StreamServer:
             while client.replies and time.monotonic() < deadline:
                 time.sleep(0.01)
         with self._lock:
+            known = client in self._clients
             self._clients = tuple(c for c in self._clients if c is not client)
         client.shut()
+        if known:  # its breakpoints must not hold the run once it is gone
+            self._commands.put(ControlCommand(RELEASE, client.peer, time.monotonic()))
 
     def handle_line(self, client: Connection, line: bytes) -> None:
         """Act on one line a monitor sent: authorise reading, queue a valid command, reply ack or
@@ -316,13 +327,22 @@ class StreamServer:
         if kind == "auth":
             client.reply({"type": "ack", "command": "auth"})
             return
-        try:
-            command = parse_command(data)
-        except CommandError as exc:
-            client.reply({"type": "error", "message": str(exc), "command": shown})
-            return
-        self._commands.put(ControlCommand(command, client.peer, time.monotonic()))
-        client.reply({"type": "ack", "command": command.NAME})
+        args: object = {}
+        if name in MONITOR_COMMANDS:  # the monitor's commands carry arguments, checked here
+            args = data.get("args", {})
+            problem = check_args(str(name), args)
+            if problem is not None:
+                client.reply({"type": "error", "message": problem, "command": shown})
+                return
+        else:
+            try:
+                name = parse_command(data).NAME
+            except CommandError as exc:
+                client.reply({"type": "error", "message": str(exc), "command": shown})
+                return
+        command_args = dict(args) if isinstance(args, dict) else {}
+        self._commands.put(ControlCommand(str(name), client.peer, time.monotonic(), command_args))
+        client.reply({"type": "ack", "command": name})
 
     # -- the executor's side
     def publish(self, message: Message) -> None:
@@ -333,7 +353,7 @@ class StreamServer:
         item = Outgoing(next(self._seq), message)
         if isinstance(message, Snapshot):
             self._latest_snapshot = item
-        elif isinstance(message, (RunStarted, TreeDefinition, RunFinished)):
+        elif isinstance(message, (RunStarted, TreeDefinition, WorldDefinition, RunFinished)):
             with self._lock:
                 self._sticky[type(message)] = item
         for client in self._clients:

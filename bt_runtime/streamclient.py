@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Self
 
 from bt_runtime.codec import from_dict
-from bt_runtime.events import Message
+from bt_runtime.events import JsonValue, Message
 from bt_runtime.streamwire import NOTICE_TYPES, LineBuffer, Notice, StreamError, encode_line
 
 __all__ = ["StreamClient"]
@@ -95,14 +95,20 @@ class StreamClient:
         while (message := self.receive(timeout)) is not None:
             yield message
 
-    def send_command(self, command: str, token: str) -> None:
-        """Ask the executor to ``pause``, ``resume``, ``step`` or ``abort``; the reply (ack or
-        error) arrives as a :class:`Notice` among the messages.
+    def send_command(
+        self, command: str, token: str, args: dict[str, JsonValue] | None = None
+    ) -> None:
+        """Ask the executor to ``pause``, ``resume``, ``step`` or ``abort`` (or one of
+        :mod:`bt_runtime.monitorcommands` with its ``args``); the reply (ack or error) arrives as
+        a :class:`Notice` among the messages.
 
         Raises:
             StreamError: the connection is closed.
         """
-        self._send({"type": "command", "command": command, "token": token})
+        line: dict[str, Any] = {"type": "command", "command": command, "token": token}
+        if args:
+            line["args"] = args
+        self._send(line)
 
     def _send(self, data: dict[str, Any]) -> None:
         if self._sock is None:

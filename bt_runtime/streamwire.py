@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass, field
 
 from bt_runtime.events import JsonValue
-from bt_runtime.streamcommands import COMMANDS, Command
+from bt_runtime.monitorcommands import MONITOR_COMMANDS
+from bt_runtime.streamcommands import COMMANDS as BASE_COMMANDS
 
 __all__ = [
     "COMMANDS",
@@ -27,9 +28,11 @@ __all__ = [
     "encode_line",
 ]
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """2: the ``auth`` line (reading a stream served beyond loopback needs the token) and the
-``refused`` notice (too many monitors)."""
+``refused`` notice (too many monitors). 3: the monitor's commands with ``args`` (speed, breakpoint,
+fault: :mod:`bt_runtime.monitorcommands`)."""
+COMMANDS = (*BASE_COMMANDS, *MONITOR_COMMANDS)
 MAX_LINE = 64 * 1024
 """Longest line a peer may send before it is disconnected (commands are tiny)."""
 
@@ -44,21 +47,21 @@ class StreamError(Exception):
 class ControlCommand:
     """A command a monitor sent with the right token, for the executor to act on."""
 
-    command: Command
+    name: str
+    """The command's wire name (``pause``, ``breakpoint``...)."""
     client: str
     """Who sent it: the monitor's ``host:port``."""
     received_at: float
     """``time.monotonic()`` when the server read it."""
-
-    @property
-    def name(self) -> str:
-        """The command's wire name (``pause``...)."""
-        return self.command.NAME
+    args: dict[str, JsonValue] = field(default_factory=dict)
+    """The command's arguments (:mod:`bt_runtime.monitorcommands`); {} for the first four."""
+    via: str = "stream"
+    """The channel, as the run log names it ("stream" over TCP; "" in process: ``client`` says)."""
 
     @property
     def origin(self) -> str:
         """Where it came from, as the run log records it."""
-        return f"stream {self.client}"
+        return f"{self.via} {self.client}" if self.via else self.client
 
 
 @dataclass(frozen=True)

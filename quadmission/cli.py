@@ -112,6 +112,10 @@ def _run(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--run", type=int, default=None, metavar="N",
                         help="with --vary-from: the campaign run index (when seeds repeat)")
+    parser.add_argument(
+        "--tui", action="store_true", help="watch and steer the run in the terminal monitor"
+    )
+    _web(parser, "serve the monitor to a browser on loopback while the run goes on")
 
 
 def _simulate(parser: argparse.ArgumentParser) -> None:
@@ -138,6 +142,30 @@ def _simulate(parser: argparse.ArgumentParser) -> None:
                         help=argparse.SUPPRESS)  # test hook: these run indices raise
 
 
+def _web(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--web", action="store_true", help=help_text + " (needs [web])")
+    parser.add_argument(
+        "--web-port", type=_port, default=8000, metavar="PORT",
+        help="the browser view's loopback port (default 8000)",
+    )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def _monitor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "address", metavar="HOST:PORT", help="a live run's stream (mission run --stream ...)"
+    )
+    parser.add_argument(
+        "--token", metavar="T", help="the run's control token (without it: read-only)"
+    )
+    _web(parser, "serve the monitor to a browser on loopback instead")
+
+
 def _replay(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "log", metavar="LOG", help="a run log (.sqlite), or a run id as `mission runs` lists it"
@@ -154,6 +182,13 @@ def _replay(parser: argparse.ArgumentParser) -> None:
         default=5.0,
         metavar="SECONDS",
         help="simulated seconds between telemetry lines (default 5)",
+    )
+    parser.add_argument(
+        "--tui", action="store_true", help="replay in the monitor: seek, play/pause, speed"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, metavar="X",
+        help="with --tui: sim seconds per wall second (default 1)",
     )
 
 
@@ -180,8 +215,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "run",
         "run a mission in simulation and record it "
-        "(exit 0 success, 1 failure or errors in the file, 2 bad input, "
-        "4 aborted: the run log could not be written, e.g. disk full)",
+        "(exit 0 success, 1 failure or errors in the file, 2 bad input, 3 success but a "
+        "requirement missed, 4 aborted: the run log could not be written, e.g. disk full)",
         _run,
         "quadmission.commands.run:main",
     ),
@@ -193,7 +228,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "quadmission.commands.simulate:main",
     ),
     Subcommand(
-        "replay", "print a recorded run again", _replay, "quadmission.commands.replay:main"
+        "monitor",
+        "watch (and with --token, steer) a live run in the terminal or a browser",
+        _monitor,
+        "quadmission.commands.monitor:main",
+    ),
+    Subcommand(
+        "replay",
+        "print a recorded run again (--tui: replay it in the monitor)",
+        _replay,
+        "quadmission.commands.replay:main",
     ),
     Subcommand(
         "runs", "list recorded runs with their outcome", _runs, "quadmission.commands.runs:main"

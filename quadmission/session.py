@@ -327,6 +327,8 @@ def run_session(
     extra_faults: Sequence[Fault] = (),
     sensor: SensorModel | None = None,
     scenario_config: ScenarioConfig | None = None,
+    monitor: Any = None,
+    on_executor: Callable[[Executor], None] | None = None,
 ) -> SessionResult:
     """Run ``mission`` once as ``options`` say, recording it, and close everything it opened.
 
@@ -338,6 +340,8 @@ def run_session(
         extra_faults: faults besides ``options.faults`` (a campaign run's drawn push, closures).
         sensor: the robot's detector (None: the default).
         scenario_config: how far the seed moves victims and intruders (None: the default).
+        monitor: an in-process monitor's stream (``run --tui``), fed beside ``--stream``.
+        on_executor: called with the executor once it exists (to abort it from elsewhere).
 
     Returns:
         The final report with the seed and the log's path.
@@ -368,6 +372,16 @@ def run_session(
             )
         progress = ProgressLine(err)
         stack.callback(progress.close)
+        if monitor is not None:
+            from bt_runtime.localstream import Fanout
+
+            stream = Fanout([stream, monitor]) if stream is not None else monitor
+
+        def built(executor: Executor) -> None:
+            interrupts.attach(executor)
+            if on_executor is not None:
+                on_executor(executor)
+
         report = simulate(
             mission,
             backend,
@@ -378,7 +392,7 @@ def run_session(
             faults=faults,
             realtime=options.realtime,
             on_progress=None if options.quiet else progress,
-            on_executor=interrupts.attach,
+            on_executor=built,
             sensor=sensor,
             scenario_config=scenario_config,
         )

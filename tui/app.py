@@ -29,6 +29,7 @@ from tui.messages import (
     RunEnded,
     RunOpened,
     StateChanged,
+    WorldOpened,
 )
 from tui.model import MonitorModel
 from tui.source import Source
@@ -144,6 +145,13 @@ class MonitorApp(App[None]):
         self.views.header.update_header()
 
     def on_state_changed(self, message: StateChanged) -> None:
+        try:
+            self._apply_state(message)
+        finally:
+            if message.shown is not None:
+                message.shown()
+
+    def _apply_state(self, message: StateChanged) -> None:
         if not self.views.showing:
             return
         self._measure_rtf(message.sim_time)
@@ -151,9 +159,18 @@ class MonitorApp(App[None]):
             message.tick, message.sim_time, message.statuses, message.active_path,
             message.facts, message.sample,
         )
+        self.model.apply_map(message.found, message.closed, message.planned_path)
+        if message.paused is not None and self.model.outcome is None:
+            self.model.paused = message.paused
         self._redraw(changed)
         if self.following and self.model.active_path:
             self.views.tree.reveal(self.model.active_path[-1])
+
+    def on_world_opened(self, message: WorldOpened) -> None:
+        if not self.views.showing:
+            return
+        self.model.world = message.world
+        self.views.map.load()
 
     def on_happened(self, message: Happened) -> None:
         if not self.views.showing:

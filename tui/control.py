@@ -9,10 +9,10 @@ refusal in the event log and carries on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["FAULT_KINDS", "ControlError", "Controller", "Seekable"]
+__all__ = ["FAULT_KINDS", "ControlError", "Controller", "Seekable", "StreamController"]
 
 FAULT_KINDS = ("push", "battery", "block")
 """Faults the monitor can inject, named as the runtime's ``--fault`` kinds."""
@@ -58,3 +58,41 @@ class Seekable(Protocol):
 
     def seek_by(self, seconds: float) -> None:
         """Jump ``seconds`` from where the replay is (or is about to be, if a seek is pending)."""
+
+
+Send = Callable[[str, dict[str, Any]], None]
+"""Sends one command with its arguments over a live stream; raises ControlError if it cannot."""
+
+
+class StreamController:
+    """A :class:`Controller` over a live stream's command channel (``bt_runtime.monitorcommands``).
+
+    Args:
+        send: sends ``(command, args)``; the run's ack or error comes back among the messages.
+    """
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+
+    def pause(self) -> None:
+        self._send("pause", {})
+
+    def resume(self) -> None:
+        self._send("resume", {})
+
+    def step(self) -> None:
+        self._send("step", {})
+
+    def abort(self) -> None:
+        self._send("abort", {})
+
+    def set_speed(self, factor: float) -> None:
+        self._send("speed", {"factor": min(max(factor, 1 / 64), 1024.0)})
+
+    def set_breakpoint(self, node_id: str, enabled: bool) -> None:
+        self._send("breakpoint", {"node": node_id, "enabled": enabled})
+
+    def inject_fault(self, kind: str, params: Mapping[str, Any]) -> None:
+        if kind not in FAULT_KINDS:
+            raise ControlError(f"unknown fault kind {kind!r} (one of {', '.join(FAULT_KINDS)})")
+        self._send("fault", {"kind": kind, "params": dict(params)})

@@ -13,7 +13,7 @@ telemetry samples, operator commands) travels as :class:`Happened` batches, whic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from textual.message import Message
 from bt_runtime.events import (
     Alert,
     FactChanged,
+    OperatorCommand,
     RunFinished,
     RunStarted,
     Snapshot,
@@ -29,6 +30,8 @@ from bt_runtime.events import (
     Telemetry,
     TreeDefinition,
     TreeNode,
+    WorldChanged,
+    WorldDefinition,
 )
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "Entry",
     "FactEntry",
     "Happened",
+    "MapEntry",
     "NodeInfo",
     "PlaybackChanged",
     "Rewound",
@@ -47,6 +51,8 @@ __all__ = [
     "Sample",
     "StateChanged",
     "StatusEntry",
+    "WorldInfo",
+    "WorldOpened",
     "entry_of",
     "from_runtime",
     "node_info",
@@ -55,6 +61,7 @@ __all__ = [
     "run_opened",
     "sample_of",
     "state_of",
+    "world_info",
 ]
 
 CONNECTION_STATES = ("connecting", "connected", "lost", "ended", "replay")
@@ -156,7 +163,33 @@ class CommandEntry:
     detail: str = ""
 
 
-Entry = StatusEntry | AlertEntry | FactEntry | CommandEntry | Sample
+@dataclass(frozen=True)
+class MapEntry:
+    """Something on the map changed: an entity ``found`` or a region ``closed``."""
+
+    tick: int
+    sim_time: float
+    change: str
+    name: str
+
+
+@dataclass(frozen=True)
+class WorldInfo:
+    """The world for the map: bounds ``(x0, y0, x1, y1)`` and plain-data features.
+
+    ``regions`` are dicts with ``name``, ``kind`` and ``shape`` (``{"rect": [x0, y0, x1, y1]}``,
+    ``{"circle": [cx, cy, r]}`` or ``{"polygon": [[x, y], ...]}``); ``places`` and ``entities``
+    dicts with ``name``, ``kind``, ``x`` and ``y``.
+    """
+
+    name: str
+    bounds: tuple[float, float, float, float]
+    regions: tuple[Mapping[str, Any], ...] = ()
+    places: tuple[Mapping[str, Any], ...] = ()
+    entities: tuple[Mapping[str, Any], ...] = ()
+
+
+Entry = StatusEntry | AlertEntry | FactEntry | CommandEntry | MapEntry | Sample
 
 
 # ------------------------------------------------------------------------------ messages
@@ -182,10 +215,28 @@ class StateChanged(Message):
     active_path: tuple[str, ...]
     facts: Mapping[str, Any]
     sample: Sample | None = None
+    found: frozenset[str] | None = None
+    """Entities found so far (None: not published, keep what the history says)."""
+    closed: frozenset[str] | None = None
+    """Regions closed so far (None: not published)."""
+    planned_path: tuple[tuple[float, float], ...] = ()
+    paused: bool | None = None
+    """The run is paused (None: the source does not say; a replay says it with PlaybackChanged)."""
+    shown: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    """Called by the app once it has applied this state: a source waits for it before reading on,
+    so a slow screen slows the reading (the stream then drops old snapshots at the run's end)
+    instead of piling messages up in the app's queue."""
 
     def can_replace(self, message: Message) -> bool:
         """A queued state is stale once a newer one is behind it: full state, nothing is lost."""
         return isinstance(message, StateChanged)
+
+
+@dataclass
+class WorldOpened(Message):
+    """The world for the map: sent once, after :class:`RunOpened`."""
+
+    world: WorldInfo
 
 
 @dataclass
@@ -277,6 +328,19 @@ def state_of(snapshot: Snapshot) -> StateChanged:
         active_path=tuple(snapshot.active_path),
         facts=dict(snapshot.facts),
         sample=sample_of(snapshot.telemetry) if snapshot.telemetry is not None else None,
+        found=frozenset(snapshot.found),
+        closed=frozenset(snapshot.closed),
+        planned_path=tuple(snapshot.planned_path),
+        paused=snapshot.paused,
+    )
+
+
+def world_info(world: WorldDefinition) -> WorldInfo:
+    """Convert the runtime's world definition for the map."""
+    x0, y0, x1, y1 = (tuple(world.bounds) + (0.0, 0.0, 0.0, 0.0))[:4]
+    return WorldInfo(
+        world.name, (x0, y0, x1, y1), tuple(world.regions), tuple(world.places),
+        tuple(world.entities),
     )
 
 
@@ -298,6 +362,10 @@ def entry_of(event: object, ids_by_path: Mapping[str, str]) -> Entry | None:
         return FactEntry(event.tick, event.sim_time, event.key, event.old, event.new)
     if isinstance(event, Telemetry):
         return sample_of(event)
+    if isinstance(event, WorldChanged):
+        return MapEntry(event.tick, event.sim_time, event.change, event.name)
+    if isinstance(event, OperatorCommand):  # from any operator: this monitor, another, the API
+        return CommandEntry(event.sim_time, event.command, f"from {event.origin}")
     return None
 
 

@@ -22,9 +22,11 @@ from tui.messages import (
     CommandEntry,
     Entry,
     FactEntry,
+    MapEntry,
     NodeInfo,
     Sample,
     StatusEntry,
+    WorldInfo,
     paths_to_ids,
 )
 
@@ -116,6 +118,10 @@ class MonitorModel:
     end: float | None = None
     breakpoints: set[str] = field(default_factory=set)
     realtime_factor: float | None = None
+    world: WorldInfo | None = None
+    found: set[str] = field(default_factory=set)
+    closed: set[str] = field(default_factory=set)
+    planned_path: tuple[tuple[float, float], ...] = ()
 
     # -- structure
     def open(self, root: NodeInfo | None) -> None:
@@ -138,6 +144,9 @@ class MonitorModel:
         self.outcome = self.failure_node = self.failure_reason = None
         self.sample = None
         self.active_path = ()
+        self.found.clear()
+        self.closed.clear()
+        self.planned_path = ()
 
     def ancestors(self, node_id: str) -> list[str]:
         """Ids from the root down to ``node_id``'s parent."""
@@ -190,6 +199,8 @@ class MonitorModel:
             if isinstance(entry, StatusEntry) and entry.node_id in self.stats:
                 self.stats[entry.node_id].change(entry)
                 changed.add(entry.node_id)
+            elif isinstance(entry, MapEntry):
+                (self.found if entry.change == "found" else self.closed).add(entry.name)
             elif isinstance(entry, FactEntry):
                 self.facts[entry.key] = entry.new
                 self.fact_changed_at[entry.key] = entry.sim_time
@@ -198,6 +209,17 @@ class MonitorModel:
                 self.tick = max(self.tick, entry.tick)
                 self.sim_time = max(self.sim_time, entry.sim_time)
         return changed
+
+    def apply_map(
+        self, found: frozenset[str] | None, closed: frozenset[str] | None,
+        planned_path: tuple[tuple[float, float], ...],
+    ) -> None:
+        """Take the map's part of a full state (None: not published; keep the history's)."""
+        if found is not None:
+            self.found = set(found)
+        if closed is not None:
+            self.closed = set(closed)
+        self.planned_path = planned_path
 
     def _take_sample(self, sample: Sample) -> None:
         last = self.sample

@@ -19,6 +19,7 @@ from tui.messages import (
     CommandEntry,
     Entry,
     FactEntry,
+    MapEntry,
     NodeInfo,
     Sample,
     StateChanged,
@@ -43,6 +44,8 @@ class Fold:
         self.sample: Sample | None = None
         self.tick = 0
         self.sim_time = 0.0
+        self.found: set[str] = set()
+        self.closed: set[str] = set()
 
     def take(self, entry: Entry) -> None:
         """Fold one entry in."""
@@ -52,6 +55,8 @@ class Fold:
             self.facts[entry.key] = entry.new
         elif isinstance(entry, Sample):
             self.sample = entry
+        elif isinstance(entry, MapEntry):
+            (self.found if entry.change == "found" else self.closed).add(entry.name)
         if not isinstance(entry, CommandEntry):
             self.tick = max(self.tick, entry.tick)
         self.sim_time = max(self.sim_time, entry.sim_time)
@@ -61,6 +66,7 @@ class Fold:
         return StateChanged(
             self.tick, self.sim_time, dict(self.statuses),
             active_path_of(self.root, self.statuses), dict(self.facts), self.sample,
+            found=frozenset(self.found), closed=frozenset(self.closed),
         )
 
 

@@ -23,9 +23,9 @@ from typing import Any, Protocol
 from textual.app import App
 
 from bt_runtime.eventlog import EventLogError, EventLogReader
-from bt_runtime.events import RunFinished, RunStarted, TreeDefinition
+from bt_runtime.events import JsonValue, RunFinished, RunStarted, TreeDefinition, WorldDefinition
 from bt_runtime.stream import Notice, StreamClient, StreamError
-from tui.control import Controller, ControlError
+from tui.control import Controller, ControlError, StreamController
 from tui.messages import (
     AlertEntry,
     CommandEntry,
@@ -36,14 +36,46 @@ from tui.messages import (
     Rewound,
     RunEnded,
     StateChanged,
+    WorldOpened,
     from_runtime,
     paths_to_ids,
     run_ended,
     run_opened,
+    world_info,
 )
 from tui.playback import Cursor
 
-__all__ = ["LiveSource", "ReplaySource", "Source"]
+__all__ = ["LiveSource", "ReplaySource", "Source", "StatePacer"]
+
+SHOWN_WAIT = 1.0
+"""Seconds a source waits for the app to apply its last state before reading on regardless."""
+
+
+class StatePacer:
+    """Posts full states and lets the worker wait until the app has applied the last one.
+
+    Why: the app's message queue is unbounded and history batches are never merged, so a worker
+    faster than the screen (a replay at x256, a burst on the stream) would grow it without end.
+    Waiting for the last state keeps at most one frame in flight; a live source then reads the
+    socket no faster than the screen, and the run's stream drops old snapshots for it.
+    """
+
+    def __init__(self) -> None:
+        self._shown = threading.Event()
+        self._shown.set()
+
+    def post(self, app: App[Any], state: StateChanged) -> None:
+        """Post ``state``; :meth:`wait` then blocks until the app has applied it."""
+        self._shown.clear()
+        state.shown = self._shown.set
+        app.post_message(state)
+
+    def wait(self, stopped: Callable[[], bool], timeout: float = SHOWN_WAIT) -> None:
+        """Wait until the last state was applied, ``timeout`` passed, or ``stopped()``."""
+        deadline = time.monotonic() + timeout
+        while not self._shown.wait(0.05):
+            if stopped() or time.monotonic() >= deadline:
+                return
 
 
 class Source(Protocol):
@@ -168,12 +200,17 @@ class ReplaySource:
         ids = paths_to_ids(opened.root)
         self._end = end = finished.duration if finished else reader.last_sim_time()
         app.post_message(opened)
+        world = reader.world()
+        if world is not None:
+            app.post_message(WorldOpened(world_info(world)))
         app.post_message(ConnectionChanged("replay", self.path.name))
         cursor = Cursor(reader, opened.root, ids)
         last_wall, ended = self._clock(), False
         last_shown: tuple[bool, float, float] | None = None
-        app.post_message(cursor.fold.state())
+        pacer = StatePacer()
+        pacer.post(app, cursor.fold.state())
         while (asked := self._take_commands()) is not None:
+            pacer.wait(lambda: self._stopped)
             now, playing = self._clock(), asked.playing
             entries: list[Entry] = []
             if asked.seek is not None:
@@ -193,7 +230,7 @@ class ReplaySource:
             last_wall = now
             if entries or asked.seek is not None or asked.steps:
                 app.post_message(Happened(tuple(entries)))
-                app.post_message(cursor.fold.state())
+                pacer.post(app, cursor.fold.state())
             if cursor.pending is None and not ended:
                 ended, cursor.position = True, end
                 if finished is not None:
@@ -222,26 +259,71 @@ class _Commands:
 
 
 # ------------------------------------------------------------------------------------- live
+class StreamEnd(Protocol):
+    """A monitor's end of a live stream (:class:`StreamClient`, or an in-process
+    :class:`~bt_runtime.localstream.LocalStream`)."""
+
+    def receive(self, timeout: float | None = None) -> Any: ...
+
+    @property
+    def ended(self) -> bool: ...
+
+    def send_command(
+        self, command: str, token: str, args: dict[str, JsonValue] | None = None
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class LiveSource:
     """Reads a live run's stream; shows a lost connection and retries until the run ends.
+
+    With a ``token`` the source is its own controller: controls go over the connection it reads
+    (so a breakpoint it sets is released when that connection goes); without one it is
+    read-only (``controller`` is None) unless a ``controller`` is given.
 
     Args:
         host: the stream's host.
         port: the stream's port.
-        controller: where controls go (None: read-only, e.g. without the token).
+        token: the run's control token (None: read-only).
+        controller: where controls go instead (tests pass a fake).
         retry: seconds between connection attempts.
-        connect: makes a client (tests pass a fake); by default :class:`StreamClient`.
+        connect: makes a client (tests pass a fake; ``run --tui`` an in-process stream); by default
+            :class:`StreamClient`.
     """
 
     def __init__(
-        self, host: str, port: int, *, controller: Controller | None = None, retry: float = 1.0,
-        connect: Callable[[str, int], StreamClient] = StreamClient,
+        self, host: str, port: int, *, token: str | None = None,
+        controller: Controller | None = None, retry: float = 1.0,
+        connect: Callable[[str, int], StreamEnd] = StreamClient,
     ) -> None:
         self.host, self.port = host, port
+        self.token = token
         self.controller = controller
+        if controller is None and token is not None:
+            self.controller = StreamController(self.send)
         self._retry = retry
         self._connect = connect
         self._stopped = threading.Event()
+        self._client: StreamEnd | None = None
+        self._lock = threading.Lock()
+
+    def send(self, command: str, args: dict[str, JsonValue]) -> None:
+        """Send one control over the current connection (called from the UI thread).
+
+        Raises:
+            ControlError: no token, not connected, or the connection failed.
+        """
+        if self.token is None:
+            raise ControlError("read-only monitor: attach with --token to control the run")
+        with self._lock:
+            client = self._client
+        if client is None:
+            raise ControlError("not connected to the run")
+        try:
+            client.send_command(command, self.token, args or None)
+        except StreamError as exc:
+            raise ControlError(str(exc)) from None
 
     def start(self, app: App[Any]) -> None:
         app.run_worker(lambda: self._run(app), thread=True, name="live", group="source")
@@ -260,12 +342,17 @@ class LiveSource:
                 app.post_message(ConnectionChanged("lost", f"{exc}; retrying in {self._retry:g} s"))
                 self._stopped.wait(self._retry)
                 continue
-            app.post_message(ConnectionChanged("connected", where))
+            mode = "" if self.controller is not None else " (read-only: no control token)"
+            app.post_message(ConnectionChanged("connected", where + mode))
+            with self._lock:
+                self._client = client
             try:
                 ended = self._read(app, client)
             except StreamError as exc:
                 app.post_message(ConnectionChanged("lost", str(exc)))
             finally:
+                with self._lock:
+                    self._client = None
                 client.close()
             if not ended and not self._stopped.is_set():
                 app.post_message(
@@ -275,11 +362,13 @@ class LiveSource:
         if ended:
             app.post_message(ConnectionChanged("ended", "the run finished"))
 
-    def _read(self, app: App[Any], client: StreamClient) -> bool:
+    def _read(self, app: App[Any], client: StreamEnd) -> bool:
         """Read until the stream ends; True if the run finished."""
         started: RunStarted | None = None
         ids: dict[str, str] = {}
         finished = False
+        pacer = StatePacer()
+        sim_time = 0.0  # of the latest state, to stamp the run's replies to commands
         while not self._stopped.is_set():
             message = client.receive(timeout=0.25)
             if message is None:
@@ -294,15 +383,23 @@ class LiveSource:
                     opened = run_opened(started, message)
                     ids = paths_to_ids(opened.root)
                     app.post_message(opened)
+                elif isinstance(message, WorldDefinition):
+                    app.post_message(WorldOpened(world_info(message)))
                 elif isinstance(message, Notice):
-                    batch.extend(_notice_entries(message))
+                    batch.extend(_notice_entries(message, sim_time))
                 else:
                     converted = from_runtime(message, ids)
+                    if isinstance(converted, StateChanged):
+                        sim_time = converted.sim_time
                     if isinstance(converted, (StateChanged, RunEnded)):
                         if batch:
                             app.post_message(Happened(tuple(batch)))
                             batch = []
-                        app.post_message(converted)
+                        if isinstance(converted, StateChanged):
+                            pacer.post(app, converted)
+                            pacer.wait(self._stopped.is_set)
+                        else:
+                            app.post_message(converted)
                         finished = finished or isinstance(message, RunFinished)
                     elif converted is not None:
                         batch.append(converted)
@@ -314,12 +411,12 @@ class LiveSource:
         return finished
 
 
-def _notice_entries(notice: Notice) -> list[Entry]:
+def _notice_entries(notice: Notice, sim_time: float = 0.0) -> list[Entry]:
     if notice.kind == "dropped":
         text = f"monitor fell behind: {notice.count} messages dropped"
-        return [AlertEntry(0, 0.0, "warning", text)]
+        return [AlertEntry(0, sim_time, "warning", text)]
     if notice.kind in ("ack", "error"):
         command = str(notice.data.get("command", ""))
         detail = "accepted" if notice.kind == "ack" else f"refused: {notice.message}"
-        return [CommandEntry(0.0, command or "command", detail)]
+        return [CommandEntry(sim_time, command or "command", detail)]
     return []

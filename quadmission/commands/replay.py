@@ -17,7 +17,7 @@ from bt_runtime.replay import write_replay
 from quadmission.commands.output import quiet_pipe
 from quadmission.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
-__all__ = ["find_log", "main", "replay"]
+__all__ = ["find_log", "main", "replay", "replay_in_monitor"]
 
 
 def find_log(name: str | os.PathLike[str], folder: str | os.PathLike[str] = "runs") -> Path:
@@ -82,8 +82,38 @@ def replay(
     return EXIT_OK
 
 
+def replay_in_monitor(log_path: str, speed: float, err: TextIO) -> int:
+    """Replay ``log_path`` in the monitor (seek, play/pause, speed); Textual is imported only here.
+
+    Returns:
+        ``EXIT_OK`` when the operator quits, ``EXIT_FAILED`` if the log cannot be read,
+        ``EXIT_USAGE`` for a bad speed.
+    """
+    if not 1 / 64 <= speed <= 1024:
+        err.write("error: --speed must be between 1/64 and 1024\n")
+        return EXIT_USAGE
+    try:  # refuse a bad file here, with its message, rather than inside the app
+        with EventLogReader(log_path) as reader:
+            reader.run_started()
+    except EventLogError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_FAILED
+    from tui.app import make_monitor
+    from tui.source import ReplaySource
+
+    make_monitor(ReplaySource(log_path, speed=speed)).run()
+    return EXIT_OK
+
+
 def main(args: argparse.Namespace) -> int:
-    """``mission replay LOG [--every S]``; see :func:`replay`."""
+    """``mission replay LOG|RUN_ID [--every S] [--tui [--speed X]]``; see :func:`replay`."""
+    if getattr(args, "tui", False):
+        try:
+            log = find_log(args.log, args.runs)
+        except EventLogError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return EXIT_FAILED
+        return replay_in_monitor(str(log), args.speed, sys.stderr)
     return quiet_pipe(
         lambda: replay(
             args.log, sys.stdout, sys.stderr, telemetry_every=args.every, folder=args.runs

@@ -2,8 +2,9 @@
 
 The mission goes through the same :func:`~quadmission.loading.check_runnable` as ``show`` and
 ``compile`` (so it is refused with the same message and status), then
-:func:`~quadmission.session.run_session` runs it. The final report goes to stdout; diagnostics,
-the "running" line and the progress line to stderr.
+:func:`~quadmission.session.run_session` runs it (``--tui`` and ``--web`` through
+:mod:`quadmission.monitored`, imported only then, so a plain run loads no Textual). The final
+report goes to stdout; diagnostics, the "running" line and the progress line to stderr.
 """
 
 from __future__ import annotations
@@ -70,7 +71,16 @@ def main(args: argparse.Namespace) -> int:
         mission = to_mission(checked)
         if getattr(args, "vary_from", None):
             return _run_drawn(args, mission)
-        result = run_session(mission, options_from(args), sys.stderr)
+        options = options_from(args)
+        if getattr(args, "web", False):
+            from quadmission.monitored import run_with_web
+
+            return run_with_web(mission, options, args.web_port)
+        if getattr(args, "tui", False):
+            from quadmission.monitored import run_with_monitor
+
+            return run_with_monitor(mission, options)
+        result = run_session(mission, options, sys.stderr)
     except MissionError as exc:
         print_text(str(exc))
         return exc.exit_code

@@ -317,3 +317,30 @@ def test_kill_minus_nine_loses_at_most_the_tick_in_flight(tmp_path: Path) -> Non
     with EventLogReader(path) as reader:
         told = list(replay_lines(reader))
     assert told[-1].startswith("outcome: incomplete (the run did not finish")
+
+
+def test_the_world_its_changes_and_the_true_terrain_read_back(tmp_path: Path) -> None:
+    from bt_runtime.events import WorldChanged, WorldDefinition
+
+    world = WorldDefinition(
+        "yard", (0, 0, 20, 10),
+        [{"name": "gap", "kind": "mud", "shape": {"circle": [3.0, 4.0, 1.5]}}],
+        [{"name": "dock", "kind": "dock", "x": 1.0, "y": 1.0}],
+        [{"name": "v1", "kind": "victim", "x": 5.0, "y": 5.0}],
+    )
+    path = tmp_path / "run.sqlite"
+    with EventLogWriter(path) as writer:
+        writer.append(samples.run_started())
+        writer.append(world)
+        writer.append(samples.telemetry(1, terrain_true="mud"))
+        writer.append(WorldChanged(1, 0.05, "found", "v1"))
+        writer.append(samples.telemetry(2))
+        writer.append(WorldChanged(2, 0.1, "closed", "gap"))
+        writer.commit_tick()
+    with EventLogReader(path) as reader:
+        assert reader.world() == world
+        events = list(reader.events())
+    assert [getattr(e, "terrain_true", "-") for e in events] == ["mud", "-", None, "-"]
+    assert [e for e in events if isinstance(e, WorldChanged)] == [
+        WorldChanged(1, 0.05, "found", "v1"), WorldChanged(2, 0.1, "closed", "gap")
+    ]

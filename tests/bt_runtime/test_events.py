@@ -22,6 +22,8 @@ from bt_runtime.events import (
     Snapshot,
     StatusChanged,
     Telemetry,
+    WorldChanged,
+    WorldDefinition,
     collect_versions,
     new_run_id,
     to_json_value,
@@ -43,6 +45,15 @@ ALL_MESSAGES: list[Message] = [
     RunFinished(8, "aborted", 0.4, 0.0, 0.0),
     samples.snapshot(9),
     Snapshot(10, 0.5, {}, (), {}, None),
+    Snapshot(11, 0.55, {}, (), {}, None, ("v1",), ("west_gap",), ((1.0, 2.0), (3.5, 4.0))),
+    WorldDefinition(
+        "yard", (0, 0, 20, 10),
+        [{"name": "mud", "kind": "mud", "shape": {"rect": [1.0, 1.0, 2.0, 2.0]}}],
+        [{"name": "dock", "kind": "dock", "x": 0.5, "y": 0.5}],
+        [{"name": "v1", "kind": "victim", "x": 3.0, "y": 4.0}],
+    ),
+    WorldChanged(12, 0.6, "found", "v1"),
+    WorldChanged(13, 0.65, "closed", "west_gap"),
 ]
 
 

@@ -51,7 +51,8 @@ def test_ctrl_c_outside_a_run_exits_130(capsys: pytest.CaptureFixture[str]) -> N
 def test_every_command_has_its_own_module_in_quadmission_commands() -> None:
     handlers = {c.name: c.handler for c in SUBCOMMANDS}
     assert handlers == {name: f"quadmission.commands.{name}:main"
-                        for name in ("check", "show", "compile", "run", "simulate", "replay", "runs")}
+                        for name in ("check", "show", "compile", "run", "simulate", "monitor",
+                                     "replay", "runs")}
 
 
 def test_the_exit_code_table() -> None:

@@ -15,3 +15,4 @@ def test_the_bench_tree_has_a_thousand_nodes_and_collapsed_tasks() -> None:
 def test_model_memory_does_not_grow_past_the_history_window() -> None:
     short, long = bench_tui._memory_after(300.0), bench_tui._memory_after(1200.0)
     assert long <= 1.2 * short
+

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
+
 from tests.tui.test_model import sample
-from tui.messages import NodeInfo
+from tui.messages import NodeInfo, WorldInfo
 from tui.model import MonitorModel
-from tui.widgets.map_view import ARROWS, MISSING, geometry_of, render_map
+from tui.widgets.map_view import ARROWS, LEGEND, MISSING, geometry_of, render_map, shape_contains
 
 ROUTE = {"name": "round", "places": [{"name": "yard", "x": 0.0, "y": 0.0, "z": 0.0},
                                      {"name": "deck", "x": 10.0, "y": 0.0, "z": 0.6}]}
@@ -33,7 +35,7 @@ def test_the_map_draws_places_route_trail_and_the_robot_with_its_heading() -> No
     m.apply_entries([sample(40, x=5.0, y=4.0, yaw=math.pi / 2)])
     text = render_map(m, geometry_of(ROOT), 40, 14).plain
     lines = text.splitlines()
-    assert len(lines) == 14 and lines[-1] == MISSING[:40]
+    assert len(lines) == 14 and MISSING.startswith(lines[-1]) and len(lines[-1]) <= 40
     assert "ogate" in text and "oyard" in text and "odec" in text  # clipped at the edge
     assert "─" in text and "•" in text and "·" in text
     assert ARROWS[2] in text  # heading north
@@ -43,3 +45,50 @@ def test_the_map_draws_places_route_trail_and_the_robot_with_its_heading() -> No
 
 def test_an_empty_run_says_so() -> None:
     assert render_map(MonitorModel(), geometry_of(None), 40, 10).plain.startswith("no positions")
+
+
+WORLD = WorldInfo(
+    "yard", (0.0, 0.0, 20.0, 10.0),
+    regions=(
+        {"name": "pond", "kind": "water", "shape": {"rect": [2.0, 2.0, 6.0, 6.0]}},
+        {"name": "gap", "kind": "mud", "shape": {"circle": [15.0, 5.0, 2.0]}},
+        {"name": "hedge", "kind": "hedge",
+         "shape": {"polygon": [[9.0, 0.0], [11.0, 0.0], [10.0, 3.0]]}},
+    ),
+    places=({"name": "dock", "kind": "dock", "x": 1.0, "y": 9.0},),
+    entities=({"name": "v1", "kind": "victim", "x": 18.0, "y": 9.0},
+              {"name": "i1", "kind": "intruder", "x": 18.0, "y": 1.0}),
+)
+
+
+def test_the_map_draws_the_published_world_found_entities_closed_regions_and_the_plan() -> None:
+    m = MonitorModel()
+    m.open(ROOT)
+    m.world = WORLD
+    m.apply_entries([sample(1, x=1.0, y=8.0)])
+    text = render_map(m, geometry_of(None), 60, 21)
+    *body, legend = text.plain.splitlines()
+    plain = "\n".join(body)
+    assert "≈" in plain and "▒" in plain and "▓" in plain  # water, mud, hedge
+    assert "D" in plain and "V" in plain and "I" in plain and "✕" not in plain
+    assert LEGEND.startswith(legend) and 40 < len(legend) <= 60 and MISSING not in text.plain
+    end = text.plain.rfind("\n")  # the legend follows: it has a V too
+
+    def styles_of_v(text: Text) -> set[str]:
+        return {str(s.style) for s in text.spans if s.start < end and text.plain[s.start] == "V"}
+
+    assert styles_of_v(text) == {"bold magenta"}  # not found yet
+    m.found, m.closed = {"v1"}, {"gap"}
+    m.planned_path = ((10.0, 8.0), (18.0, 8.0))
+    text = render_map(m, geometry_of(None), 60, 21)
+    body = text.plain.rsplit("\n", 1)[0]
+    assert "✕" in body and "∙" in body
+    assert styles_of_v(text) == {"bold green"}
+
+
+def test_shapes_contain_what_they_cover() -> None:
+    assert shape_contains({"rect": [0, 0, 1, 1]}, 0.5, 0.5)
+    assert not shape_contains({"circle": [0, 0, 1]}, 1.0, 1.0)
+    tri = {"polygon": [[0, 0], [2, 0], [1, 2]]}
+    assert shape_contains(tri, 1.0, 0.5) and not shape_contains(tri, 0.1, 1.9)
+    assert not shape_contains("junk", 0, 0)

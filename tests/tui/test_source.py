@@ -240,3 +240,37 @@ def test_a_lost_connection_is_shown_and_retried_until_it_comes_back() -> None:
         drive(app, script)
     finally:
         server.close()
+
+
+def test_a_replay_waits_for_the_screen_before_posting_the_next_state(patrol_log: Path) -> None:
+    # Before: the worker posted a state and a history batch every frame whatever the screen did,
+    # so a replay faster than the screen grew the app's queue without bound.
+    import threading
+    import time
+
+    from tui.messages import StateChanged
+    from tui.source import ReplaySource
+
+    class SlowApp:
+        """Takes messages but never applies them (a screen that has fallen behind)."""
+
+        def __init__(self) -> None:
+            self.messages: list[object] = []
+
+        def post_message(self, message: object) -> bool:
+            self.messages.append(message)
+            return True
+
+    app = SlowApp()
+    source = ReplaySource(patrol_log, speed=1024.0, frame_hz=50.0)
+    worker = threading.Thread(target=source._run, args=(app,), daemon=True)
+    worker.start()
+    time.sleep(0.6)
+    states = [m for m in app.messages if isinstance(m, StateChanged)]
+    assert len(states) == 1  # the first state is still not shown: nothing more was posted
+    states[0].shown()  # the screen catches up: the replay goes on
+    time.sleep(0.3)
+    assert len([m for m in app.messages if isinstance(m, StateChanged)]) == 2
+    source.stop()
+    worker.join(timeout=3)
+    assert not worker.is_alive()

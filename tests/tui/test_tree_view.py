@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import ScriptedSource, drive, until
 from tests.tui.test_app import ROOT, opened, running
+from tui.messages import NodeInfo
 from tui.app import make_monitor
 from tui.messages import StateChanged
 from tui.model import MonitorModel
@@ -68,3 +69,16 @@ def test_a_node_running_since_before_the_monitor_joined_shows_a_lower_bound() ->
     m.apply_state(10, 1.0, {"0": "RUNNING"}, ("0",), {}, None)  # joined late: no changes seen
     m.apply_state(15, 1.5, {"0": "RUNNING"}, ("0",), {}, None)
     assert node_label(m, m.nodes["0"]).plain == "● demo  Sequence  ≥ 0.5 s"
+
+
+def test_label_parts_never_start_a_styled_run_with_spaces() -> None:
+    # A run that starts with spaces lost them in SVG renderers: "parkSequence" in the screenshots.
+    from tui.widgets.tree_view import GAP
+
+    m = MonitorModel()
+    m.open(NodeInfo("0", "demo park", "Sequence", "demo park"))
+    label = node_label(m, m.nodes["0"])
+    assert "demo park  Sequence" in label.plain
+    for span in label.spans:
+        if label.plain[span.start] == " ":
+            assert str(span.style) == GAP, (label.plain[span.start:span.end], span.style)

@@ -31,7 +31,11 @@ def test_header_shows_mission_time_rtf_outcome_and_connection() -> None:
     m.connection, m.realtime_factor, m.paused = "connected", 2.0, True
     text = header_text(m).plain
     assert "demo mission" in text and "t =     1.2 s" in text and "×2.0 real time" in text
-    assert "PAUSED" in text and "RUNNING" in text and "connected" in text
+    assert "PAUSED" in text and "RUNNING" not in text and "connected" in text  # one state word
+    m.paused = False
+    assert "RUNNING" in header_text(m).plain and "PAUSED" not in header_text(m).plain
+    m.realtime_factor = None
+    assert "real time" not in header_text(m).plain  # not measured yet: no "×–" placeholder
     m.finish("failure", 1.2, "0.0", "blocked")
     m.position, m.end, m.speed = 3.0, 9.0, 4.0
     text = header_text(m).plain

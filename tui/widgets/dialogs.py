@@ -46,7 +46,7 @@ class FaultDialog(ModalScreen["FaultChoice | None"]):
         with Vertical(id="dialog"):
             yield Label("Inject a fault now:")
             yield Label("[b]1[/b] push 30 N·s from the side   [b]2[/b] battery drops 20 %")
-            yield Label("or Tab, type a region name and Enter to close it (escape cancels)")
+            yield Label("or Tab, type a region name, Enter closes it (escape: cancel)")
             yield Input(placeholder="region to close", id="region")
 
     def action_choose(self, kind: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.messages import AlertEntry, CommandEntry, Entry, FactEntry, StatusEntry
+from tui.messages import AlertEntry, CommandEntry, Entry, FactEntry, MapEntry, StatusEntry
 from tui.model import MonitorModel
 
 __all__ = ["KINDS", "EventLogView", "entry_kind", "entry_line"]
@@ -28,6 +28,8 @@ def entry_kind(entry: Entry) -> str | None:
         return "facts"
     if isinstance(entry, CommandEntry):
         return "commands"
+    if isinstance(entry, MapEntry):
+        return "alerts"
     return None
 
 
@@ -46,6 +48,9 @@ def entry_line(model: MonitorModel, entry: Entry) -> Text:
     elif isinstance(entry, FactEntry):
         text.append("fact    ", "blue")
         text.append(f"{entry.key}: {entry.old!r} → {entry.new!r}")
+    elif isinstance(entry, MapEntry):
+        text.append("map     ", "bold cyan")
+        text.append(f"{entry.name} {'found' if entry.change == 'found' else 'closed'}")
     elif isinstance(entry, CommandEntry):
         text.append("command ", "bold green")
         text.append(f"{entry.command} {entry.detail}".rstrip())
@@ -69,10 +74,18 @@ class EventLogView(RichLog):
         return f"events [{marks}]"
 
     def add_entries(self, entries: tuple[Entry, ...] | list[Entry]) -> None:
-        """Append the lines of the entries the filter shows."""
+        """Append the lines of the entries the filter shows, and follow the newest line.
+
+        Lines written before the widget knows its size are deferred by ``RichLog`` and did not
+        scroll, so the pane showed the oldest lines: the end is scrolled to explicitly.
+        """
+        wrote = False
         for entry in entries:
             if entry_kind(entry) in self.shown_kinds:
-                self.write(entry_line(self.model, entry))
+                self.write(entry_line(self.model, entry), scroll_end=True)
+                wrote = True
+        if wrote:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def toggle(self, kind: str) -> None:
         """Show or hide one kind, and redraw the window from the model's history."""

@@ -1,10 +1,11 @@
-"""A top-down map of what the runtime publishes about the world, the robot and its trail.
+"""A top-down map of the world, the route, the planned path, the robot and its trail.
 
-The runtime does not publish the world yet (no terrain regions, entities, closed regions or planned
-path in ``RunStarted``/``TreeDefinition``), and the monitor never imports the language to build it.
-So the map draws what the tree's parameters hold (the places a walk goes to, the routes it follows,
-the areas it scans), the robot's trail from telemetry and the robot with its heading, and says in
-its last line what is missing.
+The world (bounds, terrain regions with their kinds, docks, stations, waypoints, entities) comes
+from the runtime's ``WorldDefinition`` (the monitor never imports the language or locomotion);
+entities found and regions closed from the snapshots (live) or the log's ``WorldChanged`` events
+(replay); the planned path from live snapshots only (the log does not keep it). Routes and scan
+areas come from the tree's parameters. The last line is a legend, and says what is not published
+(a log written before the world was recorded).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.messages import NodeInfo
+from tui.messages import NodeInfo, WorldInfo
 from tui.model import MonitorModel
 
 __all__ = ["ARROWS", "Geometry", "MapView", "geometry_of", "render_map"]
@@ -25,6 +26,37 @@ __all__ = ["ARROWS", "Geometry", "MapView", "geometry_of", "render_map"]
 ARROWS = "→↗↑↖←↙↓↘"
 """Robot glyph by heading, counter-clockwise from east in 45° steps."""
 MISSING = "not published: terrain regions, entities, closed regions, planned path"
+"""The legend line when the run's world was not recorded (an older log)."""
+LEGEND = "V I P green=found ✕ closed ─ route ∙ plan • trail D dock S station"
+"""The legend line when the world is known."""
+
+TERRAIN_STYLE = {
+    "flat": ("░", "grey35"), "slope": ("╱", "yellow"), "stairs": ("≡", "yellow"),
+    "mud": ("▒", "dark_orange3"), "gravel": ("▒", "grey62"), "grass": ("░", "green"),
+    "hedge": ("▓", "dark_green"), "rubble": ("▒", "grey50"), "water": ("≈", "blue"),
+    "obstacle": ("█", "grey70"),
+}
+"""Fill glyph and colour per terrain kind (the runtime's ``TerrainKind`` values)."""
+PLACE_GLYPH = {"dock": "D", "station": "S", "waypoint": "o"}
+ENTITY_GLYPH = {"victim": "V", "intruder": "I", "payload": "P"}
+
+
+def shape_contains(shape: Any, x: float, y: float) -> bool:
+    """Whether the plain-data ``shape`` (rect, circle or polygon) contains (x, y)."""
+    if not isinstance(shape, dict):
+        return False
+    if "rect" in shape:
+        x0, y0, x1, y1 = shape["rect"]
+        return bool(x0 <= x <= x1 and y0 <= y <= y1)
+    if "circle" in shape:
+        cx, cy, r = shape["circle"]
+        return bool((x - cx) ** 2 + (y - cy) ** 2 <= r * r)
+    points = shape.get("polygon") or []
+    inside = False
+    for (xa, ya), (xb, yb) in zip(points, points[1:] + points[:1]):
+        if (ya > y) != (yb > y) and x < xa + (y - ya) * (xb - xa) / (yb - ya):
+            inside = not inside
+    return inside
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,16 @@ class _Canvas:
         row = self.height - 1 - round((y - self.y0) / self.scale)
         return col, row
 
+    def at(self, col: int, row: int) -> tuple[float, float]:
+        """The world point at the centre of a cell."""
+        return self.x0 + col * self.scale / 2, self.y0 + (self.height - 1 - row) * self.scale
+
+    def fill(self, shape: Any, char: str, style: str) -> None:
+        for row in range(self.height):
+            for col in range(self.width):
+                if shape_contains(shape, *self.at(col, row)):
+                    self.cells[row][col] = (char, style)
+
     def put(self, x: float, y: float, char: str, style: str = "") -> None:
         col, row = self.cell(x, y)
         if 0 <= col < self.width and 0 <= row < self.height:
@@ -115,19 +157,62 @@ class _Canvas:
         return out
 
 
+def _world_points(world: WorldInfo | None) -> list[tuple[float, float]]:
+    if world is None:
+        return []
+    x0, y0, x1, y1 = world.bounds
+    return [(x0, y0), (x1, y1)] if x1 > x0 and y1 > y0 else []
+
+
+def _draw_world(canvas: _Canvas, world: WorldInfo, model: MonitorModel) -> None:
+    for region in world.regions:
+        char, style = TERRAIN_STYLE.get(str(region.get("kind")), ("▒", "grey50"))
+        canvas.fill(region.get("shape"), char, style)
+    for region in world.regions:  # closed regions on top of every fill
+        if region.get("name") in model.closed:
+            canvas.fill(region.get("shape"), "✕", "bold red")
+    for place in world.places:
+        glyph = PLACE_GLYPH.get(str(place.get("kind")), "o")
+        canvas.put(float(place["x"]), float(place["y"]), glyph, "bold blue")
+        if place.get("kind") != "waypoint":
+            col, row = canvas.cell(float(place["x"]), float(place["y"]))
+            canvas.text(col + 1, row, str(place.get("name", ""))[:10], "blue")
+
+
+def _draw_entities(canvas: _Canvas, world: WorldInfo, model: MonitorModel) -> None:
+    for entity in world.entities:
+        glyph = ENTITY_GLYPH.get(str(entity.get("kind")), "?")
+        found = entity.get("name") in model.found
+        style = "bold green" if found else "bold magenta"
+        canvas.put(float(entity["x"]), float(entity["y"]), glyph, style)
+
+
+def _fit(line: str, width: int) -> str:
+    """``line`` cut to ``width`` at a word boundary (a legend item is never cut in half)."""
+    if len(line) <= width:
+        return line
+    cut = line[: max(0, width)].rsplit(" ", 1)[0]
+    return cut if cut else line[: max(0, width)]
+
+
 def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int) -> Text:
-    """The map as ``height`` lines of ``width`` cells (the last line names what is missing)."""
+    """The map as ``height`` lines of ``width`` cells (the last line is the legend)."""
     rows = max(1, height - 1)
+    world = model.world
     trail = [(s.x, s.y) for s in model.samples]
-    points = list(geometry.places.values()) + [p for r in geometry.routes for p in r] + trail
-    points += [(x + dx, y + dy) for x, y, r in geometry.areas for dx, dy in ((-r, -r), (r, r))]
-    if model.sample is not None:
-        points.append((model.sample.x, model.sample.y))
+    points = _world_points(world)
+    if not points:
+        points = list(geometry.places.values()) + [p for r in geometry.routes for p in r] + trail
+        points += [(x + dx, y + dy) for x, y, r in geometry.areas for dx, dy in ((-r, -r), (r, r))]
+        if model.sample is not None:
+            points.append((model.sample.x, model.sample.y))
     if not points:
         return Text("no positions yet\n" + MISSING, "dim")
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    pad = 1.0
+    pad = 0.0 if world is not None else 1.0
     canvas = _Canvas(width, rows, (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad))
+    if world is not None:
+        _draw_world(canvas, world, model)
     for x, y, r in geometry.areas:
         for k in range(48):
             a = 2 * math.pi * k / 48
@@ -135,18 +220,25 @@ def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int)
     for route in geometry.routes:
         for a, b in zip(route, route[1:]):
             canvas.line(a, b, "─", "blue")
+    if model.sample is not None and model.planned_path:
+        path = [(model.sample.x, model.sample.y), *model.planned_path]
+        for a, b in zip(path, path[1:]):
+            canvas.line(a, b, "∙", "bold yellow")
     for point in trail:
         canvas.put(*point, "•", "green")
-    for name, (x, y) in geometry.places.items():
-        canvas.put(x, y, "o", "bold blue")
-        col, row = canvas.cell(x, y)
-        canvas.text(col + 1, row, name[:10], "blue")
+    if world is None:
+        for name, (x, y) in geometry.places.items():
+            canvas.put(x, y, "o", "bold blue")
+            col, row = canvas.cell(x, y)
+            canvas.text(col + 1, row, name[:10], "blue")
+    else:
+        _draw_entities(canvas, world, model)
     if model.sample is not None:
         s = model.sample
         arrow = ARROWS[round(math.degrees(s.yaw) / 45) % 8]
         canvas.put(s.x, s.y, "X" if s.fallen else arrow, "bold red" if s.fallen else "bold yellow")
     text = canvas.render()
-    text.append(MISSING[: max(0, width)], "dim")
+    text.append(_fit(LEGEND if world is not None else MISSING, width), "dim")
     return text
 
 

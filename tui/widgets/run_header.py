@@ -29,31 +29,50 @@ def timeline(position: float, end: float, width: int = TIMELINE_WIDTH) -> Text:
     return bar
 
 
+_GAP = "default"
+"""Spaces between the header's parts get a style of their own (see ``tree_view.GAP``)."""
+
+
+def _part(text: Text, part: str, style: str = "") -> None:
+    text.append("   ", _GAP)
+    text.append(part, style)
+
+
 def header_text(model: MonitorModel) -> Text:
-    """The header's two lines."""
+    """The header's two lines.
+
+    One state word: the outcome once the run ended, else PAUSED or RUNNING (never both); the
+    real-time factor only once it has been measured.
+    """
     text = Text()
     text.append(model.mission or "(no run yet)", "bold")
-    text.append(f"   t = {model.sim_time:7.1f} s  tick {model.tick}")
+    _part(text, f"t = {model.sim_time:7.1f} s  tick {model.tick}")
     rtf = model.realtime_factor
-    text.append(f"   ×{rtf:.1f} real time" if rtf is not None else "   ×– real time")
-    if model.paused:
-        text.append("   PAUSED", "bold reverse yellow")
-    text.append("   ")
-    outcome = model.outcome or ("running" if model.root is not None else "waiting")
-    text.append(outcome.upper(), _OUTCOME_STYLE.get(outcome, "bold yellow"))
-    if model.failure_reason:
-        text.append(f": {model.failure_reason}", "red")
+    if rtf is not None:
+        _part(text, f"×{rtf:.1f} real time")
+    if model.outcome:
+        _part(text, model.outcome.upper(), _OUTCOME_STYLE.get(model.outcome, "bold yellow"))
+        if model.failure_reason:
+            text.append(f": {model.failure_reason}", "red")
+    elif model.paused:
+        _part(text, "PAUSED", "bold reverse yellow")
+    elif model.root is not None:
+        _part(text, "RUNNING", "bold yellow")
+    else:
+        _part(text, "WAITING", _OUTCOME_STYLE["waiting"])
     text.append("\n")
     text.append(f"{model.connection}", _CONNECTION_STYLE.get(model.connection, ""))
     if model.connection_detail:
-        text.append(f" {model.connection_detail}", "dim")
+        text.append(" ", _GAP)
+        text.append(model.connection_detail, "dim")
     if model.position is not None and model.end is not None:
-        text.append(f"   replay {model.position:.1f} / {model.end:.1f} s at ×{model.speed:g} ")
+        _part(text, f"replay {model.position:.1f} / {model.end:.1f} s at ×{model.speed:g}")
+        text.append(" ", _GAP)
         text.append_text(timeline(model.position, model.end))
     elif model.speed != 1.0:
-        text.append(f"   speed ×{model.speed:g}")
+        _part(text, f"speed ×{model.speed:g}")
     if model.backend:
-        text.append(f"   {model.backend} seed {model.seed}", "dim")
+        _part(text, f"{model.backend} seed {model.seed}", "dim")
     return text
 
 

@@ -29,6 +29,12 @@ COLLAPSED_KINDS = frozenset({"TaskCall"})
 """Node kinds shown collapsed when the tree opens (a task's body is detail)."""
 
 
+GAP = "default"
+"""The style of the spaces between a label's parts: a style of their own, so exporters that start
+a new text run at each style change keep them (a run that starts with spaces loses them in some
+SVG renderers, and the name then ran into its type)."""
+
+
 def node_label(model: MonitorModel, node: NodeInfo) -> Text:
     """The one-line label of ``node``: status, name, kind and its counters."""
     stats = model.stats.get(node.id)
@@ -37,20 +43,26 @@ def node_label(model: MonitorModel, node: NodeInfo) -> Text:
     active = node.id in model.active_path
     text = Text()
     if node.id in model.breakpoints:
-        text.append("◆ ", "bold magenta")
-    text.append(f"{icon} ", style)
+        text.append("◆", "bold magenta")
+        text.append(" ", GAP)
+    text.append(icon, style)
+    text.append(" ", GAP)
     text.append(node.name, f"{style} {'bold underline' if active else ''}".strip())
-    text.append(f"  {node.kind}", "dim")
+    text.append("  ", GAP)
+    text.append(node.kind, "dim")
     if stats is not None and stats.changes:
         ticks = stats.ticks(model.tick)
-        detail = f"  ×{stats.changes} · {ticks} tick{'s' if ticks != 1 else ''}"
+        detail = f"×{stats.changes} · {ticks} tick{'s' if ticks != 1 else ''}"
         if status == "RUNNING":
             detail += f" · {max(0.0, model.sim_time - stats.since):.1f} s"
+        text.append("  ", GAP)
         text.append(detail, "dim")
     elif stats is not None and status == "RUNNING":  # joined late: running since before we saw
-        text.append(f"  ≥ {max(0.0, model.sim_time - stats.since):.1f} s", "dim")
+        text.append("  ", GAP)
+        text.append(f"≥ {max(0.0, model.sim_time - stats.since):.1f} s", "dim")
     if status == "FAILURE" and stats is not None and stats.failure_reason:
-        text.append(f"  — {stats.failure_reason}", "red")
+        text.append("  ", GAP)
+        text.append(f"— {stats.failure_reason}", "red")
     return text
 
 
