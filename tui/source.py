@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +25,7 @@ from textual.app import App
 from bt_runtime.eventlog import EventLogError, EventLogReader
 from bt_runtime.events import JsonValue, RunFinished, RunStarted, TreeDefinition, WorldDefinition
 from bt_runtime.stream import Notice, StreamClient, StreamError
-from tui.control import Controller, ControlError, StreamController
+from tui.control import ControlError, Controller, StreamController
 from tui.messages import (
     AlertEntry,
     CommandEntry,
