@@ -30,6 +30,10 @@ tree; entities found and regions closed as :class:`~bt_runtime.events.WorldChang
 Determinism: the tree, the backend and the context draw all randomness from the run seed, node ids
 are positions in the tree, and sim time is tick-based, so the same seed yields the same events
 (wall-clock fields of :class:`RunStarted` aside).
+
+Size: about 500 lines, over the house limit: the tick loop plus the operator-command handlers
+(speed, breakpoints, monitor faults) the monitor added; those handlers are the next to move to a
+module of their own (noted as open work).
 """
 
 from __future__ import annotations

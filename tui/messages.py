@@ -9,6 +9,9 @@ visible state (every node's status, the active path, the facts, the latest telem
 ``can_replace``, so Textual's queue merges a burst of them and a dropped one never leaves the screen
 wrong. Everything that is history rather than state (status changes, alerts, fact changes,
 telemetry samples, operator commands) travels as :class:`Happened` batches, which are never merged.
+
+Size: over 400 lines on purpose: it is the one adapter from runtime events to the monitor's
+messages, so a change of the runtime's events touches this file only.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ full state (``tui.playback``) and posts it at most ``frame_hz`` times a wall sec
 factor. It is its own :class:`~tui.control.Controller` (pause, resume, step, speed, breakpoints)
 and is :class:`~tui.control.Seekable`; seeking back restarts the fold from the first tick.
 :class:`LiveSource` reconnects after a lost connection and reports each state of the link.
+
+Size: over 400 lines: the replay and the live source share their pacing and posting code here;
+the live source's reconnect loop is the seam to split along next.
 """
 
 from __future__ import annotations
