@@ -491,7 +491,7 @@ class Executor:
                 "duration": ctx.time, "min_battery": ctx.min_battery, "distance": ctx.distance,
                 "falls": ctx.counter("falls"), "victims_found": ctx.counter("victims_found"),
                 "deliveries": ctx.counter("deliveries"),
-            }),
+            }, succeeded=outcome == "success"),
         )
         if self._telemetry_tick != self.tick:
             self.record.emit(self._telemetry())

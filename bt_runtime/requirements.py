@@ -60,6 +60,9 @@ class Verdict:
     value: float
     measured: float | None
     met: bool | None
+    unfinished: bool = False
+    """The run did not succeed: a per-run criterion is then missed whatever was measured (an
+    aborted run's short duration meets nothing)."""
 
     @property
     def unit(self) -> str:
@@ -77,12 +80,13 @@ class Verdict:
             return f"{self.criterion()}: judged by a campaign (over many runs)"
         assert self.measured is not None
         word = "met" if self.met else "MISSED"
-        return f"{self.criterion()}: {word} (measured {_amount(self.measured, self.unit)})"
+        why = "; the run did not succeed" if self.unfinished else ""
+        return f"{self.criterion()}: {word} (measured {_amount(self.measured, self.unit)}{why})"
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the run log."""
         return {"metric": self.metric, "op": self.op, "value": self.value,
-                "measured": self.measured, "met": self.met}
+                "measured": self.measured, "met": self.met, "unfinished": self.unfinished}
 
 
 def _amount(value: float, unit: str) -> str:
@@ -90,12 +94,16 @@ def _amount(value: float, unit: str) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def judge(criteria: Iterable[Criterion], measured: Mapping[str, float]) -> tuple[Verdict, ...]:
+def judge(
+    criteria: Iterable[Criterion], measured: Mapping[str, float], succeeded: bool = True
+) -> tuple[Verdict, ...]:
     """Judge each criterion against this run's ``measured`` metrics, in the order written.
 
     Args:
         criteria: the mission's ``require`` lines (canonical values).
         measured: the run's value of each per-run metric, by metric name.
+        succeeded: whether the run succeeded; if not, every per-run criterion is missed (a failed
+            or aborted run meets no requirement, however short or clean it was).
 
     Returns:
         One verdict per criterion; campaign metrics get ``met=None``.
@@ -110,8 +118,8 @@ def judge(criteria: Iterable[Criterion], measured: Mapping[str, float]) -> tuple
             verdicts.append(Verdict(c.metric, c.op, float(c.value), None, None))
             continue
         value = float(measured[c.metric])
-        met = _OPS[c.op](value, float(c.value))
-        verdicts.append(Verdict(c.metric, c.op, float(c.value), value, bool(met)))
+        met = bool(_OPS[c.op](value, float(c.value))) and succeeded
+        verdicts.append(Verdict(c.metric, c.op, float(c.value), value, met, not succeeded))
     return tuple(verdicts)
 
 
@@ -132,4 +140,8 @@ def verdict_from_json(data: object) -> Verdict | None:
         return None
     if (met is None) != (measured is None):
         return None
-    return Verdict(metric, op, float(value), None if measured is None else float(measured), met)
+    unfinished = data.get("unfinished", False)
+    if not isinstance(unfinished, bool):
+        return None
+    measured_value = None if measured is None else float(measured)
+    return Verdict(metric, op, float(value), measured_value, met, unfinished)

@@ -66,3 +66,16 @@ def test_a_verdict_survives_the_log(verdict: Verdict) -> None:
                                   "met": True}])
 def test_a_damaged_verdict_is_refused_not_raised(row: object) -> None:
     assert verdict_from_json(row) is None
+
+
+def test_a_run_that_did_not_succeed_meets_no_per_run_requirement() -> None:
+    """An aborted run's short duration and clean record meet nothing: missed, and said why."""
+    criteria = [Req("duration", "<=", 600.0), Req("falls", "==", 0.0),
+                Req("success", ">=", 95.0)]
+    measured = {"duration": 13.8, "falls": 0}
+    per_run, _, campaign = judge(criteria, measured, succeeded=False)
+    assert per_run.met is False and per_run.unfinished
+    assert per_run.line() == "duration <= 600 s: MISSED (measured 13.8 s; the run did not succeed)"
+    assert campaign.met is None  # a campaign still judges success over many runs
+    assert verdict_from_json(per_run.to_json()) == per_run
+    assert all(v.met for v in judge(criteria[:2], measured) if v.met is not None)
