@@ -250,7 +250,7 @@ def test_a_failed_run_exits_1_even_when_it_misses_a_requirement(
     code = run_main(args_for(str(path), "--backend", "kinematic", "--seed", "1", "--log",
                              str(tmp_path / "r.sqlite"), "--quiet"))
     assert code == 1
-    assert "deliveries >= 1: MISSED (measured 0)" in capsys.readouterr().out
+    assert "deliveries >= 1: MISSED (measured 0; the run did not succeed)" in capsys.readouterr().out
 
 
 def test_the_run_header_records_the_physics_the_seed_drew(

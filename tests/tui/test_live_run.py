@@ -101,9 +101,10 @@ def test_a_breakpoint_pauses_before_its_node_and_a_fault_from_the_monitor_is_log
         await until(pilot, lambda: app.model.root is not None and app.model.tick >= 1)
         report = node_of_kind(app, "Report")
         app.views.tree.reveal(report)
+        await pilot.pause()  # let the selection land before the key (a loaded machine is slow)
         await pilot.press("b")  # on the selected node: the report after the first walk
         await until(pilot, lambda: run._executor is not None
-                    and report in run._executor.breakpoints.ids())
+                    and report in run._executor.breakpoints.ids(), timeout=30)
         await pilot.press("plus")  # faster: 2x real time
         await until(pilot, lambda: run._executor._held == report, timeout=60)
         node = run._executor.breakpoints._nodes[report]
