@@ -129,12 +129,7 @@ class RunControl:
 
     def should_tick(self) -> bool:
         """Whether to run a tick now: not paused, or paused with a single step granted."""
-        if not self.paused:
-            return True
-        if self._steps_allowed > 0:
-            self._steps_allowed -= 1
-            return True
-        return False
+        return not self.paused or self.take_step()
 
     def _handle(self, name: str, args: dict[str, Any], origin: str) -> bool:
         handler = self._handlers.get(name)
