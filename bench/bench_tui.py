@@ -60,7 +60,7 @@ def _states(root: NodeInfo, count: int, flips: int) -> list[StateChanged]:
         path = ("0", "0.1", "0.1.2", "0.1.2.0", f"0.1.2.0.{k % 9}")
         statuses.update({i: "RUNNING" for i in path})
         sample = Sample(k, k / 10, 0.1 * k, 0.0, 0.3, 0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 90.0,
-                        "flat", "trot", False, False)
+                        "flat", "trot", 0.0, False, False)
         out.append(StateChanged(k, k / 10, statuses, path, {"victims": k % 3}, sample))
     return out
 
@@ -131,7 +131,7 @@ def _memory_after(seconds: float, tick_rate: float = 10.0) -> float:
         t = tick / tick_rate
         model.apply_entries([
             Sample(tick, t, 0.1, 0.0, 0.3, 0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 90.0, "flat", "trot",
-                   False, False),
+                   0.0, False, False),
             StatusEntry(tick, t, f"0.{tick % 10}", "INVALID", "RUNNING"),
             AlertEntry(tick, t, "info", f"line {tick}"),
         ])

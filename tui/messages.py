@@ -62,6 +62,7 @@ __all__ = [
     "paths_to_ids",
     "run_ended",
     "run_opened",
+    "ground_speed",
     "sample_of",
     "state_of",
     "world_info",
@@ -92,35 +93,15 @@ class NodeInfo:
             stack.extend(reversed(node.children))
 
 
-@dataclass(frozen=True)
-class Sample:
-    """The robot at one tick: pose (m, rad), body velocity (m/s, rad/s), battery (%), terrain.
+Sample = Telemetry
+"""The robot at one tick, as the monitor shows it: the runtime's own frozen :class:`Telemetry`,
+carried as it is (pose m/rad, body velocity m/s and rad/s, battery %, terrain estimated and, in
+simulation, true)."""
 
-    ``terrain`` is the robot's estimate; ``terrain_true`` the simulator's label, when published.
-    """
 
-    tick: int
-    sim_time: float
-    x: float
-    y: float
-    z: float
-    roll: float
-    pitch: float
-    yaw: float
-    vx: float
-    vy: float
-    wz: float
-    battery: float
-    terrain: str
-    gait: str
-    fallen: bool
-    stuck: bool
-    terrain_true: str | None = None
-
-    @property
-    def speed(self) -> float:
-        """Ground speed, m/s."""
-        return float((self.vx**2 + self.vy**2) ** 0.5)
+def ground_speed(sample: Sample) -> float:
+    """Ground speed of a sample, m/s."""
+    return float((sample.vx**2 + sample.vy**2) ** 0.5)
 
 
 @dataclass(frozen=True)
@@ -300,26 +281,8 @@ def node_info(node: TreeNode, parent_path: str = "") -> NodeInfo:
 
 
 def sample_of(telemetry: Telemetry) -> Sample:
-    """Convert a telemetry value; ``terrain_true`` is read only if the runtime publishes it."""
-    return Sample(
-        tick=telemetry.tick,
-        sim_time=telemetry.sim_time,
-        x=telemetry.x,
-        y=telemetry.y,
-        z=telemetry.z,
-        roll=telemetry.roll,
-        pitch=telemetry.pitch,
-        yaw=telemetry.yaw,
-        vx=telemetry.vx,
-        vy=telemetry.vy,
-        wz=telemetry.wz,
-        battery=telemetry.battery,
-        terrain=str(telemetry.terrain),
-        gait=str(telemetry.gait),
-        fallen=bool(telemetry.fallen),
-        stuck=bool(telemetry.stuck),
-        terrain_true=getattr(telemetry, "terrain_true", None),
-    )
+    """A telemetry value as the monitor's sample: the runtime's frozen value itself."""
+    return telemetry
 
 
 def state_of(snapshot: Snapshot) -> StateChanged:

@@ -29,9 +29,9 @@ main {
 def record(mission: Path, log: Path, seed: int = 1) -> Path:
     """Run ``mission`` on the kinematic backend with ``seed``, logging to ``log``."""
     from bt_runtime.eventlog import EventLogWriter
+    from locomotion.backends import make_backend
     from quadmission.loading import load_mission
     from quadmission.session import simulate
-    from locomotion.backends import make_backend
 
     loaded = load_mission(str(mission))
     backend = make_backend("kinematic")

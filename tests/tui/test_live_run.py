@@ -7,7 +7,6 @@ judge."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any

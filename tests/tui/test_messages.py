@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from bt_runtime.events import Alert, RunFinished
 from tests.bt_runtime import runlog_samples as samples
 from tui.messages import (

@@ -9,9 +9,8 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import ScriptedSource, drive, until
 from tests.tui.test_app import ROOT, opened, running
-from tui.messages import NodeInfo
 from tui.app import make_monitor
-from tui.messages import StateChanged
+from tui.messages import NodeInfo, StateChanged
 from tui.model import MonitorModel
 from tui.widgets.tree_view import BehaviourTreeView, node_label
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
+from tui.messages import ground_speed
 from tui.model import MonitorModel
 
 __all__ = ["SPARK_POINTS", "TelemetryPanel", "telemetry_text"]
@@ -24,7 +25,7 @@ def telemetry_text(model: MonitorModel) -> Text:
     if s is None:
         return Text("no telemetry yet", "dim")
     text = Text()
-    text.append(f"battery {s.battery:5.1f} %   speed {s.speed:4.2f} m/s   gait {s.gait}\n")
+    text.append(f"battery {s.battery:5.1f} %   speed {ground_speed(s):4.2f} m/s   gait {s.gait}\n")
     true = s.terrain_true if s.terrain_true is not None else "not published"
     style = "bold red" if s.terrain_true is not None and s.terrain_true != s.terrain else ""
     text.append(f"terrain {s.terrain} (estimated) · {true} (true)\n", style)
@@ -54,5 +55,5 @@ class TelemetryPanel(Vertical):
         """Redraw from the model's latest samples."""
         samples = list(self.model.samples)[-SPARK_POINTS:]
         self.query_one("#battery-spark", Sparkline).data = [s.battery for s in samples]
-        self.query_one("#speed-spark", Sparkline).data = [s.speed for s in samples]
+        self.query_one("#speed-spark", Sparkline).data = [ground_speed(s) for s in samples]
         self.query_one("#telemetry-text", Static).update(telemetry_text(self.model))
