@@ -101,9 +101,10 @@ def clearance(
     sight_height: SightHeight,
     step: float = 0.25,
 ) -> float | None:
-    """How clear the sight line to ``target``'s top is: None when it is not visible at all, else
-    the smallest gap between the line and what stands under it, as a share of the target's height
-    in [0, 1] (1: nothing comes within a target's height of the line). Arguments as :func:`visible`.
+    """How much of ``target`` is in view: None when it is not visible at all (out of range, out of
+    the field of view, or its top hidden), else the share of its height that stands clear of
+    whatever is in the way, in [0, 1] (1: seen down to the ground it stands on). Arguments as
+    :func:`visible`.
     """
     dx, dy = target.position[0] - eye[0], target.position[1] - eye[1]
     distance = math.hypot(dx, dy)
@@ -116,29 +117,30 @@ def clearance(
             return None
     target_top = target_ground + target.height
     samples = int(distance / step)
-    gap = math.inf
+    lowest = target_ground  # the lowest point of the target a straight line from the eye reaches
     for i in range(1, samples):
         t = i / samples
         line_z = eye[2] + t * (target_top - eye[2])
-        margin = line_z - sight_height(eye[0] + t * dx, eye[1] + t * dy)
-        if margin < 0:
+        top = sight_height(eye[0] + t * dx, eye[1] + t * dy)
+        if top > line_z:
             return None
-        gap = min(gap, margin)
-    return 1.0 if target.height <= 0 else min(1.0, gap / target.height)
+        lowest = max(lowest, eye[2] + (top - eye[2]) / t)
+    if target.height <= 0:
+        return 1.0
+    return max(0.0, min(1.0, (target_top - lowest) / target.height))
 
 
 def sighting_confidence(sensor: SensorModel, distance: float, clear: float) -> float:
     """The detector's confidence in a detection, in [0.5, 1].
 
-    1 for a target at point-blank range with nothing near the sight line; it falls towards 0.5
-    with distance (at the edge of the sensor's range) and with cover (the sight line just grazing
-    an obstacle or the ground). A score of how good the look was, not a calibrated probability:
+    1 for a target at point-blank range seen whole; it falls towards 0.5 with distance (at the
+    edge of the sensor's range) and with cover (only its top showing over an obstacle or a rise). A score of how good the look was, not a calibrated probability:
     the simulated detector has no false positives.
 
     Args:
         sensor: the sensor that saw it (its range).
         distance: horizontal distance from the sensor to the target (m).
-        clear: :func:`clearance` of the sight line, in [0, 1].
+        clear: :func:`clearance`: the share of the target in view, in [0, 1].
     """
     closeness = max(0.0, 1.0 - distance / sensor.range)
     return 0.5 + 0.5 * closeness * max(0.0, min(1.0, clear))
