@@ -177,3 +177,42 @@ def test_a_fail_reason_names_the_detection_too() -> None:
     ])
     report = Executor(root, ctx, 10.0).run()
     assert report.failure_reason == "stopped after v1"
+
+
+def test_replay_tells_each_detection_and_the_summary_lists_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bt_runtime.eventlog import EventLogReader, EventLogWriter
+    from bt_runtime.replay import replay_lines
+    from tests.bt_runtime import runlog_samples as samples
+
+    ctx = make_context(start=(4.0, 10.0))
+    root = Sequence("mission", memory=True, children=[
+        bh.SearchArea("search north for victim", bh_rect(), "victim"),
+    ])
+    path = tmp_path / "run.sqlite"
+    with EventLogWriter(path) as writer:
+        report = Executor(root, ctx, 10.0, log=writer, started=samples.run_started()).run()
+    (found,) = report.detections
+    with EventLogReader(path) as reader:
+        assert [e for e in reader.events() if isinstance(e, Detection)] == [found]
+        lines = list(replay_lines(reader))
+    percent = round(found.confidence * 100)
+    told = [line for line in lines if "FOUND" in line]
+    assert told == [
+        f"[{found.sim_time:8.2f}s] FOUND    victim v1 at (6.0, 14.0), {found.distance:.1f} m away, "
+        f"confidence {percent} %, by search north for victim"
+    ]
+    assert (
+        f"  found victim v1 at (6.0, 14.0) at {found.sim_time:.1f} s, confidence {percent} %, "
+        "by search north for victim"
+    ) in lines
+    assert not any(line.startswith("  detections:") for line in lines)
+
+
+def test_replay_says_a_damaged_detection_summary_is_damaged() -> None:
+    from bt_runtime.events import RunFinished
+    from bt_runtime.replay import _outcome_lines
+
+    finished = RunFinished(3, "success", 1.0, 0.0, 0.0, {"detections": [{"kind": "victim"}, 7]})
+    assert list(_outcome_lines(finished, 1.0))[1:] == [
+        "  found: (damaged record)", "  found: (damaged record)",
+    ]
