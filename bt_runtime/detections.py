@@ -133,7 +133,8 @@ def parse_placeholders(text: str) -> tuple[list[Placeholder], list[PlaceholderPr
                 "write a placeholder such as {victim}, or `{{` for a literal brace"))
         else:
             problems.append(PlaceholderProblem(
-                match.start(), 1, "a `}` that closes no placeholder", "write `}}` for a literal brace"))
+                match.start(), 1, "a `}` that closes no placeholder",
+                "write `}}` for a literal brace"))
     return found, problems
 
 

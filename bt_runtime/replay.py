@@ -4,9 +4,9 @@
 use it without a terminal; :func:`write_replay` and :func:`run_lines` are what the ``mission
 replay`` and ``mission runs`` commands (in :mod:`quadmission.commands`) print. Every
 status change, fact change, alert, detection (what was found, where, how sure, by which action)
-and operator command (pause, step, resume, abort: who and when) is told in order; telemetry, which is recorded several times a
-second, is summarised to one line every ``telemetry_every`` simulated seconds (plus the moments the
-robot falls or gets stuck, and the last sample).
+and operator command (pause, step, resume, abort: who and when) is told in order; telemetry,
+which is recorded several times a second, is summarised to one line every ``telemetry_every``
+simulated seconds (plus the moments the robot falls or gets stuck, and the last sample).
 """
 
 from __future__ import annotations

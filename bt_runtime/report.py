@@ -107,7 +107,10 @@ def requirement_lines(verdicts: Iterable[Verdict]) -> list[str]:
 
 
 def detection_lines(detections: Iterable[Detection]) -> list[str]:
-    """``           victim v2 at (3.2, -1.0) at 41.2 s, confidence 87 %, by search west_wing for victim``."""
+    """One line per detection, under the report's ``found:`` line::
+
+        victim v2 at (3.2, -1.0) at 41.2 s, confidence 87 %, by search west_wing for victim
+    """
     out = []
     for d in detections:
         by = f", by {d.action}" if d.action else ""

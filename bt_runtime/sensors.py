@@ -134,8 +134,9 @@ def sighting_confidence(sensor: SensorModel, distance: float, clear: float) -> f
     """The detector's confidence in a detection, in [0.5, 1].
 
     1 for a target at point-blank range seen whole; it falls towards 0.5 with distance (at the
-    edge of the sensor's range) and with cover (only its top showing over an obstacle or a rise). A score of how good the look was, not a calibrated probability:
-    the simulated detector has no false positives.
+    edge of the sensor's range) and with cover (only its top showing over an obstacle or a rise).
+    A score of how good the look was, not a calibrated probability: the simulated detector has no
+    false positives.
 
     Args:
         sensor: the sensor that saw it (its range).

@@ -2,7 +2,8 @@
 
 Detection itself is always on (:meth:`RobotContext.step`); these runners only put the robot where
 and how it can see, and their feedback names what their look found (``1 victim found (v1)``; the
-executor publishes each detection, with the action that was running, as a ``Detection`` event). Numbers they rest on:
+executor publishes each detection, with the action that was running, as a ``Detection`` event).
+Numbers they rest on:
 
 * Search lanes are :data:`LANE_FACTOR` x the sensor range apart, so each strip is seen from two
   lanes at most half a range away (people half-hidden in rubble are not seen from afar).

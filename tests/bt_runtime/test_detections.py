@@ -3,6 +3,8 @@ the executor publishes (which entity, where, how sure, by which action)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from py_trees.common import Status
@@ -179,7 +181,7 @@ def test_a_fail_reason_names_the_detection_too() -> None:
     assert report.failure_reason == "stopped after v1"
 
 
-def test_replay_tells_each_detection_and_the_summary_lists_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_replay_tells_each_detection_and_the_summary_lists_them(tmp_path: Path) -> None:
     from bt_runtime.eventlog import EventLogReader, EventLogWriter
     from bt_runtime.replay import replay_lines
     from tests.bt_runtime import runlog_samples as samples

@@ -1,4 +1,4 @@
-"""Diagnostics of the ``{placeholders}`` in report, alert and fail texts: message, line and column."""
+"""Diagnostics of the ``{placeholders}`` in report, alert and fail texts: message, line, column."""
 
 from __future__ import annotations
 
