@@ -38,6 +38,7 @@ from typing import Any, Self
 from bt_runtime.codec import to_json
 from bt_runtime.events import (
     Alert,
+    Detection,
     Event,
     FactChanged,
     OperatorCommand,
@@ -244,6 +245,11 @@ class EventLogWriter:
                 "operator_commands",
                 (event.tick, event.sim_time, event.command, event.origin, event.wall_time),
             )
+        elif isinstance(event, Detection):
+            self._add("detections", (
+                event.tick, event.sim_time, event.kind, event.name, event.x, event.y,
+                event.distance, event.confidence, event.action, event.node_path, event.node_id,
+            ))
         else:
             self._append_once(event)
 

@@ -20,6 +20,7 @@ from typing import Any
 from bt_runtime.codec import from_json
 from bt_runtime.events import (
     Alert,
+    Detection,
     Event,
     FactChanged,
     Message,
@@ -165,6 +166,22 @@ TABLES: dict[str, tuple[tuple[tuple[str, str], ...], Builder]] = {
     "world_changes": (
         (("tick", INT), ("sim_time", TIME), ("change", TEXT), ("name", TEXT)),
         lambda v: WorldChanged(*v),
+    ),
+    "detections": (
+        (
+            ("tick", INT),
+            ("sim_time", TIME),
+            ("kind", TEXT),
+            ("name", TEXT),
+            ("x", NUMBER),
+            ("y", NUMBER),
+            ("distance", NUMBER),
+            ("confidence", NUMBER),
+            ("action", TEXT),
+            ("node_path", TEXT),
+            ("node_id", TEXT),
+        ),
+        lambda v: Detection(*v),
     ),
 }
 """Per tick-event table: its columns after ``seq`` with their kinds, and how to build the event."""

@@ -38,6 +38,8 @@ __all__ = [
     "SEVERITIES",
     "STATUSES",
     "Alert",
+    "DETECTION_KINDS",
+    "Detection",
     "Event",
     "FactChanged",
     "JsonValue",
@@ -407,6 +409,54 @@ class WorldChanged:
         _check_choice("WorldChanged", "change", self.change, WORLD_CHANGES)
 
 
+DETECTION_KINDS = ("victim", "intruder", "payload")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The sensor found an entity of the world or mission: which, where, how sure, by which action.
+
+    ``kind`` and ``name`` name the entity (``victim``/``intruder``/``payload``, as the world file
+    or the mission declares it); ``x``, ``y`` (m) are where it was when seen (an intruder's
+    position at that moment), ``distance`` (m) how far from the sensor, ``confidence`` the
+    detector's confidence in [0.5, 1] (:func:`bt_runtime.sensors.sighting_confidence`).
+    ``action`` is the running action's name (``search west_wing for victim``) and
+    ``node_id``/``node_path`` its node ("" between actions): detection is always on, so that is
+    the action that had the robot looking there.
+    Each entity is detected once per run; the :class:`WorldChanged` ``found`` of the same tick
+    is this detection as the map sees it.
+    """
+
+    TYPE: ClassVar[str] = "detection"
+    tick: int
+    sim_time: float
+    kind: str
+    name: str
+    x: float
+    y: float
+    distance: float
+    confidence: float
+    action: str = ""
+    node_path: str = ""
+    node_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_choice("Detection", "kind", self.kind, DETECTION_KINDS)
+
+    @property
+    def position(self) -> str:
+        """``(3.2, -1.0)``: where it was, as reports and monitors show it."""
+        return f"({self.x:.1f}, {self.y:.1f})"
+
+    def line(self) -> str:
+        """``found victim v2 at (3.2, -1.0), 4.1 m away, confidence 87 %, by search ...``."""
+        by = f", by {self.action}" if self.action else ""
+        return (
+            f"found {self.kind} {self.name} at {self.position}, {self.distance:.1f} m away, "
+            f"confidence {round(self.confidence * 100)} %{by}"
+        )
+
+
 Event: TypeAlias = (
     RunStarted
     | TreeDefinition
@@ -418,6 +468,7 @@ Event: TypeAlias = (
     | RunFinished
     | WorldDefinition
     | WorldChanged
+    | Detection
 )
 Message: TypeAlias = Event | Snapshot
 
@@ -435,5 +486,6 @@ EVENT_TYPES: dict[str, type] = {  # the tag table the codec decodes by
         Snapshot,
         WorldDefinition,
         WorldChanged,
+        Detection,
     )
 }

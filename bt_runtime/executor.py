@@ -25,7 +25,8 @@ next tick). Every operator command acted on is recorded at once as an
 :class:`~bt_runtime.events.OperatorCommand` (with its arguments, origin and wall time).
 
 The world for a monitor's map (:class:`~bt_runtime.events.WorldDefinition`) is recorded after the
-tree; entities found and regions closed as :class:`~bt_runtime.events.WorldChanged`.
+tree; entities found and regions closed as :class:`~bt_runtime.events.WorldChanged`, and each
+entity found also as a :class:`~bt_runtime.events.Detection` (where, how sure, by which action).
 
 Determinism: the tree, the backend and the context draw all randomness from the run seed, node ids
 are positions in the tree, and sim time is tick-based, so the same seed yields the same events
@@ -51,6 +52,7 @@ from bt_runtime.behaviours import LogEntry
 from bt_runtime.breakpoints import AbortedAtBreakpoint, Breakpoints
 from bt_runtime.events import (
     Alert,
+    Detection,
     FactChanged,
     OperatorCommand,
     RunFinished,
@@ -179,6 +181,7 @@ class Executor:
         self._monitor_faults: list[tuple[Fault, str]] = []
         self._held: str | None = None
         self._seen: dict[str, set[str]] = {"found": set(), "closed": set()}
+        self._detections: list[Detection] = []
         self.tick = 0
         self.report: RunReport | None = None
         self._now = 0.0
@@ -357,6 +360,7 @@ class Executor:
             self.record.emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
         if ctx.stop_reason is not None and stopped_before is None:
             self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
+        self._new_detections()
         self._world_changes()
         telemetry = None
         state = ctx.state
@@ -367,6 +371,22 @@ class Executor:
             self._telemetry_tick = self.tick
         self.record.commit()
         self._publish_views(telemetry)
+
+    def _new_detections(self) -> None:
+        """What the sensor found in this step, as Detection events naming the running action."""
+        sightings = self.ctx.sightings
+        if len(sightings) == len(self._detections):
+            return
+        node = self._current
+        node_id, node_path = self._index[id(node)] if node is not None else ("", "")
+        action = node.name if node is not None else ""
+        for seen in sightings[len(self._detections):]:
+            event = Detection(
+                self.tick, seen.time, seen.kind, seen.name, seen.x, seen.y, seen.distance,
+                seen.confidence, action, node_path, node_id,
+            )
+            self._detections.append(event)
+            self.record.emit(event)
 
     def _world_changes(self) -> None:
         """Entities found and regions closed since the last tick, as WorldChanged events."""
@@ -481,6 +501,7 @@ class Executor:
             victims=tuple(t.name for t in found if t.kind == "victim"),
             intruders=tuple(t.name for t in found if t.kind == "intruder"),
             delivered=tuple(ctx.delivered),
+            detections=tuple(self._detections),
             falls=ctx.counter("falls"),
             alerts=ctx.counter("alerts"),
             ticks=self.tick,

@@ -1,7 +1,8 @@
 """The run log's file format: its tables, schema version, and the check a reader makes first.
 
 Kept apart from the writer and the reader so both read one definition of the format. Events are
-spread over typed tables (``status_changes``, ``facts``, ``telemetry``, ``alerts``) that share one
+spread over typed tables (``status_changes``, ``facts``, ``telemetry``, ``alerts``,
+``detections``...) that share one
 sequence number, so a reader can merge them back by tick, then in the order written.
 
 Schema history (``PRAGMA user_version``):
@@ -12,6 +13,7 @@ Schema history (``PRAGMA user_version``):
 * 3 — ``operator_commands``: every pause, resume, step and abort, with its origin and wall time.
 * 4 — the world for a monitor's map (``world``), entities found and regions closed
   (``world_changes``), and the true terrain under the robot (``telemetry.terrain_true``).
+* 5 — ``detections``: what the sensor found, where, from how far, how sure and by which action.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ __all__ = [
     "run_log_path",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x514D5255  # "QMRU": marks the file as a quadmission run log
 RUN_LOG_SUFFIX = ".sqlite"
 
@@ -95,6 +97,12 @@ CREATE TABLE world (id INTEGER PRIMARY KEY CHECK (id = 1), event TEXT NOT NULL);
 CREATE TABLE world_changes (
     seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
     change TEXT NOT NULL, name TEXT NOT NULL
+);
+CREATE TABLE detections (
+    seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, sim_time REAL NOT NULL,
+    kind TEXT NOT NULL, name TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL,
+    distance REAL NOT NULL, confidence REAL NOT NULL, action TEXT NOT NULL, node_path TEXT NOT NULL,
+    node_id TEXT NOT NULL
 );
 CREATE INDEX status_changes_tick ON status_changes (tick);
 CREATE INDEX facts_tick ON facts (tick);

@@ -3,10 +3,10 @@
 :func:`replay_lines` is a pure function from a reader to lines, so tests and other front ends can
 use it without a terminal; :func:`write_replay` and :func:`run_lines` are what the ``mission
 replay`` and ``mission runs`` commands (in :mod:`quadmission.commands`) print. Every
-status change, fact change, alert and operator command (pause, step, resume, abort: who and
-when) is told in order; telemetry, which is recorded several times a
-second, is summarised to one line every ``telemetry_every`` simulated seconds (plus the moments the
-robot falls or gets stuck, and the last sample).
+status change, fact change, alert, detection (what was found, where, how sure, by which action)
+and operator command (pause, step, resume, abort: who and when) is told in order; telemetry,
+which is recorded several times a second, is summarised to one line every ``telemetry_every``
+simulated seconds (plus the moments the robot falls or gets stuck, and the last sample).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bt_runtime.events import (
     Alert,
+    Detection,
     FactChanged,
     OperatorCommand,
     RunFinished,
@@ -72,7 +73,9 @@ def _telemetry_line(sample: Telemetry) -> str:
     )
 
 
-def _event_line(event: StatusChanged | FactChanged | Alert | OperatorCommand) -> str:
+def _event_line(event: StatusChanged | FactChanged | Alert | OperatorCommand | Detection) -> str:
+    if isinstance(event, Detection):
+        return f"{_at(event.sim_time)} FOUND    {event.line().removeprefix('found ')}"
     if isinstance(event, StatusChanged):
         reason = f"  ({event.reason})" if event.reason else ""
         return (
@@ -100,9 +103,29 @@ def _outcome_lines(finished: RunFinished | None, last_time: float) -> Iterator[s
     if finished.failure_path or finished.failure_reason:
         yield f"  failed at {finished.failure_path or '?'}: {finished.failure_reason or 'no reason given'}"
     for key, value in finished.summary.items():
-        if key != "requirements":
+        if key not in ("requirements", "detections"):
             yield f"  {key}: {value!r}"
+    yield from _detection_lines(finished.summary.get("detections"))
     yield from _requirement_lines(finished.summary.get("requirements"))
+
+
+def _detection_lines(recorded: object) -> Iterator[str]:
+    """What was found, from the summary (logs from before detections were recorded have none)."""
+    if recorded is None:
+        return
+    if not isinstance(recorded, list):
+        yield "  found: (damaged record)"
+        return
+    for item in recorded:
+        try:
+            by = f", by {item['action']}" if item.get("action") else ""
+            yield (
+                f"  found {item['kind']} {item['name']} at ({float(item['x']):.1f}, "
+                f"{float(item['y']):.1f}) at {float(item['time']):.1f} s, confidence "
+                f"{round(float(item['confidence']) * 100)} %{by}"
+            )
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
+            yield "  found: (damaged record)"
 
 
 def _requirement_lines(recorded: object) -> Iterator[str]:
@@ -144,7 +167,7 @@ def replay_lines(reader: EventLogReader, *, telemetry_every: float = 5.0) -> Ite
             if due or trouble or event == final:
                 printed_at = event.sim_time
                 yield _telemetry_line(event)
-        elif isinstance(event, (StatusChanged, FactChanged, Alert, OperatorCommand)):
+        elif isinstance(event, (StatusChanged, FactChanged, Alert, OperatorCommand, Detection)):
             yield _event_line(event)
     yield from _outcome_lines(reader.outcome(), last_time)
 

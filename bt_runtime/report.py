@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bt_runtime.events import StatusChanged
+from bt_runtime.events import Detection, StatusChanged
 from bt_runtime.requirements import Verdict
 
-__all__ = ["Progress", "RunReport", "failure_origin", "requirement_lines"]
+__all__ = ["Progress", "RunReport", "detection_lines", "failure_origin", "requirement_lines"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class RunReport:
     failure_reason: str | None = None
     requirements: tuple[Verdict, ...] = ()
     """The mission's ``require`` lines judged on this run (see :mod:`bt_runtime.requirements`)."""
+    detections: tuple[Detection, ...] = ()
+    """What the sensor found, in order: which entity, where, when, how sure, by which action."""
 
     @property
     def missed(self) -> tuple[Verdict, ...]:
@@ -65,6 +67,7 @@ class RunReport:
         data.pop("failure_path")
         data.pop("failure_reason")
         data["requirements"] = [v.to_json() for v in self.requirements]
+        data["detections"] = [_detection_json(d) for d in self.detections]
         return data
 
     def lines(self) -> list[str]:
@@ -87,6 +90,7 @@ class RunReport:
                 f"found:     {len(self.victims)} victim(s){_names(self.victims)}, "
                 f"{len(self.intruders)} intruder(s){_names(self.intruders)}"
             ),
+            *detection_lines(self.detections),
             f"delivered: {len(self.delivered)}{_names(self.delivered)}",
             f"falls:     {self.falls}; alerts: {self.alerts}",
         ]
@@ -100,6 +104,31 @@ class RunReport:
 def requirement_lines(verdicts: Iterable[Verdict]) -> list[str]:
     """``require:   falls == 0: met (measured 0)``, one line per verdict, aligned."""
     return [f"{'require:' if i == 0 else '':<11}{v.line()}" for i, v in enumerate(verdicts)]
+
+
+def detection_lines(detections: Iterable[Detection]) -> list[str]:
+    """One line per detection, under the report's ``found:`` line::
+
+        victim v2 at (3.2, -1.0) at 41.2 s, confidence 87 %, by search west_wing for victim
+    """
+    out = []
+    for d in detections:
+        by = f", by {d.action}" if d.action else ""
+        out.append(
+            f"{'':<11}{d.kind} {d.name} at {d.position} at {d.sim_time:.1f} s, "
+            f"confidence {round(d.confidence * 100)} %{by}"
+        )
+    return out
+
+
+def _detection_json(d: Detection) -> dict[str, Any]:
+    """One detection in the run summary: what, where, when, how sure, by which action."""
+    return {
+        "kind": d.kind, "name": d.name, "x": d.x, "y": d.y, "time": d.sim_time,
+        "distance": d.distance, "confidence": d.confidence, "action": d.action,
+        "node_path": d.node_path,
+        "node_id": d.node_id,
+    }
 
 
 def _names(names: Iterable[str]) -> str:

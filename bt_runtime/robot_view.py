@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from bt_runtime.detections import Sighting
 from bt_runtime.robot_config import RobotConfig
 from bt_runtime.robot_parts import Battery, Cargo, ClosedRegion, Gates, Tally
 from bt_runtime.scenario import Target
@@ -181,6 +182,11 @@ class RobotView:
     def found(self) -> Mapping[str, Target]:
         """Every target the sensor found so far, by name (read-only)."""
         return self._sim.found
+
+    @property
+    def sightings(self) -> tuple[Sighting, ...]:
+        """Every detection so far, in the order found (what the report placeholders name)."""
+        return self._sim.sightings
 
     @property
     def stop_reason(self) -> str | None:

@@ -8,7 +8,8 @@ map the backend walks on and plans over), plus every target found so far.
 
 Detection: :func:`bt_runtime.sensors.detect` with the active sensor, line of sight over the raster
 of the terrain map's ground height plus obstacle and hedge heights; the detector draws from its own
-generator (the run's ``detection`` seed), never the global RNG.
+generator (the run's ``detection`` seed), never the global RNG. Each entity found is kept as a
+:class:`~bt_runtime.detections.Sighting` (where it was, from how far, how sure, when).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import numpy as np
 
 from bt_runtime.scenario import Scenario, ScenarioConfig, Target, draw_scenario, intruder_position
 from bt_runtime.seeds import RunSeeds
-from bt_runtime.sensors import SensorModel, detect
+from bt_runtime.detections import Sighting
+from bt_runtime.sensors import SensorModel, look
 from locomotion.backend import Pose
 from locomotion.terrain import TerrainMap
 from locomotion.world import HedgeParams, ObstacleParams, Point, World
@@ -103,6 +105,7 @@ class WorldSim:
         self._scenario = scenario
         self._rng = detection_rng
         self._found: dict[str, Target] = {}
+        self._sightings: list[Sighting] = []
 
     @classmethod
     def draw(
@@ -144,6 +147,11 @@ class WorldSim:
         """Every target detected so far, by name (read-only)."""
         return MappingProxyType(self._found)
 
+    @property
+    def sightings(self) -> tuple[Sighting, ...]:
+        """Every detection so far, in the order found (one per entity: what, where, how sure)."""
+        return tuple(self._sightings)
+
     def payload_at(self, name: str) -> Point | None:
         """Where payload ``name`` lies (None: carried, or no such payload)."""
         return self._scenario.payloads.get(name)
@@ -174,12 +182,17 @@ class WorldSim:
             return []
         sight = self._sight
         eye = (pose.x, pose.y, sight.ground_height(pose.x, pose.y) + sensor.mount_height)
-        seen = detect(
+        seen = look(
             sensor, eye, pose.yaw, near, sight.ground_height, sight.sight_height, dt, self._rng
         )
-        for target in seen:
+        for item in seen:
+            target = item.target
             self._found[target.name] = target
-        return seen
+            x, y = target.position
+            self._sightings.append(
+                Sighting(target.kind, target.name, x, y, item.distance, item.confidence, time)
+            )
+        return [item.target for item in seen]
 
     def _near(self, x: float, y: float, reach: float, time: float) -> list[Target]:
         """Targets not yet found within the square of half-side ``reach`` around (x, y)."""

@@ -21,6 +21,7 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker
 from dsl.check_parallel import MotionIndex, parallel_conflict
+from dsl.check_text import check_placeholders
 from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
@@ -259,7 +260,7 @@ class StatementChecker:
             if xyz is not None and self.world is not None:
                 self.decls.check_position(self.world, value.span, "the point", xyz[0], xyz[1])
         elif isinstance(value, A.Text) and kind is ParamKind.TEXT:
-            return
+            check_placeholders(self.sink, value)
         else:
             shown = {A.Quantity: "a number", A.Point: "a point", A.Text: "a string"}
             self.sink.error(value.span, f"{what} must be {describe_want(kind, dimension)}, not "

@@ -588,7 +588,10 @@ def test_example_runs_in_simulation_and_meets_its_requirements(name: str) -> Non
 def test_simulated_runs_find_and_deliver_what_the_worlds_hold() -> None:
     rescue, rescue_lines = simulated("rescue")
     assert set(rescue.victims) == {v.name for v in world("rescue").victims}
-    assert "search complete: every reported person located" in rescue_lines.messages()
+    last = rescue.detections[-1]  # the report names the last person found, where the log has it
+    assert last.kind == "victim" and [d.name for d in rescue.detections] == list(rescue.victims)
+    assert (f"search complete: every reported person located, the last one {last.name} at "
+            f"{last.position}") in rescue_lines.messages()
     patrol, patrol_lines = simulated("patrol")
     assert set(patrol.intruders) == {i.name for i in world("patrol").intruders}
     assert "intruder on site: security called" in patrol_lines.messages()

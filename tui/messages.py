@@ -24,6 +24,7 @@ from textual.message import Message
 
 from bt_runtime.events import (
     Alert,
+    Detection,
     FactChanged,
     OperatorCommand,
     RunFinished,
@@ -42,6 +43,7 @@ __all__ = [
     "AlertEntry",
     "CommandEntry",
     "ConnectionChanged",
+    "DetectionEntry",
     "Entry",
     "FactEntry",
     "Happened",
@@ -158,6 +160,15 @@ class MapEntry:
 
 
 @dataclass(frozen=True)
+class DetectionEntry:
+    """The sensor found an entity: the runtime's :class:`~bt_runtime.events.Detection`, as is."""
+
+    tick: int
+    sim_time: float
+    detection: Detection
+
+
+@dataclass(frozen=True)
 class WorldInfo:
     """The world for the map: bounds ``(x0, y0, x1, y1)`` and plain-data features.
 
@@ -173,7 +184,7 @@ class WorldInfo:
     entities: tuple[Mapping[str, Any], ...] = ()
 
 
-Entry = StatusEntry | AlertEntry | FactEntry | CommandEntry | MapEntry | Sample
+Entry = StatusEntry | AlertEntry | FactEntry | CommandEntry | MapEntry | DetectionEntry | Sample
 
 
 # ------------------------------------------------------------------------------ messages
@@ -330,6 +341,8 @@ def entry_of(event: object, ids_by_path: Mapping[str, str]) -> Entry | None:
         return sample_of(event)
     if isinstance(event, WorldChanged):
         return MapEntry(event.tick, event.sim_time, event.change, event.name)
+    if isinstance(event, Detection):
+        return DetectionEntry(event.tick, event.sim_time, event)
     if isinstance(event, OperatorCommand):  # from any operator: this monitor, another, the API
         return CommandEntry(event.sim_time, event.command, f"from {event.origin}")
     return None

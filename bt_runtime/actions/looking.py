@@ -1,7 +1,9 @@
 """Runners that look for things: ``search`` (a coverage walk) and ``scan`` (a turn on the spot).
 
 Detection itself is always on (:meth:`RobotContext.step`); these runners only put the robot where
-and how it can see. Numbers they rest on:
+and how it can see, and their feedback names what their look found (``1 victim found (v1)``; the
+executor publishes each detection, with the action that was running, as a ``Detection`` event).
+Numbers they rest on:
 
 * Search lanes are :data:`LANE_FACTOR` x the sensor range apart, so each strip is seen from two
   lanes at most half a range away (people half-hidden in rubble are not seen from afar).
@@ -152,9 +154,7 @@ class SearchRunner:
             self.seen |= d2 <= self.radius**2
 
     def _found(self, ctx: RobotContext) -> str:
-        found = [n for n, t in ctx.found.items() if t.kind == self.kind]
-        new = len([n for n in found if n not in self.found_before])
-        return f"{new} {self.kind}{'s' if new != 1 else ''} found"
+        return _tally(ctx, self.kind, self.found_before, "found")
 
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
         self._mark(ctx)
@@ -192,6 +192,13 @@ class SearchRunner:
     def halt(self, ctx: RobotContext) -> None:
         if self.walk is not None:
             self.walk.halt(ctx)
+
+
+def _tally(ctx: RobotContext, kind: str, before: set[str], verb: str) -> str:
+    """``2 victims found (v1, v3)``: what this action's look added, by name."""
+    new = [n for n, t in ctx.found.items() if t.kind == kind and n not in before]
+    names = f" ({', '.join(new)})" if new else ""
+    return f"{len(new)} {kind}{'s' if len(new) != 1 else ''} {verb}{names}"
 
 
 def _with_range(sensor: SensorModel, reach: float) -> SensorModel:
@@ -254,10 +261,7 @@ class ScanRunner:
         else:
             self.turned += abs((yaw - self.last_yaw + math.pi) % (2 * math.pi) - math.pi)
         self.last_yaw = yaw
-        new = [
-            n for n, t in ctx.found.items() if t.kind == self.kind and n not in self.found_before
-        ]
-        seen = f"{len(new)} {self.kind}{'s' if len(new) != 1 else ''} seen"
+        seen = _tally(ctx, self.kind, self.found_before, "seen")
         if self.turned >= 2 * math.pi:
             self.halt(ctx)
             return Status.SUCCESS, f"scan done within {round(self.reach, 1):g} m: {seen}"

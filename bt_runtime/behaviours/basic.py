@@ -1,7 +1,10 @@
 """Behaviours that need no robot: waiting, succeeding, failing, and writing log lines.
 
 They run for real today; a runtime only has to pass a clock (``clock=``, seconds) and a log list
-(``log=``) to :meth:`setup` to put them on simulated time and into its run record.
+(``log=``) to :meth:`setup` to put them on simulated time and into its run record. Given the
+robot's state (``state=``, a :class:`~bt_runtime.detections.DetectionView`), ``report``, ``alert``
+and ``fail`` fill their ``{victim}``/``{position}``... placeholders from the latest detections when
+they tick (:func:`bt_runtime.detections.render`); without it the text is written as it stands.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import py_trees
 from py_trees.common import Status
 
 from bt_runtime.behaviours.values import check_finite, setup_clock
+from bt_runtime.detections import DetectionView, render
 
 __all__ = ["Alert", "Fail", "LogEntry", "Report", "Succeed", "Wait"]
 
@@ -26,6 +30,11 @@ class LogEntry:
     level: str
     text: str
     node: str
+
+
+def _detections(kwargs: Mapping[str, Any]) -> DetectionView | None:
+    state = kwargs.get("state")
+    return state if isinstance(state, DetectionView) else None
 
 
 class _Leaf(py_trees.behaviour.Behaviour):
@@ -97,12 +106,17 @@ class Fail(_Leaf):
         if not isinstance(reason, str):
             raise ValueError(f"{name}: reason must be text, got {reason!r}")  # noqa: TRY004 - the contract: bad values raise ValueError
         self.reason = reason
+        self.detections: DetectionView | None = None
 
     def params(self) -> Mapping[str, Any]:
         return {"reason": self.reason}
 
+    def setup(self, **kwargs: Any) -> None:
+        self.detections = _detections(kwargs) or self.detections
+
     def update(self) -> Status:
-        self.feedback_message = self.reason
+        seen = self.detections
+        self.feedback_message = self.reason if seen is None else render(self.reason, seen)
         return Status.FAILURE
 
 
@@ -115,6 +129,7 @@ class _LogLine(_Leaf):
             raise ValueError(f"{name}: text must be text, got {text!r}")  # noqa: TRY004 - the contract: bad values raise ValueError
         self.text = text
         self.log: MutableSequence[LogEntry] | None = None
+        self.detections: DetectionView | None = None
 
     def params(self) -> Mapping[str, Any]:
         return {"text": self.text}
@@ -125,11 +140,14 @@ class _LogLine(_Leaf):
             if not isinstance(log, MutableSequence):
                 raise TypeError(f"{self.name}: log must be a list")
             self.log = log
+        self.detections = _detections(kwargs) or self.detections
 
     def update(self) -> Status:
+        seen = self.detections
+        text = self.text if seen is None else render(self.text, seen)
         if self.log is not None:
-            self.log.append(LogEntry(self.level, self.text, self.name))
-        self.feedback_message = f"{self.level}: {self.text}"
+            self.log.append(LogEntry(self.level, text, self.name))
+        self.feedback_message = f"{self.level}: {text}"
         return Status.SUCCESS
 
 

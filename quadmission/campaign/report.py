@@ -4,7 +4,8 @@ PNG plots next to it.
 Sections: the verdict per ``require`` line with its interval and rule; duration and energy
 (quantiles, and the histogram); failure clusters ranked by node path with the mission source
 line and the seeds to replay each; falls per terrain region and the map; the drawn parameters
-that separate failures from successes; the cross-check against physics when one was run.
+that separate failures from successes; what was found (each entity, in how many runs); the
+cross-check against physics when one was run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from quadmission.campaign.result import RunResult
 from quadmission.campaign.stats import Verdict
 from quadmission.loading import Mission
 
-__all__ = ["CampaignReport", "node_lines"]
+__all__ = ["CampaignReport", "found_lines", "node_lines"]
 
 
 def node_lines(mission: Mission) -> dict[str, int]:
@@ -101,6 +102,9 @@ class CampaignReport:
             for s in separators(self.results)[:5]
         ] or ["  none (no single drawn parameter separates failures from successes)"]
 
+    def _found_lines(self) -> list[str]:
+        return found_lines(self.results)
+
     def _crosscheck_lines(self) -> list[str]:
         c = self.crosscheck
         if c is None:
@@ -120,6 +124,7 @@ class CampaignReport:
             "failures by node:",
             *self._failure_lines(),
             "falls by region: " + (", ".join(f"{k} {v}" for k, v in regions) or "none"),
+            *self._found_lines(),
             "what separates failures from successes:",
             *self._separator_lines(),
             *self._crosscheck_lines(),
@@ -162,6 +167,10 @@ class CampaignReport:
             "",
             *(f"- {k}: {v}" for k, v in falls_by_region(self.results)),
             "",
+            "## What was found",
+            "",
+            *(f"- {line.strip()}" for line in self._found_lines()),
+            "",
             "## What separates failures from successes",
             "",
             *(f"- {line.strip()}" for line in self._separator_lines()),
@@ -178,6 +187,37 @@ class CampaignReport:
         path = folder / "report.md"
         path.write_text("\n".join(body))
         return path
+
+
+def found_lines(results: Sequence[RunResult]) -> list[str]:
+    """Each entity found, in how many runs; the runs that found the fewest, by seed.
+
+    Runs stored before campaigns recorded detections are counted apart, never as "found nothing".
+    """
+    done = [r for r in results if r.status == "done"]
+    known = [r for r in done if r.found is not None]
+    if not done:
+        return ["found: no runs"]
+    counts: dict[tuple[str, str], int] = {}
+    for r in known:
+        for entity in dict.fromkeys(r.found or ()):
+            counts[entity] = counts.get(entity, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{kind} {name} {n}/{len(known)}" for (kind, name), n in ranked)
+    out = [f"found (runs that found each): {shown or 'nothing in any run'}"]
+    if known:
+        fewest = min(len(r.found or ()) for r in known)
+        seeds = [r.seed for r in known if len(r.found or ()) == fewest]
+        more = f" (+{len(seeds) - 5} more)" if len(seeds) > 5 else ""
+        out.append(
+            f"  fewest found in a run: {fewest}, seeds {', '.join(map(str, seeds[:5]))}{more}"
+        )
+    if len(known) < len(done):
+        out.append(
+            f"  not recorded for {len(done) - len(known)} run(s) stored before campaigns "
+            "recorded detections"
+        )
+    return out
 
 
 def verdict_summary(verdicts: Sequence[Verdict]) -> Mapping[str, str]:

@@ -86,6 +86,9 @@ class RunResult:
     wall_time: float = 0.0
     attempts: int = 1
     log_path: str | None = None
+    found: tuple[tuple[str, str], ...] | None = None
+    """What the run's sensor found, as (kind, name) in the order found; None: not recorded (a
+    crashed run, or a row stored before campaigns recorded detections)."""
 
     @property
     def success(self) -> bool:
@@ -156,6 +159,7 @@ def result_from(
         metrics=metrics,
         met=met,
         wall_time=report.wall_time,
+        found=tuple((d.kind, d.name) for d in report.detections),
     )
 
 

@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS runs (
     draw TEXT, metrics TEXT, met TEXT, log_path TEXT
 );
 CREATE TABLE IF NOT EXISTS timing (idx INTEGER PRIMARY KEY, wall_time REAL);
+CREATE TABLE IF NOT EXISTS found (idx INTEGER PRIMARY KEY, entities TEXT NOT NULL);
 """
+# ``found``: per run, the JSON list of [kind, name] its sensor found (a run without a row there
+# was stored before detections were recorded: what it found is unknown, not nothing).
 
 #: Inputs that must match for a campaign database to be continued.
 IDENTITY = ("mission_sha256", "seed", "backend", "variation")
@@ -104,13 +107,22 @@ class CampaignStore:
             self._db.executemany(
                 "INSERT OR IGNORE INTO timing VALUES (?, ?)", [(r.index, r.wall_time) for r in rows]
             )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO found VALUES (?, ?)",
+                [(r.index, json.dumps([list(f) for f in r.found])) for r in rows
+                 if r.found is not None],
+            )
 
     def results(self) -> list[RunResult]:
         """Every stored run, by index."""
         cur = self._db.execute("SELECT * FROM runs ORDER BY idx")
         names = [d[0] for d in cur.description]
         walls = dict(self._db.execute("SELECT idx, wall_time FROM timing"))
-        return [_result(dict(zip(names, row)), walls.get(row[0], 0.0)) for row in cur]
+        found = dict(self._db.execute("SELECT idx, entities FROM found"))
+        return [
+            _result(dict(zip(names, row)), walls.get(row[0], 0.0), found.get(row[0]))
+            for row in cur
+        ]
 
     def table(self) -> list[tuple[Any, ...]]:
         """The ``runs`` table as plain rows (what "the same final table" compares)."""
@@ -134,7 +146,13 @@ def _row(r: RunResult) -> tuple[Any, ...]:
     )
 
 
-def _result(row: dict[str, Any], wall: float) -> RunResult:
+def _found(text: str | None) -> tuple[tuple[str, str], ...] | None:
+    if text is None:
+        return None
+    return tuple((str(kind), str(name)) for kind, name in json.loads(text))
+
+
+def _result(row: dict[str, Any], wall: float, found: str | None = None) -> RunResult:
     return RunResult(
         index=row["idx"], seed=row["seed"], status=row["status"], outcome=row["outcome"],
         draw=json.loads(row["draw"] or "{}"), duration=row["duration"] or 0.0,
@@ -143,5 +161,5 @@ def _result(row: dict[str, Any], wall: float) -> RunResult:
         failure_path=row["failure_path"], failure_reason=row["failure_reason"],
         metrics=json.loads(row["metrics"] or "{}"), met=json.loads(row["met"] or "{}"),
         error=row["error"], wall_time=wall, attempts=row["attempts"] or 1,
-        log_path=row["log_path"],
+        log_path=row["log_path"], found=_found(found),
     )

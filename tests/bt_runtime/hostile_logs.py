@@ -19,6 +19,7 @@ TABLE_KEYS = {
     "telemetry": "seq",
     "alerts": "seq",
     "operator_commands": "seq",
+    "detections": "seq",
 }
 
 

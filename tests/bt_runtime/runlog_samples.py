@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bt_runtime.events import (
     Alert,
+    Detection,
     Event,
     FactChanged,
     RunFinished,
@@ -77,6 +78,8 @@ def tick_events(tick: int) -> list[Event]:
     if tick == 30:
         events.append(FactChanged(tick, t, "victims_found", 0, 1))
         events.append(FactChanged(tick, t, "victim_found", False, True))
+        events.append(Detection(tick, t, "victim", "v1", 3.0, 4.0, 5.0, 0.69, "go to dock",
+                                "patrol/go to dock", "n1"))
     if tick == 40:
         events.append(Alert(tick, t, "warning", "battery below 99.7 %", "patrol/go to dock", "n1"))
     events.append(telemetry(tick))

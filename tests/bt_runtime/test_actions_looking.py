@@ -59,7 +59,7 @@ def test_scan_turns_a_full_circle_and_sees_the_intruder() -> None:
     ctx = make_context(start=(16.0, 8.0))
     scan = bh.Scan("scan", "intruder", radius=8.0)
     assert run_leaf(scan, ctx) == Status.SUCCESS
-    assert scan.feedback_message == "scan done within 8 m: 1 intruder seen"
+    assert scan.feedback_message == "scan done within 8 m: 1 intruder seen (prowler)"
     assert ctx.fact("intruder_seen")
     assert 2 * math.pi / 0.6 - 1 < ctx.time < 2 * math.pi / 0.6 + 3
     assert ctx.sensor is ctx.config.sensor  # the scan's sensor mode is cleared
@@ -100,5 +100,6 @@ def test_a_scan_for_payloads_reports_them_without_counting_them() -> None:
     ctx = make_context(start=(4.0, 4.0))
     scan = bh.Scan("scan", "payload", radius=6.0)
     assert run_leaf(scan, ctx) == Status.SUCCESS
-    assert scan.feedback_message == "scan done within 6 m: 2 payloads seen"
+    assert scan.feedback_message.startswith("scan done within 6 m: 2 payloads seen (")
+    assert sorted(scan.feedback_message[:-1].split("(")[1].split(", ")) == ["anvil", "kit"]
     assert ctx.counter("victims_found") == 0 and ctx.counter("intruders_seen") == 0

@@ -344,3 +344,36 @@ def test_the_world_its_changes_and_the_true_terrain_read_back(tmp_path: Path) ->
     assert [e for e in events if isinstance(e, WorldChanged)] == [
         WorldChanged(1, 0.05, "found", "v1"), WorldChanged(2, 0.1, "closed", "gap")
     ]
+
+
+def test_detections_are_written_and_read_back_in_order(tmp_path: Path) -> None:
+    from bt_runtime.events import Detection, WorldChanged
+
+    found = Detection(3, 0.15, "intruder", "i1", 7.5, -2.25, 6.0, 0.71, "scan radius 8 m for "
+                      "intruder", "patrol/scan radius 8 m for intruder", "0.3")
+    path = tmp_path / "run.sqlite"
+    with EventLogWriter(path) as writer:
+        writer.append(samples.run_started())
+        writer.append(samples.telemetry(3))
+        writer.append(found)
+        writer.append(WorldChanged(3, 0.15, "found", "i1"))
+        writer.commit_tick()
+    with EventLogReader(path) as reader:
+        events = list(reader.events())
+    assert events[1:] == [found, WorldChanged(3, 0.15, "found", "i1")]
+
+
+def test_a_schema_4_log_from_before_detections_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    write_run(path, ticks=2)
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE detections")
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    with pytest.raises(EventLogError) as caught:
+        EventLogReader(path)
+    assert str(caught.value) == (
+        f"{path}: written by an older quadmission (log schema 4; this version reads schema 5 "
+        "only): run the mission again to record it in this format"
+    )

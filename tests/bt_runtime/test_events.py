@@ -15,6 +15,7 @@ from bt_runtime.codec import EventDecodeError, from_dict, from_json, to_json
 from bt_runtime.events import (
     EVENT_TYPES,
     Alert,
+    Detection,
     FactChanged,
     Message,
     OperatorCommand,
@@ -54,6 +55,8 @@ ALL_MESSAGES: list[Message] = [
     ),
     WorldChanged(12, 0.6, "found", "v1"),
     WorldChanged(13, 0.65, "closed", "west_gap"),
+    Detection(14, 0.7, "victim", "v1", 3.0, 4.0, 5.2, 0.66, "search west for victim",
+              "m/search west for victim", "0.1"),
 ]
 
 
@@ -225,3 +228,16 @@ JSON_VALUES = st.recursive(
 def test_any_json_fact_round_trips(key: str, old: object, new: object, tick: int) -> None:
     fact = FactChanged(tick, tick * 0.05, key, old, new)
     assert from_json(to_json(fact)) == fact
+
+
+def test_a_detection_says_what_where_how_sure_and_by_which_action() -> None:
+    found = Detection(14, 0.7, "victim", "v1", 3.04, -4.0, 5.2, 0.666, "search west for victim")
+    assert found.position == "(3.0, -4.0)"
+    assert found.line() == (
+        "found victim v1 at (3.0, -4.0), 5.2 m away, confidence 67 %, by search west for victim"
+    )
+
+
+def test_a_detection_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="Detection.kind must be one of victim, intruder, payload"):
+        Detection(1, 0.1, "ghost", "g", 0.0, 0.0, 1.0, 0.9)

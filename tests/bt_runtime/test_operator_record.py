@@ -30,7 +30,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def test_the_log_schema_has_operator_commands() -> None:
-    assert SCHEMA_VERSION == 4  # 3 added operator_commands, 4 the world tables
+    assert SCHEMA_VERSION == 5  # 3 added operator_commands, 4 the world tables, 5 detections
 
 
 def test_commands_from_the_api_and_the_stream_are_logged_with_origin_and_time(

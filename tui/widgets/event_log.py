@@ -1,4 +1,8 @@
-"""Alerts, status changes, fact changes and operator commands, newest last, with a filter."""
+"""Alerts, detections, status changes, fact changes and operator commands, newest last, filtered.
+
+A detection (what the sensor found, where, how sure, by which action) is listed with the alerts;
+the map's own ``found`` change of the same tick is then not listed again (the map still marks it).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,15 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.messages import AlertEntry, CommandEntry, Entry, FactEntry, MapEntry, StatusEntry
+from tui.messages import (
+    AlertEntry,
+    CommandEntry,
+    DetectionEntry,
+    Entry,
+    FactEntry,
+    MapEntry,
+    StatusEntry,
+)
 from tui.model import MonitorModel
 
 __all__ = ["KINDS", "EventLogView", "entry_kind", "entry_line"]
@@ -20,7 +32,7 @@ _SEVERITY_STYLE = {"info": "cyan", "warning": "bold yellow", "error": "bold red"
 
 def entry_kind(entry: Entry) -> str | None:
     """Which filter kind ``entry`` belongs to (None: telemetry, never listed)."""
-    if isinstance(entry, AlertEntry):
+    if isinstance(entry, (AlertEntry, DetectionEntry)):
         return "alerts"
     if isinstance(entry, StatusEntry):
         return "status"
@@ -29,7 +41,7 @@ def entry_kind(entry: Entry) -> str | None:
     if isinstance(entry, CommandEntry):
         return "commands"
     if isinstance(entry, MapEntry):
-        return "alerts"
+        return "alerts" if entry.change != "found" else None  # the DetectionEntry says more
     return None
 
 
@@ -48,6 +60,14 @@ def entry_line(model: MonitorModel, entry: Entry) -> Text:
     elif isinstance(entry, FactEntry):
         text.append("fact    ", "blue")
         text.append(f"{entry.key}: {entry.old!r} → {entry.new!r}")
+    elif isinstance(entry, DetectionEntry):
+        found = entry.detection
+        text.append("found   ", "bold cyan")
+        text.append(f"{found.kind} {found.name} at {found.position}", "bold")
+        by = f", by {found.action}" if found.action else ""
+        text.append(
+            f", {found.distance:.1f} m away, confidence {round(found.confidence * 100)} %{by}"
+        )
     elif isinstance(entry, MapEntry):
         text.append("map     ", "bold cyan")
         text.append(f"{entry.name} {'found' if entry.change == 'found' else 'closed'}")
