@@ -127,16 +127,28 @@ def _reader(ports: dict[str, str]) -> Reader:
     return read
 
 
-def run(xml: str, facts: Mapping[str, object] | None = None, *, max_ticks: int = 2000,
-        endless: frozenset[str] = frozenset(), tick_sleep: float = 0.0) -> Outcome:
-    """Load ``xml`` in BehaviorTree.CPP with stand-ins and tick it until it ends or ``max_ticks``.
+@dataclass
+class Prepared:
+    """An export made loadable: the factory with the stand-ins, the XML to load, the facts."""
+
+    factory: bt.BehaviorTreeFactory
+    text: str
+    board: bt.Blackboard
+    outcome: Outcome
+
+    def load(self) -> bt.Tree:
+        """The tree, as BehaviorTree.CPP builds it from :attr:`text`."""
+        return self.factory.create_tree_from_text(self.text, self.board)
+
+
+def prepare(xml: str, facts: Mapping[str, object] | None = None, *,
+            endless: frozenset[str] = frozenset()) -> Prepared:
+    """Register stand-ins for the XML's declared actions and rewrite its leaves to call them.
 
     Args:
         xml: an exported mission.
         facts: root-blackboard facts to use instead of the defaults (battery 80 %, …).
-        max_ticks: ticks before giving up (a ``repeat forever`` never ends).
         endless: action IDs whose stand-in stays RUNNING (to let a Timeout fire).
-        tick_sleep: seconds between ticks.
     """
     root = ET.fromstring(xml.split("\n", 1)[1] if xml.startswith("<?xml") else xml)
     actions = declared_actions(root)
@@ -157,7 +169,23 @@ def run(xml: str, facts: Mapping[str, object] | None = None, *, max_ticks: int =
             return bt.NodeStatus.FAILURE if action == "Fail" else bt.NodeStatus.SUCCESS
 
         factory.register_simple_stateful_action(LEAF + action, start, running)
-    tree = factory.create_tree_from_text(ET.tostring(root, encoding="unicode"), board)
+    return Prepared(factory, ET.tostring(root, encoding="unicode"), board, outcome)
+
+
+def run(xml: str, facts: Mapping[str, object] | None = None, *, max_ticks: int = 2000,
+        endless: frozenset[str] = frozenset(), tick_sleep: float = 0.0) -> Outcome:
+    """Load ``xml`` in BehaviorTree.CPP with stand-ins and tick it until it ends or ``max_ticks``.
+
+    Args:
+        xml: an exported mission.
+        facts: root-blackboard facts to use instead of the defaults (battery 80 %, …).
+        max_ticks: ticks before giving up (a ``repeat forever`` never ends).
+        endless: action IDs whose stand-in stays RUNNING (to let a Timeout fire).
+        tick_sleep: seconds between ticks.
+    """
+    prepared = prepare(xml, facts, endless=endless)
+    outcome = prepared.outcome
+    tree = prepared.load()
     status = bt.NodeStatus.RUNNING
     while status == bt.NodeStatus.RUNNING and outcome.ticks < max_ticks:
         status = tree.tick_exactly_once()
