@@ -19,6 +19,8 @@ Mapping rules (follow them when you map a new construct):
    host's ``getInput<double>``) convert it, but scripts do no arithmetic on it. So anything that
    must be *computed* from a parameter is computed here, at compile time, at each call site, and
    passed as one more port (``btcpp_ports``: ``limit_msec="120000"``; add a ``Derived`` kind).
+   A text that is a whole ``{word}`` would be read as a blackboard entry: a construct that
+   interpolates (``report "found {victim}"``) must render a port BT.CPP can fill, not the text.
 2. **A fact** (battery, docked, carrying, victims_found, terrain, distance to a named place …) is
    read by a script from the ROOT blackboard as ``@name`` (``btcpp_script.FACTS``); the host
    keeps those entries current in canonical units, and the XML lists the ones it reads in a

@@ -5,7 +5,9 @@ not do arithmetic on a string. So what a task would have to compute from a param
 at compile time at each call site instead, and passed as one more port:
 
 - ``<p>_msec`` for a ``timeout p`` (Timeout wants milliseconds, the parameter is in seconds);
-- ``<p>_distance`` for a ``distance to p`` (remapped to the root fact ``@distance_to_<place>``).
+- ``<p>_distance`` for a ``distance to p`` (remapped to the root fact ``@distance_to_<place>``);
+- ``<r>_sq`` for a ``distance to (x, y) < r`` (the script has no square root: it compares the
+  squared distance with the squared bound).
 
 A task that passes its own parameter on to another task that needs a derived value needs it
 too (``outer(q) { inner(q) }``), so the needs are closed over the call graph.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from bt_runtime.tree_model import NodeDescription
 from bt_runtime.units import to_canonical
 from dsl import ast as A
-from dsl.export.btcpp_script import ExportError, distance_fact, where
+from dsl.export.btcpp_script import ExportError, distance_fact, script_number, where
 
 __all__ = ["DERIVED", "Derived", "derived_ports", "task_needs"]
 
@@ -39,7 +41,8 @@ class Derived:
 
 MSEC = Derived("msec", "unsigned", "in milliseconds, computed at the call")
 DISTANCE = Derived("distance", "double", "distance from the robot in m, remapped at the call")
-DERIVED = {d.suffix: d for d in (MSEC, DISTANCE)}
+SQUARED = Derived("sq", "double", "squared (m²), computed at the call")
+DERIVED = {d.suffix: d for d in (MSEC, DISTANCE, SQUARED)}
 
 #: task name -> parameter -> the derived kinds (suffixes) it needs, in a stable order
 Needs = dict[str, dict[str, set[str]]]
@@ -61,14 +64,23 @@ def _body_nodes(node: NodeDescription) -> Iterator[NodeDescription]:
             yield from _body_nodes(child)
 
 
-def _distance_targets(cond: A.Cond) -> Iterator[A.Ident | A.Point]:
+def _distances(cond: A.Cond) -> Iterator[A.DistanceCond]:
     if isinstance(cond, A.DistanceCond):
-        yield cond.target
+        yield cond
     elif isinstance(cond, (A.AndCond, A.OrCond)):
-        yield from _distance_targets(cond.left)
-        yield from _distance_targets(cond.right)
+        yield from _distances(cond.left)
+        yield from _distances(cond.right)
     elif isinstance(cond, A.NotCond):
-        yield from _distance_targets(cond.item)
+        yield from _distances(cond.item)
+
+
+def _condition_needs(cond: A.Cond, params: set[str]) -> Iterator[tuple[str, str]]:
+    for item in _distances(cond):
+        if isinstance(item.target, A.Ident) and item.target.name in params:
+            yield item.target.name, DISTANCE.suffix
+        elif isinstance(item.target, A.Point) and isinstance(item.rhs, A.Ident):
+            if item.rhs.name in params:
+                yield item.rhs.name, SQUARED.suffix
 
 
 def call_args(call: NodeDescription) -> dict[str, A.ArgValue]:
@@ -103,9 +115,8 @@ def task_needs(root: NodeDescription) -> Needs:
                 if origin.duration.name in params:
                     needs[name].setdefault(origin.duration.name, set()).add(MSEC.suffix)
             elif node.source is not None and node.source.role == "condition":
-                for target in _distance_targets(origin):  # type: ignore[arg-type]
-                    if isinstance(target, A.Ident) and target.name in params:
-                        needs[name].setdefault(target.name, set()).add(DISTANCE.suffix)
+                for param, kind in _condition_needs(origin, params):  # type: ignore[arg-type]
+                    needs[name].setdefault(param, set()).add(kind)
             elif isinstance(origin, A.Call) and node.task is not None:
                 for callee_param, value in call_args(node).items():
                     if isinstance(value, A.Ident) and value.name in params:
@@ -151,6 +162,10 @@ def _derived_value(derived: Derived, value: A.ArgValue, params: frozenset[str]) 
     if derived is MSEC:
         assert isinstance(value, A.Quantity)
         return str(round(to_canonical(value.value, value.unit) * 1000))
+    if derived is SQUARED:
+        assert isinstance(value, A.Quantity)
+        bound = to_canonical(value.value, value.unit)
+        return script_number(bound * abs(bound))
     if isinstance(value, A.Ident):
         return "{@" + distance_fact(value.name) + "}"
     raise ExportError(f"{where(value.span)}: a point passed to a task that measures the distance "

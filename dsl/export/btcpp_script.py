@@ -13,7 +13,8 @@ BehaviorTree.CPP's script compares a numeric string with a number (it converts),
 arithmetic on strings (``Operation not permitted``), and a SubTree port given a literal arrives
 as a string. So the scripts written here never do arithmetic on a task parameter: a distance to a
 place parameter is read from a value the call site passes (``p_distance``, remapped to the root
-fact ``@distance_to_<place>``), and arithmetic appears only on facts and literals.
+fact ``@distance_to_<place>``), a distance to a point is compared squared (no square root) with
+a bound the call site squares (``r_sq``), and arithmetic appears only on facts and literals.
 """
 
 from __future__ import annotations
@@ -114,15 +115,15 @@ def _distance(cond: A.DistanceCond, params: frozenset[str]) -> str:
         lhs = (distance_port(target.name) if target.name in params
                else "@" + distance_fact(target.name))
         return f"{lhs} {cond.op} {_operand(cond.rhs, params, 'a distance')}"
-    if not isinstance(cond.rhs, A.Quantity):  # no square root in the script: square the bound
-        raise ExportError(f"{where(cond.span)}: a distance to a point compared with a task "
-                          "parameter can not be written in BehaviorTree.CPP's script (it has no "
-                          "square root): declare the point as a place (`waypoint NAME at (x, y)`)"
-                          " and measure the distance to it")
+    if isinstance(cond.rhs, A.Ident):  # no square root in the script: the call squares the bound
+        if cond.rhs.name not in params:
+            _operand(cond.rhs, params, "a distance")  # raises
+        bound = f"{cond.rhs.name}_sq"
+    else:
+        value = to_canonical(cond.rhs.value, cond.rhs.unit)
+        bound = script_number(value * abs(value))
     x, y = (script_number(to_canonical(c.value, c.unit)) for c in target.coords[:2])
-    bound = to_canonical(cond.rhs.value, cond.rhs.unit)
-    squared = script_number(bound * abs(bound))
-    return f"((@x - {x})*(@x - {x}) + (@y - {y})*(@y - {y})) {cond.op} {squared}"
+    return f"((@x - {x})*(@x - {x}) + (@y - {y})*(@y - {y})) {cond.op} {bound}"
 
 
 def _name(value: A.Ident, params: frozenset[str]) -> str:
@@ -140,8 +141,8 @@ def condition_script(cond: A.Cond, params: frozenset[str]) -> str:
         The script, e.g. ``@battery < 30 || (@battery < 45 && @distance_to_base > 20)``.
 
     Raises:
-        ExportError: a condition the script can not express (a distance to a point against a
-            parameter), naming the file, line and column.
+        ExportError: a comparison with a name that is no number, naming the file, line and
+            column (the checker refuses those first).
     """
     if isinstance(cond, A.OrCond):
         return f"{_grouped(cond.left, params)} || {_grouped(cond.right, params)}"

@@ -167,9 +167,18 @@ def test_the_language_reference_shows_what_the_export_gives(tmp_path: Path) -> N
     assert run(xml, {"carrying": ""}).status == "SUCCESS"
 
 
-def test_what_btcpp_script_can_not_say_is_refused_with_a_position(tmp_path: Path) -> None:
-    text = HEADER + ('task far(r: length) { if distance to (3, 4) > r { sit } }\n'
-                     "main { far(2 m) }\n")
-    with pytest.raises(ExportError, match=r"m\.mission:3:26: a distance to a point compared with"
-                                          r" a task parameter .* declare the point as a place"):
+def test_a_distance_to_a_point_within_a_parameter_compares_squares(tmp_path: Path) -> None:
+    text = HEADER + ('task near(r: length) { if distance to (3, 4) < r { report "near" } '
+                     'else { alert "far" } }\nmain { near(2 m)  near(6 m) }\n')
+    xml = text_xml(tmp_path, text)
+    assert 'r_sq="4"' in xml and 'r_sq="36"' in xml
+    outcome = run(xml, {"x": 0.0, "y": 0.0})  # 5 m away
+    assert [c.node for c in outcome.calls] == ["Alert", "Report"]
+
+
+def test_a_point_given_to_a_task_measuring_the_distance_to_it_is_refused(tmp_path: Path) -> None:
+    text = HEADER + ("task near(p: place) { if distance to p < 3 m { sit } }\n"
+                     "main { near((4, 4)) }\n")
+    with pytest.raises(ExportError, match=r"m\.mission:4:13: a point passed to a task that "
+                                          r"measures the distance to it: .* declare the point"):
         text_xml(tmp_path, text)
