@@ -55,7 +55,14 @@ from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
 from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
-from dsl.export.btcpp_script import ExportError, Fact, condition_script, facts_read
+from dsl.export.btcpp_script import (
+    DISTANCE_PREFIX,
+    ExportError,
+    Fact,
+    condition_script,
+    facts_read,
+    place_distance_fact,
+)
 
 __all__ = ["CONDITION_ID", "MAIN_TREE", "ExportError", "to_btcpp_xml"]
 
@@ -206,7 +213,12 @@ class _Builder:
         for position, arg in enumerate(stmt.args):
             name = order[position] if arg.name is None else arg.name.name
             attrs[name] = self.value(arg.value, params)
-        attrs.update(derived_ports(node, self.needs, params))
+        derived = derived_ports(node, self.needs, params)
+        for value in derived.values():  # a place's distance remapped from the root: a fact read
+            if value.startswith("{@" + DISTANCE_PREFIX):
+                fact = place_distance_fact(value[2 + len(DISTANCE_PREFIX):-1])
+                self.facts.setdefault(fact.key, fact)
+        attrs.update(derived)
         return ET.Element("SubTree", attrs)
 
     def _recover(self, node: NodeDescription, source: NodeSource,
@@ -264,9 +276,8 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
 
     Raises:
         ValueError: a checked program without ``main``.
-        ExportError: a construct BehaviorTree.CPP can not be given as written (a distance to a
-            point compared with a task parameter, or a point passed to a task measuring the
-            distance to it), naming the file, line and column.
+        ExportError: a construct BehaviorTree.CPP can not be given as written (a point passed
+            to a task that measures the distance to it), naming the file, line and column.
     """
     if isinstance(mission, CheckedProgram):
         if mission.main is None:

@@ -27,10 +27,10 @@ from bt_runtime import vocabulary as vocab
 from bt_runtime.units import CANONICAL, to_canonical
 from dsl import ast as A
 
-__all__ = ["ExportError", "Fact", "condition_script", "distance_port", "facts_read",
-           "script_number"]
+__all__ = ["DISTANCE_PREFIX", "ExportError", "Fact", "condition_script", "distance_fact",
+           "distance_port", "facts_read", "place_distance_fact", "script_number", "where"]
 
-_DISTANCE_PREFIX = "distance_to_"
+DISTANCE_PREFIX = "distance_to_"
 
 
 class ExportError(ValueError):
@@ -97,7 +97,7 @@ def distance_port(param: str) -> str:
 
 def distance_fact(place: str) -> str:
     """The root-blackboard key of the distance from the robot to the named place ``place``."""
-    return _DISTANCE_PREFIX + place
+    return DISTANCE_PREFIX + place
 
 
 def _operand(value: A.Quantity | A.Ident, params: frozenset[str], what: str) -> str:

@@ -122,6 +122,7 @@ def test_a_distance_to_a_place_parameter_is_remapped_to_the_places_fact(tmp_path
                      'else { alert "far" } }\nmain { near(gate, 3 m)  near(tower, 3 m) }\n')
     xml = text_xml(tmp_path, text)
     assert 'p_distance="{@distance_to_gate}"' in xml
+    assert "@distance_to_tower (double, m): distance from the robot to tower" in xml
     outcome = run(xml, {"distance_to_gate": 1.0, "distance_to_tower": 12.5})
     assert [c.node for c in outcome.calls] == ["Report", "Alert"]
 
