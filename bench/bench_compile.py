@@ -22,7 +22,7 @@ from bench.table import Row
 from bt_runtime import behaviours as B
 from bt_runtime import expressions as E
 
-__all__ = ["WORLD", "build_direct", "mission_text", "python_source", "rows"]
+__all__ = ["WORLD", "btcpp_load_rows", "build_direct", "mission_text", "python_source", "rows"]
 
 WORLD = """\
 world "Bench site"
@@ -159,4 +159,34 @@ def rows(quick: bool) -> list[Row]:
             note="what the AST, checker, loader and compiler add"),
         Row("compile", "language / python source", source_ratio, "x",
             note="text-to-tree on both sides"),
-    ]
+    ] + btcpp_load_rows(quick)
+
+
+def btcpp_load_rows(quick: bool) -> list[Row]:
+    """BehaviorTree.CPP's load time of the exported XML of the same mission (its own row).
+
+    Loaded by BehaviorTree.CPP itself through ``behaviortreepy`` (the test extra), with the
+    stand-in leaves of ``tests/dsl/btcpp_harness.py``: each custom leaf is loaded as a SubTree
+    around a Python leaf (the bindings register leaves without ports), so this is an upper bound
+    of what a host with native nodes pays.
+    """
+    try:
+        from tests.dsl.btcpp_harness import prepare
+    except ImportError as exc:  # behaviortreepy missing: say how to get it, measure the rest
+        return [Row("compile", "BT.CPP XML load", float("nan"), "ms",
+                    note=f"not measured: {exc}; pip install -e '.[test]'")]
+    from dsl.api import check_paths
+    from dsl.export import to_btcpp_xml
+
+    repeats = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "w.world").write_text(WORLD)
+        path = Path(folder) / "bench.mission"
+        path.write_text(mission_text(63))
+        report = check_paths([str(path)])
+        assert not report.has_errors, report.render()
+        prepared = prepare(to_btcpp_xml(report.programs[0]))
+    prepared.load()
+    t_load = _best(prepared.load, repeats)
+    return [Row("compile", "BT.CPP XML load", t_load * 1000, "ms",
+                note=f"best of {repeats}; the exported XML of the same mission, stand-in leaves")]

@@ -1,19 +1,43 @@
-"""BehaviorTree.CPP v4 XML of a compiled mission, openable in Groot2.
+"""BehaviorTree.CPP v4 XML of a compiled mission, that BehaviorTree.CPP itself loads and ticks.
 
 Rendered from the one description of the compiled tree (:func:`bt_runtime.tree_model.describe`):
 the node kinds, names, children and roles come from the description, and each node's source (the
 construct it was compiled from, with the task parameters in scope) gives the values as written, so
 that each task becomes ONE ``<BehaviorTree ID="task">`` whose parameters are ports (``{laps}``),
 rendered from its first call, and each call a ``<SubTree>`` passing its arguments.
-``<TreeNodesModel>`` declares every custom action and the condition node with their ports.
+``<TreeNodesModel>`` declares every custom action and every task with their ports.
+``tests/dsl/test_btcpp_accepts.py`` loads every example mission and golden construct in
+BehaviorTree.CPP (``behaviortreepy``) and ticks it: keep to these rules and a new construct is
+checked there by itself.
 
-Mapping: block → Sequence; fallback → Fallback; parallel → Parallel (success_count -1 for all, 1
-for any; failure_count 1); repeat → Repeat num_cycles (-1 forever); retry → RetryUntilSuccessful
-num_attempts; timeout → Timeout msec; if → IfThenElse (AlwaysSuccess as the missing else); guard →
-ReactiveSequence[Fallback[Inverter[cond], handler], rest]; on failure → Fallback[body, handler];
-succeed → AlwaysSuccess. Values are canonical (m, s, m/s, deg, %, kg); points are written ``x;y``
-or ``x;y;z``. A timeout whose duration is a task parameter (seconds) is preceded by a ``Script``
-that converts it to the milliseconds BehaviorTree.CPP's Timeout wants.
+Mapping rules (follow them when you map a new construct):
+
+1. **A value** is written in the canonical unit (m, s, m/s, deg, %, kg), numbers with ``%g``,
+   points ``x;y`` or ``x;y;z``. A task parameter is ``{name}`` and must be a port's WHOLE value:
+   BehaviorTree.CPP substitutes nothing inside a longer string. A literal given to a SubTree port
+   arrives in the task as a *string*; typed ports (``Repeat num_cycles``, ``Timeout msec``, a
+   host's ``getInput<double>``) convert it, but scripts do no arithmetic on it. So anything that
+   must be *computed* from a parameter is computed here, at compile time, at each call site, and
+   passed as one more port (``btcpp_ports``: ``limit_msec="120000"``; add a ``Derived`` kind).
+   A text that is a whole ``{word}`` would be read as a blackboard entry: a construct that
+   interpolates (``report "found {victim}"``) must render a port BT.CPP can fill, not the text.
+2. **A fact** (battery, docked, carrying, victims_found, terrain, distance to a named place …) is
+   read by a script from the ROOT blackboard as ``@name`` (``btcpp_script.FACTS``); the host
+   keeps those entries current in canonical units, and the XML lists the ones it reads in a
+   comment at the top. Mission state a mission writes (flags, counters) belongs there too:
+   ``@name``, set with ``<Script code="@name := value"/>``.
+3. **A condition** is a built-in ``<ScriptCondition code="..."/>`` (``btcpp_script
+   .condition_script``): ``&&``, ``||``, ``!``, comparisons, strings in single quotes, task
+   parameters by plain name. Never a custom node with an expression string.
+4. **A control construct** maps to a BehaviorTree.CPP built-in node with literal or ``{param}``
+   ports: block → Sequence; fallback → Fallback; parallel → Parallel (success_count -1 for all, 1
+   for any; failure_count 1); repeat → Repeat num_cycles (-1 forever); retry →
+   RetryUntilSuccessful num_attempts; timeout → Timeout msec; if → IfThenElse (AlwaysSuccess as
+   the missing else); guard → ReactiveSequence[Fallback[Inverter[cond], handler], rest]; on
+   failure → Fallback[body, handler]; succeed → AlwaysSuccess. Use a built-in (Delay,
+   ForceSuccess, RetryUntilSuccessful, Precondition, Script …) before inventing a node; a new
+   custom leaf must be declared in ``<TreeNodesModel>`` with its ports (the acceptance test
+   registers stand-ins from that model, and fails on a port it does not declare).
 """
 
 from __future__ import annotations
@@ -24,16 +48,30 @@ from typing import ClassVar
 
 from bt_runtime import vocabulary as vocab
 from bt_runtime.bindings import NODE_MODELS
+from bt_runtime.specs import ParamKind
 from bt_runtime.tree_model import NodeDescription, NodeSource, TaskInfo, describe
-from bt_runtime.units import to_canonical
+from bt_runtime.units import CANONICAL, Dimension, to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
+from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
+from dsl.export.btcpp_script import (
+    DISTANCE_PREFIX,
+    ExportError,
+    Fact,
+    condition_script,
+    facts_read,
+    place_distance_fact,
+)
 
-__all__ = ["CONDITION_ID", "MAIN_TREE", "to_btcpp_xml"]
+__all__ = ["CONDITION_ID", "MAIN_TREE", "ExportError", "to_btcpp_xml"]
 
 MAIN_TREE = "MainTree"
-CONDITION_ID = "MissionCondition"
+#: The node every condition becomes: BehaviorTree.CPP's built-in script condition.
+CONDITION_ID = "ScriptCondition"
+
+#: The C++ type a host's node reads each kind of action parameter as (``getInput<T>``).
+_PORT_TYPES = {ParamKind.QUANTITY: "double", ParamKind.NUMBER: "double", ParamKind.INT: "int"}
 
 #: Roles whose Sequence carries its name (the others are anonymous blocks).
 _NAMED_SEQUENCES = frozenset({"main", "task", "handler", "rest", "on_failure"})
@@ -52,8 +90,10 @@ def _source(node: NodeDescription) -> NodeSource:
 class _Builder:
     """Turns described nodes into elements; collects the tasks called, in first-call order."""
 
-    def __init__(self) -> None:
+    def __init__(self, needs: Needs) -> None:
         self.tasks: dict[str, NodeDescription] = {}
+        self.needs = needs
+        self.facts: dict[str, Fact] = {}
 
     # ------------------------------------------------------------------------------ values
     @staticmethod
@@ -114,9 +154,11 @@ class _Builder:
     def _condition(self, node: NodeDescription, source: NodeSource,
                    params: frozenset[str]) -> ET.Element:
         cond = source.origin
-        assert isinstance(cond, A.Cond)
-        text = cond_text(cond, refs=True) if params else cond_text(cond)
-        return ET.Element(CONDITION_ID, {"expression": text})
+        for fact in facts_read(cond, params):  # type: ignore[arg-type]
+            self.facts.setdefault(fact.key, fact)
+        code = condition_script(cond, params)  # type: ignore[arg-type]
+        name = cond_text(cond, refs=True) if params else cond_text(cond)  # type: ignore[arg-type]
+        return ET.Element(CONDITION_ID, {"name": name, "code": code})
 
     def _repeat(self, node: NodeDescription, source: NodeSource,
                 params: frozenset[str]) -> ET.Element:
@@ -137,13 +179,9 @@ class _Builder:
                  params: frozenset[str]) -> ET.Element:
         stmt = source.origin
         assert isinstance(stmt, A.Timeout)
-        if isinstance(stmt.duration, A.Ident):  # a task parameter, in seconds: convert
-            name = stmt.duration.name
-            wrapper = ET.Element("Sequence")
-            ET.SubElement(wrapper, "Script", {"code": f"{name}_msec := {name} * 1000"})
-            timeout = ET.SubElement(wrapper, "Timeout", {"msec": "{" + name + "_msec}"})
-            self._with_children(timeout, node)
-            return wrapper
+        if isinstance(stmt.duration, A.Ident):  # a task parameter: its callers pass it in msec
+            port = DERIVED["msec"].port(stmt.duration.name)
+            return self._with_children(ET.Element("Timeout", {"msec": "{" + port + "}"}), node)
         msec = str(round(to_canonical(stmt.duration.value, stmt.duration.unit) * 1000))
         return self._with_children(ET.Element("Timeout", {"msec": msec}), node)
 
@@ -175,6 +213,12 @@ class _Builder:
         for position, arg in enumerate(stmt.args):
             name = order[position] if arg.name is None else arg.name.name
             attrs[name] = self.value(arg.value, params)
+        derived = derived_ports(node, self.needs, params)
+        for value in derived.values():  # a place's distance remapped from the root: a fact read
+            if value.startswith("{@" + DISTANCE_PREFIX):
+                fact = place_distance_fact(value[2 + len(DISTANCE_PREFIX):-1])
+                self.facts.setdefault(fact.key, fact)
+        attrs.update(derived)
         return ET.Element("SubTree", attrs)
 
     def _recover(self, node: NodeDescription, source: NodeSource,
@@ -190,24 +234,38 @@ class _Builder:
     }
 
 
-def _models(tasks: list[TaskInfo]) -> ET.Element:
+def _models(tasks: list[TaskInfo], needs: Needs) -> ET.Element:
     model = ET.Element("TreeNodesModel")
     for spec in vocab.ACTIONS.values():
         if spec.key == "succeed":
             continue
         node = ET.SubElement(model, "Action", {"ID": NODE_MODELS[spec.key]})
         for param in spec.params:
-            ET.SubElement(node, "input_port", {"name": param.name, "type": "std::string"}).text = (
-                param.doc + (f" ({param.dimension.value})" if param.dimension else ""))
-    condition = ET.SubElement(model, "Condition", {"ID": CONDITION_ID})
-    ET.SubElement(condition, "input_port", {"name": "expression", "type": "std::string"}).text = (
-        "a mission-language condition")
+            port = {"name": param.name, "type": _PORT_TYPES.get(param.kind, "std::string")}
+            ET.SubElement(node, "input_port", port).text = param.doc + (
+                f" ({param.dimension.value}, {_unit(param.dimension)})" if param.dimension else "")
     for task in tasks:
         node = ET.SubElement(model, "SubTree", {"ID": task.name})
         for name, type_name in task.params:
             port = {"name": name, "type": "std::string"}
             ET.SubElement(node, "input_port", port).text = type_name
+            for kind in sorted(needs.get(task.name, {}).get(name, ())):
+                derived = DERIVED[kind]
+                port = {"name": derived.port(name), "type": derived.type}
+                ET.SubElement(node, "input_port", port).text = f"{name}: {derived.doc}"
     return model
+
+
+def _unit(dimension: Dimension) -> str:
+    return CANONICAL.get(dimension) or "no unit"
+
+
+def _facts_comment(facts: dict[str, Fact]) -> ET.Element | None:
+    if not facts:
+        return None
+    lines = "\n".join(f"    {facts[key].describe()}" for key in sorted(facts))
+    return ET.Comment(" Facts the conditions read from the root blackboard (the host keeps "
+                      f"them current):\n{lines}\n  ")
 
 
 def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
@@ -218,21 +276,28 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
 
     Raises:
         ValueError: a checked program without ``main``.
+        ExportError: a construct BehaviorTree.CPP can not be given as written (a point passed
+            to a task that measures the distance to it), naming the file, line and column.
     """
     if isinstance(mission, CheckedProgram):
         if mission.main is None:
             raise ValueError(f"{mission.path}: no `main` block to export")
         mission = compile_mission(mission)
     description = describe(mission.root, mission.sources)
-    builder = _Builder()
+    needs = task_needs(description.root)
+    builder = _Builder(needs)
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
-    ET.SubElement(root, "BehaviorTree", {"ID": MAIN_TREE}).append(
-        builder.element(description.root))
+    main = ET.Element("BehaviorTree", {"ID": MAIN_TREE})
+    main.append(builder.element(description.root))
     done = 0
     while done < len(builder.tasks):  # tasks called from tasks are found as we go
         name, call = list(builder.tasks.items())[done]
         ET.SubElement(root, "BehaviorTree", {"ID": name}).append(builder.element(call.children[0]))
         done += 1
-    root.append(_models([call.task for call in builder.tasks.values() if call.task is not None]))
+    subtrees = list(root)
+    comment = _facts_comment(builder.facts)
+    root[:] = ([comment] if comment is not None else []) + [main] + subtrees
+    root.append(_models([call.task for call in builder.tasks.values() if call.task is not None],
+                        needs))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

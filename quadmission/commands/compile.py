@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from dsl.compiler import CompileError
-from dsl.export import to_btcpp_xml, to_dot, to_json
+from dsl.export import ExportError, to_btcpp_xml, to_dot, to_json
 from quadmission.commands.output import print_text
 from quadmission.exit_codes import EXIT_OK, EXIT_USAGE
 from quadmission.loading import Checked, MissionError, check_runnable, compile_checked
@@ -18,7 +18,8 @@ def export(checked: Checked, fmt: str) -> str:
     """The checked mission in format ``fmt`` (``json``, ``dot`` or ``btcpp-xml``).
 
     Raises:
-        MissionError: the mission cannot be compiled or nests too deeply to render.
+        MissionError: the mission cannot be compiled, nests too deeply to render, or has a
+            construct BehaviorTree.CPP can not be given.
     """
     try:
         if fmt == "btcpp-xml":
@@ -29,6 +30,8 @@ def export(checked: Checked, fmt: str) -> str:
         raise MissionError(
             f"mission: error: cannot compile {checked.path}: {exc or 'nested too deeply'}"
         ) from None
+    except ExportError as exc:
+        raise MissionError(f"mission: error: cannot export to BehaviorTree.CPP: {exc}") from None
 
 
 def main(args: argparse.Namespace) -> int:

@@ -101,7 +101,7 @@ def test_btcpp_xml_for_groot2(tmp_path: Path) -> None:
     used = {e.tag for e in root.iter() if e.tag[0].isupper()} - {
         "Sequence", "Fallback", "ReactiveSequence", "Parallel", "Repeat", "RetryUntilSuccessful",
         "Timeout", "IfThenElse", "Inverter", "AlwaysSuccess", "SubTree", "BehaviorTree",
-        "TreeNodesModel", "Action", "Condition"}
+        "TreeNodesModel", "Action", "ScriptCondition"}
     assert used <= declared
     for spec in vocab.ACTIONS.values():
         if spec.key != "succeed":
@@ -127,15 +127,33 @@ def test_text_tree(tmp_path: Path) -> None:
 
 
 def test_btcpp_timeout_from_a_parameter_is_converted_to_msec(tmp_path: Path) -> None:
+    """The call passes the msec, computed here: BT.CPP's script refuses `limit * 1000` (a port
+    given a literal is a string in the SubTree)."""
     text = ('mission "T"\nworld "w.world"\ntask t(limit: time) { timeout limit { stand } }\n'
             "main { t(2 min) }\n")
     report = check(tmp_path, text)
     assert errors(report) == [], report.render()
     root = ET.fromstring(to_btcpp_xml(report.programs[0]).split("\n", 1)[1])
-    wrapper = root.find("BehaviorTree[@ID='t']/Sequence/Sequence")
-    assert wrapper is not None
-    script, timeout = list(wrapper)
-    assert script.attrib == {"code": "limit_msec := limit * 1000"}
-    assert timeout.tag == "Timeout" and timeout.attrib == {"msec": "{limit_msec}"}
+    assert root.find(".//Script") is None
+    timeout = root.find("BehaviorTree[@ID='t']/Sequence/Timeout")
+    assert timeout is not None and timeout.attrib == {"msec": "{limit_msec}"}
     call = root.find(".//SubTree[@ID='t']")
-    assert call is not None and call.attrib["limit"] == "120"
+    assert call is not None and call.attrib == {"ID": "t", "limit": "120", "limit_msec": "120000"}
+    model = root.find("TreeNodesModel/SubTree[@ID='t']")
+    assert model is not None
+    assert [(p.attrib["name"], p.attrib["type"]) for p in model] == [
+        ("limit", "std::string"), ("limit_msec", "unsigned")]
+
+
+def test_btcpp_conditions_are_script_conditions_over_root_facts(tmp_path: Path) -> None:
+    text = ('mission "T"\nworld "w.world"\ntask t(item: payload) { if not carrying item and '
+            "battery < 30 % { sit } }\nmain { t(medkit) }\n")
+    report = check(tmp_path, text)
+    assert errors(report) == [], report.render()
+    xml = to_btcpp_xml(report.programs[0])
+    root = ET.fromstring(xml.split("\n", 1)[1])
+    condition = root.find(".//ScriptCondition")
+    assert condition is not None
+    assert condition.attrib["code"] == "!(@carrying == item) && @battery < 30"
+    assert "@battery (double, %): battery charge left" in xml
+    assert "@carrying (std::string)" in xml

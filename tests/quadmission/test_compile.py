@@ -36,3 +36,18 @@ def test_compile_refuses_what_show_refuses(
     compiled = capsys.readouterr()
     assert compiled.out == shown.out == ""
     assert compiled.err == shown.err and "no `mission` declaration" in compiled.err
+
+
+def test_compile_a_mission_btcpp_cannot_take_names_where(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A point passed to a task that measures the distance to it has no root fact to read."""
+    (site / "point.mission").write_text(
+        'mission "P"\nworld "w.world"\ntask near(p: place) { if distance to p < 3 m { sit } }\n'
+        "main { near((4, 4)) }\n", encoding="utf-8")
+    assert main(["compile", str(site / "point.mission"), "--format", "btcpp-xml"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("mission: error: cannot export to BehaviorTree.CPP: ")
+    assert "point.mission:4:13: a point passed to a task" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["compile", str(site / "point.mission"), "--format", "json"]) == 0
