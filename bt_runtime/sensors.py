@@ -16,7 +16,11 @@ import numpy as np
 from bt_runtime.scenario import Target
 from locomotion.world import HedgeParams, ObstacleParams, World
 
-__all__ = ["SensorModel", "SightHeight", "detect", "sight_height_of", "visible"]
+__all__ = ["SCAN_RANGE_FACTOR", "SensorModel", "SightHeight", "detect", "sight_height_of", "visible"]
+
+SCAN_RANGE_FACTOR = 2.0
+"""A scan (a full turn on the spot) looks this many times the sensor's range: a careful stationary
+look sees further than a glance while walking."""
 
 SightHeight = Callable[[float, float], float]
 """Top of whatever stands at (x, y): ground plus any obstacle or hedge (m)."""

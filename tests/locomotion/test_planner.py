@@ -191,3 +191,21 @@ def test_a_ramp_is_entered_along_its_axis_even_where_its_side_is_low() -> None:
         if any(a != b for a, b in itertools.pairwise(on)):  # this segment crosses the boundary
             heading = math.atan2(by - ay, bx - ax)
             assert abs(math.cos(heading)) >= math.cos(math.radians(25)) - 1e-9
+
+
+def test_ends_answers_reachability_without_a_search() -> None:
+    """``Planner.ends`` is what ``plan`` checks before A*: a goal beyond a raised floor's edge is
+    refused with both cells (in different components), a reachable one gets both and no reason."""
+    from locomotion.planner import Planner
+    from locomotion.terrain import TerrainMap
+    from locomotion.world import FlatParams, Rect, TerrainKind, TerrainRegion, World
+
+    deck = TerrainRegion("deck", TerrainKind.FLAT, Rect(6, 0, 10, 10), FlatParams(), 0.7)
+    planner = Planner(TerrainMap(World("w", Rect(0, 0, 10, 10), (deck,))))
+    s_cell, g_cell, why = planner.ends((1.0, 5.0), (8.0, 5.0))
+    assert "unreachable" in why and s_cell is not None and g_cell is not None
+    assert planner.labels[s_cell] != planner.labels[g_cell]
+    s_cell, g_cell, why = planner.ends((1.0, 5.0), (3.0, 8.0))
+    assert why == "" and planner.labels[s_cell] == planner.labels[g_cell]
+    assert not planner.plan((1.0, 5.0), (8.0, 5.0)).ok
+    assert planner.plan((1.0, 5.0), (3.0, 8.0)).ok
