@@ -144,28 +144,16 @@ class Planner:
         return self._labels
 
     def _label_components(self) -> np.ndarray:
-        h, w = self.blocked.shape
-        labels = np.full(h * w, -1, dtype=np.int64)
-        free = (~self.blocked).ravel().tolist()
-        lab = labels.tolist()
-        current = 0
-        for seed in range(h * w):
-            if not free[seed] or lab[seed] >= 0:
-                continue
-            lab[seed] = current
-            queue = deque([seed])
-            while queue:
-                c = queue.popleft()
-                r, q = divmod(c, w)
-                for dr, dq in _MOVES:
-                    rr, qq = r + dr, q + dq
-                    if 0 <= rr < h and 0 <= qq < w:
-                        n = rr * w + qq
-                        if free[n] and lab[n] < 0:
-                            lab[n] = current
-                            queue.append(n)
-            current += 1
-        return np.array(lab, dtype=np.int64).reshape(h, w)
+        """8-connected components of the free cells, numbered from 0 in raster order.
+
+        scipy's labelling runs in C: a 400 m site (2000 x 2000 cells) takes tens of milliseconds,
+        where the Python flood fill it replaces took over a minute; the checker asks it of every
+        world with terrain. Imported here, on first use, so importing the planner stays light.
+        """
+        from scipy import ndimage
+
+        labels, _count = ndimage.label(~self.blocked, structure=np.ones((3, 3), dtype=bool))
+        return labels.astype(np.int64) - 1
 
     def _nearest_free(self, cell: tuple[int, int], max_dist: float) -> tuple[int, int] | None:
         """Closest unblocked cell within ``max_dist`` metres (rings of growing radius)."""
