@@ -30,10 +30,12 @@ from dsl.check_decls import Resolved
 from locomotion.capabilities import Capabilities
 from locomotion.planner import Planner
 from locomotion.terrain import MAX_SLOPE_DEG, TerrainMap, shape_contains
-from locomotion.world import Shape, SlopeParams, StairsParams, TerrainRegion, World
+from locomotion.world import Shape, SlopeParams, StairsParams, TerrainKind, TerrainRegion, World
 
 __all__ = ["Needs", "check_reach"]
 
+_NOT_GROUND = (TerrainKind.OBSTACLE, TerrainKind.WATER, TerrainKind.HEDGE)
+"""Regions whose elevation is not a floor the robot walks on (a wall standing on a slab)."""
 _BLAME_MARGIN = 1.0
 """How close (m) a region over the limits must come to the unreachable ground to be blamed."""
 
@@ -67,7 +69,8 @@ def _limit_breaches(caps: Capabilities, world: World) -> list[tuple[TerrainRegio
         elif isinstance(p, SlopeParams) and abs(p.angle) > slope.value + 1e-9:
             out.append((region, f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} walks up "
                         f"at most {slope.shown()} ({slope.source})"))
-        elif not isinstance(p, (StairsParams, SlopeParams)) and region.elevation > step.value:
+        elif region.kind not in _NOT_GROUND and not isinstance(p, (StairsParams, SlopeParams)) \
+                and region.elevation > step.value:
             out.append((region, f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a path "
                         f"crosses edges of at most {step.shown()} ({step.source}; the {model} "
                         f"climbs single steps up to {up.shown()}, not every time), so it is "
@@ -193,6 +196,14 @@ def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
              and caps.value("max_slope") < abs(r.params.angle) <= MAX_SLOPE_DEG]
     reach = _Reach(sink, caps, planner, (pose.x, pose.y), _named(where),
                    _limit_breaches(caps, world), steep)
+    if planner.ends(reach.start, reach.start)[0] is None:
+        first = min([*needs.places.values(), *needs.areas.values(), *needs.routes.values(),
+                     *(p.span for p in needs.points)], default=None)
+        if first is not None:
+            sink.error(first, f"the run starts boxed in on the {reach.where}: no free ground "
+                       "within 1 m of it, so nothing can be reached",
+                       "move the first dock (or waypoint) away from walls and edges")
+        return
     places = dict(needs.places)
     for route, span in needs.routes.items():
         for stop in resolved.routes[route][0]:

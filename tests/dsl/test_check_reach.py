@@ -98,3 +98,25 @@ def test_the_example_missions_need_nothing_the_robot_cannot_do() -> None:
     report = check_paths([str(root / m) for m in ("rescue.mission", "patrol.mission",
                                                   "logistics.mission")])
     assert not report.diagnostics, report.render()
+
+
+def test_a_boxed_in_start_is_one_error_not_one_per_place(tmp_path: Path) -> None:
+    world = corridor("terrain cage_n: obstacle rect (0, 5.3) to (2, 7) { height 2 m }\n"
+                     "terrain cage_e: obstacle rect (1.3, 3) to (2, 7) { height 2 m }\n"
+                     "terrain cage_s: obstacle rect (0, 3) to (2, 4.7) { height 2 m }\n"
+                     "terrain moat: water rect (10, 3) to (12, 7) { depth 1 m }")
+    text = HEADER + "waypoint far at (20, 5)\nwaypoint near at (5, 5)\nmain {\n  go to near\n" \
+        "  go to far\n}\n"
+    report = check(tmp_path, text, world=world)
+    assert len(errors(report)) == 1, report.render()
+    d = errors(report)[0]
+    assert d.message == ("the run starts boxed in on the dock `base`: no free ground within 1 m of "
+                         "it, so nothing can be reached")
+    assert where(d) == at(text, "near\n  go")
+
+
+def test_walls_on_a_raised_floor_are_not_blamed_as_floors(tmp_path: Path) -> None:
+    world = corridor("terrain deck: flat rect (10, 3) to (30, 7) { elevation 50 cm }\n"
+                     "terrain rail: obstacle rect (10, 3) to (30, 3.3) { height 1 m  elevation 50 cm }")
+    d = only(check(tmp_path, MISSION, world=world), "cannot be reached")
+    assert d.hint is not None and "`deck` stands at 50 cm" in d.hint and "rail" not in d.hint
