@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TypeVar
 
 import numpy as np
 
@@ -36,6 +37,7 @@ Z_TOLERANCE = 0.05
 _PROBE = 0.15
 """How far beyond a flight's end the floor is probed (m): past the edge, inside the next region."""
 _WALKABLE_EXCLUDED = (TerrainKind.OBSTACLE, TerrainKind.WATER)
+_D = TypeVar("_D")
 
 
 def _cm(value: float) -> str:
@@ -46,7 +48,7 @@ def _fmt(xy: Iterable[float]) -> str:
     return "(" + ", ".join(f"{v:g}" for v in xy) + ")"
 
 
-def _decls(files: Iterable[A.SourceFile], kind: type) -> list:
+def _decls(files: Iterable[A.SourceFile], kind: type[_D]) -> list[_D]:
     return [d for f in files for d in f.decls if isinstance(d, kind)]
 
 
@@ -88,7 +90,8 @@ def _across(region: TerrainRegion, ux: float, uy: float) -> tuple[float, float, 
     return min(s), max(s), min(t), max(t)
 
 
-def _flight_ends(sink: V.Sink, terrain: TerrainMap, world: World, region: TerrainRegion, terrains: dict[str, A.TerrainDecl]) -> None:
+def _flight_ends(sink: V.Sink, terrain: TerrainMap, world: World, region: TerrainRegion,
+                 terrains: dict[str, A.TerrainDecl]) -> None:
     """A flight's or ramp's top and foot against the floors beyond them; reported at the floor's
     ``elevation`` when it has one (the height the floor claims), else at the flight."""
     p = region.params

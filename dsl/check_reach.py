@@ -67,12 +67,12 @@ def _limit_breaches(caps: Capabilities, world: World) -> list[tuple[TerrainRegio
                         f"{model} climbs flights of at most {flight.shown()} a step "
                         f"({flight.source})"))
         elif isinstance(p, SlopeParams) and abs(p.angle) > slope.value + 1e-9:
-            out.append((region, f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} walks up "
-                        f"at most {slope.shown()} ({slope.source})"))
+            out.append((region, f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} "
+                        f"walks up at most {slope.shown()} ({slope.source})"))
         elif region.kind not in _NOT_GROUND and not isinstance(p, (StairsParams, SlopeParams)) \
                 and region.elevation > step.value:
-            out.append((region, f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a path "
-                        f"crosses edges of at most {step.shown()} ({step.source}; the {model} "
+            out.append((region, f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a "
+                        f"path crosses edges of at most {step.shown()} ({step.source}; the {model} "
                         f"climbs single steps up to {up.shown()}, not every time), so it is "
                         "reached only by stairs or a ramp that meet it"))
     return out

@@ -115,8 +115,9 @@ def _properties(sink: V.Sink, caps: Capabilities, robot: A.RobotDecl | None,
         span, value, c = _prop(robot, prop), props.get(prop), caps[cap]
         if span is None or value is None or value <= c.value + 1e-9:
             continue
-        sink.error(span, f"the {caps.model.upper()} cannot {what} {value:g} {c.unit}: {c.meaning} in "
-                   f"its calibration is {c.shown()}", f"at most {c.value:g} {c.unit} ({c.source})")
+        sink.error(span, f"the {caps.model.upper()} cannot {what} {value:g} {c.unit}: "
+                   f"{c.meaning} in its calibration is {c.shown()}",
+                   f"at most {c.value:g} {c.unit} ({c.source})")
 
 
 def _loads(sink: V.Sink, needs: Needs, resolved: Resolved, props: dict[str, float | None]) -> None:

@@ -44,7 +44,8 @@ def _unit_hint(q: A.Quantity, dim: Dimension, what: str) -> str:
         percent = f"{q.value * 100:.6g} %"
         return (f"did you mean `{percent}`? A ratio is written in percent: `{q.text}` without a "
                 f"unit reads as a fraction ({what} is a ratio)")
-    return f"write it with a unit, e.g. `{q.text} {CANONICAL[dim]}` ({what} is {a_or_an(dim.value)})"
+    example = f"{q.text} {CANONICAL[dim]}"
+    return f"write it with a unit, e.g. `{example}` ({what} is {a_or_an(dim.value)})"
 
 
 def quantity(

@@ -64,7 +64,8 @@ def test_a_waypoint_height_that_misses_the_ground_under_it(tmp_path: Path) -> No
 
 def test_a_height_left_out_is_taken_from_the_ground(tmp_path: Path) -> None:
     world = MEETING
-    text = HEADER + "waypoint on_deck at (8, 3)\nwaypoint near at (2, 2, 0.03)\nmain {\n  stand\n}\n"
+    text = (HEADER + "waypoint on_deck at (8, 3)\nwaypoint near at (2, 2, 0.03)\n"
+            "main {\n  stand\n}\n")
     report = check(tmp_path, text, world=world)
     assert not errors(report), report.render()  # (two warnings: the places are never used)
     places = report.programs[0].resolved.places

@@ -117,6 +117,7 @@ def test_a_boxed_in_start_is_one_error_not_one_per_place(tmp_path: Path) -> None
 
 def test_walls_on_a_raised_floor_are_not_blamed_as_floors(tmp_path: Path) -> None:
     world = corridor("terrain deck: flat rect (10, 3) to (30, 7) { elevation 50 cm }\n"
-                     "terrain rail: obstacle rect (10, 3) to (30, 3.3) { height 1 m  elevation 50 cm }")
+                     "terrain rail: obstacle rect (10, 3) to (30, 3.3) "
+                     "{ height 1 m  elevation 50 cm }")
     d = only(check(tmp_path, MISSION, world=world), "cannot be reached")
     assert d.hint is not None and "`deck` stands at 50 cm" in d.hint and "rail" not in d.hint
