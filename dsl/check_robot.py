@@ -36,11 +36,27 @@ from locomotion.world import World
 __all__ = ["Needs", "check_robot", "mission_needs"]
 
 
+#: Values with no statement inside: the walk does not open them (conditions, written values).
+_LEAVES: tuple[type, ...] = (A.Span, A.Ident, A.Quantity, A.Point, A.Text, str, int, float,
+                             bool, type(None), A.BoolCond, A.Compare, A.DistanceCond, A.TerrainIs,
+                             A.GaitIs, A.FactCond, A.AndCond, A.OrCond, A.NotCond)
+
+
 @dataclass
 class _Walk:
     needs: Needs
     resolved: Resolved
     calls: list[str] = field(default_factory=list)
+    #: Per statement type, the names of its fields (looked up once per type).
+    fields: dict[type, tuple[str, ...]] = field(default_factory=dict)
+
+    def children(self, item: object) -> list[object]:
+        kind = type(item)
+        names = self.fields.get(kind)
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(item))  # type: ignore[arg-type]
+            self.fields[kind] = names
+        return [v for n in names if not isinstance(v := getattr(item, n), _LEAVES)]
 
 
 def _arg(walk: _Walk, value: object, action: str | None) -> None:
@@ -76,9 +92,9 @@ def _visit(walk: _Walk, node: object) -> None:
                 _arg(walk, c.value, None)
             continue
         if isinstance(item, (list, tuple)):
-            stack.extend(reversed(item))
-        elif dataclasses.is_dataclass(item) and not isinstance(item, (A.Span, A.Ident)):
-            stack.extend(reversed([getattr(item, f.name) for f in dataclasses.fields(item)]))
+            stack.extend(reversed([v for v in item if not isinstance(v, _LEAVES)]))
+        elif dataclasses.is_dataclass(item) and not isinstance(item, _LEAVES):
+            stack.extend(reversed(walk.children(item)))
 
 
 def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:
