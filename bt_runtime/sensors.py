@@ -19,6 +19,7 @@ from bt_runtime.scenario import Target
 from locomotion.world import HedgeParams, ObstacleParams, World
 
 __all__ = [
+    "SCAN_RANGE_FACTOR",
     "Seen",
     "SensorModel",
     "SightHeight",
@@ -29,6 +30,10 @@ __all__ = [
     "sighting_confidence",
     "visible",
 ]
+
+SCAN_RANGE_FACTOR = 2.0
+"""A scan (a full turn on the spot) looks this many times the sensor's range: a careful stationary
+look sees further than a glance while walking."""
 
 SightHeight = Callable[[float, float], float]
 """Top of whatever stands at (x, y): ground plus any obstacle or hedge (m)."""

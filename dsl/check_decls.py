@@ -66,6 +66,8 @@ class DeclChecker:
     sink: V.Sink
     table: SymbolTable = field(default_factory=SymbolTable)
     resolved: Resolved = field(default_factory=Resolved)
+    #: The mission's world file is missing: a name a world could declare is not reported unknown.
+    world_missing: bool = False
 
     # ---------------------------------------------------------------------------- structure
     def structure(self, file: A.SourceFile) -> None:
@@ -196,6 +198,8 @@ class DeclChecker:
         places = kinds == PLACE_KINDS
         wanted = "place" if places else " or ".join(sorted(kinds))
         if symbol is None:
+            if self.world_missing and kinds & WORLD_DECLS:
+                return None  # the missing world is the one error: it may declare this name
             self.sink.error(ident.span, f"unknown {wanted} `{ident.name}`",
                             did_you_mean(ident.name, self.table.names(kinds))
                             or did_you_mean(ident.name, self.table.names()))

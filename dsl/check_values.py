@@ -37,6 +37,17 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _unit_hint(q: A.Quantity, dim: Dimension, what: str) -> str:
+    """How to write ``q`` with a unit; a ratio written as a fraction (0 < |x| <= 1) is most
+    likely meant as that fraction of 100 %, so the percentage is offered, not `0.2 %`."""
+    if dim is Dimension.RATIO and 0 < abs(q.value) <= 1:
+        percent = f"{q.value * 100:.6g} %"
+        return (f"did you mean `{percent}`? A ratio is written in percent: `{q.text}` without a "
+                f"unit reads as a fraction ({what} is a ratio)")
+    example = f"{q.text} {CANONICAL[dim]}"
+    return f"write it with a unit, e.g. `{example}` ({what} is {a_or_an(dim.value)})"
+
+
 def quantity(
     sink: Sink, q: A.Quantity, dim: Dimension, what: str, rng: Range | None = None
 ) -> float | None:
@@ -58,9 +69,7 @@ def quantity(
     else:
         if q.unit is None:
             if q.value != 0:
-                example = f"{q.text} {CANONICAL[dim]}"
-                sink.error(q.span, f"expected a unit after {q.text}",
-                           f"write it with a unit, e.g. `{example}` ({what} is {a_or_an(dim.value)})")
+                sink.error(q.span, f"expected a unit after {q.text}", _unit_hint(q, dim, what))
                 return None
         elif dimension_of(q.unit) is not dim:
             got = dimension_of(q.unit).value

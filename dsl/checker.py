@@ -16,6 +16,8 @@ from bt_runtime.variation import Variation
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
+from dsl.check_ground import check_ground
+from dsl.check_robot import check_robot
 from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
 from dsl.check_vary import check_vary
@@ -142,7 +144,7 @@ def check_program(program: Program) -> tuple[CheckedProgram | None, list[Diagnos
 def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram:
     world_file = program.world.ast if program.world is not None else None
     imported = [f.ast for f in program.imports if f.ast is not None]
-    decls = DeclChecker(sink)
+    decls = DeclChecker(sink, world_missing=program.world_missing)
     for file in [root, *imported, *([world_file] if world_file else [])]:
         decls.structure(file)
     if world_file is not None:
@@ -173,7 +175,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     variation = check_vary(sink, vary_blocks, world)
     if parts.main is not None and root.kind == "mission":
         _unused(decls, root, sink)
-    return CheckedProgram(
+    checked = CheckedProgram(
         path=root.path,
         kind=root.kind,
         file=root,
@@ -188,6 +190,13 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         world_path=program.world.path if program.world is not None else None,
         variation=variation,
     )
+    if world is not None:
+        own = [f for f in (world_file, root) if f is not None]
+        check_ground(sink, world, [*own, *(_library_part(f) for f in imported)], decls.resolved)
+    if root.kind == "mission":
+        check_robot(sink, checked.robot_model, parts.robot, robot_props, parts.main,
+                    decls.resolved, checked.sim_world())
+    return checked
 
 
 def _library_part(file: A.SourceFile) -> A.SourceFile:

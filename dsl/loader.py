@@ -33,12 +33,18 @@ class LoadedFile:
 
 @dataclass(frozen=True)
 class Program:
-    """A mission (or world) file and everything it pulls in."""
+    """A mission (or world) file and everything it pulls in.
+
+    ``world_missing`` is set when the mission names a world that could not be found, read or
+    parsed (one error says so, at the ``world`` line): the names it would declare are unknown, so
+    the checker reports no "unknown place" after it.
+    """
 
     root: LoadedFile
     imports: tuple[LoadedFile, ...]
     world: LoadedFile | None
     diagnostics: tuple[Diagnostic, ...]
+    world_missing: bool = False
 
 
 @dataclass
@@ -91,7 +97,10 @@ class Loader:
         diags: list[Diagnostic] = list(self.read_diagnostics[real])
         imports = self._imports(root, root_dir, real, diags)
         world = self._world(root, root_dir, diags)
-        return Program(root, tuple(imports), world, tuple(diags))
+        named = root.ast is not None and root.ast.kind != "world" and any(
+            isinstance(d, A.WorldDecl) for d in root.ast.decls)
+        missing = named and (world is None or world.ast is None)
+        return Program(root, tuple(imports), world, tuple(diags), missing)
 
     def _resolve(
         self, importer: LoadedFile, text: A.Text, root_dir: Path, what: str,

@@ -89,6 +89,10 @@ _DECLARATION_WORDS = {
 }
 
 _PREVIOUS_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*$")
+#: Other languages' spellings of `else if`, read by the parser as a task name.
+_ELSE_IF_WORDS = ("elif", "elsif", "elseif")
+#: `} elif` with what follows it up to the error: a condition, maybe in parentheses.
+_ELSE_IF_BEFORE = re.compile(r"\}\s*(" + "|".join(_ELSE_IF_WORDS) + r")\b[^{}\n]*$")
 _NUMBER_THEN_WORD = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)[ \t]*([A-Za-z_][A-Za-z0-9_/]*)[ \t]*$")
 
 
@@ -225,6 +229,12 @@ def _unexpected_token(grammar: Lark, text: str, path: str, exc: UnexpectedToken)
         col = wstart - (text.rfind("\n", 0, wstart) + 1) + 1
         wspan = Span(path, line, col, line, col + len(word.group(1)))
         return error(wspan, _missing_brace(text, wstart), "add '}' before this declaration")
+    elif_word = _ELSE_IF_BEFORE.search(text[:start])
+    if elif_word is not None:
+        word = elif_word.group(1)
+        return error(_span_at(text, path, elif_word.start(1), elif_word.end(1)),
+                     f"`{word}` is not a word of the language: did you mean `else if`?",
+                     f"write `}} else if <condition> {{` instead of `}} {word} <condition> {{`")
     if "UNIT" not in expected:
         unit = _unknown_unit(text, path, len(text[:start].rstrip()))
         if unit is not None:

@@ -144,28 +144,16 @@ class Planner:
         return self._labels
 
     def _label_components(self) -> np.ndarray:
-        h, w = self.blocked.shape
-        labels = np.full(h * w, -1, dtype=np.int64)
-        free = (~self.blocked).ravel().tolist()
-        lab = labels.tolist()
-        current = 0
-        for seed in range(h * w):
-            if not free[seed] or lab[seed] >= 0:
-                continue
-            lab[seed] = current
-            queue = deque([seed])
-            while queue:
-                c = queue.popleft()
-                r, q = divmod(c, w)
-                for dr, dq in _MOVES:
-                    rr, qq = r + dr, q + dq
-                    if 0 <= rr < h and 0 <= qq < w:
-                        n = rr * w + qq
-                        if free[n] and lab[n] < 0:
-                            lab[n] = current
-                            queue.append(n)
-            current += 1
-        return np.array(lab, dtype=np.int64).reshape(h, w)
+        """8-connected components of the free cells, numbered from 0 in raster order.
+
+        scipy's labelling runs in C: a 400 m site (2000 x 2000 cells) takes tens of milliseconds,
+        where the Python flood fill it replaces took over a minute; the checker asks it of every
+        world with terrain. Imported here, on first use, so importing the planner stays light.
+        """
+        from scipy import ndimage
+
+        labels, _count = ndimage.label(~self.blocked, structure=np.ones((3, 3), dtype=bool))
+        return labels.astype(np.int64) - 1
 
     def _nearest_free(self, cell: tuple[int, int], max_dist: float) -> tuple[int, int] | None:
         """Closest unblocked cell within ``max_dist`` metres (rings of growing radius)."""
@@ -199,6 +187,40 @@ class Planner:
             return f"goal ({gx:.2f}, {gy:.2f}) is in impassable {self._describe(gx, gy)}"
         return ""
 
+    def ends(self, start: Point, goal: Point
+             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
+        """The free cells a path from ``start`` to ``goal`` would join, or why there is none.
+
+        The checks :meth:`plan` makes before it searches (the goal can be stood on, the start is
+        not boxed in, both lie in one connected component), without the search: cheap enough for
+        a checker to ask for every place a mission names.
+
+        Returns:
+            (start cell, goal cell, "") when a path exists (closures aside), else the cells found
+            (None where there is none; both when they lie in different components) and the
+            reason in words.
+        """
+        why = self.check_goal(goal)
+        if why:
+            return None, None, why
+        grid = self.grid
+        s_cell = self._nearest_free(grid.cell_of(*start), 1.0)
+        if s_cell is None:
+            return None, None, (f"start ({start[0]:.2f}, {start[1]:.2f}) is boxed in: "
+                                "no free ground within 1 m")
+        g_cell = self._nearest_free(grid.cell_of(*goal), 2 * self.half_width + grid.resolution)
+        if g_cell is None:
+            return s_cell, None, (f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is too close to "
+                                  f"impassable ground for a robot {2 * self.half_width:.2f} m wide")
+        if self.labels[s_cell] != self.labels[g_cell]:
+            return s_cell, g_cell, (
+                f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is unreachable from ({start[0]:.2f}, "
+                f"{start[1]:.2f}): it is enclosed by impassable ground, by edges higher than the "
+                f"robot can step ({self.max_step:.2f} m: ledges, drops, the sides of banks, ramps "
+                "and flights, floors their stairs do not meet) or by gaps narrower than the robot "
+                f"({2 * self.half_width:.2f} m)")
+        return s_cell, g_cell, ""
+
     # ------------------------------------------------------------------ planning
     def plan(self, start: Point, goal: Point, penalty: np.ndarray | None = None,
              closed: tuple[Closure, ...] = ()) -> PlanResult:
@@ -214,25 +236,9 @@ class Planner:
         Returns:
             A :class:`PlanResult`; on failure ``reason`` says why in words.
         """
-        why = self.check_goal(goal)
-        if why:
+        s_cell, g_cell, why = self.ends(start, goal)
+        if why or s_cell is None or g_cell is None:
             return PlanResult(False, reason=why)
-        grid = self.grid
-        s_cell = self._nearest_free(grid.cell_of(*start), 1.0)
-        if s_cell is None:
-            return PlanResult(False, reason=f"start ({start[0]:.2f}, {start[1]:.2f}) is boxed in: "
-                              "no free ground within 1 m")
-        g_cell = self._nearest_free(grid.cell_of(*goal), 2 * self.half_width + grid.resolution)
-        if g_cell is None:
-            return PlanResult(False, reason=f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is too close to "
-                              f"impassable ground for a robot {2 * self.half_width:.2f} m wide")
-        if self.labels[s_cell] != self.labels[g_cell]:
-            return PlanResult(False, reason=f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is unreachable "
-                              f"from ({start[0]:.2f}, {start[1]:.2f}): it is enclosed by impassable "
-                              f"ground, by edges higher than the robot can step "
-                              f"({self.max_step:.2f} m: ledges, drops, the sides of banks, ramps "
-                              "and flights, floors their stairs do not meet) or by gaps narrower "
-                              f"than the robot ({2 * self.half_width:.2f} m)")
         if closed:
             layer, why = self._closed_layer(closed, start, goal, s_cell, g_cell)
             if why:
@@ -246,7 +252,7 @@ class Planner:
         if not cells:
             return PlanResult(False, reason=f"no route to ({goal[0]:.2f}, {goal[1]:.2f}) that "
                               "takes stairs along their axis", expanded=expanded)
-        pts = [grid.center(r, c) for r, c in cells]
+        pts = [self.grid.center(r, c) for r, c in cells]
         pts[0], pts[-1] = (float(start[0]), float(start[1])), (float(goal[0]), float(goal[1]))
         smooth = self.shortcut(pts, penalty)
         return PlanResult(True, tuple(smooth), cost, "", expanded)

@@ -132,6 +132,10 @@ def test_catalogue_covers_every_diagnostic_of_the_contract() -> None:
         "needs a `world` declaration", "needs a `bounds` declaration",
         "behaviours (the limit is", "levels deep (the limit is", "m across (the limit is",
         "not a regular file",
+        "did you mean `else if`?", "did you mean `20 %`?", "cannot be reached from the dock",
+        "climbs ramp", "the top of stairs", "is written at z =", "over the robot's payload capacity",
+        "cannot carry", "cannot walk", "needs a dock, and neither", "reaches outside the world bounds",
+        "is beyond the sensor's reach",
     ):
         assert message in text, message
 

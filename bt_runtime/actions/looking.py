@@ -26,7 +26,7 @@ from py_trees.common import Status
 from bt_runtime.actions.base import FALL_WAIT, Walk, path_length
 from bt_runtime.behaviours import ActionBehaviour, Scan, SearchArea
 from bt_runtime.robot import RobotContext
-from bt_runtime.sensors import SensorModel
+from bt_runtime.sensors import SCAN_RANGE_FACTOR, SensorModel
 from locomotion.backend import Stop, Velocity
 from locomotion.world import Point, Shape
 
@@ -43,7 +43,6 @@ __all__ = [
 LANE_FACTOR = 0.75
 MIN_COVERAGE = 0.8
 SCAN_TURN_RATE = 0.6  # rad/s
-SCAN_RANGE_FACTOR = 2.0
 _SAMPLE = 0.25
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bt_runtime.units import Dimension
 from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl import check_values as V
+from tests.dsl.helpers import at, check, only
 from locomotion.world import Circle, Polygon, Rect
 
 SPAN = A.Span("f", 1, 1, 1, 2)
@@ -79,3 +82,19 @@ def test_shapes() -> None:
         "a: a polygon needs at least 3 corners, got 2",
         "value out of range: radius of a must be > 0 m, got -2 m",
     ]
+
+
+def test_a_ratio_written_as_a_fraction_suggests_the_percentage(tmp_path: Path) -> None:
+    # Before: "write it with a unit, e.g. `0.2 %`" (the user meant 20 %).
+    text = 'mission "M"\nmain {\n  guard battery < 0.2 {\n    sit\n  }\n  stand\n}\n'
+    d = only(check(tmp_path, text, world=None), "expected a unit")
+    assert d.message == "expected a unit after 0.2"
+    assert (d.span.line, d.span.col) == at(text, "0.2")
+    assert d.hint == ("did you mean `20 %`? A ratio is written in percent: `0.2` without a unit "
+                      "reads as a fraction (`battery` is a ratio)")
+
+
+def test_a_ratio_above_one_without_a_unit_keeps_its_number(tmp_path: Path) -> None:
+    text = 'mission "M"\nmain {\n  charge until 90\n}\n'
+    d = only(check(tmp_path, text, world=None), "expected a unit")
+    assert d.hint is not None and d.hint.startswith("write it with a unit, e.g. `90 %`")

@@ -21,7 +21,7 @@ SEED_MISSION = """\
 mission "Fuzz" { tick_rate 10 Hz }
 world "w.world"
 robot a1 { battery 480 Wh  charge 90 % }
-waypoint roof at (12, 4, 3.0)
+waypoint roof at (12, 4, 0.0)   # z written: it must match the (flat) ground
 route loop: gate -> tower -> gate
 area lot rect (0, 0) to (10, 6)
 task sweep(r: route, laps: int) {

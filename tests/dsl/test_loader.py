@@ -127,3 +127,29 @@ def test_import_must_be_a_mission_file(tmp_path: Path) -> None:
     text = HEADER + 'import "w.world"\nmain { go to gate }\n'
     d = only(check(tmp_path, text), "must name a .mission")
     assert where(d) == at(text, '"w.world"', 2)
+
+
+def test_a_missing_world_file_is_the_only_error(tmp_path: Path) -> None:
+    # Before: six follow-on errors (unknown place, area, dock, station, payload), offering tasks
+    # for places.
+    text = ('mission "M"\nworld "worlds/nope.world"\nroute r: gate -> yard\n'
+            "task visit(p: place) { go to p }\n"
+            "main {\n  guard distance to base > 20 m { dock at base  charge until 90 % }\n"
+            "  follow r\n  visit(gate)\n  pick up crate at s1\n  scan west for victim\n"
+            "  search west for victim\n}\n")
+    report = check(tmp_path, text, world=None)
+    assert len(report.diagnostics) == 1, report.render()
+    d = report.diagnostics[0]
+    assert d.message == "cannot find world file `worlds/nope.world`"
+    assert where(d) == at(text, '"worlds/nope.world"')
+
+
+def test_a_world_file_that_does_not_parse_is_not_followed_by_unknown_names(tmp_path: Path) -> None:
+    text = HEADER + "main {\n  go to gate\n}\n"
+    report = check(tmp_path, text, world='world "W"\nbounds (0, 0) to (10, 10)\nwaypoint gate (1, 1)\n')
+    assert [d.span.file.endswith("w.world") for d in report.diagnostics] == [True], report.render()
+
+
+def test_without_a_world_an_unknown_name_is_still_reported(tmp_path: Path) -> None:
+    d = only(check(tmp_path, 'mission "M"\nmain {\n  go to gate\n}\n', world=None), "unknown")
+    assert d.message == "unknown place `gate`"

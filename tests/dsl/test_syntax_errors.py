@@ -201,3 +201,38 @@ def _reference_scan(text: str) -> tuple[int, int] | None:
 @given(st.text(alphabet='{}()"#\\\n ax', max_size=60))
 def test_unclosed_brace_matches_a_plain_character_scan(text: str) -> None:
     assert unclosed_brace(text) == _reference_scan(text)
+
+
+@pytest.mark.parametrize("word", ["elif", "elsif", "elseif"])
+def test_elif_is_a_did_you_mean_for_else_if(word: str) -> None:
+    # Before: "a task call needs parentheses, as in `patrol()`" at the condition.
+    text = f"main {{\n  if victim_found {{ stand }} {word} docked {{\n    sit\n  }}\n}}\n"
+    d = diag(text)
+    assert d.message == f"`{word}` is not a word of the language: did you mean `else if`?"
+    assert pos(d) == at(text, word)
+    assert d.hint == f"write `}} else if <condition> {{` instead of `}} {word} <condition> {{`"
+
+
+def test_elif_with_a_parenthesised_condition_on_the_next_line() -> None:
+    text = "main {\n  if docked { stand }\n  elif (battery < 20 %) { sit }\n}\n"
+    d = diag(text)
+    assert d.message == "`elif` is not a word of the language: did you mean `else if`?"
+    assert pos(d) == (3, 3)
+
+
+@pytest.mark.parametrize("where", ["main", "task", "on_failure", "guard", "nested", "chain"])
+def test_else_if_parses_wherever_a_statement_may_stand(where: str, tmp_path: Path) -> None:
+    chain = "if docked { sit } else if victim_found { stand } else { wait 1 s }"
+    body = {
+        "main": chain,
+        "task": "t()",
+        "on_failure": "t()",
+        "guard": f"guard battery < 30 % {{ {chain} }}\n  wait 1 s",
+        "nested": f"repeat 2 {{ sequence {{ {chain} }} }}",
+        "chain": "if docked { sit } else if victim_found { stand } else if carrying { stand }",
+    }[where]
+    task = {"task": f"task t() {{ {chain} }}\n",
+            "on_failure": f"task t() {{ stand }} on failure {{ {chain} }}\n"}.get(where, "")
+    text = f'mission "M"\n{task}main {{\n  {body}\n}}\n'
+    report = check(tmp_path, text, world=None)
+    assert not report.has_errors, report.render()

@@ -191,3 +191,58 @@ def test_a_ramp_is_entered_along_its_axis_even_where_its_side_is_low() -> None:
         if any(a != b for a, b in itertools.pairwise(on)):  # this segment crosses the boundary
             heading = math.atan2(by - ay, bx - ax)
             assert abs(math.cos(heading)) >= math.cos(math.radians(25)) - 1e-9
+
+
+def test_ends_answers_reachability_without_a_search() -> None:
+    """``Planner.ends`` is what ``plan`` checks before A*: a goal beyond a raised floor's edge is
+    refused with both cells (in different components), a reachable one gets both and no reason."""
+    from locomotion.planner import Planner
+    from locomotion.terrain import TerrainMap
+    from locomotion.world import FlatParams, Rect, TerrainKind, TerrainRegion, World
+
+    deck = TerrainRegion("deck", TerrainKind.FLAT, Rect(6, 0, 10, 10), FlatParams(), 0.7)
+    planner = Planner(TerrainMap(World("w", Rect(0, 0, 10, 10), (deck,))))
+    s_cell, g_cell, why = planner.ends((1.0, 5.0), (8.0, 5.0))
+    assert "unreachable" in why and s_cell is not None and g_cell is not None
+    assert planner.labels[s_cell] != planner.labels[g_cell]
+    s_cell, g_cell, why = planner.ends((1.0, 5.0), (3.0, 8.0))
+    assert why == "" and planner.labels[s_cell] == planner.labels[g_cell]
+    assert not planner.plan((1.0, 5.0), (8.0, 5.0)).ok
+    assert planner.plan((1.0, 5.0), (3.0, 8.0)).ok
+
+
+def _flood_labels(free: "np.ndarray") -> "np.ndarray":
+    """The Python flood fill the scipy labelling replaced (8-connected, raster order)."""
+    from collections import deque
+
+    h, w = free.shape
+    lab = np.full((h, w), -1, dtype=np.int64)
+    current = 0
+    for r0 in range(h):
+        for c0 in range(w):
+            if not free[r0, c0] or lab[r0, c0] >= 0:
+                continue
+            lab[r0, c0] = current
+            queue = deque([(r0, c0)])
+            while queue:
+                r, c = queue.popleft()
+                for dr in (-1, 0, 1):
+                    for dc in (-1, 0, 1):
+                        rr, cc = r + dr, c + dc
+                        if 0 <= rr < h and 0 <= cc < w and free[rr, cc] and lab[rr, cc] < 0:
+                            lab[rr, cc] = current
+                            queue.append((rr, cc))
+            current += 1
+    return lab
+
+
+def test_component_labels_match_a_flood_fill() -> None:
+    from locomotion.planner import Planner
+    from locomotion.terrain import TerrainMap
+    from locomotion.world import ObstacleParams, Rect, TerrainKind, TerrainRegion, World
+
+    walls = tuple(TerrainRegion(f"w{i}", TerrainKind.OBSTACLE, Rect(x, 0, x + 0.4, 8 - i),
+                                ObstacleParams()) for i, x in enumerate((2.0, 4.0, 6.0)))
+    ring = TerrainRegion("ring", TerrainKind.OBSTACLE, Rect(7.0, 1.0, 9.0, 1.4), ObstacleParams())
+    planner = Planner(TerrainMap(World("w", Rect(0, 0, 10, 10), (*walls, ring))))
+    assert np.array_equal(planner.labels, _flood_labels(~planner.blocked))

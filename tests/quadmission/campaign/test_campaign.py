@@ -158,7 +158,24 @@ def test_a_mission_that_cannot_succeed_is_refused_before_any_run(
     code = main(["simulate", str(path), "--runs", "5", "--out", str(tmp_path / "x")])
     err = capsys.readouterr().err
     assert code == 1
-    assert "cannot succeed" in err and "`pen`" in err and "no run was started" in err
+    # The checker now asks the planner's reachability itself, so the walled-in place is refused
+    # by `mission check` (at the line that needs it), before the campaign's pre-check.
+    assert "boxed.mission:5:14: error: `pen` cannot be reached from the dock `base`" in err
+    assert not (tmp_path / "x" / "campaign.sqlite").exists()
+
+
+def test_the_pre_check_refuses_a_battery_the_mission_cannot_do_without_a_dock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = HEAD.replace("battery 130 Wh  charge 80 %", "battery 1 Wh  charge 10 %")
+    text = head.replace("NAME", "flat") + "main { go to towpath_east }\n"
+    path = write_mission(tmp_path, "flat", text)
+    world = tmp_path / "worlds" / "industrial_park.world"
+    world.write_text(world.read_text().replace("dock base at (8, 1.5)\n", ""))
+    code = main(["simulate", str(path), "--runs", "5", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot succeed: battery" in err and "no run was started" in err
     assert not (tmp_path / "x" / "campaign.sqlite").exists()
 
 

@@ -1,0 +1,221 @@
+"""Can the robot get where the mission sends it? The planner's reachability, before any run.
+
+Every place, point, area, route stop and dock the mission walks to (:class:`Needs`) is asked of
+the runtime's own :class:`~locomotion.planner.Planner`, built with the robot model's calibrated
+edge limits, from where a run starts (the first dock, else the first waypoint). The planner
+refuses water, obstacles, gaps narrower than the robot, edges higher than every calibration trial
+got over and flights steeper than the legs climb; what it refuses is reported at the first line
+that needs it, naming the terrain to blame: the regions over the model's limits next to the
+unreachable ground. Reachability is one connected-component labelling of the grid, so it is cheap;
+a world without terrain regions is open ground and needs none. The legs are judged from the
+start, not from wherever the mission happens to stand before each line (the components are the
+same; only the ramp check below follows a path).
+
+A ramp steeper than the model walks up but not steep enough for the planner to refuse
+(:data:`locomotion.terrain.MAX_SLOPE_DEG`) is the one case where reachability is not enough: the
+path to each target is planned (only in worlds with such a ramp) and a leg over it is an error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bt_runtime.robot_config import start_pose
+from dsl import ast as A
+from dsl import check_values as V
+from dsl.check_decls import Resolved
+from locomotion.capabilities import Capabilities
+from locomotion.planner import Planner
+from locomotion.terrain import MAX_SLOPE_DEG, TerrainMap, shape_contains
+from locomotion.world import Shape, SlopeParams, StairsParams, TerrainKind, TerrainRegion, World
+
+__all__ = ["Needs", "check_reach"]
+
+_NOT_GROUND = (TerrainKind.OBSTACLE, TerrainKind.WATER, TerrainKind.HEDGE)
+"""Regions whose elevation is not a floor the robot walks on (a wall standing on a slab)."""
+_BLAME_MARGIN = 1.0
+"""How close (m) a region over the limits must come to the unreachable ground to be blamed."""
+
+
+@dataclass
+class Needs:
+    """What a mission walks to, carries and scans, each with where it is first named."""
+
+    places: dict[str, A.Span] = field(default_factory=dict)
+    points: list[A.Point] = field(default_factory=list)
+    areas: dict[str, A.Span] = field(default_factory=dict)
+    routes: dict[str, A.Span] = field(default_factory=dict)
+    payloads: dict[str, A.Span] = field(default_factory=dict)
+    #: ``charge`` and ``dock`` without a dock named: the nearest dock must be reachable.
+    any_dock: list[tuple[str, A.Span]] = field(default_factory=list)
+    scans: list[A.Quantity] = field(default_factory=list)
+
+
+def _limit_breaches(caps: Capabilities, world: World) -> list[tuple[TerrainRegion, str]]:
+    """Regions over the model's limits, each with a sentence saying why."""
+    out = []
+    flight, slope, step = caps["max_stair_rise"], caps["max_slope"], caps["planner_step"]
+    up = caps["max_step_up"]
+    model = caps.model.upper()
+    for region in world.regions:
+        p = region.params
+        if isinstance(p, StairsParams) and p.rise > flight.value + 1e-9:
+            out.append((region, f"stairs `{region.name}` rise {p.rise * 100:.3g} cm a step; the "
+                        f"{model} climbs flights of at most {flight.shown()} a step "
+                        f"({flight.source})"))
+        elif isinstance(p, SlopeParams) and abs(p.angle) > slope.value + 1e-9:
+            out.append((region, f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} "
+                        f"walks up at most {slope.shown()} ({slope.source})"))
+        elif region.kind not in _NOT_GROUND and not isinstance(p, (StairsParams, SlopeParams)) \
+                and region.elevation > step.value:
+            out.append((region, f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a "
+                        f"path crosses edges of at most {step.shown()} ({step.source}; the {model} "
+                        f"climbs single steps up to {up.shown()}, not every time), so it is "
+                        "reached only by stairs or a ramp that meet it"))
+    return out
+
+
+def _near(planner: Planner, shape: Shape, mask: np.ndarray) -> bool:
+    """True if ``mask`` (cells) holds a cell within :data:`_BLAME_MARGIN` of ``shape``'s box."""
+    grid = planner.grid
+    x0, y0, x1, y1 = shape.bbox()
+    r0, c0 = grid.cell_of(x0 - _BLAME_MARGIN, y0 - _BLAME_MARGIN)
+    r1, c1 = grid.cell_of(x1 + _BLAME_MARGIN, y1 + _BLAME_MARGIN)
+    h, w = mask.shape
+    window = mask[max(r0, 0):min(r1 + 1, h), max(c0, 0):min(c1 + 1, w)]
+    return bool(window.any())
+
+
+@dataclass
+class _Reach:
+    sink: V.Sink
+    caps: Capabilities
+    planner: Planner
+    start: tuple[float, float]
+    where: str
+    breaches: list[tuple[TerrainRegion, str]]
+    steep: list[TerrainRegion]
+
+    def blame(self, g_cell: tuple[int, int] | None) -> str:
+        """The breaches between the start's ground and the goal's: next to both components (next
+        to the start's alone when the goal has no free cell)."""
+        labels = self.planner.labels
+        s_cell = self.planner.ends(self.start, self.start)[0]
+        masks = [labels == labels[c] for c in (s_cell, g_cell) if c is not None]
+        found = [b for b in self.breaches if all(_near(self.planner, b[0].shape, m) for m in masks)]
+        return "; ".join(why for _region, why in found[:3])
+
+    def point(self, xy: tuple[float, float], what: str, span: A.Span) -> bool:
+        """Report ``what`` at ``xy`` if the robot cannot get there; True if it can."""
+        _s, g_cell, why = self.planner.ends(self.start, xy)
+        if why:
+            self.sink.error(span, f"{what} cannot be reached from the {self.where}",
+                            self.blame(g_cell) or why)
+            return False
+        if self.steep:
+            self.ramps(xy, what, span)
+        return True
+
+    def ramps(self, xy: tuple[float, float], what: str, span: A.Span) -> None:
+        plan = self.planner.plan(self.start, xy)
+        if not plan.ok:
+            return
+        slope = self.caps["max_slope"]
+        for region in self.steep:
+            if _crosses(plan.path, region.shape):
+                assert isinstance(region.params, SlopeParams)
+                self.sink.error(span, f"the way to {what} climbs ramp `{region.name}` "
+                                f"({abs(region.params.angle):g} deg): the {self.caps.model.upper()}"
+                                f" walks up at most {slope.shown()} ({slope.source})",
+                                "make the ramp gentler, or route round it with a waypoint")
+                return
+
+    def area(self, name: str, shape: Shape, span: A.Span) -> None:
+        grid = self.planner.grid
+        h, w = grid.shape
+        xs = grid.x0 + (np.arange(w) + 0.5) * grid.resolution
+        ys = grid.y0 + (np.arange(h) + 0.5) * grid.resolution
+        inside = shape_contains(shape, xs[None, :], ys[:, None])
+        s_cell, _g, _why = self.planner.ends(self.start, self.start)
+        if s_cell is None:
+            return  # the start itself is reported by the pre-check and the run
+        if np.any(inside & (self.planner.labels == self.planner.labels[s_cell])):
+            return
+        cells = np.argwhere(inside & (self.planner.labels >= 0))
+        g_cell = (int(cells[0][0]), int(cells[0][1])) if len(cells) else None
+        self.sink.error(span, f"area `{name}` cannot be reached from the {self.where}",
+                        self.blame(g_cell) or "none of its free ground joins the start")
+
+
+def _crosses(path: tuple[tuple[float, float], ...], shape: Shape) -> bool:
+    for (ax, ay), (bx, by) in zip(path, path[1:]):
+        n = max(2, math.ceil(math.dist((ax, ay), (bx, by)) / 0.2) + 1)
+        t = np.linspace(0.0, 1.0, n)
+        if shape_contains(shape, ax + (bx - ax) * t, ay + (by - ay) * t).any():
+            return True
+    return False
+
+
+def _docks(sink: V.Sink, needs: Needs, resolved: Resolved) -> None:
+    """``charge`` and a bare ``dock`` need a dock. A run starts on the first dock, so when there
+    is one the nearest is always reachable; ``dock at NAME`` is checked as a place."""
+    if any(kind == "dock" for kind, *_rest in resolved.places.values()):
+        return
+    for action, span in needs.any_dock[:1]:
+        sink.error(span, f"`{action}` needs a dock, and neither the world nor the mission "
+                   "declares one", "add `dock NAME at (x, y)` to the world or the mission")
+
+
+def _named(where: str) -> str:
+    """``dock base`` -> ``dock `base```; "centre of the world" as it is."""
+    kind, _, name = where.partition(" ")
+    return f"{kind} `{name}`" if kind in ("dock", "waypoint") and name else where
+
+
+def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
+                resolved: Resolved) -> None:
+    """Report what the mission needs that the robot cannot reach (see the module docstring).
+
+    Args:
+        sink: where diagnostics go.
+        caps: the robot model's capability table.
+        world: the mission's world, with the docks, stations and waypoints the mission adds.
+        needs: what the mission walks to.
+        resolved: the checked names (for coordinates).
+    """
+    if not world.regions:  # open ground: every point inside the bounds is reachable
+        _docks(sink, needs, resolved)
+        return
+    planner = Planner(TerrainMap(world), max_step=caps.value("planner_step"),
+                      max_stair_rise=caps.value("max_stair_rise"))
+    pose, where = start_pose(world)
+    steep = [r for r in world.regions if isinstance(r.params, SlopeParams)
+             and caps.value("max_slope") < abs(r.params.angle) <= MAX_SLOPE_DEG]
+    reach = _Reach(sink, caps, planner, (pose.x, pose.y), _named(where),
+                   _limit_breaches(caps, world), steep)
+    if planner.ends(reach.start, reach.start)[0] is None:
+        first = min([*needs.places.values(), *needs.areas.values(), *needs.routes.values(),
+                     *(p.span for p in needs.points)], default=None)
+        if first is not None:
+            sink.error(first, f"the run starts boxed in on the {reach.where}: no free ground "
+                       "within 1 m of it, so nothing can be reached",
+                       "move the first dock (or waypoint) away from walls and edges")
+        return
+    places = dict(needs.places)
+    for route, span in needs.routes.items():
+        for stop in resolved.routes[route][0]:
+            places.setdefault(stop, span)
+    for name, span in places.items():
+        _kind, x, y, _z = resolved.places[name]
+        if not world.is_blocked(x, y):  # else the place's declaration is reported already
+            reach.point((x, y), f"`{name}`", span)
+    for p in needs.points:
+        xy = V.point(V.Sink(), p, "", allow_z=True)
+        if xy is not None and not world.is_blocked(xy[0], xy[1]):
+            reach.point((xy[0], xy[1]), f"({xy[0]:g}, {xy[1]:g})", p.span)
+    for name, span in needs.areas.items():
+        reach.area(name, resolved.areas[name], span)
+    _docks(sink, needs, resolved)
