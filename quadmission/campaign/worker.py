@@ -104,9 +104,7 @@ def _run_job(spec: CampaignSpec, job: Job) -> RunResult:
     if job.index in spec.inject_error:
         raise InjectedError(f"run {job.index} raises on purpose (a crash-handling test)")
     report, watch = run_drawn(mission, spec.backend, job.seed, draw)
-    result = result_from(
-        job.index, job.seed, draw, report, watch.points, mission.compiled.requirements
-    )
+    result = result_from(job.index, job.seed, draw, report, watch.points)
     if not result.success and spec.log_dir:
         from dataclasses import replace
 
