@@ -54,7 +54,7 @@ def _bare(runs: int) -> float:
         seed = run_seed(0, i)
         applied = apply_draw(mission, draw_for(mission.compiled.variation, seed))
         started = time.perf_counter()
-        backend = make_backend("kinematic")
+        backend = make_backend("kinematic", **applied.backend_options)
         simulate(applied.mission, backend, seed, faults=applied.faults, sensor=applied.sensor,
                  scenario_config=applied.scenario)
         backend.close()

@@ -67,7 +67,7 @@ def run_drawn(
     world = applied.mission.compiled.world
     assert world is not None
     watch = FallWatch(world)
-    backend = make_backend(backend_name)
+    backend = make_backend(backend_name, **applied.backend_options)
     try:
         report = simulate(
             applied.mission,
