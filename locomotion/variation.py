@@ -189,7 +189,13 @@ def varied_world(world: World, variation: Variation) -> World:
 
 
 def region_raster(terrain: TerrainMap, grid: SurfaceGrid) -> np.ndarray:
-    """The index of the region owning each sample of ``grid`` (-1: open ground), as int32."""
+    """The index of the region owning each sample of ``grid`` (-1: open ground), as int32.
+
+    A grid built from ``terrain`` (``SurfaceGrid.from_map``) already holds it; others are
+    rasterised here.
+    """
+    if grid.region is not None and grid.region.shape == grid.height.shape:
+        return grid.region.astype(np.int32)
     h, w = grid.height.shape
     gx, gy = np.meshgrid(grid.x0 + np.arange(w) * grid.resolution,
                          grid.y0 + np.arange(h) * grid.resolution)
