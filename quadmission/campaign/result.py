@@ -199,7 +199,10 @@ def result_from(
         The row.
     """
     metrics = metrics_of(report)
-    met, _ = verdicts_of(report.summary().get("requirements", ()))
+    met, measured = verdicts_of(report.summary().get("requirements", ()))
+    for label, value in measured.items():  # a new kind's measure is stored under its label
+        if label.split(" ", 1)[0] not in metrics:
+            metrics[label] = value
     return RunResult(
         index=index,
         seed=seed,

@@ -45,6 +45,9 @@ def test_a_verdict_kind_the_campaign_has_never_heard_of_is_judged_over_the_runs(
             for i in range(10)]
     label = "eventually docked within 60 s"
     assert rows[0].met == {label: True} and rows[9].met == {label: False}
+    assert rows[3].metrics[label] == 43.0  # its measure is kept with the run's metrics
+    assert set(rows[3].metrics) - {label} == set(result_from(0, 0, {}, _report(
+        "success", 1.0, ()), ()).metrics)
     met, measured = verdicts_of([_NewKind(True, 42.0).to_json()])
     assert met == {label: True} and measured == {label: 42.0}
     judged = {v.criterion.key: v for v in verdicts(criteria(reqs), rows)}
