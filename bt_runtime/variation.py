@@ -84,6 +84,8 @@ _SPECS = (
                   help="probability per second of seeing a target in view"),
     VaryParamSpec("sensor_range", Dimension.LENGTH, Range(0.0, 100.0),
                   help="how far the detector sees"),
+    VaryParamSpec("sensor_noise", Dimension.NUMBER, Range(0.0, 10.0),
+                  help="the senses' noise level as a factor on the nominal one (1: nominal)"),
     VaryParamSpec("victim_jitter", Dimension.LENGTH, Range(0.0, 50.0),
                   help="how far victims may lie from their declared places (upper bound used)"),
     VaryParamSpec("intruder_speed", Dimension.RATIO, Range(0.0, 100.0),

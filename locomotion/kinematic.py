@@ -179,6 +179,7 @@ class KinematicBackend:
                              "water/an obstacle: choose a start on walkable ground")
         self._world = world
         start = self._vary(world, seed, start)
+        self._noise = self.variation.sensor_noise if self.variation else 1.0
         self.rng = np.random.default_rng(seed)
         self.navigator = Navigator(self.terrain, planner=planner)
         self.selector = GaitSelector()
@@ -294,7 +295,8 @@ class KinematicBackend:
         s = self._state
         speed = math.hypot(s.vx, s.vy)
         sensing = synthesise_sensing(self.surface.s, s.x, s.y, s.yaw, speed,
-                                     self.tables.slip[s.kind] * speed, self.rng)
+                                     self.tables.slip[s.kind] * speed, self.rng,
+                                     self._noise)
         reading = self.classifier.classify(sensing)
         self._estimate = reading.estimate()
         self._next_sense = now + self._period

@@ -147,7 +147,8 @@ class PyBulletBackend:
             gait,
             self._config,
         )
-        self._senses = Senses(self._sim.scene, self._sim.robot, self._terrain_map, rng)
+        self._senses = Senses(self._sim.scene, self._sim.robot, self._terrain_map, rng,
+                              self.variation.sensor_noise)
         self._nav = None
         self._closed = ()
         self._mode, self._goal = "stand", None

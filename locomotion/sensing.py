@@ -20,6 +20,7 @@ from locomotion.world import GrassParams, HedgeParams, ObstacleParams, TerrainKi
 
 __all__ = [
     "FOOT_OFFSETS",
+    "HEIGHT_NOISE",
     "REFLECTANCE",
     "material_returns",
     "scan_points_world",
@@ -45,8 +46,12 @@ REFLECTANCE: dict[TerrainKind, tuple[float, float]] = {
 
 _REFL_MEAN = np.array([REFLECTANCE[k][0] for k in KINDS])
 _REFL_STD = np.array([REFLECTANCE[k][1] for k in KINDS])
-_HEIGHT_NOISE = 0.005
+HEIGHT_NOISE = 0.005
+"""Standard deviation (m) of a scan ray's height at the nominal noise level (both backends)."""
+_HEIGHT_NOISE = HEIGHT_NOISE
 _ALL_OFFSETS = np.vstack([FOOT_OFFSETS, SCAN_POINTS])
+_OX = np.ascontiguousarray(_ALL_OFFSETS[:, 0])
+_OY = np.ascontiguousarray(_ALL_OFFSETS[:, 1])
 _WATER = KIND_INDEX[TerrainKind.WATER]
 _OBSTACLE = KIND_INDEX[TerrainKind.OBSTACLE]
 
@@ -64,10 +69,11 @@ def scan_points_world(x: float, y: float, yaw: float) -> np.ndarray:
     return _rotate(SCAN_POINTS, x, y, yaw)
 
 
-def _returns(codes: np.ndarray, top: np.ndarray, rng: np.random.Generator
+def _returns(codes: np.ndarray, top: np.ndarray, rng: np.random.Generator, noise: float = 1.0
              ) -> tuple[np.ndarray, np.ndarray]:
     """Canopy offset and intensity per ray from kind codes and canopy/obstacle tops."""
-    refl = _REFL_MEAN[codes] + _REFL_STD[codes] * rng.standard_normal(len(codes))
+    std = _REFL_STD[codes] if noise == 1.0 else _REFL_STD[codes] * noise
+    refl = _REFL_MEAN[codes] + std * rng.standard_normal(len(codes))
     np.clip(refl, 0.0, 1.0, out=refl)
     offset = np.zeros(len(codes))
     tall = top > 0
@@ -81,7 +87,7 @@ def _returns(codes: np.ndarray, top: np.ndarray, rng: np.random.Generator
 
 
 def material_returns(
-    terrain: TerrainMap, xy: np.ndarray, rng: np.random.Generator
+    terrain: TerrainMap, xy: np.ndarray, rng: np.random.Generator, noise: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per ray: the height a lidar sees above the bare ground, and its return intensity.
 
@@ -92,6 +98,7 @@ def material_returns(
         terrain: the map.
         xy: (n, 2) world points.
         rng: the caller's generator (each backend instance owns one).
+        noise: the factor on the intensity's spread (the run's drawn sensor noise; 1 nominal).
 
     Returns:
         ``(offset, reflectance)``, two (n,) arrays.
@@ -103,7 +110,7 @@ def material_returns(
     top = tops[regions]
     top[(codes == _OBSTACLE) & (regions < 0)] = 1.0  # outside the bounds: a wall
     top[codes == _OBSTACLE] = np.maximum(top[codes == _OBSTACLE], 0.05)
-    return _returns(codes, top, rng)
+    return _returns(codes, top, rng, noise)
 
 
 def _canopy_top(region: TerrainRegion) -> float:
@@ -121,6 +128,7 @@ def synthesise_sensing(
     speed: float,
     slip: float,
     rng: np.random.Generator,
+    noise: float = 1.0,
 ) -> TerrainSensing:
     """The kinematic twin's senses at a pose, with seeded noise, from the ground raster.
 
@@ -130,23 +138,39 @@ def synthesise_sensing(
         speed: current ground speed (m/s): vibration grows with it.
         slip: the twin's foot-slip figure for this terrain and speed (m/s), before noise.
         rng: the backend's generator.
+        noise: the factor on every noise level (the run's drawn sensor noise; 1 nominal). The
+            same standard normal draws are scaled, so a seed's noise pattern keeps its shape.
     """
-    pts = _rotate(_ALL_OFFSETS, x, y, yaw)
-    r, c, inside = surface.index(pts[:, 0], pts[:, 1])
-    ground = surface.height[r, c]
-    codes = surface.kind[r, c]
-    top = surface.top[r, c]
+    # _rotate and SurfaceGrid.index inlined with the same arithmetic in the same order (so the
+    # same samples are read): this runs at every perception tick, and numpy's fixed cost per
+    # call outweighs the arithmetic on 52 points.
+    cos, sin = math.cos(yaw), math.sin(yaw)
+    inv = 1.0 / surface.resolution
+    col = np.floor(((x + cos * _OX - sin * _OY) - surface.x0) * inv + 0.5).astype(np.int64)
+    row = np.floor(((y + sin * _OX + cos * _OY) - surface.y0) * inv + 0.5).astype(np.int64)
+    h, w = surface.height.shape
+    inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
+    if not inside.all():
+        row = np.minimum(np.maximum(row, 0), h - 1)
+        col = np.minimum(np.maximum(col, 0), w - 1)
+    r, c = row, col
+    flat = row * w + col
+    ground = surface.height.ravel().take(flat)
+    codes = surface.kind.ravel().take(flat)
+    top = surface.top.ravel().take(flat)
     if not inside.all():
         codes = np.where(inside, codes, _OBSTACLE)
         top = np.where(inside, top, 1.0)
     sink = 0.1 * float(surface.softness[r[0], c[0]] + surface.softness[r[3], c[3]]) / 2
     feet_z = (ground[:4] - sink).tolist()
     plane = sum(feet_z) / 4.0
-    offset, refl = _returns(codes[4:], top[4:], rng)
-    noise = rng.standard_normal(len(SCAN_POINTS) + 3)
-    heights = ground[4:] + offset - plane + _HEIGHT_NOISE * noise[3:]
+    offset, refl = _returns(codes[4:], top[4:], rng, noise)
+    draws = rng.standard_normal(len(SCAN_POINTS) + 3)
+    if noise != 1.0:
+        draws *= noise
+    heights = ground[4:] + offset - plane + _HEIGHT_NOISE * draws[3:]
     fr, fl, rr, rl = feet_z
-    n0, n1, n2 = noise[:3].tolist()
+    n0, n1, n2 = draws[:3].tolist()
     pitch = math.atan2((fr + fl - rr - rl) / 2, 0.36) + 0.01 * n0
     roll = math.atan2((fl + rl - fr - rr) / 2, 0.26) + 0.01 * n1
     rough = math.sqrt(sum((z - plane) ** 2 for z in feet_z) / 4.0)

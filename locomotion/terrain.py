@@ -241,6 +241,16 @@ class TerrainMap:
         codes = np.full(xa.shape, _FLAT, dtype=np.int64)
         for region in self._regions:
             codes[shape_contains(region.shape, xa, ya)] = KIND_INDEX[region.kind]
+        return self._outside_is_obstacle(codes, xa, ya)
+
+    def _kind_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
+        """:meth:`kind` from an already computed :meth:`region_index` of the same points (the
+        last region painted wins in both, so the codes are the same)."""
+        table = np.array([KIND_INDEX[r.kind] for r in self._regions] + [_FLAT], dtype=np.int64)
+        return self._outside_is_obstacle(table[idx], xa, ya)
+
+    def _outside_is_obstacle(self, codes: np.ndarray, xa: np.ndarray, ya: np.ndarray
+                             ) -> np.ndarray:
         b = self.world.bounds
         outside = (xa < b.x_min) | (xa > b.x_max) | (ya < b.y_min) | (ya > b.y_max)
         codes[outside] = KIND_INDEX[TerrainKind.OBSTACLE]
@@ -254,11 +264,14 @@ class TerrainMap:
         """Ground height (m) per point: stairs, slopes and (unless ``roughness`` is False) the
         seeded gravel/rubble roughness. Without it you get the mean surface a trunk follows."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-        idx = self.region_index(xa, ya)
+        return self._height_of(self.region_index(xa, ya), xa, ya, roughness)
+
+    def _height_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray,
+                   roughness: bool = True) -> np.ndarray:
+        """:meth:`height` from an already computed :meth:`region_index` of the same points."""
         z = np.zeros(xa.shape)
-        for i in np.unique(idx):
-            if i < 0:
-                continue
+        present = np.bincount(idx.ravel() + 1, minlength=len(self._regions) + 1)[1:]
+        for i in np.flatnonzero(present):  # the regions' point sets are disjoint: order is free
             m = idx == i
             z[m] = self._region_height(int(i), xa[m], ya[m], roughness)
         return z
@@ -285,22 +298,28 @@ class TerrainMap:
     def friction(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Coulomb friction per point (0.9 on default ground)."""
         idx = self.region_index(x, y)
-        table = np.array([float(getattr(r.params, "friction", 0.9)) for r in self._regions] + [0.9])
-        return table[idx]
+        return self._friction_table()[idx]
+
+    def _friction_table(self) -> np.ndarray:
+        return np.array([float(getattr(r.params, "friction", 0.9)) for r in self._regions] + [0.9])
 
     def softness(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Mud softness per point (0 away from mud)."""
-        idx = self.region_index(x, y)
-        table = np.array(
+        return self._softness_table()[self.region_index(x, y)]
+
+    def _softness_table(self) -> np.ndarray:
+        return np.array(
             [r.params.softness if isinstance(r.params, MudParams) else 0.0 for r in self._regions]
             + [0.0]
         )
-        return table[idx]
 
     def cost(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Traversal cost per metre per point, ``inf`` for impassable or outside bounds."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-        idx = self.region_index(xa, ya)
+        return self._cost_of(self.region_index(xa, ya), xa, ya)
+
+    def _cost_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
+        """:meth:`cost` from an already computed :meth:`region_index` of the same points."""
         table = np.array([region_cost(r) for r in self._regions] + [1.0])
         c = np.array(table[idx], dtype=float)
         b = self.world.bounds
@@ -322,8 +341,9 @@ class TerrainMap:
         xs = g.x0 + (np.arange(w * f) + 0.5) * fine
         ys = g.y0 + (np.arange(h * f) + 0.5) * fine
         gx, gy = np.meshgrid(xs, ys)
-        z = self.height(gx, gy, roughness=False)
-        stairs = self.kind(gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
+        idx = self.region_index(gx, gy)
+        z = self._height_of(idx, gx, gy, roughness=False)
+        stairs = self._kind_of(idx, gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
         limit = max(max_step, math.tan(math.radians(MAX_SLOPE_DEG)) * fine + 0.02) + 1e-6
         tread = max(limit, min(stair_rise, MAX_STAIR_RISE) + 1e-6)  # in the stairs gait
         jump_x = np.abs(np.diff(z, axis=1)) > np.where(stairs[:, 1:] | stairs[:, :-1], tread, limit)
@@ -351,8 +371,8 @@ class TerrainMap:
         ys = b.y_min + (np.arange(ny) + 0.5) * res
         gx, gy = np.meshgrid(xs, ys)
         region = self.region_index(gx, gy)
-        cost = self.cost(gx, gy)
-        kind = self.kind(gx, gy)
+        cost = self._cost_of(region, gx, gy)
+        kind = self._kind_of(region, gx, gy)
         axis = np.full(gx.shape, np.nan)
         ramp = np.full(gx.shape, np.nan)
         for i, r in enumerate(self._regions):
@@ -383,6 +403,8 @@ class SurfaceGrid:
     friction: np.ndarray
     top: np.ndarray
     base: np.ndarray
+    region: np.ndarray | None = None
+    """The index of the region owning each sample (-1: open ground), when built from a map."""
 
     @classmethod
     def from_map(cls, terrain: TerrainMap, resolution: float = 0.05) -> SurfaceGrid:
@@ -396,12 +418,14 @@ class SurfaceGrid:
         region = terrain.region_index(gx, gy)
         tops = [float(getattr(r.params, "height", 0.0)) if r.kind in _TALL else 0.0
                 for r in terrain.world.regions]
+        # one point-in-region pass over the raster, every field read off it (was one per field)
         return cls(
             b.x_min, b.y_min, res,
-            terrain.height(gx, gy), terrain.kind(gx, gy),
-            terrain.softness(gx, gy), terrain.friction(gx, gy),
+            terrain._height_of(region, gx, gy), terrain._kind_of(region, gx, gy),
+            terrain._softness_table()[region], terrain._friction_table()[region],
             np.array(tops + [0.0])[region],
-            terrain.height(gx, gy, roughness=False),
+            terrain._height_of(region, gx, gy, roughness=False),
+            region,
         )
 
     def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

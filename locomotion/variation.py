@@ -23,7 +23,10 @@ The declared tolerances (:data:`DEFAULT_TOLERANCES`, all in one place) and what 
   operator puts a robot down on its start mark (legged_gym spreads its start positions far wider,
   over a terrain tile, which is a training curriculum, not a placement error).
 
-Sensor noise is already drawn from the same seed by each backend's senses; its level is not varied.
+* **sensor noise** ×U[0.5, 1.5] on the senses' noise level (the scan's 5 mm height noise, the
+  return intensity's spread, the proprioceptive figures' noise): our choice, the unit-to-unit and
+  weather spread of a lidar's range noise around its data sheet's figure. Each sample's noise is
+  still drawn from the backend's own stream of the same seed; this sets how loud it is.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ __all__ = [
     "terrain_blocked",
     "varied_surface",
     "varied_world",
+    "with_sensor_noise",
 ]
 
 _STREAM = 0x5641_5259  # "VARY": the spawn key that keeps these draws off the backend's noise stream
@@ -71,10 +75,11 @@ class Tolerances:
     payload: tuple[float, float] = (0.95, 1.05)
     start_xy: float = 0.1
     start_yaw: float = 5.0
+    sensor_noise: tuple[float, float] = (0.5, 1.5)
 
 
 DEFAULT_TOLERANCES = Tolerances()
-NOMINAL = Tolerances((1.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 1.0), 0.0, 0.0)
+NOMINAL = Tolerances((1.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 1.0), 0.0, 0.0, (1.0, 1.0))
 """No variation at all (calibration sweeps, tests of the nominal physics)."""
 
 
@@ -94,6 +99,8 @@ class Variation:
     softness: tuple[float, ...] = ()
     added_mass: float = 0.0
     payload_scale: float = 1.0
+    sensor_noise: float = 1.0
+    """The factor on the senses' nominal noise level (``locomotion.sensing``)."""
 
     def carried(self, payload: float) -> float:
         """The mass (kg) the trunk really carries beyond its own for a declared ``payload``."""
@@ -106,6 +113,7 @@ class Variation:
             "start_dyaw_deg": math.degrees(self.start_dyaw),
             "added_mass_kg": self.added_mass, "payload_scale": self.payload_scale,
             "friction_scale.ground": self.ground_friction,
+            "sensor_noise_scale": self.sensor_noise,
         }
         names = [r.name for r in world.regions] if world is not None else []
         for i, (f, s) in enumerate(zip(self.friction, self.softness)):
@@ -146,7 +154,21 @@ def draw_variation(world: World, seed: int | None,
     friction = tuple(float(v) for v in rng.uniform(*t.friction, n))
     softness = tuple(float(v) if r.kind is TerrainKind.MUD else 1.0
                      for r, v in zip(world.regions, rng.uniform(*t.softness, n)))
-    return Variation(dx, dy, dyaw, ground, friction, softness, added, payload)
+    noise = float(rng.uniform(*t.sensor_noise))  # drawn last: the draws above keep their values
+    return Variation(dx, dy, dyaw, ground, friction, softness, added, payload, noise)
+
+
+def with_sensor_noise(tolerances: Tolerances, scale: float) -> Tolerances:
+    """``tolerances`` with the sensor noise fixed at ``scale`` (a campaign's drawn value).
+
+    The draw is still made (from a zero-width range), so every other value a seed draws stays.
+
+    Raises:
+        ValueError: ``scale`` is negative or not finite.
+    """
+    if not math.isfinite(scale) or scale < 0:
+        raise ValueError(f"sensor noise scale must be a finite number >= 0, got {scale!r}")
+    return replace(tolerances, sensor_noise=(float(scale), float(scale)))
 
 
 def varied_world(world: World, variation: Variation) -> World:
@@ -167,7 +189,13 @@ def varied_world(world: World, variation: Variation) -> World:
 
 
 def region_raster(terrain: TerrainMap, grid: SurfaceGrid) -> np.ndarray:
-    """The index of the region owning each sample of ``grid`` (-1: open ground), as int32."""
+    """The index of the region owning each sample of ``grid`` (-1: open ground), as int32.
+
+    A grid built from ``terrain`` (``SurfaceGrid.from_map``) already holds it; others are
+    rasterised here.
+    """
+    if grid.region is not None and grid.region.shape == grid.height.shape:
+        return grid.region.astype(np.int32)
     h, w = grid.height.shape
     gx, gy = np.meshgrid(grid.x0 + np.arange(w) * grid.resolution,
                          grid.y0 + np.arange(h) * grid.resolution)

@@ -121,6 +121,8 @@ class RunOptions:
     realtime: bool = False
     gui: bool = False
     quiet: bool = False
+    backend_options: tuple[tuple[str, Any], ...] = ()
+    """Extra keyword arguments for the backend (a campaign run's drawn sensor noise)."""
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,9 @@ def run_session(
     log_path = options.log if options.log is not None else default_log_path(mission.name, seed)
     if options.log is None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-    backend_options = {"gui": True} if options.gui and options.backend == "pybullet" else {}
+    backend_options = dict(options.backend_options)
+    if options.gui and options.backend == "pybullet":
+        backend_options["gui"] = True
     with ExitStack() as stack:
         interrupts = _catch_interrupts(stack)  # from the first moment: start-up can take seconds
         stream = _start_stream(stack, options.stream, openers, err) if options.stream else None

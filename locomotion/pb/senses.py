@@ -6,6 +6,11 @@ the feet sit below the surface those rays find under them, slip from the feet's 
 vibration from the trunk's vertical acceleration. Only the return intensity of each ray comes from
 the documented material model (``locomotion.sensing.material_returns``), because pybullet has no
 notion of surface appearance; that model overlaps between classes like a real lidar's does.
+
+A ray cast is exact, a lidar is not: each height gets the same seeded range noise as the twin's
+scan (``locomotion.sensing.HEIGHT_NOISE``), scaled like the intensity's spread by the run's drawn
+sensor noise (:mod:`locomotion.variation`), so seeds vary what physics senses as they vary the
+twin's.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 from locomotion.pb.robot import A1Robot, RobotObservation
 from locomotion.pb.scene import Scene
 from locomotion.perception import TerrainSensing
-from locomotion.sensing import material_returns, scan_points_world
+from locomotion.sensing import HEIGHT_NOISE, material_returns, scan_points_world
 from locomotion.terrain import KIND_INDEX, TerrainMap
 from locomotion.world import TerrainKind
 
@@ -32,9 +37,13 @@ class Senses:
     """Builds :class:`TerrainSensing` readings for one robot in one scene."""
 
     def __init__(
-        self, scene: Scene, robot: A1Robot, terrain: TerrainMap, rng: np.random.Generator
+        self, scene: Scene, robot: A1Robot, terrain: TerrainMap, rng: np.random.Generator,
+        noise: float = 1.0,
     ) -> None:
+        """Args: the scene and robot to read, the run's map, the backend's generator and the
+        factor on the nominal noise levels (the run's drawn sensor noise)."""
         self._scene = scene
+        self._noise = noise
         self._robot = robot
         self._terrain = terrain
         self._rng = rng
@@ -62,7 +71,7 @@ class Senses:
         yaw = float(obs.rpy[2])
         xy = scan_points_world(float(x), float(y), yaw)
         ground = self._scene.heights_at(xy)
-        canopy, reflectance = material_returns(self._terrain, xy, self._rng)
+        canopy, reflectance = material_returns(self._terrain, xy, self._rng, self._noise)
         # Obstacles and hedges are solid boxes in this scene, so the rays already stop on their tops;
         # only grass blades (not simulated) lift the return.
         solid = self._terrain.kind(xy[:, 0], xy[:, 1]) != KIND_INDEX[TerrainKind.GRASS]
@@ -81,6 +90,7 @@ class Senses:
             plane = float(self._scene.heights_at(np.array([[x, y]]))[0])
             sinkage = step_height = slip = 0.0
         heights = ground + canopy - plane
+        heights = heights + (HEIGHT_NOISE * self._noise) * self._rng.standard_normal(len(heights))
         rot = obs.rotation
         pitch = math.asin(max(-1.0, min(1.0, float(rot[2, 0]))))
         roll = math.asin(max(-1.0, min(1.0, float(rot[2, 1]))))

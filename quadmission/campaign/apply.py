@@ -6,19 +6,23 @@ every backend builds its ground from the world at reset, so the twin and physics
 push is a :class:`~bt_runtime.faults.Push`, a closed region a
 :class:`~bt_runtime.faults.BlockRegion` at 0 s, the charge a robot property, detection and range
 the robot's :class:`~bt_runtime.sensors.SensorModel`, victim jitter and intruder speed spread the
-:class:`~bt_runtime.scenario.ScenarioConfig`.
+:class:`~bt_runtime.scenario.ScenarioConfig`. The senses' noise level is the backend's to draw at
+reset; a drawn ``sensor_noise`` fixes it through the backend's options
+(:func:`locomotion.variation.with_sensor_noise`), so the twin and physics hear it alike.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bt_runtime.executor import Fault
 from bt_runtime.faults import BlockRegion, Push
 from bt_runtime.scenario import ScenarioConfig
 from bt_runtime.sensors import SensorModel
+from locomotion.variation import DEFAULT_TOLERANCES, with_sensor_noise
 from locomotion.world import TerrainRegion, World
 from quadmission.loading import Mission
 
@@ -33,6 +37,8 @@ class AppliedDraw:
     faults: tuple[Fault, ...]
     sensor: SensorModel
     scenario: ScenarioConfig
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments for ``make_backend`` (the drawn sensor noise, as tolerances)."""
 
 
 def _region(region: TerrainRegion, draw: Mapping[str, float]) -> TerrainRegion:
@@ -102,6 +108,9 @@ def apply_draw(mission: Mission, draw: Mapping[str, float]) -> AppliedDraw:
         scenario = replace(scenario, victim_jitter=draw["victim_jitter"])
     if "intruder_speed" in draw:
         scenario = replace(scenario, intruder_speed_spread=draw["intruder_speed"] / 100.0)
+    options: dict[str, Any] = {}
+    if "sensor_noise" in draw:
+        options["tolerances"] = with_sensor_noise(DEFAULT_TOLERANCES, draw["sensor_noise"])
     return AppliedDraw(
-        replace(mission, compiled=compiled), _faults(new_world, draw), sensor, scenario
+        replace(mission, compiled=compiled), _faults(new_world, draw), sensor, scenario, options
     )

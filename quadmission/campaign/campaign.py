@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from quadmission.campaign.executors import Executor, batches
+from quadmission.campaign.executors import Executor
 from quadmission.campaign.plan import CampaignSpec, Job, run_seed
 from quadmission.campaign.result import RunResult
 from quadmission.campaign.stats import Criterion, verdicts
@@ -38,8 +38,12 @@ class CampaignRun:
 
 
 def batch_size(remaining: int, workers: int) -> int:
-    """Runs per task: about four batches per worker, 1..8 runs each (small runs amortise the
-    per-task cost; a cap keeps the progress bar and an interruption fine-grained)."""
+    """Runs per task: a quarter of a worker's share of what remains, 1..8 runs (small runs
+    amortise the per-task cost; a cap keeps the progress bar and an interruption fine-grained).
+
+    Asked again before each batch (guided self-scheduling), so batches shrink towards one run
+    as the campaign ends and no worker is left idle while another finishes a long last batch.
+    """
     return max(1, min(8, math.ceil(remaining / max(1, 4 * workers))))
 
 
@@ -59,10 +63,13 @@ def _work(
     workers: int,
     stop: Callable[[], bool],
 ) -> Iterator[list[Job]]:
-    for batch in batches(jobs, batch_size(len(jobs), workers)):
+    start = 0
+    while start < len(jobs):
         if stop():
             return
-        yield batch
+        size = batch_size(len(jobs) - start, workers)
+        yield jobs[start : start + size]
+        start += size
 
 
 def run_campaign(

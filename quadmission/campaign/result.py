@@ -2,29 +2,44 @@
 
 Everything a campaign stores about a run is computed here from what the run session returns
 today (:class:`bt_runtime.report.RunReport`) plus the fall points a :class:`FallWatch` saw in the
-run's telemetry. The ``require`` values are those of :data:`bt_runtime.vocabulary.METRICS`
-computed from the report; each per-run requirement is judged here with :func:`judge`. (When the
-runtime judges ``require`` lines itself, its per-run verdicts plug into :func:`result_from`.)
+run's telemetry. The metric values are those of :data:`bt_runtime.vocabulary.METRICS` computed
+from the report (for distributions and the separation analysis).
+
+There is one judge of a per-run ``require`` line: the runtime, which records a verdict per line in
+:class:`~bt_runtime.events.RunFinished`'s ``summary["requirements"]``
+(:mod:`bt_runtime.requirements`). A campaign reads those records as they are, generically — a
+label, ``met`` (True, False, or None for "judged by a campaign") and an optional numeric
+``measured`` — so a new kind of requirement (a temporal ``require always ...``) needs no change
+here. Aggregate criteria (``success >= 95 %``) are judged over the runs in :mod:`.stats`.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping, Sequence
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from bt_runtime.events import Telemetry
 from bt_runtime.report import RunReport
-from dsl.checker import Requirement
 from locomotion.world import World
 
-__all__ = ["FallPoint", "FallWatch", "RunResult", "crashed", "judge", "metrics_of", "result_from"]
+__all__ = [
+    "FallPoint",
+    "FallWatch",
+    "RunResult",
+    "crashed",
+    "metrics_of",
+    "requirement_key",
+    "result_from",
+    "verdicts_of",
+]
 
-_OPS: Mapping[str, Callable[[float, float], bool]] = {
-    "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
-    "==": lambda a, b: abs(a - b) < 1e-9, "!=": lambda a, b: abs(a - b) >= 1e-9,
-}
+_VERDICT_STATE = frozenset({"met", "measured", "unfinished"})
+_KEY_FIELDS = ("metric", "op", "value")
+_PLAIN_FIELDS = _VERDICT_STATE | set(_KEY_FIELDS) | {"criterion"}
 
 #: Metrics judged over the campaign (a rate with an interval), not per run.
 AGGREGATE_METRICS = frozenset({"success"})
@@ -112,9 +127,58 @@ def metrics_of(report: RunReport) -> dict[str, float]:
     }
 
 
-def judge(requirement: Requirement, value: float) -> bool:
-    """Whether one run's ``value`` meets ``requirement`` (``metric op value``)."""
-    return _OPS[requirement.op](value, requirement.value)
+def requirement_key(requirement: object) -> str | None:
+    """The label a campaign files a ``require`` line under (``duration <= 600``).
+
+    The same text :func:`verdicts_of` derives from the line's recorded verdict, so a criterion
+    built from the mission's lines finds each run's verdict. Lines of a kind that has no
+    ``metric op value`` (a temporal requirement) give None: their label comes from the verdicts.
+    """
+    metric, op, value = (getattr(requirement, k, None) for k in ("metric", "op", "value"))
+    if isinstance(metric, str) and isinstance(op, str) and isinstance(value, (int, float)):
+        return f"{metric} {op} {value:g}"
+    return None
+
+
+def _label(record: Mapping[str, Any]) -> str:
+    """A verdict's label: ``metric op value`` for a plain line; for a record with fields of its
+    own (a new kind), its ``criterion`` text if it has one, else its fields as sorted JSON."""
+    extra = set(record) - _PLAIN_FIELDS
+    if not extra:
+        key = requirement_key(SimpleNamespace(**{k: record.get(k) for k in _KEY_FIELDS}))
+        if key is not None:
+            return key
+    text = record.get("criterion")
+    if isinstance(text, str) and text:
+        return text
+    rest = {k: v for k, v in record.items() if k not in _VERDICT_STATE}
+    return json.dumps(rest, sort_keys=True, default=str)
+
+
+def verdicts_of(records: Iterable[object]) -> tuple[dict[str, bool], dict[str, float]]:
+    """The per-run verdicts a run recorded, by label: whether each was met, and its measure.
+
+    Records with ``met`` None (judged by a campaign) are left to the campaign; records that are
+    not mappings are ignored. Nothing about the kind of requirement is assumed.
+
+    Args:
+        records: ``RunFinished.summary["requirements"]``.
+
+    Returns:
+        ``(met, measured)``: ``{label: bool}`` and ``{label: value}`` for finite numeric measures.
+    """
+    met: dict[str, bool] = {}
+    measured: dict[str, float] = {}
+    for record in records:
+        if not isinstance(record, Mapping) or not isinstance(record.get("met"), bool):
+            continue
+        label = _label(record)
+        met[label] = bool(record["met"])
+        value = record.get("measured")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
+                value):
+            measured[label] = float(value)
+    return met, measured
 
 
 def result_from(
@@ -123,7 +187,6 @@ def result_from(
     draw: Mapping[str, float],
     report: RunReport,
     falls: Sequence[FallPoint],
-    requirements: Sequence[Requirement],
 ) -> RunResult:
     """The result row of a finished run.
 
@@ -131,19 +194,18 @@ def result_from(
         index: the run's index in the campaign.
         seed: its run seed.
         draw: its drawn parameters.
-        report: what :func:`quadmission.session.simulate` returned.
+        report: what :func:`quadmission.session.simulate` returned; its per-run verdicts are
+            read from the summary it records in ``RunFinished`` (:func:`verdicts_of`).
         falls: where it fell (:class:`FallWatch`).
-        requirements: the mission's ``require`` lines; per-run ones are judged here.
 
     Returns:
         The row.
     """
     metrics = metrics_of(report)
-    met = {
-        f"{r.metric} {r.op} {r.value:g}": judge(r, metrics[r.metric])
-        for r in requirements
-        if r.metric not in AGGREGATE_METRICS and r.metric in metrics
-    }
+    met, measured = verdicts_of(report.summary().get("requirements", ()))
+    for label, value in measured.items():  # a new kind's measure is stored under its label
+        if label.split(" ", 1)[0] not in metrics:
+            metrics[label] = value
     return RunResult(
         index=index,
         seed=seed,

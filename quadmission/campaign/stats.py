@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from scipy.stats import binomtest
 
 from dsl.checker import Requirement
-from quadmission.campaign.result import AGGREGATE_METRICS, RunResult
+from quadmission.campaign.result import AGGREGATE_METRICS, RunResult, requirement_key
 
 __all__ = [
     "ALPHA",
@@ -44,6 +44,7 @@ __all__ = [
     "sprt",
     "verdicts",
     "wilson",
+    "with_recorded",
 ]
 
 CONFIDENCE = 0.95
@@ -89,12 +90,16 @@ def wilson(successes: int, runs: int, confidence: float = CONFIDENCE) -> tuple[f
 
 
 def _key(r: Requirement) -> str:
-    return f"{r.metric} {r.op} {r.value:g}"
+    return requirement_key(r) or repr(r)
 
 
 def criteria(requirements: Sequence[Requirement]) -> list[Criterion]:
-    """Each ``require`` line as a :class:`Criterion` (always one for success, as 95 % if none)."""
-    success = [r for r in requirements if r.metric in AGGREGATE_METRICS]
+    """Each ``require`` line as a :class:`Criterion` (always one for success, as 95 % if none).
+
+    Per-run lines of a kind without ``metric op value`` are left out here: :func:`verdicts` adds
+    them from the labels the runs' recorded verdicts carry.
+    """
+    success = [r for r in requirements if getattr(r, "metric", None) in AGGREGATE_METRICS]
     target = DEFAULT_TARGET
     out: list[Criterion] = []
     for r in success:
@@ -104,10 +109,31 @@ def criteria(requirements: Sequence[Requirement]) -> list[Criterion]:
             target = r.value / 100.0
     if not success:
         out.append(Criterion("success >= 95 % (default)", DEFAULT_TARGET, True, "success", ""))
+    keys: dict[str, str] = {}
     for r in requirements:
-        if r.metric not in AGGREGATE_METRICS:
-            out.append(Criterion(f"require {_key(r)} in >= {target:.0%} of runs", target, True,
-                                 r.metric, _key(r)))
+        key = requirement_key(r)
+        if key is not None and r.metric not in AGGREGATE_METRICS:
+            keys.setdefault(key, r.metric)
+    out.extend(_per_run(key, metric, target) for key, metric in keys.items())
+    return out
+
+
+def _per_run(key: str, metric: str, target: float) -> Criterion:
+    return Criterion(f"require {key} in >= {target:.0%} of runs", target, True, metric, key)
+
+
+def with_recorded(crits: Sequence[Criterion], results: Sequence[RunResult]) -> list[Criterion]:
+    """``crits`` plus one per-run criterion for each verdict label the runs recorded that no
+    criterion covers yet (in the order first seen): any kind of per-run requirement the runtime
+    judges is judged over the campaign, whether or not the campaign knows the kind."""
+    known = {c.key for c in crits}
+    target = next((c.target for c in crits if not c.key and c.at_least), DEFAULT_TARGET)
+    out = list(crits)
+    for result in results:
+        for key in result.met:
+            if key not in known:
+                known.add(key)
+                out.append(_per_run(key, key.split(" ", 1)[0], target))
     return out
 
 
@@ -158,7 +184,7 @@ def verdicts(
     """Judge every criterion over ``results``.
 
     Args:
-        crits: from :func:`criteria`.
+        crits: from :func:`criteria` (completed by :func:`with_recorded` from ``results``).
         results: the runs so far.
         sequential: decide with :func:`sprt` (``--until-decided``) instead of the interval alone.
 
@@ -167,7 +193,7 @@ def verdicts(
     """
     out = []
     n = len(results)
-    for c in crits:
+    for c in with_recorded(crits, results):
         k = _count(c, results)
         v = _fixed(c, k, n)
         if sequential:

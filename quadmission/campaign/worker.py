@@ -67,7 +67,7 @@ def run_drawn(
     world = applied.mission.compiled.world
     assert world is not None
     watch = FallWatch(world)
-    backend = make_backend(backend_name)
+    backend = make_backend(backend_name, **applied.backend_options)
     try:
         report = simulate(
             applied.mission,
@@ -104,9 +104,7 @@ def _run_job(spec: CampaignSpec, job: Job) -> RunResult:
     if job.index in spec.inject_error:
         raise InjectedError(f"run {job.index} raises on purpose (a crash-handling test)")
     report, watch = run_drawn(mission, spec.backend, job.seed, draw)
-    result = result_from(
-        job.index, job.seed, draw, report, watch.points, mission.compiled.requirements
-    )
+    result = result_from(job.index, job.seed, draw, report, watch.points)
     if not result.success and spec.log_dir:
         from dataclasses import replace
 

@@ -10,6 +10,7 @@ report goes to stdout; diagnostics, the "running" line and the progress line to 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import sys
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def _run_drawn(args: argparse.Namespace, mission: Mission) -> int:
         return EXIT_USAGE
     shown = ", ".join(f"{k} {v:.3g}" for k, v in draw.items())
     print(f"campaign draw: {shown}", file=sys.stderr)
-    result = run_session(applied.mission, options_from(args), sys.stderr,
+    options = replace(options_from(args),
+                      backend_options=tuple(applied.backend_options.items()))
+    result = run_session(applied.mission, options, sys.stderr,
                          extra_faults=applied.faults, sensor=applied.sensor,
                          scenario_config=applied.scenario)
     print("\n".join(result.lines()))

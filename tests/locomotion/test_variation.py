@@ -58,7 +58,7 @@ def test_the_varied_world_scales_friction_and_clips_softness() -> None:
     record = v.to_json(SITE)
     assert set(record) == {"start_dx_m", "start_dy_m", "start_dyaw_deg", "added_mass_kg",
                            "payload_scale", "friction_scale.ground", "friction_scale.bog",
-                           "softness_scale.bog"}
+                           "softness_scale.bog", "sensor_noise_scale"}
 
 
 def _walk(backend: LocomotionBackend, seed: int, seconds: float) -> list[tuple[float, float]]:

@@ -54,3 +54,20 @@ def test_a_draw_changes_the_world_robot_and_faults(passing: Path) -> None:
     assert any(isinstance(f, BlockRegion) and f.name == "drain" and f.at == 0.0
                for f in applied.faults)
     assert applied.sensor.p_detect_per_s == 0.5
+
+
+def test_a_drawn_sensor_noise_reaches_the_backend(passing: Path) -> None:
+    from locomotion.backend import Pose
+    from locomotion.backends import make_backend
+    from locomotion.variation import drawn_physics
+
+    mission = load_mission(str(passing))
+    applied = apply_draw(mission, {"sensor_noise": 1.8})
+    assert "tolerances" in applied.backend_options
+    assert apply_draw(mission, {}).backend_options == {}
+    backend = make_backend("kinematic", **applied.backend_options)
+    try:
+        backend.reset(applied.mission.compiled.world, Pose(1.0, 1.0), 4)
+        assert drawn_physics(backend)["sensor_noise_scale"] == 1.8
+    finally:
+        backend.close()

@@ -60,3 +60,14 @@ def test_sprt_error_rate_is_near_alpha_at_the_indifference_bounds() -> None:
                 n += 1
             errors += d == wrong
         assert errors / 400 < 0.08
+
+
+def test_batches_shrink_towards_one_run_as_the_campaign_ends() -> None:
+    from quadmission.campaign.campaign import _work
+    from quadmission.campaign.plan import Job
+
+    jobs = [Job(i, i) for i in range(100)]
+    sizes = [len(b) for b in _work(jobs, 2, lambda: False)]
+    assert sum(sizes) == 100 and sizes[0] == 8 and sizes[-3:] == [1, 1, 1]
+    assert sizes == sorted(sizes, reverse=True)
+    assert [j.index for b in _work(jobs, 2, lambda: False) for j in b] == list(range(100))

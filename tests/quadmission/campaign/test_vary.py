@@ -32,6 +32,14 @@ def test_a_valid_block_reaches_the_compiled_mission(tmp_path: Path) -> None:
     )
 
 
+def test_sensor_noise_may_be_varied(tmp_path: Path) -> None:
+    block = "vary {\n sensor_noise 0.5 .. 2\n}\n"
+    path = write_mission(tmp_path, "v", HEAD.replace("NAME", "v") + MAIN + block)
+    variation = load_mission(str(path)).compiled.variation
+    assert variation is not None and variation.items == (Varied("sensor_noise", None, 0.5, 2.0),)
+    assert "sensor_noise" in _errors(tmp_path, "vary {\n sensor_noise 0.5 .. 20\n}\n")
+
+
 def test_no_block_means_none(tmp_path: Path) -> None:
     path = write_mission(tmp_path, "v", HEAD.replace("NAME", "v") + MAIN)
     assert load_mission(str(path)).compiled.variation is None
