@@ -8,17 +8,19 @@ frozen AST.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
 
 from dsl import ast as A
 from dsl.diagnostics import Diagnostic, error
+from dsl.lalr_driver import FAILED, Driver
 from dsl.syntax_errors import syntax_diagnostic, too_deep
 from dsl.to_ast import ToAst
 
-__all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "kind_of_path", "parse_bytes",
-           "parse_text"]
+__all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "driver", "kind_of_path",
+           "parse_bytes", "parse_text"]
 
 #: Files larger than this are refused unparsed (a mission is a few kilobytes).
 MAX_BYTES = 1 << 20
@@ -28,6 +30,12 @@ MAX_NESTING = 64
 GRAMMAR: Lark = Lark.open_from_package(
     "dsl", "mission.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True
 )
+
+
+@lru_cache(maxsize=4)
+def driver(grammar: Lark) -> Driver:
+    """The one-pass parser of ``grammar``, built once per grammar (tests may swap the grammar)."""
+    return Driver(grammar)
 
 
 @dataclass(frozen=True)
@@ -94,12 +102,13 @@ def parse_text(text: str, path: str) -> ParseResult:
         return ParseResult(None, (error(span, f"nested too deeply (more than {MAX_NESTING} levels "
                                         "of blocks and parentheses)", "move inner blocks into "
                                         "tasks"),))
+    grammar = GRAMMAR
     try:
-        tree = GRAMMAR.parse(text)
+        decls = driver(grammar).parse(text, ToAst(path))
+        if decls is FAILED:  # a syntax error: lark itself names it, with the state to match on
+            decls = ToAst(path).transform(grammar.parse(text))
     except UnexpectedInput as exc:
-        return ParseResult(None, (syntax_diagnostic(GRAMMAR, text, path, exc),))
-    try:
-        decls = ToAst(path).transform(tree)
+        return ParseResult(None, (syntax_diagnostic(grammar, text, path, exc),))
     except RecursionError:
         span = A.Span(path, 1, 1, 1, 2)
         return ParseResult(None, (error(span, "a condition or block is nested too deeply",
