@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from lark import Lark, Token, Tree
@@ -27,24 +28,37 @@ from lark.lexer import BasicLexer, ContextualLexer, PatternStr
 from lark.parse_tree_builder import maybe_create_child_filter
 from lark.parsers.lalr_analysis import Shift
 
-__all__ = ["FAILED", "Driver", "Meta"]
+__all__ = ["EMPTY_META", "FAILED", "Driver", "Meta"]
 
 #: Returned by :meth:`Driver.parse` when the text has a lexical or syntax error.
 FAILED = object()
 
 
-class Meta:
-    """The span of one rule's text, as lark's ``Meta`` gives it (1-based line and column)."""
+class Meta(tuple):  # type: ignore[type-arg]
+    """The span of one rule's text, read as lark's ``Meta`` (1-based line and column).
 
-    __slots__ = ("column", "empty", "end_column", "end_line", "end_pos", "line", "start_pos")
+    A tuple ``(line, column, start_pos, end_line, end_column, end_pos)``: building one per
+    reduction costs a third of a ``__slots__`` object with seven attributes.
+    """
 
-    def __init__(self, span: tuple[int, int, int, int, int, int] | None) -> None:
-        if span is None:
-            self.empty = True
-            return
-        self.empty = False
-        (self.line, self.column, self.start_pos, self.end_line, self.end_column,
-         self.end_pos) = span
+    __slots__ = ()
+    empty = False
+    line = property(itemgetter(0))
+    column = property(itemgetter(1))
+    start_pos = property(itemgetter(2))
+    end_line = property(itemgetter(3))
+    end_column = property(itemgetter(4))
+    end_pos = property(itemgetter(5))
+
+
+class _EmptyMeta:
+    """The meta of a rule that matched no text (lark's ``Meta`` with ``empty`` set)."""
+
+    __slots__ = ()
+    empty = True
+
+
+EMPTY_META = _EmptyMeta()
 
 
 class _Inline:
@@ -56,7 +70,15 @@ class _Inline:
         self.children = children
 
 
-@dataclass(frozen=True)
+# How a reduction builds its value (the fast paths of the driver's loop, cheapest first).
+UNIT = 0  # a ``?rule`` over one kept symbol: value and span stay, only the state changes
+APPEND = 1  # ``_x: _x y``, the left-recursive list: append y to x's children in place
+ALL = 2  # every child, in order, to the method
+INLINE = 3  # a ``_rule`` whose children are picked without splicing or Nones
+GENERAL = 4  # lark's child filter in full: splice ``_rule``s, insert ``[x]`` Nones, expand1
+
+
+@dataclass(frozen=True, slots=True)
 class _Rule:
     """How one grammar rule's reduction builds its value.
 
@@ -72,6 +94,7 @@ class _Rule:
     pick: tuple[tuple[int, bool, int], ...]
     tail: int
     plain: tuple[int, ...] | None  # ``pick`` when nothing is spliced or inserted
+    mode: int
 
 
 @dataclass(frozen=True)
@@ -94,8 +117,8 @@ def _rule_of(rule: Any) -> _Rule:
         pick, tail = tuple(made.args[0]), made.args[1]
     else:
         pick, tail = tuple((i, x, 0) for i, x in made.args[0]), 0
-    origin = rule.origin.name
-    name = rule.alias or rule.options.template_source or origin
+    origin = str(rule.origin.name)
+    name = str(rule.alias or rule.options.template_source or origin)
     if origin.startswith("_"):
         kind = "inline"
     elif options.expand1 and not rule.alias:
@@ -103,7 +126,17 @@ def _rule_of(rule: Any) -> _Rule:
     else:
         kind = "call"
     plain = None if tail or any(x or n for _i, x, n in pick) else tuple(i for i, _x, _n in pick)
-    return _Rule(size, origin, name, kind, pick, tail, plain)
+    if kind == "expand1" and size == 1 and plain == (0,):
+        mode = UNIT
+    elif kind == "inline" and pick == ((0, True, 0), (1, False, 0)) and not tail:
+        mode = APPEND
+    elif kind == "call" and plain == tuple(range(size)):
+        mode = ALL
+    elif kind == "inline" and plain is not None:
+        mode = INLINE
+    else:
+        mode = GENERAL
+    return _Rule(size, origin, name, kind, pick, tail, plain, mode)
 
 
 def _lexer_of(lexer: BasicLexer) -> _Lexer:
@@ -141,14 +174,26 @@ class Driver:
         start = options.start[0]
         self.start_state: int = table.start_states[start]
         self.end_state: int = table.end_states[start]
-        rules = {rule: _rule_of(rule) for rule in grammar.rules}
-        # state → token/rule name → (True, next state) | (False, rule)
-        self.actions: dict[int, dict[str, tuple[bool, Any]]] = {
-            state: {sym: ((True, arg) if action is Shift else (False, rules[arg]))
-                    for sym, (action, arg) in row.items()}
-            for state, row in table.states.items()}
+        self.rules: list[_Rule] = []
+        index: dict[Any, int] = {}
+        for rule in grammar.rules:
+            index[rule] = len(self.rules)
+            self.rules.append(_rule_of(rule))
+        count = max(table.states) + 1
+        # state → terminal → the next state (>= 0, a shift) or ~rule index (< 0, a reduction)
+        self.actions: list[dict[str, int]] = [{} for _ in range(count)]
+        # state → rule name → the state after reducing to it
+        self.goto: list[dict[str, int]] = [{} for _ in range(count)]
+        for state, row in table.states.items():
+            for sym, (action, arg) in row.items():
+                if action is not Shift:
+                    self.actions[state][str(sym)] = ~index[arg]
+                elif str(sym).isupper() or str(sym) == "$END":
+                    self.actions[state][str(sym)] = arg
+                else:
+                    self.goto[state][str(sym)] = arg
         built: dict[int, _Lexer] = {}
-        self.lexers: dict[int, _Lexer] = {}
+        self.lexers: list[_Lexer | None] = [None] * count
         for state, basic in lexer.lexers.items():
             if id(basic) not in built:
                 built[id(basic)] = _lexer_of(basic)
@@ -157,10 +202,11 @@ class Driver:
         self.ignore = frozenset(first.ignore_types)
         self.newline_types = frozenset().union(*(b.newline_types for b in lexer.lexers.values()))
         # Terminals some rule keeps as a child: only these become lark Tokens.
-        self.kept = frozenset(rule.expansion[i].name for rule, r in rules.items()
-                              for i, _x, _n in r.pick if rule.expansion[i].is_term)
+        self.kept = frozenset(str(rule.expansion[i].name) for rule in grammar.rules
+                              for i, _x, _n in self.rules[index[rule]].pick
+                              if rule.expansion[i].is_term)
 
-    def parse(self, text: str, builder: Any) -> Any:
+    def parse(self, text: str, builder: Any) -> Any:  # noqa: C901 - one loop, kept flat for speed
         """Parse ``text``, building each rule's value with ``builder.method(name)(meta, children)``.
 
         Returns:
@@ -170,8 +216,9 @@ class Driver:
             VisitError: a builder method failed (``orig_exc`` is its exception), as lark's
                 ``Transformer`` reports it.
         """
-        actions, lexers, ignore, kept = self.actions, self.lexers, self.ignore, self.kept
-        newline_types, end_state = self.newline_types, self.end_state
+        actions, goto, rules, lexers = self.actions, self.goto, self.rules, self.lexers
+        ignore, kept, newline_types, end_state = (self.ignore, self.kept, self.newline_types,
+                                                  self.end_state)
         methods: dict[str, Callable[[Any, list[Any]], Any]] = {}
         states = [self.start_state]
         values: list[Any] = []
@@ -181,97 +228,141 @@ class Driver:
         while True:
             if pos < size:
                 lexer = lexers[states[-1]]
+                assert lexer is not None
                 for regex in lexer.regexes:
                     match = regex.match(text, pos)
                     if match is not None:
                         break
                 else:
                     return FAILED
-                value = match.group(0)
                 type_ = match.lastgroup
-                start_line, start_col, start_pos = line, pos - line_start + 1, pos
-                pos += len(value)
+                start = pos
+                pos = match.end()
+                if type_ in ignore:
+                    if type_ in newline_types:
+                        newlines = text.count("\n", start, pos)
+                        if newlines:
+                            line += newlines
+                            line_start = text.rindex("\n", start, pos) + 1
+                    continue
+                value = match.group()
+                start_line, start_col = line, start - line_start + 1
                 if type_ in newline_types:
                     newlines = value.count("\n")
                     if newlines:
                         line += newlines
-                        line_start = start_pos + value.rindex("\n") + 1
-                if type_ in ignore:
-                    continue
+                        line_start = start + value.rindex("\n") + 1
                 keyword = lexer.keywords.get(type_)
                 if keyword is not None:
-                    type_ = (keyword.get(value, type_) if isinstance(keyword, dict)
-                             else keyword(value) or type_)
-                span = last = (start_line, start_col, start_pos, line, pos - line_start + 1, pos)
-                token: Any = (Token(type_, value, start_pos, start_line, start_col, line,
-                                    span[4], pos) if type_ in kept else None)
+                    type_ = (keyword.get(value, type_) if type(keyword) is dict
+                             else keyword(value) or type_)  # type: ignore[operator]
+                span = last = (start_line, start_col, start, line, pos - line_start + 1, pos)
+                token: Any = (Token(type_, value, start, start_line, start_col, line, span[4],
+                                    pos) if type_ in kept else None)
                 is_end = False
             else:
                 type_, token, span, is_end = "$END", None, last, True
             while True:
-                action = actions[states[-1]].get(type_)
+                action = actions[states[-1]].get(type_)  # type: ignore[arg-type]
                 if action is None:
                     return FAILED
-                shift, arg = action
-                if shift:
-                    states.append(arg)
+                if action >= 0:
+                    states.append(action)
                     values.append(token)
                     spans.append(span)
                     break
-                rule: _Rule = arg
+                rule = rules[~action]
+                mode = rule.mode
+                if mode == UNIT:
+                    states[-1] = goto[states[-2]][rule.origin]
+                    continue
                 n = rule.size
-                if n:
+                if n == 1:
+                    children = [values.pop()]
+                    here = spans.pop()
+                    states.pop()
+                elif n:
                     children = values[-n:]
                     child_spans = spans[-n:]
                     del states[-n:], values[-n:], spans[-n:]
-                    first = next((s for s in child_spans if s is not None), None)
-                    if first is None:
-                        here = None
-                    else:
-                        end = next(s for s in reversed(child_spans) if s is not None)
-                        here = (first[0], first[1], first[2], end[3], end[4], end[5])
+                    here = child_spans[0]
+                    end = child_spans[-1]
+                    if here is None or end is None:
+                        here = _cover(child_spans)
+                    elif here is not end:
+                        here = (here[0], here[1], here[2], end[3], end[4], end[5])
                 else:
                     children, here = [], None
-                value = self._reduce(rule, children, here, methods, builder)
-                if rule.kind == "expand1" and type(value) is Token:
-                    here = (value.line, value.column, value.start_pos, value.end_line,
-                            value.end_column, value.end_pos)
-                elif value is None and rule.kind == "expand1":
-                    here = None
-                states.append(actions[states[-1]][rule.origin][1])
+                if mode == APPEND:
+                    value = children[0]
+                    value.children.append(children[1])
+                elif mode == ALL:
+                    try:
+                        method = methods.get(rule.name)
+                        if method is None:
+                            method = methods[rule.name] = builder.method(rule.name)
+                        value = method(EMPTY_META if here is None else Meta(here), children)
+                    except (VisitError, RecursionError):
+                        raise
+                    except Exception as exc:
+                        raise _visit_error(rule, children, here, exc) from exc
+                elif mode == INLINE:
+                    value = _Inline([children[i] for i in rule.plain])  # type: ignore[union-attr]
+                else:
+                    value = _reduce(rule, children, here, methods, builder)
+                    if rule.kind == "expand1" and type(value) is Token:
+                        here = (value.line, value.column, value.start_pos, value.end_line,
+                                value.end_column, value.end_pos)
+                    elif value is None and rule.kind == "expand1":
+                        here = None
+                states.append(goto[states[-1]][rule.origin])
                 values.append(value)
                 spans.append(here)
                 if is_end and states[-1] == end_state:
                     return value
 
-    @staticmethod
-    def _reduce(rule: _Rule, children: list[Any], here: Any,
-                methods: dict[str, Callable[[Any, list[Any]], Any]], builder: Any) -> Any:
-        """One rule's value from its children, shaped as lark's parse-tree builder shapes it."""
-        if rule.plain is not None:
-            picked = [children[i] for i in rule.plain]
-        else:
-            picked = []
-            for i, splice, nones in rule.pick:
-                if nones:
-                    picked += [None] * nones
-                if splice:
-                    picked += children[i].children
-                else:
-                    picked.append(children[i])
-            if rule.tail:
-                picked += [None] * rule.tail
-        if rule.kind == "inline":
-            return _Inline(picked)
-        if rule.kind == "expand1" and len(picked) == 1:
-            return picked[0]
-        meta = Meta(here)
-        try:
-            method = methods.get(rule.name)
-            if method is None:
-                method = methods[rule.name] = builder.method(rule.name)
-            return method(meta, picked)
-        except (VisitError, RecursionError):
-            raise
-        except Exception as exc:
-            raise VisitError(rule.name, Tree(rule.name, picked, meta), exc) from exc  # type: ignore[arg-type]
+
+def _reduce(rule: _Rule, children: list[Any], here: Any,
+            methods: dict[str, Callable[[Any, list[Any]], Any]], builder: Any) -> Any:
+    """One rule's value from its children, shaped as lark's parse-tree builder shapes it."""
+    if rule.plain is not None:
+        picked = [children[i] for i in rule.plain]
+    else:
+        picked = []
+        for i, splice, nones in rule.pick:
+            if nones:
+                picked += [None] * nones
+            if splice:
+                picked += children[i].children
+            else:
+                picked.append(children[i])
+        if rule.tail:
+            picked += [None] * rule.tail
+    if rule.kind == "inline":
+        return _Inline(picked)
+    if rule.kind == "expand1" and len(picked) == 1:
+        return picked[0]
+    try:
+        method = methods.get(rule.name)
+        if method is None:
+            method = methods[rule.name] = builder.method(rule.name)
+        return method(EMPTY_META if here is None else Meta(here), picked)
+    except (VisitError, RecursionError):
+        raise
+    except Exception as exc:
+        raise _visit_error(rule, picked, here, exc) from exc
+
+
+def _cover(spans: list[Any]) -> tuple[int, int, int, int, int, int] | None:
+    """The span from the first child's start to the last child's end (None: no child has one)."""
+    first = next((s for s in spans if s is not None), None)
+    if first is None:
+        return None
+    end = next(s for s in reversed(spans) if s is not None)
+    return first if end is first else (first[0], first[1], first[2], end[3], end[4], end[5])
+
+
+def _visit_error(rule: _Rule, children: list[Any], here: Any, exc: Exception) -> VisitError:
+    """lark's report of a failed builder method, with the node (and its meta) it failed on."""
+    meta = EMPTY_META if here is None else Meta(here)
+    return VisitError(rule.name, Tree(rule.name, children, meta), exc)  # type: ignore[arg-type]
