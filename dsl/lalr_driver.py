@@ -17,9 +17,11 @@ syntax diagnostics (:mod:`dsl.syntax_errors`) are matched on: every message stay
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
+from re import _parser as re_parser  # type: ignore[attr-defined]
 from typing import Any
 
 from lark import Lark, Token, Tree
@@ -99,10 +101,15 @@ class _Rule:
 
 @dataclass(frozen=True)
 class _Lexer:
-    """One contextual lexer: its compiled alternatives and the keyword of each matched word."""
+    """One contextual lexer: its compiled alternatives and the keyword of each matched word.
+
+    ``skip_then_match`` (when the grammar allows it) matches the ignored text before a token and
+    the token in one call: see :func:`_skip_then_match`.
+    """
 
     regexes: tuple[Any, ...]
     keywords: Mapping[str, Mapping[str, str] | Callable[[str], str | None]]
+    skip_then_match: Callable[[str, int], Any] | None = None
 
 
 def _rule_of(rule: Any) -> _Rule:
@@ -148,7 +155,93 @@ def _lexer_of(lexer: BasicLexer) -> _Lexer:
             keywords[type_] = {t.pattern.value: t.name for t in terms}
         else:
             keywords[type_] = callback.scanner.fullmatch
-    return _Lexer(tuple(scanner._mres), keywords)
+    return _Lexer(tuple(scanner._mres), keywords, _skip_then_match(lexer, scanner))
+
+
+def _skip_then_match(lexer: BasicLexer, scanner: Any) -> Callable[[str, int], Any] | None:
+    """One regex ``(?:ignored)*+(?:alternatives)`` for a lexer, when that is what lark does.
+
+    lark matches the first alternative (in its order) at each position, skips it if it is ignored
+    (whitespace, comments) and matches again in the same parser state. Folding the skips into a
+    possessive prefix gives the same tokens when no kept alternative can start with a character an
+    ignored one starts with, so at any position exactly one side can match. The first characters
+    come from the parsed regexes; anything this analysis does not understand disables the fold
+    (the lexer then skips one match at a time, as lark does).
+    """
+    if len(scanner._mres) != 1 or lexer.g_regex_flags:
+        return None
+    ignored = [t for t in scanner.terminals if t.name in lexer.ignore_types]
+    skipped: set[int] = set()
+    for term in ignored:
+        chars = _first_chars(term.pattern.to_regexp())
+        if chars is None:
+            return None
+        skipped |= chars
+    for term in scanner.terminals:
+        if term.name not in lexer.ignore_types:
+            chars = _first_chars(term.pattern.to_regexp())
+            if chars is None or chars & skipped:
+                return None
+    prefix = "|".join(f"(?:{t.pattern.to_regexp()})" for t in ignored)
+    regex = re.compile(f"(?:{prefix})*+(?:{scanner._mres[0].pattern})")
+    return regex.match  # type: ignore[no-any-return]
+
+
+def _first_chars(regexp: str) -> set[int] | None:
+    """The code points a match of ``regexp`` can start with (None: unknown or any)."""
+    try:
+        chars, nullable = _first(re_parser.parse(regexp))
+    except re.error:
+        return None
+    return None if nullable else chars
+
+
+def _first(items: Any) -> tuple[set[int] | None, bool]:
+    """First code points of a parsed sequence, and whether it can match the empty string."""
+    out: set[int] = set()
+    for op, av in items:
+        chars, nullable = _first_item(str(op), av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_item(op: str, av: Any) -> tuple[set[int] | None, bool]:  # noqa: C901 - one per opcode
+    if op == "LITERAL":
+        return {av}, False
+    if op == "IN":
+        chars: set[int] = set()
+        for item, value in av:
+            if str(item) == "LITERAL":
+                chars.add(value)
+            elif str(item) == "RANGE" and value[1] - value[0] < 4096:
+                chars.update(range(value[0], value[1] + 1))
+            else:  # a negated set or a category: too many to list
+                return None, False
+        return chars, False
+    if op == "SUBPATTERN":
+        if av[1] & re.IGNORECASE:
+            return None, False
+        return _first(av[3])
+    if op == "BRANCH":
+        union: set[int] = set()
+        any_empty = False
+        for alternative in av[1]:
+            chars_, empty = _first(alternative)
+            if chars_ is None:
+                return None, False
+            union |= chars_
+            any_empty = any_empty or empty
+        return union, any_empty
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        chars_, empty = _first(av[2])
+        return chars_, empty or av[0] == 0
+    if op in ("ASSERT", "ASSERT_NOT", "AT"):  # zero width: narrows a match, starts none
+        return set(), True
+    return None, False
 
 
 class Driver:
@@ -229,13 +322,25 @@ class Driver:
             if pos < size:
                 lexer = lexers[states[-1]]
                 assert lexer is not None
-                for regex in lexer.regexes:
-                    match = regex.match(text, pos)
-                    if match is not None:
-                        break
+                fold = lexer.skip_then_match
+                match = None if fold is None else fold(text, pos)
+                if match is not None:  # the ignored text, then a token: one match for both
+                    type_ = match.lastgroup
+                    start = match.start(type_)
+                    if start != pos:
+                        newlines = text.count("\n", pos, start)
+                        if newlines:
+                            line += newlines
+                            line_start = text.rindex("\n", pos, start) + 1
+                    pos = start
                 else:
-                    return FAILED
-                type_ = match.lastgroup
+                    for regex in lexer.regexes:
+                        match = regex.match(text, pos)
+                        if match is not None:
+                            break
+                    else:
+                        return FAILED
+                    type_ = match.lastgroup
                 start = pos
                 pos = match.end()
                 if type_ in ignore:
@@ -245,7 +350,7 @@ class Driver:
                             line += newlines
                             line_start = text.rindex("\n", start, pos) + 1
                     continue
-                value = match.group()
+                value = match.group(type_)
                 start_line, start_col = line, start - line_start + 1
                 if type_ in newline_types:
                     newlines = value.count("\n")
