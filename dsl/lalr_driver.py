@@ -76,8 +76,10 @@ class _Inline:
 UNIT = 0  # a ``?rule`` over one kept symbol: value and span stay, only the state changes
 APPEND = 1  # ``_x: _x y``, the left-recursive list: append y to x's children in place
 ALL = 2  # every child, in order, to the method
-INLINE = 3  # a ``_rule`` whose children are picked without splicing or Nones
-GENERAL = 4  # lark's child filter in full: splice ``_rule``s, insert ``[x]`` Nones, expand1
+PICK = 3  # some children (keywords filtered out), in order, to the method
+SPLICE = 4  # one inlined ``_rule``'s children to the method (``block: "{" statement* "}"``)
+INLINE = 5  # a ``_rule`` whose children are picked without splicing or Nones
+GENERAL = 6  # lark's child filter in full: splice ``_rule``s, insert ``[x]`` Nones, expand1
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,10 @@ def _rule_of(rule: Any) -> _Rule:
         mode = APPEND
     elif kind == "call" and plain == tuple(range(size)):
         mode = ALL
+    elif kind == "call" and plain is not None:
+        mode = PICK
+    elif kind == "call" and len(pick) == 1 and pick[0][1] and not pick[0][2] and not tail:
+        mode = SPLICE
     elif kind == "inline" and plain is not None:
         mode = INLINE
     else:
@@ -401,7 +407,11 @@ class Driver:
                 if mode == APPEND:
                     value = children[0]
                     value.children.append(children[1])
-                elif mode == ALL:
+                elif mode <= SPLICE:  # ALL, PICK, SPLICE: the builder's method
+                    if mode == PICK:
+                        children = [children[i] for i in rule.plain]  # type: ignore[union-attr]
+                    elif mode == SPLICE:
+                        children = children[rule.pick[0][0]].children
                     try:
                         method = methods.get(rule.name)
                         if method is None:
