@@ -47,6 +47,8 @@ def _calls(block: A.Block) -> Iterator[str]:
     pending = [block]
     while pending:
         for stmt in pending.pop().stmts:
+            if type(stmt) is A.Action:  # most statements: skip the type tests below
+                continue
             if isinstance(stmt, A.Call):
                 yield stmt.task.name
             elif isinstance(stmt, (A.Composite, A.Repeat, A.Retry, A.Timeout)):
