@@ -1,8 +1,10 @@
 """Text → AST: read a file safely, parse it with the LALR grammar, shape it into dsl.ast values.
 
-Reading refuses binary or oversized input with a diagnostic rather than an exception; parsing maps
-lark's errors to human messages (:mod:`dsl.syntax_errors`); :class:`dsl.to_ast.ToAst` builds the
-frozen AST.
+Reading refuses binary or oversized input with a diagnostic rather than an exception. Parsing is
+one pass: :mod:`dsl.lalr_driver` runs the grammar's LALR tables (built once, at import) and calls
+:class:`dsl.to_ast.ToAst`'s builders on each reduction, so no parse tree is built. Text the driver
+refuses is parsed again by lark itself, whose error (with its parser state) becomes a human message
+(:mod:`dsl.syntax_errors`); so a valid file costs one pass and an invalid one keeps lark's messages.
 """
 
 from __future__ import annotations
