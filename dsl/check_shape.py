@@ -66,8 +66,7 @@ def _over_all(children: Iterable[Shape]) -> Shape:
     nodes, depth, reported = 1, 0, False
     for c in children:
         nodes += c.nodes
-        if c.depth > depth:
-            depth = c.depth
+        depth = max(depth, c.depth)
         if c.reported:
             reported = True
     return Shape(nodes, depth + 1, reported)

@@ -39,8 +39,8 @@ SNIPPETS = [
     "main { guard battery < 25 % { go to base } t(a: 1, b: (1, 2, 3), \"s\", 2 s) }",
     "task t(a: place, n: int) { repeat n { go to a } } on failure { alert \"x\" }\nmain { t(g, 2) }",
     "intruder i path (1, 2) -> (3, 4) -> (5, 6) loop speed 1 m/s",
-    "route r: a -> b -> c\narea z polygon (0, 0) (1, 0) (1, 1)\nterrain t: mud circle (1, 1) "
-    "radius 2 m { softness 0.5 }",
+    ("route r: a -> b -> c\narea z polygon (0, 0) (1, 0) (1, 1)\nterrain t: mud circle (1, 1) "
+     "radius 2 m { softness 0.5 }"),
     "vary { friction west_gap 0.2 .. 0.6  charge 40 % .. 90 %  closed west_gap 20 % }",
     "require success >= 95 %\nrequire reached == 1",
     "main { timeout 5 s { parallel any { stand  wait 1 s } } retry 3 { fail \"no\" } }",
