@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from re import _parser as re_parser  # type: ignore[attr-defined]
 from typing import Any
@@ -193,13 +194,17 @@ def _skip_then_match(lexer: BasicLexer, scanner: Any) -> Callable[[str, int], An
     return regex.match  # type: ignore[no-any-return]
 
 
-def _first_chars(regexp: str) -> set[int] | None:
-    """The code points a match of ``regexp`` can start with (None: unknown or any)."""
+@lru_cache(maxsize=1024)
+def _first_chars(regexp: str) -> frozenset[int] | None:
+    """The code points a match of ``regexp`` can start with (None: unknown or any).
+
+    Cached: the 91 contextual lexers of the grammar share a few dozen terminals.
+    """
     try:
         chars, nullable = _first(re_parser.parse(regexp))
     except re.error:
         return None
-    return None if nullable else chars
+    return None if nullable or chars is None else frozenset(chars)
 
 
 def _first(items: Any) -> tuple[set[int] | None, bool]:
@@ -291,12 +296,10 @@ class Driver:
                     self.actions[state][str(sym)] = arg
                 else:
                     self.goto[state][str(sym)] = arg
-        built: dict[int, _Lexer] = {}
+        # Each state's lexer is built on first use (lark's are too): most states never lex.
+        self._basic: dict[int, BasicLexer] = dict(lexer.lexers)
+        self._built: dict[int, _Lexer] = {}
         self.lexers: list[_Lexer | None] = [None] * count
-        for state, basic in lexer.lexers.items():
-            if id(basic) not in built:
-                built[id(basic)] = _lexer_of(basic)
-            self.lexers[state] = built[id(basic)]
         first = next(iter(lexer.lexers.values()))
         self.ignore = frozenset(first.ignore_types)
         self.newline_types = frozenset().union(*(b.newline_types for b in lexer.lexers.values()))
@@ -304,6 +307,15 @@ class Driver:
         self.kept = frozenset(str(rule.expansion[i].name) for rule in grammar.rules
                               for i, _x, _n in self.rules[index[rule]].pick
                               if rule.expansion[i].is_term)
+
+    def lexer(self, state: int) -> _Lexer:
+        """The lexer of parser state ``state`` (built once, shared by states that accept alike)."""
+        basic = self._basic[state]
+        built = self._built.get(id(basic))
+        if built is None:
+            built = self._built[id(basic)] = _lexer_of(basic)
+        self.lexers[state] = built
+        return built
 
     def parse(self, text: str, builder: Any) -> Any:
         """Parse ``text``, building each rule's value with ``builder.method(name)(meta, children)``.
@@ -331,7 +343,8 @@ class Driver:
         while True:
             if pos < size:
                 lexer = lexers[states[-1]]
-                assert lexer is not None
+                if lexer is None:
+                    lexer = self.lexer(states[-1])
                 fold = lexer.skip_then_match
                 match = None if fold is None else fold(text, pos)
                 if match is not None:  # the ignored text, then a token: one match for both
