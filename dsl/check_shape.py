@@ -11,8 +11,9 @@ crosses them, so ``check`` refuses what ``compile`` could not build.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dsl import ast as A
 from dsl import check_values as V
@@ -25,9 +26,12 @@ MAX_TREE_NODES = 20_000
 MAX_TREE_DEPTH = 100
 
 
-@dataclass(frozen=True)
-class Shape:
-    """The size of a compiled subtree: behaviours, levels, and whether a limit was reported in it."""
+class Shape(NamedTuple):
+    """The size of a compiled subtree: behaviours, levels, and whether a limit was reported in it.
+
+    A named tuple, not a dataclass: one is built per statement of every block and task, and a
+    tuple costs a fraction of a frozen dataclass to build.
+    """
 
     nodes: int
     depth: int
@@ -43,6 +47,8 @@ def _calls(block: A.Block) -> Iterator[str]:
     pending = [block]
     while pending:
         for stmt in pending.pop().stmts:
+            if type(stmt) is A.Action:  # most statements: skip the type tests below
+                continue
             if isinstance(stmt, A.Call):
                 yield stmt.task.name
             elif isinstance(stmt, (A.Composite, A.Repeat, A.Retry, A.Timeout)):
@@ -53,6 +59,17 @@ def _calls(block: A.Block) -> Iterator[str]:
                 pending.extend(b.body for b in stmt.branches)
                 if stmt.orelse is not None:
                     pending.append(stmt.orelse)
+
+
+def _over_all(children: Iterable[Shape]) -> Shape:
+    """A behaviour over ``children`` (one pass: no generator per total)."""
+    nodes, depth, reported = 1, 0, False
+    for c in children:
+        nodes += c.nodes
+        depth = max(depth, c.depth)
+        if c.reported:
+            reported = True
+    return Shape(nodes, depth + 1, reported)
 
 
 @dataclass
@@ -111,9 +128,7 @@ class ShapeChecker:
     @staticmethod
     def _node(*children: Shape) -> Shape:
         """A behaviour over ``children``."""
-        return Shape(1 + sum(c.nodes for c in children), 1 + max((c.depth for c in children),
-                                                                 default=0),
-                     any(c.reported for c in children))
+        return _over_all(children)
 
     def _over(self, shape: Shape, span: A.Span, what: str) -> Shape:
         """Report ``shape`` if it is the first construct (from the leaves) over the depth limit."""
@@ -126,7 +141,7 @@ class ShapeChecker:
 
     def block(self, block: A.Block) -> Shape:
         """A block: a Sequence over its statements."""
-        return self._node(*self.stmts(block.stmts))
+        return _over_all(self.stmts(block.stmts))
 
     def stmts(self, stmts: tuple[A.Stmt, ...]) -> list[Shape]:
         """The shapes of a block's children (a guard wraps everything after it)."""
@@ -144,18 +159,28 @@ class ShapeChecker:
         return [*shapes, rest] if rest is not None else shapes
 
     def stmt(self, stmt: A.Stmt) -> Shape:
-        """One statement that is not a guard."""
+        """One statement that is not a guard.
+
+        The "this ..." words are only built for a shape over the depth limit (a statement's
+        shape is measured for every statement of every mission).
+        """
         if isinstance(stmt, A.Action):
             return _LEAF
         if isinstance(stmt, A.Call):
             shape = self._calls.get(stmt.task.name, _LEAF)
+            if shape.depth <= self.max_depth:
+                return shape
             return self._over(shape, stmt.span, f"this call of `{stmt.task.name}`")
         if isinstance(stmt, A.Composite):
-            return self._over(self._node(*self.stmts(stmt.body.stmts)), stmt.span,
-                              f"this `{stmt.kind.split('_')[0]}`")
+            shape = _over_all(self.stmts(stmt.body.stmts))
+            if shape.depth <= self.max_depth:
+                return shape
+            return self._over(shape, stmt.span, f"this `{stmt.kind.split('_')[0]}`")
         if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
-            return self._over(self._node(self.block(stmt.body)), stmt.span,
-                              f"this `{type(stmt).__name__.lower()}`")
+            shape = _over_all((self.block(stmt.body),))
+            if shape.depth <= self.max_depth:
+                return shape
+            return self._over(shape, stmt.span, f"this `{type(stmt).__name__.lower()}`")
         if isinstance(stmt, A.If):
             return self._if(stmt)
         return _LEAF

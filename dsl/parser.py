@@ -1,24 +1,28 @@
 """Text → AST: read a file safely, parse it with the LALR grammar, shape it into dsl.ast values.
 
-Reading refuses binary or oversized input with a diagnostic rather than an exception; parsing maps
-lark's errors to human messages (:mod:`dsl.syntax_errors`); :class:`dsl.to_ast.ToAst` builds the
-frozen AST.
+Reading refuses binary or oversized input with a diagnostic rather than an exception. Parsing is
+one pass: :mod:`dsl.lalr_driver` runs the grammar's LALR tables (built once, at import) and calls
+:class:`dsl.to_ast.ToAst`'s builders on each reduction, so no parse tree is built. Text the driver
+refuses is parsed again by lark itself, whose error (with its parser state) becomes a human message
+(:mod:`dsl.syntax_errors`); so a valid file costs one pass and an invalid one keeps lark's messages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
 
 from dsl import ast as A
 from dsl.diagnostics import Diagnostic, error
+from dsl.lalr_driver import FAILED, Driver
 from dsl.syntax_errors import syntax_diagnostic, too_deep
 from dsl.to_ast import ToAst
 
-__all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "kind_of_path", "parse_bytes",
-           "parse_text"]
+__all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "driver", "kind_of_path",
+           "parse_bytes", "parse_text"]
 
 #: Files larger than this are refused unparsed (a mission is a few kilobytes).
 MAX_BYTES = 1 << 20
@@ -28,6 +32,12 @@ MAX_NESTING = 64
 GRAMMAR: Lark = Lark.open_from_package(
     "dsl", "mission.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True
 )
+
+
+@lru_cache(maxsize=4)
+def driver(grammar: Lark) -> Driver:
+    """The one-pass parser of ``grammar``, built once per grammar (tests may swap the grammar)."""
+    return Driver(grammar)
 
 
 @dataclass(frozen=True)
@@ -94,12 +104,13 @@ def parse_text(text: str, path: str) -> ParseResult:
         return ParseResult(None, (error(span, f"nested too deeply (more than {MAX_NESTING} levels "
                                         "of blocks and parentheses)", "move inner blocks into "
                                         "tasks"),))
+    grammar = GRAMMAR
     try:
-        tree = GRAMMAR.parse(text)
+        decls = driver(grammar).parse(text, ToAst(path))
+        if decls is FAILED:  # a syntax error: lark itself names it, with the state to match on
+            decls = ToAst(path).transform(grammar.parse(text))
     except UnexpectedInput as exc:
-        return ParseResult(None, (syntax_diagnostic(GRAMMAR, text, path, exc),))
-    try:
-        decls = ToAst(path).transform(tree)
+        return ParseResult(None, (syntax_diagnostic(grammar, text, path, exc),))
     except RecursionError:
         span = A.Span(path, 1, 1, 1, 2)
         return ParseResult(None, (error(span, "a condition or block is nested too deeply",

@@ -8,9 +8,14 @@ Action statements have no method of their own: every alias named by an action's 
 key and its children as arguments, in the order the form lists its parameters. So a new action needs
 a grammar alternative and a vocabulary entry, and nothing here (docs/adding-an-action.md).
 
-Every method takes ``(meta, children)``, as lark's ``v_args(meta=True)`` would pass them. The walk
-itself is :meth:`ToAst.transform` rather than lark's: ``v_args`` builds a fresh wrapper (with
-``functools.update_wrapper``) for every node it visits, which cost more than building the AST.
+Every method takes ``(meta, children)``, as lark's ``v_args(meta=True)`` would pass them, and is
+called bottom-up: a new grammar alias needs a method of that name and that signature, nothing else.
+Two walks call them. :mod:`dsl.lalr_driver` calls them during the LALR parse itself (no parse tree
+is built; ``meta`` is then a :class:`dsl.lalr_driver.Meta` with the same attributes), which is how
+every file is parsed. :meth:`ToAst.transform` walks a lark ``Tree`` (lark's ``v_args`` builds a
+fresh wrapper per node, which cost more than the AST); it serves the rare text the driver refuses
+but lark accepts, and the tests that compare the two. A method must be a pure function of its
+arguments: the driver may call it before the parse has seen the rest of the file.
 """
 
 from __future__ import annotations
