@@ -20,7 +20,7 @@ def test_a_result_carries_what_the_run_found_in_order() -> None:
             Detection(9, 0.9, "payload", "kit", 4.0, 5.0, 1.0, 0.9)]
     report = RunReport("success", 1.0, 0.0, 0.0, 80.0, 80.0, ("v2",), (), (), 0, 0, 10, 0.1,
                        detections=tuple(seen))
-    result = result_from(0, 7, {}, report, (), ())
+    result = result_from(0, 7, {}, report, ())
     assert result.found == (("victim", "v2"), ("payload", "kit"))
     assert crashed(1, 8, {}, "boom", 1).found is None  # a crash recorded nothing
 
