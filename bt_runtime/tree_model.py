@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import py_trees
 from py_trees.behaviour import Behaviour
 
-from bt_runtime.behaviours import ClockTimeout, TaskCall
+from bt_runtime.behaviours import ClockTimeout, GuardSequence, TaskCall
 from bt_runtime.events import TreeDefinition, TreeNode
 
 __all__ = [
@@ -130,6 +130,8 @@ def _policy(node: py_trees.composites.Parallel) -> str:
 
 
 def _settings(node: Behaviour) -> dict[str, Any]:
+    if isinstance(node, GuardSequence):
+        return {"resume": node.resume}
     if isinstance(node, (py_trees.composites.Sequence, py_trees.composites.Selector)):
         return {"memory": node.memory}
     if isinstance(node, py_trees.composites.Parallel):

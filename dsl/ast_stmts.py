@@ -96,9 +96,13 @@ class If:
 
 @dataclass(frozen=True)
 class Guard:
+    """``guard C { H }`` (``then resume``, the default) or ``guard C { H } then restart``."""
+
     cond: Cond
     handler: Block
     span: Span
+    #: False for ``then restart``: the guarded rest starts again from its beginning.
+    resume: bool = True
 
 
 ArgValue = Ident | Quantity | Point | Text

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 import py_trees
 from py_trees.behaviour import Behaviour
 
-from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse
+from bt_runtime.behaviours import ClockTimeout, Condition, GuardSequence, IfThenElse
 from bt_runtime.units import to_canonical
 from dsl import ast as A
 from dsl.compile_text import Env, cond_text
@@ -55,7 +55,9 @@ class Builder(Protocol):
 
 def guard(b: Builder, stmt: A.Guard, rest: Behaviour, env: Env,
           stack: tuple[str, ...]) -> Behaviour:
-    """``guard C { H }`` over the rest R of its block (see :mod:`dsl.compiler` for the shape)."""
+    """``guard C { H } [then resume|restart]`` over the rest R of its block (see
+    :mod:`dsl.compiler` for the shape and :mod:`bt_runtime.behaviours.guard` for what resume and
+    restart do to R)."""
     text = cond_text(stmt.cond, env)
     negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
     watch = b.mark(py_trees.decorators.Inverter(
@@ -63,8 +65,9 @@ def guard(b: Builder, stmt: A.Guard, rest: Behaviour, env: Env,
     handler = b.block(stmt.handler, env, stack, "handler", "handler")
     check = b.mark(py_trees.composites.Selector(
         name=f"when {text}", memory=True, children=[watch, handler]), stmt, "when", env)
-    return b.mark(py_trees.composites.Sequence(
-        name=f"guard {text}", memory=False, children=[check, rest]), stmt, "guard", env)
+    name = f"guard {text}" if stmt.resume else f"guard {text} then restart"
+    return b.mark(GuardSequence(name=name, check=check, rest=rest, resume=stmt.resume),
+                  stmt, "guard", env)
 
 
 def composite(b: Builder, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:

@@ -12,12 +12,13 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
   runtime's clock).
 * ``if/else if/else`` → nested :class:`IfThenElse` (decides once, when reached).
 * ``guard C { H }`` followed by statements R →
-  ``Sequence(memory=False)[Selector(memory=True)[Inverter(Condition C), H], Sequence(memory=True)[R]]``.
-  Each tick the reactive sequence re-evaluates the selector: while C is false the inverter succeeds
-  and R runs on; when C turns true, H starts and the reactive sequence halts R; the selector's memory
-  keeps H running without re-checking C; when H succeeds, R starts again from its beginning in the
-  same tick; when H fails, the block fails. (Equivalent to the brief's Selector/SuccessIsRunning
-  sketch, which would restart H forever once it succeeded.)
+  ``GuardSequence[Selector(memory=True)[Inverter(Condition C), H], Sequence(memory=True)[R]]``.
+  Each tick the guard evaluates the selector first: while C is false the inverter succeeds and R
+  runs on; when C turns true, H starts and R is preempted; the selector's memory keeps H running
+  without re-checking C; when H succeeds, R goes on in the same tick: by default (``then resume``)
+  from the interrupted step, with every completed step kept; with ``then restart`` from its
+  beginning. When H fails, the block fails. (:mod:`bt_runtime.behaviours.guard` says what resume
+  keeps at each kind of node.)
 * ``on failure { H }`` → ``Selector(memory=True)[body, H]``.
 * a task call → :class:`TaskCall` over a fresh copy of the task's body with the arguments
   substituted (tasks are expanded per call; the checker has ruled out recursion).
@@ -51,7 +52,8 @@ from dsl.compile_text import Env, action_text, cond_text, spec_action_text, valu
 from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
 
-__all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", "cond_text", "value_text"]
+__all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", "cond_text",
+           "value_text"]
 
 _B = TypeVar("_B", bound=Behaviour)
 

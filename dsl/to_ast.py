@@ -302,6 +302,9 @@ class ToAst(Transformer[Token, Any]):
     def guard(self, meta: Any, c: list[Any]) -> A.Guard:
         return A.Guard(c[0], c[1], self._span(meta))
 
+    def guard_restart(self, meta: Any, c: list[Any]) -> A.Guard:
+        return A.Guard(c[0], c[1], self._span(meta), resume=False)
+
     def count_literal(self, meta: Any, c: list[Any]) -> A.Quantity:
         return A.Quantity(float(c[0]), None, str(c[0]), self._span(meta))
 

@@ -8,6 +8,7 @@ from bt_runtime.behaviours.base import NOT_SET_UP, ActionBehaviour, RobotPort
 from bt_runtime.behaviours.basic import Alert, Fail, LogEntry, Report, Succeed, Wait
 from bt_runtime.behaviours.condition import NO_STATE, Condition
 from bt_runtime.behaviours.control import ClockTimeout, IfThenElse, TaskCall
+from bt_runtime.behaviours.guard import GuardSequence, Suspendable
 from bt_runtime.behaviours.motion import (
     Charge,
     Dock,
@@ -38,6 +39,7 @@ __all__ = [
     "DropOff",
     "Fail",
     "FollowRoute",
+    "GuardSequence",
     "GoTo",
     "IfThenElse",
     "LogEntry",
@@ -53,6 +55,7 @@ __all__ = [
     "Sit",
     "Stand",
     "Succeed",
+    "Suspendable",
     "TaskCall",
     "Wait",
 ]

@@ -10,7 +10,10 @@ rendered from its first call, and each call a ``<SubTree>`` passing its argument
 Mapping: block → Sequence; fallback → Fallback; parallel → Parallel (success_count -1 for all, 1
 for any; failure_count 1); repeat → Repeat num_cycles (-1 forever); retry → RetryUntilSuccessful
 num_attempts; timeout → Timeout msec; if → IfThenElse (AlwaysSuccess as the missing else); guard →
-ReactiveSequence[Fallback[Inverter[cond], handler], rest]; on failure → Fallback[body, handler];
+ReactiveSequence[Fallback[Inverter[cond], handler], rest], the rest of a resuming guard a
+SequenceWithMemory (BT.CPP's halt keeps its current child, so the export resumes at the
+interrupted statement of the guarded part; the built-in Sequence, Repeat and Retry inside it reset
+on halt, so finer progress is ours only); on failure → Fallback[body, handler];
 succeed → AlwaysSuccess. Values are canonical (m, s, m/s, deg, %, kg); points are written ``x;y``
 or ``x;y;z``. A timeout whose duration is a task parameter (seconds) is preceded by a ``Script``
 that converts it to the milliseconds BehaviorTree.CPP's Timeout wants.
@@ -83,8 +86,10 @@ class _Builder:
     def _sequence(self, node: NodeDescription, source: NodeSource,
                   params: frozenset[str]) -> ET.Element:
         named = source.role in _NAMED_SEQUENCES
-        return self._with_children(ET.Element("Sequence", {"name": node.name} if named else {}),
-                                   node)
+        kind = "Sequence"
+        if source.role == "rest" and isinstance(source.origin, A.Guard) and source.origin.resume:
+            kind = "SequenceWithMemory"  # its halt() keeps the current child: resume
+        return self._with_children(ET.Element(kind, {"name": node.name} if named else {}), node)
 
     def _statement(self, node: NodeDescription, source: NodeSource,
                    params: frozenset[str]) -> ET.Element:
