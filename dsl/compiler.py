@@ -20,6 +20,8 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
   beginning. When H fails, the block fails. (:mod:`bt_runtime.behaviours.guard` says what resume
   keeps at each kind of node.)
 * ``on failure { H }`` → ``Selector(memory=True)[body, H]``.
+* ``set v = value`` → :class:`~bt_runtime.behaviours.SetVariable`; a flag variable in a condition
+  reads like a fact, a counter variable like a counter (the runtime keeps them in one registry).
 * a task call → :class:`TaskCall` over a fresh copy of the task's body with the arguments
   substituted (tasks are expanded per call; the checker has ruled out recursion).
 
@@ -40,7 +42,7 @@ from py_trees.behaviour import Behaviour
 
 from bt_runtime import expressions as E
 from bt_runtime import vocabulary as vocab
-from bt_runtime.behaviours import Condition, Place, Route, TaskCall
+from bt_runtime.behaviours import Condition, Place, Route, SetVariable, TaskCall
 from bt_runtime.bindings import BEHAVIOURS
 from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
@@ -79,6 +81,8 @@ class CompiledMission:
     #: What each node was built from, by ``id()`` of the behaviour (for
     #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
     sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
+    #: The mission's variables and their start values (``var searched_west = false``).
+    variables: Mapping[str, bool | int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _where(span: A.Span) -> str:
@@ -171,7 +175,7 @@ class _Compiler:
             rhs = self.subst(cond.rhs, env)
             assert isinstance(rhs, A.Quantity)
             name = cond.lhs.name
-            if name in vocab.COUNTERS:
+            if name in vocab.COUNTERS or name in self.resolved.variables:
                 return E.CounterCompare(name, cond.op, int(rhs.value))
             dim = vocab.STATE_VARS[name].dimension
             return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
@@ -218,6 +222,8 @@ class _Compiler:
             return self.mark(self.action(stmt, env), stmt, "action", env)
         if isinstance(stmt, A.Call):
             return self.call(stmt, env, stack)
+        if isinstance(stmt, A.SetVar):
+            return self.mark(self.set_var(stmt), stmt, "set", env)
         if isinstance(stmt, A.Composite):
             return self.mark(C.composite(self, stmt, env, stack), stmt, "statement", env)
         if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
@@ -235,6 +241,17 @@ class _Compiler:
             return self.behaviours[stmt.action](name=spec_action_text(spec, stmt, env), **kwargs)
         except ValueError as exc:
             raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
+
+    def set_var(self, stmt: A.SetVar) -> SetVariable:
+        name, value = stmt.name.name, stmt.value
+        if isinstance(value, A.VarStep):
+            step = int(value.step.value)
+            label = f"set {name} = {value.base.name} {value.op} {step}"
+            return SetVariable(name=label, variable=name, base=value.base.name,
+                               step=-step if value.op == "-" else step)
+        literal = value.value if isinstance(value, A.BoolCond) else int(value.value)
+        shown = str(literal).lower() if isinstance(literal, bool) else str(literal)
+        return SetVariable(name=f"set {name} = {shown}", variable=name, value=literal)
 
     def call(self, stmt: A.Call, env: Env, stack: tuple[str, ...]) -> Behaviour:
         task = self.resolved.tasks[stmt.task.name]
@@ -290,4 +307,5 @@ def compile_mission(checked: CheckedProgram,
         world=checked.sim_world(),
         variation=checked.variation,
         sources=MappingProxyType(compiler.sources),
+        variables=MappingProxyType(dict(checked.resolved.variables)),
     )

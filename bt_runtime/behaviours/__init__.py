@@ -24,11 +24,13 @@ from bt_runtime.behaviours.motion import (
     Stand,
 )
 from bt_runtime.behaviours.values import GAITS, TARGET_KINDS, Place, Route
+from bt_runtime.behaviours.variables import NO_VARIABLES, SetVariable, VariableStore
 
 __all__ = [
     "GAITS",
     "NOT_SET_UP",
     "NO_STATE",
+    "NO_VARIABLES",
     "TARGET_KINDS",
     "ActionBehaviour",
     "Alert",
@@ -52,10 +54,12 @@ __all__ = [
     "SearchArea",
     "SetGait",
     "SetSpeed",
+    "SetVariable",
     "Sit",
     "Stand",
     "Succeed",
     "Suspendable",
     "TaskCall",
+    "VariableStore",
     "Wait",
 ]

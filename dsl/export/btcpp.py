@@ -14,7 +14,10 @@ ReactiveSequence[Fallback[Inverter[cond], handler], rest], the rest of a resumin
 SequenceWithMemory (BT.CPP's halt keeps its current child, so the export resumes at the
 interrupted statement of the guarded part; the built-in Sequence, Repeat and Retry inside it reset
 on halt, so finer progress is ours only); on failure → Fallback[body, handler];
-succeed → AlwaysSuccess. Values are canonical (m, s, m/s, deg, %, kg); points are written ``x;y``
+succeed → AlwaysSuccess; ``set v = ...`` → ``Script code="@v := ..."`` and a condition over mission
+variables only → ``ScriptCondition`` (BT.CPP v4 script on the root blackboard, where a ``Script``
+first in MainTree declares every variable with its start value; a condition mixing variables with
+robot state stays a MissionCondition). Values are canonical (m, s, m/s, deg, %, kg); points are written ``x;y``
 or ``x;y;z``. A timeout whose duration is a task parameter (seconds) is preceded by a ``Script``
 that converts it to the milliseconds BehaviorTree.CPP's Timeout wants.
 """
@@ -55,8 +58,9 @@ def _source(node: NodeDescription) -> NodeSource:
 class _Builder:
     """Turns described nodes into elements; collects the tasks called, in first-call order."""
 
-    def __init__(self) -> None:
+    def __init__(self, variables: frozenset[str] = frozenset()) -> None:
         self.tasks: dict[str, NodeDescription] = {}
+        self.variables = variables
 
     # ------------------------------------------------------------------------------ values
     @staticmethod
@@ -120,6 +124,9 @@ class _Builder:
                    params: frozenset[str]) -> ET.Element:
         cond = source.origin
         assert isinstance(cond, A.Cond)
+        script = var_script(cond, self.variables)
+        if script is not None:
+            return ET.Element("ScriptCondition", {"code": script})
         text = cond_text(cond, refs=True) if params else cond_text(cond)
         return ET.Element(CONDITION_ID, {"expression": text})
 
@@ -182,6 +189,17 @@ class _Builder:
             attrs[name] = self.value(arg.value, params)
         return ET.Element("SubTree", attrs)
 
+    def _set(self, node: NodeDescription, source: NodeSource,
+             params: frozenset[str]) -> ET.Element:
+        stmt = source.origin
+        assert isinstance(stmt, A.SetVar)
+        value = stmt.value
+        if isinstance(value, A.VarStep):
+            code = f"@{value.base.name} {value.op} {int(value.step.value)}"
+        else:
+            code = _literal(value)
+        return ET.Element("Script", {"code": f"@{stmt.name.name} := {code}"})
+
     def _recover(self, node: NodeDescription, source: NodeSource,
                  params: frozenset[str]) -> ET.Element:
         return self._with_children(ET.Element("Fallback", {"name": node.name}), node)
@@ -192,7 +210,34 @@ class _Builder:
         "on_failure": _sequence, "block": _sequence, "statement": _statement, "guard": _guard,
         "when": _when, "not": _not, "condition": _condition, "repeat": _repeat, "retry": _retry,
         "timeout": _timeout, "if": _if, "action": _action, "call": _call, "recover": _recover,
+        "set": _set,
     }
+
+
+def _literal(value: A.Quantity | A.BoolCond) -> str:
+    if isinstance(value, A.BoolCond):
+        return "true" if value.value else "false"
+    return str(int(value.value))
+
+
+def var_script(cond: A.Cond, variables: frozenset[str]) -> str | None:
+    """A condition over mission variables only, in BT.CPP script (``!@searched_west && @attempts
+    < 3``), or None if it reads anything else (it stays a ``MissionCondition``)."""
+    if isinstance(cond, (A.AndCond, A.OrCond)):
+        left, right = var_script(cond.left, variables), var_script(cond.right, variables)
+        if left is None or right is None:
+            return None
+        op = " && " if isinstance(cond, A.AndCond) else " || "
+        return f"({left}{op}{right})"
+    if isinstance(cond, A.NotCond):
+        inner = var_script(cond.item, variables)
+        return None if inner is None else f"!{inner}"
+    if isinstance(cond, A.FactCond) and cond.arg is None and cond.name.name in variables:
+        return f"@{cond.name.name}"
+    if isinstance(cond, A.Compare) and cond.lhs.name in variables and \
+            isinstance(cond.rhs, A.Quantity):
+        return f"@{cond.lhs.name} {cond.op} {int(cond.rhs.value)}"
+    return None
 
 
 def _models(tasks: list[TaskInfo]) -> ET.Element:
@@ -229,10 +274,14 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
             raise ValueError(f"{mission.path}: no `main` block to export")
         mission = compile_mission(mission)
     description = describe(mission.root, mission.sources)
-    builder = _Builder()
+    builder = _Builder(frozenset(mission.variables))
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
-    ET.SubElement(root, "BehaviorTree", {"ID": MAIN_TREE}).append(
-        builder.element(description.root))
+    main = builder.element(description.root)
+    if mission.variables:  # declared on the root blackboard (`@`), seen by every SubTree
+        start = "; ".join(f"@{name} := {str(value).lower()}"
+                          for name, value in mission.variables.items())
+        main.insert(0, ET.Element("Script", {"code": start}))
+    ET.SubElement(root, "BehaviorTree", {"ID": MAIN_TREE}).append(main)
     done = 0
     while done < len(builder.tasks):  # tasks called from tasks are found as we go
         name, call = list(builder.tasks.items())[done]
