@@ -54,8 +54,8 @@ class NodeSource(NamedTuple):
     ``origin`` is the language construct (a ``dsl.ast`` node, opaque here; its ``span`` gives the
     node's :class:`SourceSpan`); ``role`` is the node's place in the compiled shape ("main",
     "block", "statement", "guard", "when", "not", "handler", "rest", "condition", "action",
-    "call", "task", "recover", "on_failure", "repeat", "retry", "timeout", "if"); ``scope`` maps
-    the task parameters in scope to their values; ``task_params`` are a call's task parameters as
+    "call", "task", "recover", "on_failure", "repeat", "retry", "timeout", "if", "set");
+    ``scope`` maps the task parameters in scope to their values; ``task_params`` are a call's task parameters as
     (name, type).
     """
 

@@ -18,8 +18,8 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl.diagnostics import did_you_mean
 
-__all__ = ["CLASHING_KEYWORDS", "COUNTER_RANGE", "check_set", "declare", "flag_compared", "counter_alone",
-           "var_kind"]
+__all__ = ["CLASHING_KEYWORDS", "COUNTER_RANGE", "check_set", "counter_alone", "declare",
+           "flag_compared", "var_kind"]
 
 #: The values a counter may hold (its start, a step, what it is compared with).
 COUNTER_RANGE = vocab.Range(-1e9, 1e9)
