@@ -28,6 +28,7 @@ Models and the numbers behind them (documented here because missions depend on t
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from bt_runtime.robot_config import CHARGER_POWER_W, RobotConfig, start_pose
 from bt_runtime.robot_parts import Change, ClosedRegion
@@ -227,6 +228,25 @@ class RobotContext(RobotView):
         """The robot cannot go on, because ``reason``; the first reason recorded is kept."""
         if self._stop_reason is None:
             self._stop_reason = reason
+
+    def declare_variables(self, values: Mapping[str, bool | int]) -> None:
+        """Declare the mission's variables with their start values (before :meth:`start`, so the
+        start values are the first snapshot's and every later change is logged).
+
+        Raises:
+            ValueError: a name is a fact or counter of the vocabulary, or declared twice.
+        """
+        for name, value in values.items():
+            self._tally.declare(name, value)
+
+    def set_variable(self, name: str, value: bool | int) -> None:
+        """``set name = value``: change a mission variable (logged as a fact change).
+
+        Raises:
+            KeyError: ``name`` is not declared.
+            TypeError: ``value`` is not of the variable's type.
+        """
+        self._tally.set_variable(name, value)
 
     def count_alert(self) -> None:
         """An ``alert`` line was written (the ``alerts`` counter)."""

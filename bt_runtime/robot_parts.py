@@ -29,7 +29,8 @@ class Change:
 
 
 class Tally:
-    """The vocabulary's facts (bool) and counters (int), and which changed since the last report.
+    """The vocabulary's facts (bool) and counters (int), the mission's variables, and which changed
+    since the last report (so a variable's change is logged like a fact's).
 
     Args:
         facts: every fact name, in vocabulary order.
@@ -39,19 +40,58 @@ class Tally:
     def __init__(self, facts: Iterable[str], counters: Iterable[str]) -> None:
         self._facts: dict[str, bool] = {name: False for name in facts}
         self._counters: dict[str, int] = {name: 0 for name in counters}
+        #: The mission's variables (flags and counters it declared), after the vocabulary's.
+        self._vars: dict[str, bool | int] = {}
         self._reported = self.values()
 
     def fact(self, name: str) -> bool:
-        """Raises KeyError (naming the known facts) for an unknown ``name``."""
+        """A fact, or a flag variable. Raises KeyError (naming the known facts) otherwise."""
         if name not in self._facts:
+            value = self._vars.get(name)
+            if isinstance(value, bool):
+                return value
             raise KeyError(f"unknown fact {name!r} (known: {', '.join(self._facts)})")
         return self._facts[name]
 
     def counter(self, name: str) -> int:
-        """Raises KeyError (naming the known counters) for an unknown ``name``."""
+        """A counter, or a counter variable. Raises KeyError (naming the known counters)
+        otherwise."""
         if name not in self._counters:
+            value = self._vars.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
             raise KeyError(f"unknown counter {name!r} (known: {', '.join(self._counters)})")
         return self._counters[name]
+
+    def declare(self, name: str, value: bool | int) -> None:
+        """Declare a mission variable with its start value (before the run starts).
+
+        Raises:
+            ValueError: ``name`` is a fact or counter of the vocabulary, or declared twice.
+        """
+        if name in self._facts or name in self._counters or name in self._vars:
+            raise ValueError(f"variable {name!r} is already a fact, counter or variable")
+        self._vars[name] = value
+        self._reported[name] = value  # its start value is not a change
+
+    def variable(self, name: str) -> bool | int:
+        """Raises KeyError (naming the declared variables) for an unknown ``name``."""
+        if name not in self._vars:
+            raise KeyError(f"unknown variable {name!r} (declared: {', '.join(self._vars)})")
+        return self._vars[name]
+
+    def set_variable(self, name: str, value: bool | int) -> None:
+        """Change a declared variable; its type (flag or counter) cannot change.
+
+        Raises:
+            KeyError: ``name`` is not declared.
+            TypeError: ``value`` is not of the variable's type.
+        """
+        old = self.variable(name)
+        if isinstance(old, bool) is not isinstance(value, bool):
+            kind = "flag" if isinstance(old, bool) else "counter"
+            raise TypeError(f"variable {name!r} is a {kind}, got {value!r}")
+        self._vars[name] = value
 
     def count(self, name: str) -> None:
         self._counters[name] += 1
@@ -60,8 +100,8 @@ class Tally:
         self._facts.update(values)
 
     def values(self) -> dict[str, Any]:
-        """Facts then counters, by vocabulary name."""
-        return {**self._facts, **self._counters}
+        """Facts, counters, then the mission's variables, by name."""
+        return {**self._facts, **self._counters, **self._vars}
 
     def mark_reported(self) -> None:
         """Forget the changes so far (the next :meth:`changes` starts from now)."""

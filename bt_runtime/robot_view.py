@@ -263,6 +263,10 @@ class RobotView:
     def counter(self, name: str) -> int:
         return self._tally.counter(name)
 
+    def variable(self, name: str) -> bool | int:
+        """A mission variable's value (KeyError naming the declared ones if unknown)."""
+        return self._tally.variable(name)
+
     def position(self) -> tuple[float, float, float]:
         pose = self._require_state().pose
         return (pose.x, pose.y, pose.z)

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import py_trees
 from py_trees.behaviour import Behaviour
 
-from bt_runtime.behaviours import ClockTimeout, TaskCall
+from bt_runtime.behaviours import ClockTimeout, GuardSequence, TaskCall
 from bt_runtime.events import TreeDefinition, TreeNode
 
 __all__ = [
@@ -54,8 +54,8 @@ class NodeSource(NamedTuple):
     ``origin`` is the language construct (a ``dsl.ast`` node, opaque here; its ``span`` gives the
     node's :class:`SourceSpan`); ``role`` is the node's place in the compiled shape ("main",
     "block", "statement", "guard", "when", "not", "handler", "rest", "condition", "action",
-    "call", "task", "recover", "on_failure", "repeat", "retry", "timeout", "if"); ``scope`` maps
-    the task parameters in scope to their values; ``task_params`` are a call's task parameters as
+    "call", "task", "recover", "on_failure", "repeat", "retry", "timeout", "if", "set");
+    ``scope`` maps the task parameters in scope to their values; ``task_params`` are a call's task parameters as
     (name, type).
     """
 
@@ -130,6 +130,8 @@ def _policy(node: py_trees.composites.Parallel) -> str:
 
 
 def _settings(node: Behaviour) -> dict[str, Any]:
+    if isinstance(node, GuardSequence):
+        return {"resume": node.resume}
     if isinstance(node, (py_trees.composites.Sequence, py_trees.composites.Selector)):
         return {"memory": node.memory}
     if isinstance(node, py_trees.composites.Parallel):

@@ -35,9 +35,11 @@ from dsl.ast_stmts import (
     OrCond,
     Repeat,
     Retry,
+    SetVar,
     Stmt,
     TerrainIs,
     Timeout,
+    VarStep,
 )
 from dsl.ast_values import (
     CircleShape,
@@ -91,7 +93,10 @@ __all__ = [
     "RectShape",
     "Repeat",
     "RequireDecl",
+    "VarDecl",
+    "VarStep",
     "VaryDecl",
+    "SetVar",
     "VaryItem",
     "Retry",
     "RobotDecl",
@@ -254,6 +259,15 @@ class VaryDecl:
     span: Span
 
 
+@dataclass(frozen=True)
+class VarDecl:
+    """``var name = true|false|N``: a mission variable (a flag or a counter) and its start value."""
+
+    name: Ident
+    value: Quantity | BoolCond
+    span: Span
+
+
 Decl = (
     ImportDecl
     | MissionDecl
@@ -270,6 +284,7 @@ Decl = (
     | MainDecl
     | RequireDecl
     | VaryDecl
+    | VarDecl
 )
 
 

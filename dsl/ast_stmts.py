@@ -28,6 +28,8 @@ __all__ = [
     "FactCond",
     "GaitIs",
     "Guard",
+    "SetVar",
+    "VarStep",
     "If",
     "NotCond",
     "OrCond",
@@ -96,9 +98,13 @@ class If:
 
 @dataclass(frozen=True)
 class Guard:
+    """``guard C { H }`` (``then resume``, the default) or ``guard C { H } then restart``."""
+
     cond: Cond
     handler: Block
     span: Span
+    #: False for ``then restart``: the guarded rest starts again from its beginning.
+    resume: bool = True
 
 
 ArgValue = Ident | Quantity | Point | Text
@@ -138,7 +144,26 @@ class Call:
     span: Span
 
 
-Stmt = Composite | Repeat | Retry | Timeout | If | Guard | Action | Call
+@dataclass(frozen=True)
+class VarStep:
+    """``base + N`` / ``base - N``: a counter's value stepped."""
+
+    base: Ident
+    op: str
+    step: Quantity
+    span: Span
+
+
+@dataclass(frozen=True)
+class SetVar:
+    """``set name = value``: a mission variable changed (to a flag, a number or a step)."""
+
+    name: Ident
+    value: Quantity | BoolCond | VarStep
+    span: Span
+
+
+Stmt = Composite | Repeat | Retry | Timeout | If | Guard | Action | Call | SetVar
 
 
 # ------------------------------------------------------------------------------- conditions

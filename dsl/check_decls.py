@@ -25,13 +25,14 @@ _KEYWORD: dict[type, str] = {
     A.BoundsDecl: "bounds", A.PayloadDecl: "payload", A.AreaDecl: "area",
     A.TerrainDecl: "terrain", A.IntruderDecl: "intruder", A.RouteDecl: "route",
     A.TaskDecl: "task", A.MainDecl: "main", A.RequireDecl: "require", A.VaryDecl: "vary",
+    A.VarDecl: "var",
 }
 
 WORLD_DECLS = frozenset({"world", "bounds", "terrain", "dock", "station", "waypoint", "area",
                          "victim", "intruder", "payload", "vary"})
 MISSION_DECLS = frozenset({"import", "mission", "robot", "world", "waypoint", "station", "dock",
                            "payload", "area", "route", "task", "main", "require",
-                           "vary"})
+                           "vary", "var"})
 _SINGLE_IN_MISSION = ("mission", "robot", "world", "main")
 _SINGLE_IN_WORLD = ("world", "bounds")
 
@@ -53,6 +54,8 @@ class Resolved:
     payloads: dict[str, tuple[float, str]] = field(default_factory=dict)
     tasks: dict[str, A.TaskDecl] = field(default_factory=dict)
     place_spans: dict[str, A.Span] = field(default_factory=dict)
+    #: Mission variables and their start values (see :mod:`dsl.check_vars`).
+    variables: dict[str, bool | int] = field(default_factory=dict)
 
 
 def _fmt_point(xyz: tuple[float, ...]) -> str:
@@ -123,7 +126,7 @@ class DeclChecker:
         if isinstance(decl, A.PlaceDecl):
             return decl.kind
         kinds = {A.PayloadDecl: "payload", A.AreaDecl: "area", A.IntruderDecl: "intruder",
-                 A.RouteDecl: "route", A.TaskDecl: "task"}
+                 A.RouteDecl: "route", A.TaskDecl: "task", A.VarDecl: "variable"}
         return kinds.get(type(decl))
 
     # ------------------------------------------------------------------------------- values

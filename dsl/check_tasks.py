@@ -19,6 +19,7 @@ from bt_runtime.units import Dimension
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
+from dsl import check_vars
 from dsl.check_decls import DeclChecker
 from dsl.check_parallel import MotionIndex, parallel_conflict
 from dsl.check_text import check_placeholders
@@ -228,9 +229,12 @@ class StatementChecker:
                             f"{', '.join(f'`{m}`' for m in missing)} of task `{decl.name.name}`",
                             f"call it as {decl.name.name}({', '.join(order)})")
 
+    def _set_var(self, stmt: A.SetVar, scope: Scope) -> None:
+        check_vars.check_set(self.sink, stmt, self.decls.resolved.variables)
+
     _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
         A.Composite: _composite, A.Repeat: _repeat, A.Retry: _retry, A.Timeout: _timeout,
-        A.If: _if, A.Guard: _guard, A.Action: _action, A.Call: _call,
+        A.If: _if, A.Guard: _guard, A.Action: _action, A.Call: _call, A.SetVar: _set_var,
     }
 
     # -------------------------------------------------------------------------------- values
@@ -321,7 +325,13 @@ class StatementChecker:
 
     def _compare(self, cond: A.Compare, scope: Scope) -> None:
         name = cond.lhs.name
-        if name in vocab.STATE_VARS:
+        kind = check_vars.var_kind(self.decls.resolved.variables, name)
+        if kind == "flag":
+            check_vars.flag_compared(self.sink, cond)
+        elif kind == "counter":
+            self.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope,
+                       check_vars.COUNTER_RANGE)
+        elif name in vocab.STATE_VARS:
             var = vocab.STATE_VARS[name]
             self.value(cond.rhs, ParamKind.QUANTITY, var.dimension, f"`{name}`", scope)
         elif name in vocab.COUNTERS:
@@ -330,20 +340,30 @@ class StatementChecker:
             self.sink.error(cond.lhs.span, f"`{name}` is a fact (true or false): it cannot be "
                             "compared", f"use it alone, e.g. `if {name}` or `if not {name}`")
         else:
+            counters = [n for n in self.decls.resolved.variables
+                        if check_vars.var_kind(self.decls.resolved.variables, n) == "counter"]
             self.sink.error(cond.lhs.span, f"unknown robot state `{name}`",
-                            did_you_mean(name, [*vocab.STATE_VARS, *vocab.COUNTERS])
+                            did_you_mean(name, [*vocab.STATE_VARS, *vocab.COUNTERS, *counters])
                             or f"robot state: {', '.join([*vocab.STATE_VARS, *vocab.COUNTERS])}")
 
     def _fact(self, cond: A.FactCond, scope: Scope) -> None:
         name = cond.name.name
         fact = vocab.FACTS.get(name)
+        kind = check_vars.var_kind(self.decls.resolved.variables, name)
+        if kind is not None:
+            if kind == "counter":
+                check_vars.counter_alone(self.sink, cond)
+            elif cond.arg is not None:
+                self.sink.error(cond.arg.span, f"flag `{name}` takes no argument")
+            return
         if fact is None:
             if name in vocab.STATE_VARS or name in vocab.COUNTERS:
                 self.sink.error(cond.name.span, f"`{name}` is a measurement: compare it",
                                 f"e.g. `{name} > 0`")
             else:
                 self.sink.error(cond.name.span, f"unknown fact `{name}`",
-                                did_you_mean(name, vocab.condition_names())
+                                did_you_mean(name, [*vocab.condition_names(),
+                                                    *self.decls.resolved.variables])
                                 or f"facts: {', '.join(vocab.FACTS)}")
             return
         if cond.arg is not None:

@@ -20,6 +20,7 @@ from dsl.check_ground import check_ground
 from dsl.check_robot import check_robot
 from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
+from dsl.check_vars import declare as declare_var
 from dsl.check_vary import check_vary
 from dsl.diagnostics import Diagnostic, error
 from dsl.loader import Program
@@ -152,6 +153,10 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     for file in imported:
         decls.collect(_library_part(file), "import")
     decls.collect(root, "mission")
+    for decl in root.decls:
+        if isinstance(decl, A.VarDecl) and getattr(decls.table.get(decl.name.name), "decl",
+                                                   None) is decl:
+            declare_var(sink, decl, decls.resolved.variables)
     for file in [*([world_file] if world_file else []), *imported, root]:
         decls.values(file if file is root or file is world_file else _library_part(file))
     world = _world(program, sink)

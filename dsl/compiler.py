@@ -12,18 +12,22 @@ Shapes of the compiled constructs (every Sequence/Selector gets an explicit ``me
   runtime's clock).
 * ``if/else if/else`` → nested :class:`IfThenElse` (decides once, when reached).
 * ``guard C { H }`` followed by statements R →
-  ``Sequence(memory=False)[Selector(memory=True)[Inverter(Condition C), H], Sequence(memory=True)[R]]``.
-  Each tick the reactive sequence re-evaluates the selector: while C is false the inverter succeeds
-  and R runs on; when C turns true, H starts and the reactive sequence halts R; the selector's memory
-  keeps H running without re-checking C; when H succeeds, R starts again from its beginning in the
-  same tick; when H fails, the block fails. (Equivalent to the brief's Selector/SuccessIsRunning
-  sketch, which would restart H forever once it succeeded.)
+  ``GuardSequence[Selector(memory=True)[Inverter(Condition C), H], Sequence(memory=True)[R]]``.
+  Each tick the guard evaluates the selector first: while C is false the inverter succeeds and R
+  runs on; when C turns true, H starts and R is preempted; the selector's memory keeps H running
+  without re-checking C; when H succeeds, R goes on in the same tick: by default (``then resume``)
+  from the interrupted step, with every completed step kept; with ``then restart`` from its
+  beginning. When H fails, the block fails. (:mod:`bt_runtime.behaviours.guard` says what resume
+  keeps at each kind of node.)
 * ``on failure { H }`` → ``Selector(memory=True)[body, H]``.
+* ``set v = value`` → :class:`~bt_runtime.behaviours.SetVariable`; a flag variable in a condition
+  reads like a fact, a counter variable like a counter (the runtime keeps them in one registry).
 * a task call → :class:`TaskCall` over a fresh copy of the task's body with the arguments
   substituted (tasks are expanded per call; the checker has ruled out recursion).
 
-Size: about 400 lines, one per construct of the language; split by construct family when the
-next construct lands (issue 10 adds resume, variables and failure policies).
+Split by construct family: :mod:`dsl.compile_control` builds the control constructs,
+:mod:`dsl.compile_text` spells values, conditions and actions; this module keeps values, conditions,
+actions, task calls and the entry point.
 """
 
 from __future__ import annotations
@@ -38,19 +42,21 @@ from py_trees.behaviour import Behaviour
 
 from bt_runtime import expressions as E
 from bt_runtime import vocabulary as vocab
-from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
+from bt_runtime.behaviours import Condition, Place, Route, SetVariable, TaskCall
 from bt_runtime.bindings import BEHAVIOURS
 from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
 from bt_runtime.variation import Variation
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
+from dsl import compile_control as C
+from dsl.compile_text import Env, action_text, cond_text, spec_action_text, value_text
 from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
 
-__all__ = ["CompileError", "CompiledMission", "compile_mission", "cond_text", "value_text"]
+__all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", "cond_text",
+           "value_text"]
 
-Env = Mapping[str, A.ArgValue]
 _B = TypeVar("_B", bound=Behaviour)
 
 
@@ -75,70 +81,8 @@ class CompiledMission:
     #: What each node was built from, by ``id()`` of the behaviour (for
     #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
     sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
-
-
-def value_text(value: A.ArgValue) -> str:
-    """A written value as the operator wrote it (for node names)."""
-    if isinstance(value, A.Ident):
-        return value.name
-    if isinstance(value, A.Quantity):
-        return value.text
-    if isinstance(value, A.Text):
-        return '"' + value.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return "(" + ", ".join(c.text for c in value.coords) + ")"
-
-
-def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
-    """A condition as text, parameters substituted from ``env`` (or ``{name}`` if ``refs``)."""
-    env = env or {}
-
-    def val(v: A.ArgValue) -> str:
-        if isinstance(v, A.Ident) and v.name in env:
-            return value_text(env[v.name])
-        if refs and isinstance(v, A.Ident):
-            return "{" + v.name + "}"
-        return value_text(v)
-
-    if isinstance(cond, A.OrCond):
-        return f"{cond_text(cond.left, env, refs)} or {cond_text(cond.right, env, refs)}"
-    if isinstance(cond, A.AndCond):
-        parts = [cond_text(c, env, refs) for c in (cond.left, cond.right)]
-        return " and ".join(f"({p})" if isinstance(c, A.OrCond) else p
-                            for p, c in zip(parts, (cond.left, cond.right)))
-    if isinstance(cond, A.NotCond):
-        inner = cond_text(cond.item, env, refs)
-        return f"not ({inner})" if isinstance(cond.item, (A.AndCond, A.OrCond)) else f"not {inner}"
-    if isinstance(cond, A.Compare):
-        return f"{cond.lhs.name} {cond.op} {val(cond.rhs)}"
-    if isinstance(cond, A.DistanceCond):
-        return f"distance to {val(cond.target)} {cond.op} {val(cond.rhs)}"
-    if isinstance(cond, A.TerrainIs):
-        return f"terrain is {cond.kind.name}"
-    if isinstance(cond, A.GaitIs):
-        return f"gait is {cond.gait.name}"
-    if isinstance(cond, A.FactCond):
-        return cond.name.name if cond.arg is None else f"{cond.name.name} {val(cond.arg)}"
-    assert isinstance(cond, A.BoolCond)
-    return "true" if cond.value else "false"
-
-
-def action_text(action: A.Action, env: Env) -> str:
-    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted.
-
-    The words come from the vocabulary (the action's :attr:`~bt_runtime.specs.ActionSpec.spelled`
-    and each parameter's ``word``), so a new action needs no table here.
-    """
-    return _action_text(vocab.ACTIONS[action.action], action, env)
-
-
-def _action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
-    params = spec.by_name
-    words = [spec.spelled]
-    for arg in action.args:
-        value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
-        word = params[arg.name].word
-        words.extend([word, value_text(value)] if word else [value_text(value)])
-    return " ".join(words)
+    #: The mission's variables and their start values (``var searched_west = false``).
+    variables: Mapping[str, bool | int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _where(span: A.Span) -> str:
@@ -156,14 +100,14 @@ class _Compiler:
         self._places: dict[str, Place] = {}
         self.sources: dict[int, NodeSource] = {}
 
-    def _mark(self, node: _B, origin: object, role: str, env: Env,
-              task_params: tuple[tuple[str, str], ...] = ()) -> _B:
+    def mark(self, node: _B, origin: object, role: str, env: Env,
+             task_params: tuple[tuple[str, str], ...] = ()) -> _B:
         """Record what ``node`` was built from (see :class:`bt_runtime.tree_model.NodeSource`)."""
         self.sources[id(node)] = NodeSource(origin, role, env, task_params)
         return node
 
     # ------------------------------------------------------------------------------ values
-    def _subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
+    def subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
         if isinstance(value, A.Ident) and value.name in env:
             return env[value.name]
         return value
@@ -211,8 +155,8 @@ class _Compiler:
                                f"{spec.range.describe()}, got {value.text}")
         return canonical
 
-    def _count(self, value: A.Quantity | A.Ident, env: Env) -> int:
-        resolved = self._subst(value, env)
+    def count(self, value: A.Quantity | A.Ident, env: Env) -> int:
+        resolved = self.subst(value, env)
         assert isinstance(resolved, A.Quantity)
         if not vocab.COUNT_RANGE.contains(resolved.value):  # passed in as a task argument
             raise CompileError(f"{_where(resolved.span)}: value out of range: a count must be "
@@ -228,16 +172,16 @@ class _Compiler:
         if isinstance(cond, A.NotCond):
             return E.Not(self.expr(cond.item, env))
         if isinstance(cond, A.Compare):
-            rhs = self._subst(cond.rhs, env)
+            rhs = self.subst(cond.rhs, env)
             assert isinstance(rhs, A.Quantity)
             name = cond.lhs.name
-            if name in vocab.COUNTERS:
+            if name in vocab.COUNTERS or name in self.resolved.variables:
                 return E.CounterCompare(name, cond.op, int(rhs.value))
             dim = vocab.STATE_VARS[name].dimension
             return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
         if isinstance(cond, A.DistanceCond):
-            place = self.place(self._subst(cond.target, env))
-            rhs = self._subst(cond.rhs, env)
+            place = self.place(self.subst(cond.target, env))
+            rhs = self.subst(cond.rhs, env)
             assert isinstance(rhs, A.Quantity)
             return E.DistanceTo(place.name, place.x, place.y, cond.op,
                                 to_canonical(rhs.value, rhs.unit))
@@ -246,13 +190,13 @@ class _Compiler:
         if isinstance(cond, A.GaitIs):
             return E.GaitIs(cond.gait.name)
         if isinstance(cond, A.FactCond):
-            arg = None if cond.arg is None else self._subst(cond.arg, env)
+            arg = None if cond.arg is None else self.subst(cond.arg, env)
             return E.FactIs(cond.name.name, None if arg is None else value_text(arg))
         assert isinstance(cond, A.BoolCond)
         return E.Const(cond.value)
 
     def condition(self, cond: A.Cond, env: Env) -> Condition:
-        return self._mark(Condition(name=cond_text(cond, env), expr=self.expr(cond, env)), cond,
+        return self.mark(Condition(name=cond_text(cond, env), expr=self.expr(cond, env)), cond,
                           "condition", env)
 
     # -------------------------------------------------------------------------- statements
@@ -260,95 +204,54 @@ class _Compiler:
         children: list[Behaviour] = []
         for index, stmt in enumerate(stmts):
             if isinstance(stmt, A.Guard):
-                rest = self._mark(py_trees.composites.Sequence(
+                rest = self.mark(py_trees.composites.Sequence(
                     name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack)),
                     stmt, "rest", env)
-                children.append(self.guard(stmt, rest, env, stack))
+                children.append(C.guard(self, stmt, rest, env, stack))
                 break
             children.append(self.stmt(stmt, env, stack))
         return children
 
     def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str,
               role: str = "block") -> Behaviour:
-        return self._mark(py_trees.composites.Sequence(
+        return self.mark(py_trees.composites.Sequence(
             name=name, memory=True, children=self.stmts(block.stmts, env, stack)), block, role, env)
-
-    def guard(self, stmt: A.Guard, rest: Behaviour, env: Env, stack: tuple[str, ...]) -> Behaviour:
-        text = cond_text(stmt.cond, env)
-        negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
-        watch = self._mark(py_trees.decorators.Inverter(
-            name=negated, child=self.condition(stmt.cond, env)), stmt, "not", env)
-        handler = self.block(stmt.handler, env, stack, "handler", "handler")
-        check = self._mark(py_trees.composites.Selector(
-            name=f"when {text}", memory=True, children=[watch, handler]), stmt, "when", env)
-        return self._mark(py_trees.composites.Sequence(
-            name=f"guard {text}", memory=False, children=[check, rest]), stmt, "guard", env)
 
     def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
         if isinstance(stmt, A.Action):
-            return self._mark(self.action(stmt, env), stmt, "action", env)
+            return self.mark(self.action(stmt, env), stmt, "action", env)
         if isinstance(stmt, A.Call):
             return self.call(stmt, env, stack)
+        if isinstance(stmt, A.SetVar):
+            return self.mark(self.set_var(stmt), stmt, "set", env)
         if isinstance(stmt, A.Composite):
-            return self._mark(self.composite(stmt, env, stack), stmt, "statement", env)
-        if isinstance(stmt, A.Repeat):
-            count = -1 if stmt.count is None else self._count(stmt.count, env)
-            label = "repeat forever" if count < 0 else f"repeat {count}"
-            return self._mark(py_trees.decorators.Repeat(
-                name=label, child=self.block(stmt.body, env, stack, "body"), num_success=count),
-                stmt, "repeat", env)
-        if isinstance(stmt, A.Retry):
-            count = self._count(stmt.count, env)
-            return self._mark(py_trees.decorators.Retry(
-                name=f"retry {count}", child=self.block(stmt.body, env, stack, "body"),
-                num_failures=count), stmt, "retry", env)
-        if isinstance(stmt, A.Timeout):
-            duration = self._subst(stmt.duration, env)
-            assert isinstance(duration, A.Quantity)
-            seconds = to_canonical(duration.value, duration.unit)
-            return self._mark(ClockTimeout(
-                name=f"timeout {duration.text}", child=self.block(stmt.body, env, stack, "body"),
-                duration=seconds), stmt, "timeout", env)
+            return self.mark(C.composite(self, stmt, env, stack), stmt, "statement", env)
+        if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
+            return C.loop(self, stmt, env, stack)
         if isinstance(stmt, A.If):
-            return self.if_(stmt.branches, stmt.orelse, env, stack)
+            return C.if_(self, stmt.branches, stmt.orelse, env, stack)
         raise CompileError(f"cannot compile {type(stmt).__name__}")
-
-    def composite(self, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:
-        children = self.stmts(stmt.body.stmts, env, stack)
-        if stmt.kind == "sequence":
-            return py_trees.composites.Sequence(name="sequence", memory=True, children=children)
-        if stmt.kind == "fallback":
-            return py_trees.composites.Selector(name="fallback", memory=True, children=children)
-        policy: py_trees.common.ParallelPolicy.Base
-        if stmt.kind == "parallel_all":
-            policy = py_trees.common.ParallelPolicy.SuccessOnAll(synchronise=True)
-        else:
-            policy = py_trees.common.ParallelPolicy.SuccessOnOne()
-        return py_trees.composites.Parallel(name=stmt.kind.replace("_", " "), policy=policy,
-                                            children=children)
-
-    def if_(self, branches: tuple[A.Branch, ...], orelse: A.Block | None, env: Env,
-            stack: tuple[str, ...]) -> Behaviour:
-        first, rest = branches[0], branches[1:]
-        then = self.block(first.body, env, stack, "then")
-        other: Behaviour | None
-        if rest:
-            other = self.if_(rest, orelse, env, stack)
-        else:
-            other = None if orelse is None else self.block(orelse, env, stack, "else")
-        return self._mark(IfThenElse(name=f"if {cond_text(first.cond, env)}",
-                                     condition=self.condition(first.cond, env), then=then,
-                                     orelse=other), first, "if", env)
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
         spec = vocab.ACTIONS[stmt.action]
         params = spec.by_name
-        kwargs = {arg.name: self.resolve(self._subst(arg.value, env), params[arg.name])
+        kwargs = {arg.name: self.resolve(self.subst(arg.value, env), params[arg.name])
                   for arg in stmt.args}
         try:
-            return self.behaviours[stmt.action](name=_action_text(spec, stmt, env), **kwargs)
+            return self.behaviours[stmt.action](name=spec_action_text(spec, stmt, env), **kwargs)
         except ValueError as exc:
             raise CompileError(f"{stmt.span.file}:{stmt.span.line}:{stmt.span.col}: {exc}") from exc
+
+    def set_var(self, stmt: A.SetVar) -> SetVariable:
+        name, value = stmt.name.name, stmt.value
+        if isinstance(value, A.VarStep):
+            step = int(value.step.value)
+            label = f"set {name} = {value.base.name} {value.op} {step}"
+            return SetVariable(name=label, variable=name, base=value.base.name,
+                               step=-step if value.op == "-" else step)
+        literal = value.value if isinstance(value, A.BoolCond) else int(value.value)
+        shown = str(literal).lower() if isinstance(literal, bool) else str(literal)
+        return SetVariable(name=f"set {name} = {shown}", variable=name, value=literal)
 
     def call(self, stmt: A.Call, env: Env, stack: tuple[str, ...]) -> Behaviour:
         task = self.resolved.tasks[stmt.task.name]
@@ -358,20 +261,20 @@ class _Compiler:
         bound: dict[str, A.ArgValue] = {}
         for position, arg in enumerate(stmt.args):
             name = order[position] if arg.name is None else arg.name.name
-            bound[name] = self._subst(arg.value, env)
+            bound[name] = self.subst(arg.value, env)
         inner = (*stack, task.name.name)
         written = {n: value_text(bound[n]) for n in order}
         shown = ", ".join(written.values())
         body = self.block(task.body, bound, inner, task.name.name, "task")
         if task.on_failure is not None:
             handler = self.block(task.on_failure, bound, inner, "on failure", "on_failure")
-            body = self._mark(py_trees.composites.Selector(
+            body = self.mark(py_trees.composites.Selector(
                 name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
                 task, "recover", bound)
         call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
                         args=written)
         params = tuple((p.name.name, p.type.name) for p in task.params)
-        return self._mark(call, stmt, "call", env, params)
+        return self.mark(call, stmt, "call", env, params)
 
 
 def compile_mission(checked: CheckedProgram,
@@ -404,4 +307,5 @@ def compile_mission(checked: CheckedProgram,
         world=checked.sim_world(),
         variation=checked.variation,
         sources=MappingProxyType(compiler.sources),
+        variables=MappingProxyType(dict(checked.resolved.variables)),
     )

@@ -222,6 +222,25 @@ class ToAst(Transformer[Token, Any]):
     def require_decl(self, meta: Any, c: list[Any]) -> A.RequireDecl:
         return A.RequireDecl(self._id(c[0]), str(c[1]), c[2], self._span(meta))
 
+    def var_decl(self, meta: Any, c: list[Any]) -> A.VarDecl:
+        return A.VarDecl(self._id(c[0]), c[1], self._span(meta))
+
+    def var_true(self, meta: Any, c: list[Any]) -> A.BoolCond:
+        return A.BoolCond(True, self._span(meta))
+
+    def var_false(self, meta: Any, c: list[Any]) -> A.BoolCond:
+        return A.BoolCond(False, self._span(meta))
+
+    def set_var(self, meta: Any, c: list[Any]) -> A.SetVar:
+        return A.SetVar(self._id(c[0]), c[1], self._span(meta))
+
+    def set_var_step(self, meta: Any, c: list[Any]) -> A.SetVar:
+        base, op, number = self._id(c[1]), str(c[2]), c[3]
+        step = A.Quantity(float(number), None, str(number), self._tspan(number))
+        end = step.span
+        span = A.Span(self.path, base.span.line, base.span.col, end.end_line, end.end_col)
+        return A.SetVar(self._id(c[0]), A.VarStep(base, op, step, span), self._span(meta))
+
     def vary_decl(self, meta: Any, c: list[Any]) -> A.VaryDecl:
         return A.VaryDecl(tuple(c), self._span(meta))
 
@@ -306,6 +325,9 @@ class ToAst(Transformer[Token, Any]):
 
     def guard(self, meta: Any, c: list[Any]) -> A.Guard:
         return A.Guard(c[0], c[1], self._span(meta))
+
+    def guard_restart(self, meta: Any, c: list[Any]) -> A.Guard:
+        return A.Guard(c[0], c[1], self._span(meta), resume=False)
 
     def count_literal(self, meta: Any, c: list[Any]) -> A.Quantity:
         return A.Quantity(float(c[0]), None, str(c[0]), self._span(meta))

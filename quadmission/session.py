@@ -220,6 +220,7 @@ def simulate(
     extra = {} if sensor is None else {"sensor": sensor}
     config = RobotConfig.from_properties(compiled.robot, **extra)
     ctx = build_context(backend, world, config, seed, scenario_config=scenario_config)
+    ctx.declare_variables(compiled.variables)
     pose, where = start_pose(world)
     try:
         ctx.start(pose)

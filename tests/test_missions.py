@@ -242,10 +242,10 @@ def test_library_alone_cannot_be_compiled(capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize("name", NAMES)
 def test_battery_guard_watches_the_whole_mission(name: str) -> None:
     """`main` opens with a battery guard: its handler docks and charges, and everything else of the
-    mission is the guarded rest."""
+    mission is the guarded rest, resumed (not restarted) after the handler."""
     tree = compiled(name)["tree"]
     (guard,) = tree["children"]
-    assert guard["type"] == "Sequence" and guard["settings"]["memory"] is False
+    assert guard["type"] == "GuardSequence" and guard["settings"]["resume"] is True
     when, rest = guard["children"]
     assert when["type"] == "Selector" and when["settings"]["memory"] is True
     inverter, handler = when["children"]
@@ -614,8 +614,8 @@ def test_rescue_skips_the_office_when_its_steps_are_blocked() -> None:
     ("logistics", "battery@60s:drop=25"),
 ])
 def test_battery_guard_recharges_and_the_mission_still_succeeds(name: str, fault: str) -> None:
-    """A sudden battery loss trips the guard: the robot docks, charges, and starts the rest of the
-    mission again, which then completes within its time limit."""
+    """A sudden battery loss trips the guard: the robot docks, charges, and resumes the rest of the
+    mission where it was interrupted, which then completes within its time limit."""
     report, lines = simulated(name, fault)
     assert report.outcome == "success", report.lines()
     messages = lines.messages()
@@ -624,3 +624,17 @@ def test_battery_guard_recharges_and_the_mission_still_succeeds(name: str, fault
     assert report.duration < compiled(name)["time_limit"]
     if name == "logistics":
         assert len(report.delivered) == 3
+
+
+def test_rescue_battery_guard_mid_search_resumes_instead_of_starting_over() -> None:
+    """A battery drop during the west wing search: after docking and charging, the mission goes on
+    where it stopped. Each area's search ends once (none is searched again) and the mission does
+    not start again from its first statement, as it did when a guard restarted its rest."""
+    report, lines = simulated("rescue", "battery@60s:drop=50")
+    assert report.outcome == "success", report.lines()
+    messages = lines.messages()
+    assert messages.index("charged: resuming") > messages.index("battery low: returning to the dock")
+    assert messages.count("starting the victim search") == 1
+    ended = messages.count("area searched") + messages.count("search of an area was cut short")
+    assert ended == 3
+    assert set(report.victims) == {v.name for v in world("rescue").victims}

@@ -125,6 +125,7 @@ class SearchRunner:
         self.seen = np.zeros(len(self.cells), dtype=bool)
         self.index = 0
         self.unreachable: list[str] = []
+        self.stopped_at: Point = here
         self.found_before = {n for n, t in ctx.found.items() if t.kind == self.kind}
         self.walk = Walk(self.points[0], "lane point 1", tolerance=0.5) if self.points else None
         length = path_length([here, *self.points])
@@ -191,6 +192,19 @@ class SearchRunner:
     def halt(self, ctx: RobotContext) -> None:
         if self.walk is not None:
             self.walk.halt(ctx)
+        self.stopped_at = ctx.position()[:2]
+
+    def resume(self, ctx: RobotContext) -> None:
+        """Continue after a guard's handler (:class:`bt_runtime.actions.port.ResumableRunner`):
+        the ground already seen stays seen; the robot first walks back to where the halt stopped it
+        (the rest of the interrupted lane is not skipped), then on along the lanes. The time limit
+        grows by the walk back."""
+        if self.walk is None:
+            return
+        back = self.stopped_at
+        self.points.insert(self.index, back)
+        self.walk = Walk(back, f"lane point {self.index + 1} (back where the search stopped)", 0.5)
+        self.timeout += 3.0 * math.dist(ctx.position()[:2], back) / max(ctx.speed_limit, 0.05)
 
 
 def _tally(ctx: RobotContext, kind: str, before: set[str], verb: str) -> str:

@@ -8,6 +8,7 @@ from bt_runtime.behaviours.base import NOT_SET_UP, ActionBehaviour, RobotPort
 from bt_runtime.behaviours.basic import Alert, Fail, LogEntry, Report, Succeed, Wait
 from bt_runtime.behaviours.condition import NO_STATE, Condition
 from bt_runtime.behaviours.control import ClockTimeout, IfThenElse, TaskCall
+from bt_runtime.behaviours.guard import GuardSequence, Suspendable
 from bt_runtime.behaviours.motion import (
     Charge,
     Dock,
@@ -23,11 +24,13 @@ from bt_runtime.behaviours.motion import (
     Stand,
 )
 from bt_runtime.behaviours.values import GAITS, TARGET_KINDS, Place, Route
+from bt_runtime.behaviours.variables import NO_VARIABLES, SetVariable, VariableStore
 
 __all__ = [
     "GAITS",
     "NOT_SET_UP",
     "NO_STATE",
+    "NO_VARIABLES",
     "TARGET_KINDS",
     "ActionBehaviour",
     "Alert",
@@ -38,6 +41,7 @@ __all__ = [
     "DropOff",
     "Fail",
     "FollowRoute",
+    "GuardSequence",
     "GoTo",
     "IfThenElse",
     "LogEntry",
@@ -50,9 +54,12 @@ __all__ = [
     "SearchArea",
     "SetGait",
     "SetSpeed",
+    "SetVariable",
     "Sit",
     "Stand",
     "Succeed",
+    "Suspendable",
     "TaskCall",
+    "VariableStore",
     "Wait",
 ]

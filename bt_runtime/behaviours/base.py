@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import py_trees
 from py_trees.common import Status
 
-__all__ = ["NOT_SET_UP", "ActionBehaviour", "RobotPort"]
+__all__ = ["NOT_SET_UP", "ActionBehaviour", "RobotPort", "SuspendablePort"]
 
 NOT_SET_UP = "not set up: no robot attached"
 
@@ -29,6 +29,23 @@ class RobotPort(Protocol):
 
     def halt_action(self, behaviour: ActionBehaviour) -> None:
         """``behaviour`` was interrupted (e.g. by a guard): stop whatever it commanded."""
+        ...
+
+
+@runtime_checkable
+class SuspendablePort(Protocol):
+    """A port that can keep an action's progress across a guard's interruption (optional)."""
+
+    def suspend_action(self, behaviour: ActionBehaviour) -> None:
+        """``behaviour`` is about to be halted by a guard and resumed later: keep its progress."""
+        ...
+
+    def resume_action(self, behaviour: ActionBehaviour) -> None:
+        """``behaviour`` starts again after the handler: continue from the kept progress."""
+        ...
+
+    def discard_action(self, behaviour: ActionBehaviour) -> None:
+        """The kept progress of ``behaviour`` will not be used: drop it."""
         ...
 
 
@@ -69,6 +86,20 @@ class ActionBehaviour(py_trees.behaviour.Behaviour):
         status, message = self.robot.step_action(self)
         self.feedback_message = message
         return status
+
+    # A guard's interruption (bt_runtime.behaviours.guard.Suspendable): the port decides whether
+    # the action can continue where it stopped; otherwise it starts again.
+    def suspend(self) -> None:
+        if isinstance(self.robot, SuspendablePort):
+            self.robot.suspend_action(self)
+
+    def resume(self) -> None:
+        if isinstance(self.robot, SuspendablePort):
+            self.robot.resume_action(self)
+
+    def discard(self) -> None:
+        if isinstance(self.robot, SuspendablePort):
+            self.robot.discard_action(self)
 
     def terminate(self, new_status: Status) -> None:
         if new_status == Status.INVALID and self.robot is not None:

@@ -3,7 +3,9 @@
 * :class:`IfThenElse` decides once, when reached (like BehaviorTree.CPP's IfThenElse), and then runs
   the chosen branch to its end; a false condition without ``else`` succeeds.
 * :class:`ClockTimeout` is py_trees' Timeout on the clock given to ``setup(clock=...)`` (simulated
-  time in a simulation), wall-clock time otherwise.
+  time in a simulation), wall-clock time otherwise. Its clock pauses while a resuming guard's
+  handler preempts it (:class:`bt_runtime.behaviours.guard.Suspendable`): the time limit bounds
+  the time spent in its body, not the time spent charging.
 * :class:`TaskCall` marks the subtree of one task call (for exporters and monitors); it passes its
   child's status through unchanged.
 """
@@ -78,12 +80,25 @@ class ClockTimeout(py_trees.decorators.Timeout):
             raise ValueError(f"{name}: duration must be a number of seconds > 0, got {duration!r}")
         super().__init__(name=name, child=child, duration=float(duration))
         self.clock: Callable[[], float] = time.monotonic
+        self.remaining: float | None = None
+
+    def suspend(self) -> None:
+        self.remaining = max(self.finish_time - self.clock(), 0.0)
+
+    def resume(self) -> None:
+        if self.remaining is not None:
+            self.finish_time = self.clock() + self.remaining
+        self.remaining = None
+
+    def discard(self) -> None:
+        self.remaining = None
 
     def setup(self, **kwargs: Any) -> None:
         self.clock = setup_clock(self.name, kwargs, self.clock)
 
     def initialise(self) -> None:
         self.finish_time = self.clock() + self.duration
+        self.remaining = None
         self.feedback_message = ""
 
     def update(self) -> Status:

@@ -34,7 +34,12 @@ Mapping rules (follow them when you map a new construct):
    for any; failure_count 1); repeat → Repeat num_cycles (-1 forever); retry →
    RetryUntilSuccessful num_attempts; timeout → Timeout msec; if → IfThenElse (AlwaysSuccess as
    the missing else); guard → ReactiveSequence[Fallback[Inverter[cond], handler], rest]; on
-   failure → Fallback[body, handler]; succeed → AlwaysSuccess. Use a built-in (Delay,
+   failure → Fallback[body, handler]; succeed → AlwaysSuccess; the rest of a resuming guard →
+   SequenceWithMemory (BT.CPP's halt keeps its current child, so the export resumes at the
+   interrupted statement of the guarded part; the built-in Sequence, Repeat and Retry inside it
+   reset on halt, so finer progress is ours only); ``set v = ...`` → ``Script code="@v := ..."``
+   (a ``Script`` first in MainTree declares every mission variable with its start value, and a
+   condition reads a variable as ``@v`` like a fact). Use a built-in (Delay,
    ForceSuccess, RetryUntilSuccessful, Precondition, Script …) before inventing a node; a new
    custom leaf must be declared in ``<TreeNodesModel>`` with its ports (the acceptance test
    registers stand-ins from that model, and fails on a port it does not declare).
@@ -90,9 +95,10 @@ def _source(node: NodeDescription) -> NodeSource:
 class _Builder:
     """Turns described nodes into elements; collects the tasks called, in first-call order."""
 
-    def __init__(self, needs: Needs) -> None:
+    def __init__(self, needs: Needs, variables: frozenset[str] = frozenset()) -> None:
         self.tasks: dict[str, NodeDescription] = {}
         self.needs = needs
+        self.variables = variables
         self.facts: dict[str, Fact] = {}
 
     # ------------------------------------------------------------------------------ values
@@ -123,8 +129,10 @@ class _Builder:
     def _sequence(self, node: NodeDescription, source: NodeSource,
                   params: frozenset[str]) -> ET.Element:
         named = source.role in _NAMED_SEQUENCES
-        return self._with_children(ET.Element("Sequence", {"name": node.name} if named else {}),
-                                   node)
+        kind = "Sequence"
+        if source.role == "rest" and isinstance(source.origin, A.Guard) and source.origin.resume:
+            kind = "SequenceWithMemory"  # its halt() keeps the current child: resume
+        return self._with_children(ET.Element(kind, {"name": node.name} if named else {}), node)
 
     def _statement(self, node: NodeDescription, source: NodeSource,
                    params: frozenset[str]) -> ET.Element:
@@ -155,7 +163,8 @@ class _Builder:
                    params: frozenset[str]) -> ET.Element:
         cond = source.origin
         for fact in facts_read(cond, params):  # type: ignore[arg-type]
-            self.facts.setdefault(fact.key, fact)
+            if fact.key not in self.variables:  # variables are declared by the first Script
+                self.facts.setdefault(fact.key, fact)
         code = condition_script(cond, params)  # type: ignore[arg-type]
         name = cond_text(cond, refs=True) if params else cond_text(cond)  # type: ignore[arg-type]
         return ET.Element(CONDITION_ID, {"name": name, "code": code})
@@ -221,6 +230,17 @@ class _Builder:
         attrs.update(derived)
         return ET.Element("SubTree", attrs)
 
+    def _set(self, node: NodeDescription, source: NodeSource,
+             params: frozenset[str]) -> ET.Element:
+        stmt = source.origin
+        assert isinstance(stmt, A.SetVar)
+        value = stmt.value
+        if isinstance(value, A.VarStep):
+            code = f"@{value.base.name} {value.op} {int(value.step.value)}"
+        else:
+            code = _literal(value)
+        return ET.Element("Script", {"code": f"@{stmt.name.name} := {code}"})
+
     def _recover(self, node: NodeDescription, source: NodeSource,
                  params: frozenset[str]) -> ET.Element:
         return self._with_children(ET.Element("Fallback", {"name": node.name}), node)
@@ -231,7 +251,14 @@ class _Builder:
         "on_failure": _sequence, "block": _sequence, "statement": _statement, "guard": _guard,
         "when": _when, "not": _not, "condition": _condition, "repeat": _repeat, "retry": _retry,
         "timeout": _timeout, "if": _if, "action": _action, "call": _call, "recover": _recover,
+        "set": _set,
     }
+
+
+def _literal(value: A.Quantity | A.BoolCond) -> str:
+    if isinstance(value, A.BoolCond):
+        return "true" if value.value else "false"
+    return str(int(value.value))
 
 
 def _models(tasks: list[TaskInfo], needs: Needs) -> ET.Element:
@@ -285,10 +312,15 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
         mission = compile_mission(mission)
     description = describe(mission.root, mission.sources)
     needs = task_needs(description.root)
-    builder = _Builder(needs)
+    builder = _Builder(needs, frozenset(mission.variables))
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
     main = ET.Element("BehaviorTree", {"ID": MAIN_TREE})
-    main.append(builder.element(description.root))
+    top = builder.element(description.root)
+    if mission.variables:  # declared on the root blackboard (`@`), seen by every SubTree
+        start = "; ".join(f"@{name} := {str(value).lower()}"
+                          for name, value in mission.variables.items())
+        top.insert(0, ET.Element("Script", {"code": start}))  # a BehaviorTree has one child
+    main.append(top)
     done = 0
     while done < len(builder.tasks):  # tasks called from tasks are found as we go
         name, call = list(builder.tasks.items())[done]

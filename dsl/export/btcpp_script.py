@@ -159,7 +159,8 @@ def condition_script(cond: A.Cond, params: frozenset[str]) -> str:
     if isinstance(cond, A.GaitIs):
         return f"@gait == '{cond.gait.name}'"
     if isinstance(cond, A.FactCond):
-        if vocab.FACTS[cond.name.name].arg_kind is None:
+        spec = vocab.FACTS.get(cond.name.name)  # None: a mission flag, also on the root blackboard
+        if spec is None or spec.arg_kind is None:
             return f"@{cond.name.name}"
         if cond.arg is None:
             return f"@{cond.name.name} != ''"

@@ -36,6 +36,7 @@ CONSTRUCTS: dict[str, str] = {
                       " else { set gait auto } }"),
     "guard": "main { report \"start\"  guard battery < 25 % { go to base  charge until 90 % }"
              "  go to gate  go to tower }",
+    "guard_restart": "main { guard battery < 25 % { go to base } then restart  go to gate }",
     "task_call": ("route loop: gate -> tower -> gate\n"
                   "task sweep(r: route, laps: int, pause: time) { repeat laps { follow r "
                   "wait pause } }\nmain { sweep(loop, 2, 3 s)  sweep(r: loop, laps: 1, "
@@ -84,9 +85,10 @@ def setup(root: py_trees.behaviour.Behaviour, **kwargs: object) -> None:
     py_trees.trees.setup(root, **kwargs)
 
 
-def test_guard_interrupts_runs_handler_to_completion_then_restarts_rest(tmp_path: Path) -> None:
+def _guard_run(tmp_path: Path, option: str) -> list[str]:
+    """Run a guard over ``report "rest"  wait 10 s  report "done"``, firing during the wait."""
     text = HEADER + ('main { report "start"  guard battery < 25 % { report "low"  wait 2 s '
-                     'report "handled" }  report "rest"  wait 10 s  report "done" }\n')
+                     'report "handled" }' + option + '  report "rest"  wait 10 s  report "done" }\n')
     root = compile_text(tmp_path, text).root
     state, clock, log = FakeState(battery=80.0), FakeClock(), []  # type: ignore[var-annotated]
     setup(root, state=state, clock=clock, log=log)
@@ -96,20 +98,33 @@ def test_guard_interrupts_runs_handler_to_completion_then_restarts_rest(tmp_path
 
     root.tick_once()
     assert root.status == Status.RUNNING and lines() == ["start", "rest"]
-    state.values["battery"] = 20.0  # the guard fires: the rest is halted, the handler starts
+    state.values["battery"] = 20.0  # the guard fires: the rest is preempted, the handler starts
     root.tick_once()
     assert root.status == Status.RUNNING and lines() == ["start", "rest", "low"]
     state.values["battery"] = 90.0  # not re-checked while the handler runs
     clock.now = 1.0
     root.tick_once()
     assert lines() == ["start", "rest", "low"]
-    clock.now = 2.5  # the handler finishes and the rest starts again from its beginning
+    clock.now = 2.5  # the handler finishes and the rest goes on in the same tick
     root.tick_once()
-    assert lines() == ["start", "rest", "low", "handled", "rest"]
-    clock.now = 20.0
+    seen = lines()
+    clock.now = 12.0  # the wait restarted at 2.5 s: not over yet
     root.tick_once()
-    assert root.status == Status.SUCCESS
-    assert lines()[-1] == "done"
+    assert root.status == Status.RUNNING
+    clock.now = 13.0
+    root.tick_once()
+    assert root.status == Status.SUCCESS and lines()[-1] == "done"
+    return seen
+
+
+def test_guard_resumes_the_rest_at_the_interrupted_step(tmp_path: Path) -> None:
+    # `report "rest"` had completed: it is not redone; the interrupted `wait 10 s` starts again
+    assert _guard_run(tmp_path, "") == ["start", "rest", "low", "handled"]
+    assert _guard_run(tmp_path, " then resume") == ["start", "rest", "low", "handled"]
+
+
+def test_guard_then_restart_starts_the_rest_from_its_beginning(tmp_path: Path) -> None:
+    assert _guard_run(tmp_path, " then restart") == ["start", "rest", "low", "handled", "rest"]
 
 
 def test_guard_handler_failure_fails_the_block(tmp_path: Path) -> None:

@@ -99,7 +99,8 @@ def test_btcpp_xml_for_groot2(tmp_path: Path) -> None:
     assert model is not None
     declared = {n.attrib["ID"] for n in model}
     used = {e.tag for e in root.iter() if e.tag[0].isupper()} - {
-        "Sequence", "Fallback", "ReactiveSequence", "Parallel", "Repeat", "RetryUntilSuccessful",
+        "Sequence", "SequenceWithMemory", "Fallback", "ReactiveSequence", "Parallel", "Repeat",
+        "RetryUntilSuccessful",
         "Timeout", "IfThenElse", "Inverter", "AlwaysSuccess", "SubTree", "BehaviorTree",
         "TreeNodesModel", "Action", "ScriptCondition"}
     assert used <= declared

@@ -127,6 +127,7 @@ def _buried() -> Mission:
         tick_rate=10.0,
         time_limit=None,
         robot={},
+        variables={},
         world=world,
     )
     return Mission("m.mission", "", compiled)  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ def test_replay_opens_paused_on_the_run_header(patrol_log: Path) -> None:
     async def script(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: app.model.end is not None)
         assert app.model.mission == "Night patrol: canal-side industrial park"
-        assert len(app.model.nodes) == 68
+        assert len(app.model.nodes) == 73  # 68 before the `rounds_done` counter
         assert app.model.connection == "replay"
         assert app.model.paused and app.model.sim_time == 0.0
         with EventLogReader(patrol_log) as reader:
@@ -137,6 +137,28 @@ def test_a_breakpoint_pauses_the_replay_before_its_node_ticks(patrol_log: Path) 
         assert app.model.tick < first.tick
         await pilot.press("p")  # resuming runs the node's tick
         await until(pilot, lambda: app.model.stats[stand].changes > 0)
+
+    drive(app, script)
+
+
+def test_the_facts_panel_shows_a_mission_variable(patrol_log: Path) -> None:
+    """The patrol's `var rounds_done = 0` lives in the run's fact registry: its changes are logged
+    like a fact's, and the replayed facts panel shows it with its last value (2 rounds)."""
+    from tui.widgets.facts import FactsTable
+
+    with EventLogReader(patrol_log) as reader:
+        changes = [(e.old, e.new) for e in reader.events()
+                   if getattr(e, "key", None) == "rounds_done"]
+    assert changes == [(0, 1), (1, 2)]
+    app, source = replay(patrol_log, playing=False)
+
+    async def script(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: app.model.end is not None)
+        table = app.query_one(FactsTable)
+        source.seek(1e9)
+        await until(pilot, lambda: app.model.outcome == "success")
+        await until(pilot, lambda: "rounds_done" in table.rows)
+        assert table.get_cell("rounds_done", "value").plain == "2"
 
     drive(app, script)
 

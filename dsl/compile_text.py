@@ -1,0 +1,80 @@
+"""Constructs as the operator wrote them: the text of values, conditions and actions.
+
+Node names in the compiled tree, the exporters' expressions and the monitor's labels all read these,
+so a value is spelt the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bt_runtime import vocabulary as vocab
+from dsl import ast as A
+
+__all__ = ["Env", "action_text", "cond_text", "spec_action_text", "value_text"]
+
+Env = Mapping[str, A.ArgValue]
+
+
+def value_text(value: A.ArgValue) -> str:
+    """A written value as the operator wrote it (for node names)."""
+    if isinstance(value, A.Ident):
+        return value.name
+    if isinstance(value, A.Quantity):
+        return value.text
+    if isinstance(value, A.Text):
+        return '"' + value.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "(" + ", ".join(c.text for c in value.coords) + ")"
+
+
+def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
+    """A condition as text, parameters substituted from ``env`` (or ``{name}`` if ``refs``)."""
+    env = env or {}
+
+    def val(v: A.ArgValue) -> str:
+        if isinstance(v, A.Ident) and v.name in env:
+            return value_text(env[v.name])
+        if refs and isinstance(v, A.Ident):
+            return "{" + v.name + "}"
+        return value_text(v)
+
+    if isinstance(cond, A.OrCond):
+        return f"{cond_text(cond.left, env, refs)} or {cond_text(cond.right, env, refs)}"
+    if isinstance(cond, A.AndCond):
+        parts = [cond_text(c, env, refs) for c in (cond.left, cond.right)]
+        return " and ".join(f"({p})" if isinstance(c, A.OrCond) else p
+                            for p, c in zip(parts, (cond.left, cond.right)))
+    if isinstance(cond, A.NotCond):
+        inner = cond_text(cond.item, env, refs)
+        return f"not ({inner})" if isinstance(cond.item, (A.AndCond, A.OrCond)) else f"not {inner}"
+    if isinstance(cond, A.Compare):
+        return f"{cond.lhs.name} {cond.op} {val(cond.rhs)}"
+    if isinstance(cond, A.DistanceCond):
+        return f"distance to {val(cond.target)} {cond.op} {val(cond.rhs)}"
+    if isinstance(cond, A.TerrainIs):
+        return f"terrain is {cond.kind.name}"
+    if isinstance(cond, A.GaitIs):
+        return f"gait is {cond.gait.name}"
+    if isinstance(cond, A.FactCond):
+        return cond.name.name if cond.arg is None else f"{cond.name.name} {val(cond.arg)}"
+    assert isinstance(cond, A.BoolCond)
+    return "true" if cond.value else "false"
+
+
+def action_text(action: A.Action, env: Env) -> str:
+    """``go to dock``, ``scan radius 8 m for intruder``: an action as written, args substituted.
+
+    The words come from the vocabulary (the action's :attr:`~bt_runtime.specs.ActionSpec.spelled`
+    and each parameter's ``word``), so a new action needs no table here.
+    """
+    return spec_action_text(vocab.ACTIONS[action.action], action, env)
+
+
+def spec_action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
+    params = spec.by_name
+    words = [spec.spelled]
+    for arg in action.args:
+        value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
+        word = params[arg.name].word
+        words.extend([word, value_text(value)] if word else [value_text(value)])
+    return " ".join(words)
