@@ -165,9 +165,10 @@ def test_btcpp_export_uses_scripts_on_the_root_blackboard(tmp_path: Path) -> Non
     xml = to_btcpp_xml(compile_text(tmp_path, text))
     assert '<Script code="@searched_west := false; @attempts := 0" />' in xml
     assert '<Script code="@attempts := @attempts + 1" />' in xml  # inside the SubTree t
-    assert '<ScriptCondition code="(!@searched_west &amp;&amp; @attempts &lt; 3)" />' in xml
-    # a condition that reads the robot stays the mission's own condition node
-    assert 'expression="attempts &gt; 0 and battery &gt; 50 %"' in xml
+    # every condition is BT.CPP script: variables and the robot's facts alike on the root blackboard
+    assert 'code="!(@searched_west) &amp;&amp; @attempts &lt; 3"' in xml
+    assert 'code="@attempts &gt; 0 &amp;&amp; @battery &gt; 50"' in xml
+    assert "@battery (double, %)" in xml and "@attempts (" not in xml  # only facts the host keeps
 
 
 def test_behaviortree_cpp_loads_and_ticks_the_variables(tmp_path: Path) -> None:
