@@ -33,11 +33,13 @@ from dsl.ast_stmts import (
     If,
     NotCond,
     OrCond,
+    Policy,
     Repeat,
     Retry,
     Stmt,
     TerrainIs,
     Timeout,
+    WithPolicy,
 )
 from dsl.ast_values import (
     CircleShape,
@@ -85,6 +87,7 @@ __all__ = [
     "PayloadDecl",
     "PlaceDecl",
     "Point",
+    "Policy",
     "PolygonShape",
     "Prop",
     "Quantity",
@@ -106,6 +109,8 @@ __all__ = [
     "TerrainIs",
     "Text",
     "Timeout",
+    "TemporalRequireDecl",
+    "WithPolicy",
     "WorldDecl",
 ]
 
@@ -219,6 +224,9 @@ class TaskDecl:
     body: Block
     on_failure: Block | None
     span: Span
+    #: ``on failure retry 3 every 10 s`` / ``skip`` / ``retry later`` / ``abort`` after the body
+    #: (a handler block stays in ``on_failure``).
+    policy: Policy | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +240,18 @@ class RequireDecl:
     metric: Ident
     op: str
     value: Quantity
+    span: Span
+
+
+@dataclass(frozen=True)
+class TemporalRequireDecl:
+    """``require always COND`` (kind "always") or ``require COND within D [of TRIGGER]`` (kind
+    "within"): a condition judged over the run's ticks, not a metric measured at its end."""
+
+    kind: str
+    cond: Cond
+    duration: Quantity | None
+    trigger: Cond | None
     span: Span
 
 
@@ -256,6 +276,7 @@ class VaryDecl:
 
 Decl = (
     ImportDecl
+    | TemporalRequireDecl
     | MissionDecl
     | RobotDecl
     | WorldDecl
