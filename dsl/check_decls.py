@@ -25,6 +25,7 @@ _KEYWORD: dict[type, str] = {
     A.BoundsDecl: "bounds", A.PayloadDecl: "payload", A.AreaDecl: "area",
     A.TerrainDecl: "terrain", A.IntruderDecl: "intruder", A.RouteDecl: "route",
     A.TaskDecl: "task", A.MainDecl: "main", A.RequireDecl: "require", A.VaryDecl: "vary",
+    A.TemporalRequireDecl: "require",
 }
 
 WORLD_DECLS = frozenset({"world", "bounds", "terrain", "dock", "station", "waypoint", "area",

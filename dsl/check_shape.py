@@ -49,6 +49,10 @@ def _calls(block: A.Block) -> Iterator[str]:
                 pending.append(stmt.body)
             elif isinstance(stmt, A.Guard):
                 pending.append(stmt.handler)
+            elif isinstance(stmt, A.WithPolicy):
+                pending.append(A.Block((stmt.stmt,), stmt.span))
+                if stmt.policy.handler is not None:
+                    pending.append(stmt.policy.handler)
             elif isinstance(stmt, A.If):
                 pending.extend(b.body for b in stmt.branches)
                 if stmt.orelse is not None:
@@ -158,6 +162,13 @@ class ShapeChecker:
                               f"this `{type(stmt).__name__.lower()}`")
         if isinstance(stmt, A.If):
             return self._if(stmt)
+        if isinstance(stmt, A.WithPolicy):  # the policy's nodes over the step (abort: 5 more)
+            inner = self.stmt(stmt.stmt)
+            handler = [self.block(stmt.policy.handler)] if stmt.policy.handler else []
+            extra = {"abort": 4, "later": 1}.get(stmt.policy.kind, 0)
+            shape = self._node(inner, *handler, *([_LEAF] * extra))
+            return Shape(shape.nodes + (inner.nodes + 1 if stmt.policy.kind == "later" else 0),
+                         shape.depth, shape.reported)
         return _LEAF
 
     def _if(self, stmt: A.If) -> Shape:

@@ -21,6 +21,7 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker
 from dsl.check_parallel import MotionIndex, parallel_conflict
+from dsl.check_policies import check_policy
 from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
@@ -111,6 +112,8 @@ class StatementChecker:
         self.block(decl.body, scope)
         if decl.on_failure is not None:
             self.block(decl.on_failure, scope)
+        if decl.policy is not None:
+            check_policy(self, decl.policy, scope, None)
         self._task = None
 
     def main(self, decl: A.MainDecl) -> None:
@@ -227,9 +230,14 @@ class StatementChecker:
                             f"{', '.join(f'`{m}`' for m in missing)} of task `{decl.name.name}`",
                             f"call it as {decl.name.name}({', '.join(order)})")
 
+    def _with_policy(self, stmt: A.WithPolicy, scope: Scope) -> None:
+        self._HANDLERS[type(stmt.stmt)](self, stmt.stmt, scope)
+        check_policy(self, stmt.policy, scope, stmt.stmt)
+
     _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
         A.Composite: _composite, A.Repeat: _repeat, A.Retry: _retry, A.Timeout: _timeout,
         A.If: _if, A.Guard: _guard, A.Action: _action, A.Call: _call,
+        A.WithPolicy: _with_policy,
     }
 
     # -------------------------------------------------------------------------------- values

@@ -16,6 +16,7 @@ from bt_runtime.variation import Variation
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
+from dsl.check_policies import check_temporal, later_under_forever
 from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
 from dsl.check_vary import check_vary
@@ -57,6 +58,8 @@ class CheckedProgram:
     world_path: str | None
     #: What a campaign varies (its ``vary`` blocks merged), None when none is declared.
     variation: Variation | None = None
+    #: The ``require always ...`` / ``require ... within ...`` lines that checked clean.
+    temporal: tuple[A.TemporalRequireDecl, ...] = ()
 
     @property
     def name(self) -> str:
@@ -99,6 +102,7 @@ class _Parts:
     robot: A.RobotDecl | None = None
     main: A.MainDecl | None = None
     requires: list[A.RequireDecl] = field(default_factory=list)
+    temporal: list[A.TemporalRequireDecl] = field(default_factory=list)
 
 
 def _parts(file: A.SourceFile) -> _Parts:
@@ -112,6 +116,8 @@ def _parts(file: A.SourceFile) -> _Parts:
             parts.main = decl
         elif isinstance(decl, A.RequireDecl):
             parts.requires.append(decl)
+        elif isinstance(decl, A.TemporalRequireDecl):
+            parts.temporal.append(decl)
     return parts
 
 
@@ -168,6 +174,9 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     robot_props = decls.robot(parts.robot) if parts.robot else decls.props((), vocab.ROBOT_PROPERTIES,
                                                                           "robot")
     requirements = [r for d in parts.requires if (r := decls.require(d)) is not None]
+    temporal = tuple(d for d in parts.temporal if check_temporal(statements, d))
+    if parts.main is not None:
+        later_under_forever(parts.main, decls.resolved.tasks, sink)
     vary_blocks = [d for f in [*([world_file] if world_file else []), root] for d in f.decls
                    if isinstance(d, A.VaryDecl)]
     variation = check_vary(sink, vary_blocks, world)
@@ -187,6 +196,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         world=world,
         world_path=program.world.path if program.world is not None else None,
         variation=variation,
+        temporal=temporal,
     )
 
 

@@ -40,12 +40,15 @@ from bt_runtime import expressions as E
 from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import ClockTimeout, Condition, IfThenElse, Place, Route, TaskCall
 from bt_runtime.bindings import BEHAVIOURS
+from bt_runtime.temporal import TemporalCriterion
 from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
 from bt_runtime.variation import Variation
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl.checker import CheckedProgram, Requirement
+from dsl.compile_policies import PolicyCompiler
+from dsl.compile_temporal import temporal_criteria
 from locomotion.world import World
 
 __all__ = ["CompileError", "CompiledMission", "compile_mission", "cond_text", "value_text"]
@@ -75,6 +78,8 @@ class CompiledMission:
     #: What each node was built from, by ``id()`` of the behaviour (for
     #: :func:`bt_runtime.tree_model.describe`: spans, roles, the task structure BT.CPP needs).
     sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
+    #: The ``require always`` / ``within`` lines, judged over every tick of a run.
+    temporal: tuple[TemporalCriterion, ...] = ()
 
 
 def value_text(value: A.ArgValue) -> str:
@@ -155,6 +160,7 @@ class _Compiler:
         # same few places hundreds of times).
         self._places: dict[str, Place] = {}
         self.sources: dict[int, NodeSource] = {}
+        self.policies = PolicyCompiler(self)  # failure policies: dsl/compile_policies.py
 
     def _mark(self, node: _B, origin: object, role: str, env: Env,
               task_params: tuple[tuple[str, str], ...] = ()) -> _B:
@@ -311,6 +317,8 @@ class _Compiler:
                 duration=seconds), stmt, "timeout", env)
         if isinstance(stmt, A.If):
             return self.if_(stmt.branches, stmt.orelse, env, stack)
+        if isinstance(stmt, A.WithPolicy):
+            return self.policies.statement(stmt, env, stack)
         raise CompileError(f"cannot compile {type(stmt).__name__}")
 
     def composite(self, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:
@@ -368,6 +376,9 @@ class _Compiler:
             body = self._mark(py_trees.composites.Selector(
                 name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
                 task, "recover", bound)
+        if task.policy is not None:
+            body = self.policies.wrap(body, task.policy, bound, inner, lambda: self.block(
+                task.body, bound, inner, task.name.name, "task"), task)
         call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
                         args=written)
         params = tuple((p.name.name, p.type.name) for p in task.params)
@@ -391,6 +402,7 @@ def compile_mission(checked: CheckedProgram,
         raise CompileError(f"{checked.path}: no `main` block to compile")
     compiler = _Compiler(checked, BEHAVIOURS if behaviours is None else behaviours)
     root = compiler.block(checked.main.body, {}, (), checked.name, "main")
+    root = compiler.policies.finish(root, checked.main)
     props = checked.mission_props
     tick_rate = props.get("tick_rate")
     return CompiledMission(
@@ -404,4 +416,5 @@ def compile_mission(checked: CheckedProgram,
         world=checked.sim_world(),
         variation=checked.variation,
         sources=MappingProxyType(compiler.sources),
+        temporal=temporal_criteria(checked.temporal, lambda c: compiler.expr(c, {}), cond_text),
     )
