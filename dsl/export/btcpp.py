@@ -29,6 +29,7 @@ from bt_runtime.units import to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
+from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 
 __all__ = ["CONDITION_ID", "MAIN_TREE", "to_btcpp_xml"]
 
@@ -187,6 +188,7 @@ class _Builder:
         "on_failure": _sequence, "block": _sequence, "statement": _statement, "guard": _guard,
         "when": _when, "not": _not, "condition": _condition, "repeat": _repeat, "retry": _retry,
         "timeout": _timeout, "if": _if, "action": _action, "call": _call, "recover": _recover,
+        **POLICY_ROLES,  # failure policies: dsl/export/btcpp_policies.py
     }
 
 
@@ -226,13 +228,16 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     description = describe(mission.root, mission.sources)
     builder = _Builder()
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
-    ET.SubElement(root, "BehaviorTree", {"ID": MAIN_TREE}).append(
-        builder.element(description.root))
+    main = builder.element(description.root)
+    init_deferrals(main, description.nodes())
+    ET.SubElement(root, "BehaviorTree", {"ID": MAIN_TREE}).append(main)
     done = 0
     while done < len(builder.tasks):  # tasks called from tasks are found as we go
         name, call = list(builder.tasks.items())[done]
         ET.SubElement(root, "BehaviorTree", {"ID": name}).append(builder.element(call.children[0]))
         done += 1
-    root.append(_models([call.task for call in builder.tasks.values() if call.task is not None]))
+    models = _models([call.task for call in builder.tasks.values() if call.task is not None])
+    policy_models(models, description.nodes())
+    root.append(models)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

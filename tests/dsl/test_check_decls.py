@@ -183,8 +183,12 @@ def test_keyword_list_matches_the_grammar() -> None:
     # read from the grammar, the list still holds the language's keywords (and no names)
     assert {"import", "go", "to", "forever", "scan", "radius", "gait", "distance", "false",
             "laps", "until", "pick", "up"} <= KEYWORDS
-    # 69 since `vary` (campaign variation blocks) joined the declarations
-    assert len(KEYWORDS) == 69 and "vary" in KEYWORDS
+    # 69 since `vary` (campaign variation blocks) joined the declarations; 74 with the failure
+    # policies and temporal requirements (+ retry's `every`/`later`, `skip`, `abort`, `always`,
+    # `within`, `of`; - `on` and `failure`, which are now one `on failure` token)
+    assert len(KEYWORDS) == 74 and "vary" in KEYWORDS
+    assert {"skip", "abort", "later", "every", "always", "within", "of"} <= KEYWORDS
+    assert not {"on", "failure"} & KEYWORDS
     assert not {"gate", "battery", "victim_found", "m"} & KEYWORDS
 
 
