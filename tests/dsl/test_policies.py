@@ -230,3 +230,13 @@ def test_a_task_policy_wraps_the_task_body_inside_its_call(tmp_path: Path) -> No
     call = compiled.root.children[0]
     assert isinstance(call.children[0], SkipOnFailure)
     assert isinstance(call.children[0].children[0], py_trees.composites.Sequence)
+
+
+def test_the_reference_documents_every_new_diagnostic() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text("utf-8")
+    for message in ("the number of retries must be >= 1", "but the retry delay is a time",
+                    "a failure policy cannot follow a guard", "never fails: this failure policy",
+                    "this step already has a failure policy", "`retry later` under `repeat forever`",
+                    "but the `within` duration is a time", "### Failure policies",
+                    "require always", "within 5 min of victim_found"):
+        assert message in text, message
