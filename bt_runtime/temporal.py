@@ -44,6 +44,7 @@ class TemporalCriterion:
         trigger: ``of T``'s condition, or None.
         trigger_text: T as written.
         unit: the canonical unit of a compared state variable ("%"), for the measured value.
+        duration_text: the duration as written (``10 min``), for the label; "" to show seconds.
     """
 
     kind: str
@@ -53,6 +54,7 @@ class TemporalCriterion:
     trigger: E.Expr | None = None
     trigger_text: str | None = None
     unit: str = ""
+    duration_text: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in ("always", "within"):
@@ -67,7 +69,8 @@ class TemporalCriterion:
             return f"always {self.text}"
         assert self.duration is not None
         of = f" of {self.trigger_text}" if self.trigger_text else ""
-        return f"{self.text} within {_num(self.duration)} s{of}"
+        written = self.duration_text or f"{_num(self.duration)} s"
+        return f"{self.text} within {written}{of}"
 
 
 def _num(value: float) -> str:

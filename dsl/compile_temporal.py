@@ -38,5 +38,6 @@ def temporal_criteria(decls: Iterable[A.TemporalRequireDecl],
         trigger = None if decl.trigger is None else expr(decl.trigger)
         criteria.append(TemporalCriterion(
             decl.kind, text(decl.cond), compiled, duration, trigger,
-            None if decl.trigger is None else text(decl.trigger), unit))
+            None if decl.trigger is None else text(decl.trigger), unit,
+            "" if decl.duration is None else decl.duration.text))
     return tuple(criteria)

@@ -185,8 +185,8 @@ def test_each_policy_compiles_to_its_node(tmp_path: Path) -> None:
     assert defer.deferrals is step.deferrals
     assert step.children[0] is not defer.children[0]  # a copy, not the same node
     assert [c.label() for c in compiled.temporal] == [
-        "always battery >= 15 %", "victim_found within 600 s",
-        "docked within 120 s of victim_found"]
+        "always battery >= 15 %", "victim_found within 10 min",
+        "docked within 2 min of victim_found"]
 
 
 def test_no_later_section_without_retry_later(tmp_path: Path) -> None:
