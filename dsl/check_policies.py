@@ -13,7 +13,7 @@ units), the ``within`` duration is a positive time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from bt_runtime import vocabulary as vocab
 from bt_runtime.units import Dimension
@@ -33,19 +33,19 @@ class _Checker(Protocol):
     @property
     def sink(self) -> V.Sink: ...
 
-    def _count(self, value: A.Quantity | A.Ident, what: str, scope: Mapping[str, object]) -> None:
+    def _count(self, value: A.Quantity | A.Ident, what: str, scope: Mapping[str, Any]) -> None:
         ...
 
     def value(self, value: A.ArgValue, kind: ParamKind, dimension: Dimension | None, what: str,
-              scope: Mapping[str, object], rng: vocab.Range | None = None,
+              scope: Mapping[str, Any], rng: vocab.Range | None = None,
               choices: tuple[str, ...] = ()) -> None: ...
 
-    def block(self, block: A.Block, scope: Mapping[str, object]) -> None: ...
+    def block(self, block: A.Block, scope: Mapping[str, Any]) -> None: ...
 
-    def cond(self, cond: A.Cond, scope: Mapping[str, object]) -> None: ...
+    def cond(self, cond: A.Cond, scope: Mapping[str, Any]) -> None: ...
 
 
-def check_policy(checker: _Checker, policy: A.Policy, scope: Mapping[str, object],
+def check_policy(checker: _Checker, policy: A.Policy, scope: Mapping[str, Any],
                  step: A.Stmt | None) -> None:
     """Check one policy; ``step`` is the statement it follows (None for a task's policy)."""
     sink = checker.sink

@@ -109,6 +109,8 @@ class ShapeChecker:
                 inner = body
             else:  # Selector[body, handler]
                 inner = self._node(body, self.block(task.on_failure))
+            if task.policy is not None:  # the policy's node (abort: four more under it)
+                inner = self._node(inner, *([_LEAF] * (4 if task.policy.kind == "abort" else 0)))
             self._calls[name] = self._node(inner)  # the TaskCall over it
 
     # --------------------------------------------------------------------------- statements

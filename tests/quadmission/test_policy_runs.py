@@ -79,8 +79,8 @@ def test_skip_and_retry_later_let_the_mission_finish(tmp_path: Path) -> None:
     assert report.outcome == "success"  # type: ignore[attr-defined]
     alerts = [e.message for e in sink.events if isinstance(e, Alert) and e.severity == "warning"]
     assert alerts[:2] == ['skipped `fail "no signal"`: no signal',
-                          "deferred `if distance_travelled < 2 m` to after the rest of the "
-                          "mission: too early"]
+                          ("deferred `if distance_travelled < 2 m` to after the rest of the "
+                           "mission: too early")]
     ran = [e for e in sink.events if isinstance(e, StatusChanged)
            and e.node_path.endswith("retry later/later: if distance_travelled < 2 m")
            and e.new == "SUCCESS"]
