@@ -14,8 +14,8 @@ Shapes (the policy's node is named after it, so it shows in ``mission show`` and
   running its copy once if its step was deferred (however many times), else succeeding at once.
   The section runs only after the rest of ``main`` succeeded; a copy that fails again fails the
   mission. A step deferred from inside another copy is added to the end of the same section.
-* ``abort`` → ``Selector(memory=True)[step, Sequence(memory=True)["abort safely":
-  FailureIsSuccess[sit], AbortMission]]``: the robot sits (a failed sit does not stop the abort),
+* ``abort`` → ``Selector(memory=True)[step, AbortSafely["abort safely": FailureIsSuccess[sit],
+  AbortMission]]`` (AbortSafely: a memory sequence that notes why the step failed as it starts): the robot sits (a failed sit does not stop the abort),
   then the run ends as *aborted*, its reason naming the step, the line and why it failed.
 * ``{ H }`` → ``Selector(memory=True)[step, H]``, as a task's ``on failure { H }``.
 """
@@ -30,6 +30,7 @@ from py_trees.behaviour import Behaviour
 
 from bt_runtime.behaviours.policies import (
     AbortMission,
+    AbortSafely,
     BackoffRetry,
     DeferOnFailure,
     Deferrals,
@@ -156,9 +157,7 @@ class PolicyCompiler:
         end = mark(AbortMission("end the mission: aborted",
                                 f"`{step.name}` failed ({name}, {where})", step),
                    policy, "abort", env)
-        safely = mark(py_trees.composites.Sequence(name="abort safely", memory=True,
-                                                   children=[sit_anyway, end]),
-                      policy, "abort_safely", env)
+        safely = mark(AbortSafely("abort safely", [sit_anyway, end]), policy, "abort_safely", env)
         return mark(py_trees.composites.Selector(name=name, memory=True, children=[step, safely]),
                     origin, "policy", env)
 

@@ -8,6 +8,9 @@
   marks itself in the mission's :class:`Deferrals` and succeeds; the mission's root ends with a
   ``retry later`` section holding a copy of each such step (a :class:`LaterStep`), which runs its
   copy once if (and only if) the step was deferred.
+* :class:`AbortSafely` — ``abort``'s ``abort safely`` sequence (``sit``, then AbortMission); when
+  it starts, the step has just failed: it notes why then (its parent selector resets the step on
+  the next tick, taking the reason with it).
 * :class:`AbortMission` — the last leaf of ``abort``'s ``abort safely`` sequence (after ``sit``):
   it asks the run to end as *aborted* with the reason, through the ``abort`` callable given to
   ``setup`` (the executor's), and stays RUNNING so nothing after it ticks.
@@ -32,6 +35,7 @@ from bt_runtime.behaviours.values import check_finite, setup_clock
 
 __all__ = [
     "AbortMission",
+    "AbortSafely",
     "BackoffRetry",
     "DeferOnFailure",
     "Deferrals",
@@ -245,6 +249,8 @@ class AbortMission(py_trees.behaviour.Behaviour):
         self.step_node = step_node
         self.abort: Callable[[str], None] | None = None
         self.log: MutableSequence[LogEntry] | None = None
+        self.captured: str | None = None
+        """Why the step failed, noted by :class:`AbortSafely` the tick it failed."""
 
     def params(self) -> Mapping[str, Any]:
         return {"reason": self.reason}
@@ -257,11 +263,17 @@ class AbortMission(py_trees.behaviour.Behaviour):
             self.abort = abort
         self.log = _setup_log(self.name, kwargs, self.log)
 
+    def capture(self) -> None:
+        """Note now why the step failed (before anything resets it)."""
+        if self.step_node is not None:
+            self.captured = failure_reason(self.step_node)
+
     def full_reason(self) -> str:
         """The reason, with why the step failed appended."""
         if self.step_node is None:
             return self.reason
-        return f"{self.reason}: {failure_reason(self.step_node)}"
+        why = self.captured if self.captured is not None else failure_reason(self.step_node)
+        return f"{self.reason}: {why}"
 
     def update(self) -> Status:
         if self.abort is None:
@@ -274,3 +286,16 @@ class AbortMission(py_trees.behaviour.Behaviour):
             self.abort(reason)
         self.feedback_message = f"aborting: {reason}"
         return Status.RUNNING
+
+
+class AbortSafely(py_trees.composites.Sequence):
+    """``Sequence(memory=True)[sit (even if it fails), AbortMission]`` that notes, as it starts,
+    why the step failed (for its :class:`AbortMission`)."""
+
+    def __init__(self, name: str, children: list[Behaviour]) -> None:
+        super().__init__(name=name, memory=True, children=children)
+
+    def initialise(self) -> None:
+        for child in self.children:
+            if isinstance(child, AbortMission):
+                child.capture()

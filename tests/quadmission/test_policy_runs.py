@@ -103,3 +103,13 @@ main { go to depot }
     summary = _finished(sink).summary["requirements"]
     assert [row["label"] for row in summary] == [v.criterion() for v in verdicts]
     assert summary[1]["met"] is False and summary[1]["at"] > 0
+
+
+def test_abort_of_a_composite_step_keeps_the_deepest_reason(tmp_path: Path) -> None:
+    # Defect: the reason was read when the abort leaf ran, after the sit, when the selector had
+    # already reset the failed sequence: the run said only "failed".
+    report, sink = _run(tmp_path, 'main {\n  sequence { go to depot  fail "gate shut" } '
+                                  "on failure abort\n}\n")
+    assert report.outcome == "aborted"  # type: ignore[attr-defined]
+    assert _finished(sink).failure_reason == (
+        "`sequence` failed (on failure abort, line 5): gate shut")

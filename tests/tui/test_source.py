@@ -43,7 +43,7 @@ def test_replay_opens_paused_on_the_run_header(patrol_log: Path) -> None:
     async def script(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: app.model.end is not None)
         assert app.model.mission == "Night patrol: canal-side industrial park"
-        assert len(app.model.nodes) == 68
+        assert len(app.model.nodes) == 67  # 68 before the scan fallback became `on failure skip`
         assert app.model.connection == "replay"
         assert app.model.paused and app.model.sim_time == 0.0
         with EventLogReader(patrol_log) as reader:
