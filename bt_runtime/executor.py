@@ -72,6 +72,7 @@ from bt_runtime.requirements import Criterion, judge
 from bt_runtime.robot import RobotContext
 from bt_runtime.runcontrol import Pacer, RunControl
 from bt_runtime.telemetry import TelemetryFilter
+from bt_runtime.temporal import TemporalCriterion, TemporalJudge
 from bt_runtime.tickwatch import NodeChange, TickWatch, WrittenLine
 from bt_runtime.tree_model import describe, node_index, tree_definition
 from bt_runtime.vocabulary import DEFAULT_TICK_RATE
@@ -114,6 +115,8 @@ class Executor:
         snapshot_hz: stream snapshots per wall-clock second at most.
         on_progress: called with a :class:`Progress` at most ``progress_hz`` times a wall second.
         requirements: the mission's ``require`` lines, judged when the run ends.
+        temporal: the mission's ``require always``/``within`` lines, sampled at the start and
+            after every tick, judged when the run ends (:mod:`bt_runtime.temporal`).
     """
 
     def __init__(
@@ -133,6 +136,7 @@ class Executor:
         on_progress: Callable[[Progress], None] | None = None,
         progress_hz: float = 5.0,
         requirements: Sequence[Criterion] = (),
+        temporal: Sequence[TemporalCriterion] = (),
     ) -> None:
         if tick_rate <= 0:
             raise ValueError(f"tick_rate must be > 0 Hz, got {tick_rate}")
@@ -155,6 +159,7 @@ class Executor:
         )
         self.started = started
         self.requirements = tuple(requirements)
+        self.temporal = TemporalJudge(temporal)
         self.faults = sorted(faults, key=lambda f: f.at)
         self.telemetry = TelemetryFilter(telemetry_hz)
         self.port = ActionPort(ctx)
@@ -164,7 +169,9 @@ class Executor:
         self.watch = TickWatch(self._index)
         self.lines: list[LogEntry] = self.watch.lines
         self.tree = LeanBehaviourTree(root)
-        self.tree.setup(robot=self.port, state=ctx, clock=lambda: ctx.time, log=self.lines)
+        self._mission_abort: str | None = None  # `on failure abort`: AbortMission's reason
+        self.tree.setup(robot=self.port, state=ctx, clock=lambda: ctx.time, log=self.lines,
+                        abort=self._abort_by_mission)
         self.tree.visitors.append(self.watch)
         self.tree.add_post_tick_handler(self._after_tick)
         self.pacer = Pacer(realtime, lambda: ctx.time)
@@ -362,6 +369,8 @@ class Executor:
             self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
         self._new_detections()
         self._world_changes()
+        if self.temporal:
+            self.temporal.sample(ctx.time, ctx)
         telemetry = None
         state = ctx.state
         assert state is not None
@@ -429,6 +438,8 @@ class Executor:
         self.record.emit(TreeDefinition(self.definition))
         self.record.emit(world_definition(self.ctx.world))
         self.record.commit()
+        if self.temporal:
+            self.temporal.sample(self.ctx.time, self.ctx)
         outcome, path, reason = "", None, None
         control = self.control
         while True:
@@ -465,8 +476,14 @@ class Executor:
         self.report = self._finish(outcome, path, reason, time.monotonic() - wall0)
         return self.report
 
+    def _abort_by_mission(self, reason: str) -> None:
+        """A mission's ``on failure abort``: the robot sat; the run ends after this tick."""
+        self._mission_abort = reason
+
     def _ended(self) -> tuple[str, str | None, str | None]:
         """(outcome, failure path, reason) if the run is over after this tick, else ("", ...)."""
+        if self._mission_abort is not None:
+            return "aborted", self._current_path(), self._mission_abort
         status = self.root.status
         if status == Status.SUCCESS:
             return "success", None, None
@@ -512,7 +529,7 @@ class Executor:
                 "duration": ctx.time, "min_battery": ctx.min_battery, "distance": ctx.distance,
                 "falls": ctx.counter("falls"), "victims_found": ctx.counter("victims_found"),
                 "deliveries": ctx.counter("deliveries"),
-            }, succeeded=outcome == "success"),
+            }, succeeded=outcome == "success") + self.temporal.verdicts(outcome == "success"),
         )
         if self._telemetry_tick != self.tick:
             self.record.emit(self._telemetry())

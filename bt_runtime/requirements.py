@@ -5,6 +5,11 @@ are measured by one run (its duration, falls, lowest battery, deliveries...) and
 met or missed, with the measured value; ``success`` is a rate over many runs, which one run cannot
 judge: its verdict says "judged by a campaign". The verdicts go into the final report and the run
 log's :class:`~bt_runtime.events.RunFinished` summary, so ``mission replay`` shows them too.
+
+Temporal lines (``require always C``, ``require C within D``) are judged by
+:mod:`bt_runtime.temporal` into the same :class:`Verdict` record, with ``kind`` "always" or
+"within" (``metric`` is that word too, ``op`` ""), ``label`` the line, ``at`` when the measured
+value was seen and ``note`` the measurement in words.
 """
 
 from __future__ import annotations
@@ -20,11 +25,15 @@ from bt_runtime.vocabulary import METRICS
 
 __all__ = [
     "CAMPAIGN_METRICS",
+    "TEMPORAL_KINDS",
     "Criterion",
     "Verdict",
     "judge",
     "verdict_from_json",
 ]
+
+#: The kinds of temporal requirement (bt_runtime.temporal).
+TEMPORAL_KINDS = ("always", "within")
 
 #: Metrics that only many runs can measure (a rate): never judged by one run.
 CAMPAIGN_METRICS: frozenset[str] = frozenset({"success"})
@@ -63,6 +72,14 @@ class Verdict:
     unfinished: bool = False
     """The run did not succeed: a per-run criterion is then missed whatever was measured (an
     aborted run's short duration meets nothing)."""
+    kind: str = "metric"
+    """"metric" (``require metric op value``), "always" or "within" (temporal lines)."""
+    label: str = ""
+    """A temporal line as written canonically (``always battery >= 15 %``); "" for metrics."""
+    at: float | None = None
+    """When (s of simulated time) the measured value was seen, for temporal lines."""
+    note: str = ""
+    """The measurement in words, for temporal lines (``lowest 12 % at 312 s``)."""
 
     @property
     def unit(self) -> str:
@@ -72,6 +89,8 @@ class Verdict:
 
     def criterion(self) -> str:
         """The line as written canonically: ``falls == 0``, ``duration <= 600 s``."""
+        if self.kind != "metric":
+            return self.label
         return f"{self.metric} {self.op} {_amount(self.value, self.unit)}"
 
     def line(self) -> str:
@@ -81,12 +100,18 @@ class Verdict:
         assert self.measured is not None
         word = "met" if self.met else "MISSED"
         why = "; the run did not succeed" if self.unfinished else ""
+        if self.kind != "metric":
+            return f"{self.criterion()}: {word} ({self.note}{why})"
         return f"{self.criterion()}: {word} (measured {_amount(self.measured, self.unit)}{why})"
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the run log."""
-        return {"metric": self.metric, "op": self.op, "value": self.value,
-                "measured": self.measured, "met": self.met, "unfinished": self.unfinished}
+        data: dict[str, Any] = {"metric": self.metric, "op": self.op, "value": self.value,
+                                "measured": self.measured, "met": self.met,
+                                "unfinished": self.unfinished}
+        if self.kind != "metric":
+            data.update(kind=self.kind, label=self.label, at=self.at, note=self.note)
+        return data
 
 
 def _amount(value: float, unit: str) -> str:
@@ -129,7 +154,11 @@ def verdict_from_json(data: object) -> Verdict | None:
         return None
     metric, op, value = data.get("metric"), data.get("op"), data.get("value")
     measured, met = data.get("measured"), data.get("met")
-    if not (isinstance(metric, str) and isinstance(op, str) and op in _OPS):
+    kind = data.get("kind", "metric")
+    if kind not in ("metric", *TEMPORAL_KINDS):
+        return None
+    if not (isinstance(metric, str) and isinstance(op, str)
+            and (op in _OPS or (kind != "metric" and op == ""))):
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return None
@@ -144,4 +173,12 @@ def verdict_from_json(data: object) -> Verdict | None:
     if not isinstance(unfinished, bool):
         return None
     measured_value = None if measured is None else float(measured)
-    return Verdict(metric, op, float(value), measured_value, met, unfinished)
+    if kind == "metric":
+        return Verdict(metric, op, float(value), measured_value, met, unfinished)
+    label, at, note = data.get("label"), data.get("at"), data.get("note")
+    if not (isinstance(label, str) and isinstance(note, str)):
+        return None
+    if at is not None and (not isinstance(at, (int, float)) or isinstance(at, bool)):
+        return None
+    return Verdict(metric, op, float(value), measured_value, met, unfinished, kind, label,
+                   None if at is None else float(at), note)

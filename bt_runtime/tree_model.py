@@ -144,6 +144,9 @@ def _settings(node: Behaviour) -> dict[str, Any]:
         return {"duration": node.duration}
     if isinstance(node, TaskCall):
         return {"task": node.task, "args": dict(node.args)}
+    policy_settings = getattr(node, "policy_settings", None)  # bt_runtime.behaviours.policies
+    if callable(policy_settings):
+        return dict(policy_settings())
     return {}
 
 

@@ -33,6 +33,7 @@ from dsl.ast_stmts import (
     If,
     NotCond,
     OrCond,
+    Policy,
     Repeat,
     Retry,
     SetVar,
@@ -40,6 +41,7 @@ from dsl.ast_stmts import (
     TerrainIs,
     Timeout,
     VarStep,
+    WithPolicy,
 )
 from dsl.ast_values import (
     CircleShape,
@@ -87,6 +89,7 @@ __all__ = [
     "PayloadDecl",
     "PlaceDecl",
     "Point",
+    "Policy",
     "PolygonShape",
     "Prop",
     "Quantity",
@@ -111,6 +114,8 @@ __all__ = [
     "TerrainIs",
     "Text",
     "Timeout",
+    "TemporalRequireDecl",
+    "WithPolicy",
     "WorldDecl",
 ]
 
@@ -224,6 +229,9 @@ class TaskDecl:
     body: Block
     on_failure: Block | None
     span: Span
+    #: ``on failure retry 3 every 10 s`` / ``skip`` / ``retry later`` / ``abort`` after the body
+    #: (a handler block stays in ``on_failure``).
+    policy: Policy | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,18 @@ class RequireDecl:
     metric: Ident
     op: str
     value: Quantity
+    span: Span
+
+
+@dataclass(frozen=True)
+class TemporalRequireDecl:
+    """``require always COND`` (kind "always") or ``require COND within D [of TRIGGER]`` (kind
+    "within"): a condition judged over the run's ticks, not a metric measured at its end."""
+
+    kind: str
+    cond: Cond
+    duration: Quantity | None
+    trigger: Cond | None
     span: Span
 
 
@@ -270,6 +290,7 @@ class VarDecl:
 
 Decl = (
     ImportDecl
+    | TemporalRequireDecl
     | MissionDecl
     | RobotDecl
     | WorldDecl

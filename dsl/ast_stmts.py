@@ -33,11 +33,13 @@ __all__ = [
     "If",
     "NotCond",
     "OrCond",
+    "Policy",
     "Repeat",
     "Retry",
     "Stmt",
     "TerrainIs",
     "Timeout",
+    "WithPolicy",
 ]
 
 
@@ -154,6 +156,22 @@ class VarStep:
     span: Span
 
 
+#: The kinds of a failure policy (``on failure ...`` after a statement or a task).
+POLICY_KINDS = ("retry", "skip", "later", "abort", "handler")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What to do when a step fails: ``retry N [every D]``, ``skip``, ``retry later``, ``abort``,
+    or a handler block ``{ ... }`` (``kind`` is one of :data:`POLICY_KINDS`)."""
+
+    kind: str
+    count: Quantity | Ident | None
+    delay: Quantity | Ident | None
+    handler: Block | None
+    span: Span
+
+
 @dataclass(frozen=True)
 class SetVar:
     """``set name = value``: a mission variable changed (to a flag, a number or a step)."""
@@ -163,7 +181,16 @@ class SetVar:
     span: Span
 
 
-Stmt = Composite | Repeat | Retry | Timeout | If | Guard | Action | Call | SetVar
+@dataclass(frozen=True)
+class WithPolicy:
+    """``STATEMENT on failure POLICY``: the statement, and what to do when it fails."""
+
+    stmt: Stmt
+    policy: Policy
+    span: Span
+
+
+Stmt = Composite | Repeat | Retry | Timeout | If | Guard | Action | Call | SetVar | WithPolicy
 
 
 # ------------------------------------------------------------------------------- conditions

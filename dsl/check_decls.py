@@ -26,6 +26,7 @@ _KEYWORD: dict[type, str] = {
     A.TerrainDecl: "terrain", A.IntruderDecl: "intruder", A.RouteDecl: "route",
     A.TaskDecl: "task", A.MainDecl: "main", A.RequireDecl: "require", A.VaryDecl: "vary",
     A.VarDecl: "var",
+    A.TemporalRequireDecl: "require",
 }
 
 WORLD_DECLS = frozenset({"world", "bounds", "terrain", "dock", "station", "waypoint", "area",

@@ -48,6 +48,10 @@ def _children(stmt: A.Stmt) -> Iterator[A.Stmt]:
             yield from stmt.orelse.stmts
     elif isinstance(stmt, A.Guard):
         yield from stmt.handler.stmts
+    elif isinstance(stmt, A.WithPolicy):
+        yield stmt.stmt
+        if stmt.policy.handler is not None:
+            yield from stmt.policy.handler.stmts
 
 
 def _walk(stmts: tuple[A.Stmt, ...]) -> Iterator[A.Stmt]:

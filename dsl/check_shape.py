@@ -55,6 +55,10 @@ def _calls(block: A.Block) -> Iterator[str]:
                 pending.append(stmt.body)
             elif isinstance(stmt, A.Guard):
                 pending.append(stmt.handler)
+            elif isinstance(stmt, A.WithPolicy):
+                pending.append(A.Block((stmt.stmt,), stmt.span))
+                if stmt.policy.handler is not None:
+                    pending.append(stmt.policy.handler)
             elif isinstance(stmt, A.If):
                 pending.extend(b.body for b in stmt.branches)
                 if stmt.orelse is not None:
@@ -122,6 +126,8 @@ class ShapeChecker:
                 inner = body
             else:  # Selector[body, handler]
                 inner = self._node(body, self.block(task.on_failure))
+            if task.policy is not None:  # the policy's node (abort: four more under it)
+                inner = self._node(inner, *([_LEAF] * (4 if task.policy.kind == "abort" else 0)))
             self._calls[name] = self._node(inner)  # the TaskCall over it
 
     # --------------------------------------------------------------------------- statements
@@ -183,6 +189,13 @@ class ShapeChecker:
             return self._over(shape, stmt.span, f"this `{type(stmt).__name__.lower()}`")
         if isinstance(stmt, A.If):
             return self._if(stmt)
+        if isinstance(stmt, A.WithPolicy):  # the policy's nodes over the step (abort: 5 more)
+            inner = self.stmt(stmt.stmt)
+            handler = [self.block(stmt.policy.handler)] if stmt.policy.handler else []
+            extra = {"abort": 4, "later": 1}.get(stmt.policy.kind, 0)
+            shape = self._node(inner, *handler, *([_LEAF] * extra))
+            return Shape(shape.nodes + (inner.nodes + 1 if stmt.policy.kind == "later" else 0),
+                         shape.depth, shape.reported)
         return _LEAF
 
     def _if(self, stmt: A.If) -> Shape:

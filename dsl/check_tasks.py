@@ -22,6 +22,7 @@ from dsl import check_values as V
 from dsl import check_vars
 from dsl.check_decls import DeclChecker
 from dsl.check_parallel import MotionIndex, parallel_conflict
+from dsl.check_policies import check_policy
 from dsl.check_text import check_placeholders
 from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
@@ -113,6 +114,8 @@ class StatementChecker:
         self.block(decl.body, scope)
         if decl.on_failure is not None:
             self.block(decl.on_failure, scope)
+        if decl.policy is not None:
+            check_policy(self, decl.policy, scope, None)
         self._task = None
 
     def main(self, decl: A.MainDecl) -> None:
@@ -232,9 +235,14 @@ class StatementChecker:
     def _set_var(self, stmt: A.SetVar, scope: Scope) -> None:
         check_vars.check_set(self.sink, stmt, self.decls.resolved.variables)
 
+    def _with_policy(self, stmt: A.WithPolicy, scope: Scope) -> None:
+        self._HANDLERS[type(stmt.stmt)](self, stmt.stmt, scope)
+        check_policy(self, stmt.policy, scope, stmt.stmt)
+
     _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
         A.Composite: _composite, A.Repeat: _repeat, A.Retry: _retry, A.Timeout: _timeout,
         A.If: _if, A.Guard: _guard, A.Action: _action, A.Call: _call, A.SetVar: _set_var,
+        A.WithPolicy: _with_policy,
     }
 
     # -------------------------------------------------------------------------------- values

@@ -18,6 +18,7 @@ from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
 from dsl.check_ground import check_ground
 from dsl.check_robot import check_robot
+from dsl.check_policies import check_temporal, later_under_forever
 from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
 from dsl.check_vars import declare as declare_var
@@ -60,6 +61,8 @@ class CheckedProgram:
     world_path: str | None
     #: What a campaign varies (its ``vary`` blocks merged), None when none is declared.
     variation: Variation | None = None
+    #: The ``require always ...`` / ``require ... within ...`` lines that checked clean.
+    temporal: tuple[A.TemporalRequireDecl, ...] = ()
 
     @property
     def name(self) -> str:
@@ -102,6 +105,7 @@ class _Parts:
     robot: A.RobotDecl | None = None
     main: A.MainDecl | None = None
     requires: list[A.RequireDecl] = field(default_factory=list)
+    temporal: list[A.TemporalRequireDecl] = field(default_factory=list)
 
 
 def _parts(file: A.SourceFile) -> _Parts:
@@ -115,6 +119,8 @@ def _parts(file: A.SourceFile) -> _Parts:
             parts.main = decl
         elif isinstance(decl, A.RequireDecl):
             parts.requires.append(decl)
+        elif isinstance(decl, A.TemporalRequireDecl):
+            parts.temporal.append(decl)
     return parts
 
 
@@ -175,6 +181,9 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     robot_props = decls.robot(parts.robot) if parts.robot else decls.props((), vocab.ROBOT_PROPERTIES,
                                                                           "robot")
     requirements = [r for d in parts.requires if (r := decls.require(d)) is not None]
+    temporal = tuple(d for d in parts.temporal if check_temporal(statements, d))
+    if parts.main is not None:
+        later_under_forever(parts.main, decls.resolved.tasks, sink)
     vary_blocks = [d for f in [*([world_file] if world_file else []), root] for d in f.decls
                    if isinstance(d, A.VaryDecl)]
     variation = check_vary(sink, vary_blocks, world)
@@ -194,6 +203,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         world=world,
         world_path=program.world.path if program.world is not None else None,
         variation=variation,
+        temporal=temporal,
     )
     if world is not None:
         own = [f for f in (world_file, root) if f is not None]

@@ -44,12 +44,15 @@ from bt_runtime import expressions as E
 from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import Condition, Place, Route, SetVariable, TaskCall
 from bt_runtime.bindings import BEHAVIOURS
+from bt_runtime.temporal import TemporalCriterion
 from bt_runtime.tree_model import NodeSource
 from bt_runtime.units import CANONICAL, to_canonical
 from bt_runtime.variation import Variation
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import compile_control as C
+from dsl.compile_policies import PolicyCompiler
+from dsl.compile_temporal import temporal_criteria
 from dsl.compile_text import Env, action_text, cond_text, spec_action_text, value_text
 from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
@@ -83,6 +86,8 @@ class CompiledMission:
     sources: Mapping[int, NodeSource] = field(default_factory=lambda: MappingProxyType({}))
     #: The mission's variables and their start values (``var searched_west = false``).
     variables: Mapping[str, bool | int] = field(default_factory=lambda: MappingProxyType({}))
+    #: The ``require always`` / ``within`` lines, judged over every tick of a run.
+    temporal: tuple[TemporalCriterion, ...] = ()
 
 
 def _where(span: A.Span) -> str:
@@ -99,6 +104,7 @@ class _Compiler:
         # same few places hundreds of times).
         self._places: dict[str, Place] = {}
         self.sources: dict[int, NodeSource] = {}
+        self.policies = PolicyCompiler(self)  # failure policies: dsl/compile_policies.py
 
     def mark(self, node: _B, origin: object, role: str, env: Env,
              task_params: tuple[tuple[str, str], ...] = ()) -> _B:
@@ -230,6 +236,8 @@ class _Compiler:
             return C.loop(self, stmt, env, stack)
         if isinstance(stmt, A.If):
             return C.if_(self, stmt.branches, stmt.orelse, env, stack)
+        if isinstance(stmt, A.WithPolicy):
+            return self.policies.statement(stmt, env, stack)
         raise CompileError(f"cannot compile {type(stmt).__name__}")
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
@@ -271,6 +279,9 @@ class _Compiler:
             body = self.mark(py_trees.composites.Selector(
                 name=f"{task.name.name} or recover", memory=True, children=[body, handler]),
                 task, "recover", bound)
+        if task.policy is not None:
+            body = self.policies.wrap(body, task.policy, bound, inner, lambda: self.block(
+                task.body, bound, inner, task.name.name, "task"), task)
         call = TaskCall(name=f"{task.name.name}({shown})", child=body, task=task.name.name,
                         args=written)
         params = tuple((p.name.name, p.type.name) for p in task.params)
@@ -294,6 +305,7 @@ def compile_mission(checked: CheckedProgram,
         raise CompileError(f"{checked.path}: no `main` block to compile")
     compiler = _Compiler(checked, BEHAVIOURS if behaviours is None else behaviours)
     root = compiler.block(checked.main.body, {}, (), checked.name, "main")
+    root = compiler.policies.finish(root, checked.main)
     props = checked.mission_props
     tick_rate = props.get("tick_rate")
     return CompiledMission(
@@ -308,4 +320,5 @@ def compile_mission(checked: CheckedProgram,
         variation=checked.variation,
         sources=MappingProxyType(compiler.sources),
         variables=MappingProxyType(dict(checked.resolved.variables)),
+        temporal=temporal_criteria(checked.temporal, lambda c: compiler.expr(c, {}), cond_text),
     )

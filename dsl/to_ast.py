@@ -205,7 +205,9 @@ class ToAst(Transformer[Token, Any]):
         return A.RouteDecl(self._id(c[0]), tuple(self._id(t) for t in c[1:]), self._span(meta))
 
     def task_decl(self, meta: Any, c: list[Any]) -> A.TaskDecl:
-        return A.TaskDecl(self._id(c[0]), c[1] or (), c[2], c[3], self._span(meta))
+        handler = c[3] if isinstance(c[3], A.Block) else None
+        policy = c[3] if isinstance(c[3], A.Policy) else None
+        return A.TaskDecl(self._id(c[0]), c[1] or (), c[2], handler, self._span(meta), policy)
 
     def task_params(self, meta: Any, c: list[Any]) -> tuple[A.TaskParam, ...]:
         return tuple(c)
@@ -215,6 +217,35 @@ class ToAst(Transformer[Token, Any]):
 
     def on_failure(self, meta: Any, c: list[Any]) -> A.Block:
         return c[0]
+
+    def on_failure_policy(self, meta: Any, c: list[Any]) -> A.Policy:
+        return c[0]
+
+    # ----------------------------------------------------------------- failure policies
+    def retry_policy(self, meta: Any, c: list[Any]) -> A.Policy:
+        return A.Policy("retry", c[0], c[1], None, self._span(meta))
+
+    def later_policy(self, meta: Any, c: list[Any]) -> A.Policy:
+        return A.Policy("later", None, None, None, self._span(meta))
+
+    def skip_policy(self, meta: Any, c: list[Any]) -> A.Policy:
+        return A.Policy("skip", None, None, None, self._span(meta))
+
+    def abort_policy(self, meta: Any, c: list[Any]) -> A.Policy:
+        return A.Policy("abort", None, None, None, self._span(meta))
+
+    def with_policy(self, meta: Any, c: list[Any]) -> A.WithPolicy:
+        return A.WithPolicy(c[0], c[1], self._span(meta))
+
+    def with_handler(self, meta: Any, c: list[Any]) -> A.WithPolicy:
+        policy = A.Policy("handler", None, None, c[1], c[1].span)
+        return A.WithPolicy(c[0], policy, self._span(meta))
+
+    def require_always(self, meta: Any, c: list[Any]) -> A.TemporalRequireDecl:
+        return A.TemporalRequireDecl("always", c[0], None, None, self._span(meta))
+
+    def require_within(self, meta: Any, c: list[Any]) -> A.TemporalRequireDecl:
+        return A.TemporalRequireDecl("within", c[0], c[1], c[2], self._span(meta))
 
     def main_decl(self, meta: Any, c: list[Any]) -> A.MainDecl:
         return A.MainDecl(c[0], self._span(meta))

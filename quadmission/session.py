@@ -251,6 +251,7 @@ def simulate(
         faults=faults,
         on_progress=on_progress,
         requirements=compiled.requirements,
+        temporal=compiled.temporal,
     )
     if on_executor is not None:
         on_executor(executor)

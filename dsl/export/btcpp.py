@@ -68,6 +68,7 @@ from dsl.export.btcpp_script import (
     facts_read,
     place_distance_fact,
 )
+from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 
 __all__ = ["CONDITION_ID", "MAIN_TREE", "ExportError", "to_btcpp_xml"]
 
@@ -252,6 +253,7 @@ class _Builder:
         "when": _when, "not": _not, "condition": _condition, "repeat": _repeat, "retry": _retry,
         "timeout": _timeout, "if": _if, "action": _action, "call": _call, "recover": _recover,
         "set": _set,
+        **POLICY_ROLES,  # failure policies: dsl/export/btcpp_policies.py
     }
 
 
@@ -316,6 +318,7 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
     main = ET.Element("BehaviorTree", {"ID": MAIN_TREE})
     top = builder.element(description.root)
+    init_deferrals(top, description.nodes())
     if mission.variables:  # declared on the root blackboard (`@`), seen by every SubTree
         start = "; ".join(f"@{name} := {str(value).lower()}"
                           for name, value in mission.variables.items())
@@ -329,7 +332,9 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     subtrees = list(root)
     comment = _facts_comment(builder.facts)
     root[:] = ([comment] if comment is not None else []) + [main] + subtrees
-    root.append(_models([call.task for call in builder.tasks.values() if call.task is not None],
-                        needs))
+    models = _models([call.task for call in builder.tasks.values() if call.task is not None],
+                     needs)
+    policy_models(models, description.nodes())
+    root.append(models)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

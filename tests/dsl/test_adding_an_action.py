@@ -31,7 +31,7 @@ WAIT_LINE = '    | "wait" amount'
 #: Statement aliases of the grammar that are not actions (control flow and task calls).
 NOT_ACTIONS = {"sequence", "fallback", "parallel_all", "parallel_any", "repeat", "repeat_forever",
                "retry", "timeout", "if_stmt", "guard", "guard_restart", "call",
-               "set_var", "set_var_step"}
+               "set_var", "set_var_step", "with_policy", "with_handler"}
 
 
 class Wave(py_trees.behaviour.Behaviour):

@@ -183,9 +183,13 @@ def test_keyword_list_matches_the_grammar() -> None:
     # read from the grammar, the list still holds the language's keywords (and no names)
     assert {"import", "go", "to", "forever", "scan", "radius", "gait", "distance", "false",
             "laps", "until", "pick", "up"} <= KEYWORDS
-    # 69 since `vary` (campaign variation blocks) joined the declarations; 72 with the guard's
-    # `then resume` / `then restart`; 73 with `var`
-    assert len(KEYWORDS) == 73 and "vary" in KEYWORDS and "var" in KEYWORDS
+    # 69 since `vary` (campaign variation blocks) joined the declarations; +4 with the guard's
+    # `then resume` / `then restart` and `var`; +5 with the failure policies and temporal
+    # requirements (+ retry's `every`/`later`, `skip`, `abort`, `always`, `within`, `of`; - `on`
+    # and `failure`, which are now one `on failure` token)
+    assert len(KEYWORDS) == 78 and "vary" in KEYWORDS and "var" in KEYWORDS
+    assert {"skip", "abort", "later", "every", "always", "within", "of"} <= KEYWORDS
+    assert not {"on", "failure"} & KEYWORDS
     assert not {"gate", "battery", "victim_found", "m"} & KEYWORDS
 
 

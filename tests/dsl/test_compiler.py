@@ -51,6 +51,10 @@ CONSTRUCTS: dict[str, str] = {
                 "drop off medkit at depot  dock  dock at base  charge until 80 %  wait 500 ms  "
                 "stand  sit  set speed 2 km/h  set gait stairs  succeed  fail \"why\" }\n"
                 "route loop: gate -> tower"),
+    "policies": ("main { go to gate on failure retry 3 every 10 s  go to tower on failure skip  "
+                 "dock on failure retry later  go to base on failure abort  "
+                 "stand on failure { sit } }"),
+    "task_policy": "task t(n: int) { go to gate } on failure retry n\nmain { t(2)  t(1) }",
     "conditions": ("main { if not (docked or stuck) and distance to gate < 3 m { sit } "
                    "if carrying medkit and victims_found >= 2 or gait is crawl { stand } "
                    "if true { succeed } else { fail \"never\" } }"),

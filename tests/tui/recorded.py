@@ -44,7 +44,7 @@ def record(mission: Path, log: Path, seed: int = 1) -> Path:
 
 
 def record_patrol(folder: Path) -> Path:
-    """The example patrol (68 nodes, 459 s of sim time, success)."""
+    """The example patrol (67 nodes, 459 s of sim time, success)."""
     return record(ROOT / "missions" / "patrol.mission", folder / "patrol.sqlite")
 
 
