@@ -271,7 +271,7 @@ class KinematicBackend:
         assert self.surface is not None
         self.variation = draw_variation(world, seed, self._tolerances)
         self.surface = FastSurface(varied_surface(self.surface.s, self._cache.regions(),
-                                                  self.variation))
+                                                  self.variation), near=self.surface.near)
         assert self.terrain is not None
         return jittered_start(start, self.variation, terrain_blocked(self.terrain))
 

@@ -18,7 +18,7 @@ from locomotion.kinematic_scalar import (
 )
 from locomotion.params import load_calibration
 from locomotion.terrain import SurfaceGrid, TerrainMap
-from locomotion.world import MudParams, Rect, TerrainKind, TerrainRegion, World
+from locomotion.world import MudParams, ObstacleParams, Rect, TerrainKind, TerrainRegion, World
 
 FIELDS = ("x", "y", "z", "yaw", "pitch", "roll", "vx", "vy", "wz", "push_vx", "push_vy",
           "energy_wh", "distance", "slip", "fallen", "getup_left", "stall_left", "kind")
@@ -59,3 +59,12 @@ def test_same_numbers_in_deep_mud() -> None:
 def test_modes_cover_gaits_and_rest() -> None:
     assert MODES == ("trot", "crawl", "stairs", "stand", "sit")
     assert math.isfinite(ModelTables.from_params(load_calibration()).fall_threshold.sum())
+
+
+@pytest.mark.parametrize("cmd", [(0.0, 0.0, 0.8), (0.0, 0.25, 0.0), (0.3, 0.1, 0.6)])
+def test_same_numbers_turning_and_side_stepping_beside_a_wall(
+        cmd: tuple[float, float, float]) -> None:
+    # the body's rim against the wall: refused turns, stopped side-steps, slides along it
+    wall = World("wall", Rect(-2, -2, 6, 4), (
+        TerrainRegion("w", TerrainKind.OBSTACLE, Rect(-2, 2.0, 6, 3.0), ObstacleParams()),))
+    _compare(wall, cmd, "trot", 120, {}, start=(1.0, 1.84))
