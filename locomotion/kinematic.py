@@ -57,6 +57,7 @@ from locomotion.sensing import synthesise_sensing
 from locomotion.terrain import SurfaceGrid, TerrainMap, terrain_for
 from locomotion.variation import (
     DEFAULT_TOLERANCES,
+    NOMINAL,
     Tolerances,
     Variation,
     draw_variation,
@@ -145,7 +146,8 @@ class KinematicBackend:
                  half_width: float = 0.25, perception_rate: float = 5.0,
                  tolerances: Tolerances = DEFAULT_TOLERANCES) -> None:
         self.params = load_calibration(calibration)
-        self.tables = FastTables(ModelTables.from_params(self.params))
+        self.tables = FastTables(ModelTables.from_params(self.params,
+                                                         varied=tolerances != NOMINAL))
         edges = self.params.edges
         self._cache = _WorldCache(resolution, half_width, edges.planner_step, edges.max_stair_rise)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)

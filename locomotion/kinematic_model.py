@@ -25,7 +25,13 @@ The body (:func:`footprint_hits`): every step, turns in place and side-steps inc
 the body rectangle (the A1's feet under its hips: 0.18 m along, 0.13 m across the trunk centre) is
 looked up at the new pose; a step that would put more of it inside an obstacle than before keeps
 only its move (without the turn) or else only its turn, and is refused if neither fits, so the twin
-never turns or side-steps part of its body into a wall and slides along one it brushes. Pybullet side-stepping at a wall stops its centre 0.15 m from the face; turning in place
+never turns or side-steps part of its body into a wall and slides along one it brushes.
+
+Walking down a flight (:func:`stair_descent_falls`): under the seed's physics variation pybullet
+falls on some descents and not others (2 of 12 four-tread flights, 1 of 4 walks down the bank
+site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
+height descended on stair cells, drawn with the step's stall draw (unused on stairs, where nothing
+is soft), so the random streams of every other run are unchanged. Pybullet side-stepping at a wall stops its centre 0.15 m from the face; turning in place
 0.16 m from it, its legs hit the wall.
 """
 
@@ -54,6 +60,7 @@ __all__ = [
     "footprint_hits",
     "footprint_offsets",
     "initial_state",
+    "stair_descent_falls",
     "transition",
 ]
 
@@ -96,9 +103,12 @@ class ModelTables:
     max_step_down: float = 0.15
     drop_offset: float = 0.3
     max_stair_rise: float = 0.15
+    stair_descent_hazard: float = 0.0
 
     @classmethod
-    def from_params(cls, p: KinematicParams) -> ModelTables:
+    def from_params(cls, p: KinematicParams, varied: bool = False) -> ModelTables:
+        """The tables of ``p``; ``varied``: the run's physics is varied by its seed (only then
+        does walking down a flight carry the calibrated hazard of a fall)."""
         def by_kind(table: dict[str, float], default: float) -> np.ndarray:
             return np.array([table.get(k.value, default) for k in KINDS])
 
@@ -127,6 +137,7 @@ class ModelTables:
             max_step_down=p.edges.max_step_down,
             drop_offset=p.edges.drop_offset,
             max_stair_rise=p.edges.max_stair_rise,
+            stair_descent_hazard=p.edges.stair_descent_hazard if varied else 0.0,
         )
 
 
@@ -249,6 +260,13 @@ def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarra
     return np.where(d > 1e-9, out, EDGE_CLEAR)
 
 
+def stair_descent_falls(drop: np.ndarray, on_stairs: np.ndarray, u: np.ndarray,
+                        hazard: float) -> np.ndarray:
+    """Whether walking ``drop`` m down on a flight (``on_stairs``) this step topples each robot:
+    ``u`` < 1 - exp(-hazard * drop), for uniform draws ``u``."""
+    return on_stairs & (drop > 0.0) & (u < -np.expm1(-hazard * np.maximum(drop, 0.0)))
+
+
 def initial_state(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray,
                   time: float = 0.0) -> BatchState:
     """N robots standing still at the given positions and headings."""
@@ -322,6 +340,14 @@ def transition(state: BatchState, cmd: np.ndarray, mode: np.ndarray, mass: np.nd
     yaw, wz = np.where(keep_turn, yaw, state.yaw), np.where(keep_turn, wz, 0.0)
     vx, vy = np.where(bump, 0.0, vx), np.where(bump, 0.0, vy)
     tripped = ~fallen & ~bump & (edge == EDGE_FALL)
+    if tables.stair_descent_hazard > 0.0:
+        r0, q0, _ = surface.index(state.x, state.y)
+        r1, q1, _ = surface.index(nx, ny)
+        on_stairs = go & ~starts & ((surface.kind[r0, q0] == _STAIRS_KIND)
+                                    | (surface.kind[r1, q1] == _STAIRS_KIND))
+        drop = surface.base[r0, q0] - surface.base[r1, q1]
+        tripped |= ~fallen & ~bump & stair_descent_falls(drop, on_stairs, u_stall,
+                                                         tables.stair_descent_hazard)
     decay = math.exp(-dt / tables.push_tau)
     getup_left = np.where(fallen, state.getup_left - dt, 0.0)
     getup_left = np.where(tripped, tables.getup_time, getup_left)

@@ -249,11 +249,13 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     ratio = tables.speed_ratio[kind]
     stall_left = max(st.stall_left - dt, 0.0)
     moving = walking and abs(cmd[0]) + abs(cmd[1]) > 0.01
+    started = False
     if moving and stall_left <= 0 and soft >= t.stall_softness:
         span = max(1.0 - t.stall_softness, 1e-6)
         hazard = t.stall_hazard * min(max((soft - t.stall_softness) / span, 0.0), 1.0)
         if u_stall < 1.0 - math.exp(-hazard * dt):
             stall_left = t.stall_duration * (0.5 + u_dur)
+            started = True
     go = walking and stall_left <= 0
     vx = cmd[0] * ratio if go else 0.0
     vy = cmd[1] * ratio if go else 0.0
@@ -278,6 +280,11 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     if bump:
         vx, vy = 0.0, 0.0
     tripped = edge == EDGE_FALL and not fallen and not bump
+    if t.stair_descent_hazard > 0.0 and go and not started and not fallen and not bump:
+        drop = surface.height(st.x, st.y) - surface.height(nx, ny)
+        if drop > 0.0 and (surface.kind_at(st.x, st.y) == _STAIRS
+                           or surface.kind_at(nx, ny) == _STAIRS):
+            tripped = tripped or u_stall < -math.expm1(-t.stair_descent_hazard * drop)
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
     if tripped:
