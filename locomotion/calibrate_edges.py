@@ -304,7 +304,8 @@ def run(backend_name: str, quick: bool, out: Path, dt: float = 0.05,
     started = time.perf_counter()
     backend = make_backend(backend_name)
     try:
-        outcomes = sweep(backend, edge_cases(quick), speeds, offsets, dt) if "edges" in parts else []
+        outcomes = (sweep(backend, edge_cases(quick), speeds, offsets, dt)
+                    if "edges" in parts else [])
         descents = (descent_trials(backend, DESCENT_RISES[:1] if quick else DESCENT_RISES,
                                    DESCENT_SEEDS[:2] if quick else DESCENT_SEEDS, dt=dt)
                     if "descent" in parts else [])

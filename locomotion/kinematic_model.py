@@ -25,14 +25,15 @@ The body (:func:`footprint_hits`): every step, turns in place and side-steps inc
 the body rectangle (the A1's feet under its hips: 0.18 m along, 0.13 m across the trunk centre) is
 looked up at the new pose; a step that would put more of it inside an obstacle than before keeps
 only its move (without the turn) or else only its turn, and is refused if neither fits, so the twin
-never turns or side-steps part of its body into a wall and slides along one it brushes.
+never turns or side-steps part of its body into a wall and slides along one it brushes. Pybullet
+side-stepping at a wall stops its centre 0.15 m from the face; turning in place 0.16 m from it, its
+legs hit the wall.
 
 Walking down a flight (:func:`stair_descent_falls`): under the seed's physics variation pybullet
-falls on some descents and not others (2 of 12 four-tread flights, 1 of 4 walks down the bank
-site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
+falls on some descents and not others (2 of 12 four-tread flights, 1 of 8 seeded walks down the
+bank site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
 height descended on stair cells, drawn with the step's stall draw (unused on stairs, where nothing
-is soft), so the random streams of every other run are unchanged. Pybullet side-stepping at a wall stops its centre 0.15 m from the face; turning in place
-0.16 m from it, its legs hit the wall.
+is soft), so the random streams of every other run are unchanged.
 """
 
 from __future__ import annotations

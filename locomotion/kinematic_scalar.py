@@ -155,7 +155,8 @@ class FastSurface:
 
 def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
     """Samples within reach of the body's rim of a blocked sample or of the raster's border: the
-    only places :meth:`FastSurface.body_hits` has to look (a square dilation of the blocked mask)."""
+    only places :meth:`FastSurface.body_hits` has to look (a square dilation of the blocked
+    mask)."""
     along, across = footprint_offsets(s.resolution)
     k = math.ceil(float(np.max(np.hypot(along, across))) / s.resolution) + 1
     blocked = (s.kind == _WATER) | (s.kind == _OBSTACLE)

@@ -229,7 +229,7 @@ def test_the_twin_stops_at_a_flight_too_steep_for_the_legs_where_pybullet_does()
     assert not r.ok and "edges higher than the robot can step" in r.reason
 
 
-def test_the_twin_falls_walking_down_a_flight_at_the_calibrated_rate_and_never_when_nominal() -> None:
+def test_the_twin_falls_down_a_flight_at_the_calibrated_rate_and_never_when_nominal() -> None:
     # before, the twin never fell on a descent, while pybullet fell on 2 of 12 four-tread flights
     # under the seed's physics; now it falls at the sweep's hazard per metre descended
     case = EdgeCase("descent", 0.125)
