@@ -17,7 +17,14 @@ import pytest
 from locomotion.backend import GoTo, LocomotionBackend, NavStatus, Pose, Velocity
 from locomotion.backends import make_backend
 from locomotion.variation import DEFAULT_TOLERANCES, NOMINAL, Tolerances
-from locomotion.calibrate_edges import EDGE_X, EdgeCase, EdgeOutcome, edge_trial, fit_descent
+from locomotion.calibrate_edges import (
+    EDGE_X,
+    EdgeCase,
+    EdgeOutcome,
+    edge_trial,
+    fit_descent,
+    main,
+)
 from locomotion.kinematic_model import ModelTables, edge_check
 from locomotion.kinematic_scalar import FastSurface, edge_one
 from locomotion.params import load_calibration
@@ -254,3 +261,11 @@ def test_fit_descent_is_falls_per_metre_descended() -> None:
         EdgeOutcome(EdgeCase("up", 0.1), 0.5, 0.6, "fall", 0.0)]
     assert fit_descent(outcomes) == pytest.approx(1 / (3 * 0.4 + 0.2), abs=1e-3)
     assert fit_descent(outcomes[-1:]) is None
+
+
+def test_calibrate_edges_names_an_unknown_part_instead_of_sweeping(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--parts", "descent,bogus"])
+    assert exc.value.code == 2
+    assert "--parts: unknown part(s) bogus; use edges, descent" in capsys.readouterr().err
