@@ -23,9 +23,10 @@ move, so ramps and stairs walked along their axis are not edges.
 
 The body (:func:`footprint_hits`): every step, turns in place and side-steps included, the rim of
 the body rectangle (the A1's feet under its hips: 0.18 m along, 0.13 m across the trunk centre) is
-looked up at the new pose; a step that would put more of it inside an obstacle than before keeps
-only its move (without the turn) or else only its turn, and is refused if neither fits, so the twin
-never turns or side-steps part of its body into a wall and slides along one it brushes. Pybullet
+looked up at the new pose; a step that would put more of it inside an obstacle than before is
+shoved one sample away from the rim points in the obstacle (the contact pushes the body off), else
+keeps only its move (without the turn), else only its turn, else is refused; so the twin never
+turns or side-steps part of its body into a wall, and slides along one it brushes. Pybullet
 side-stepping at a wall stops its centre 0.15 m from the face; turning in place 0.16 m from it, its
 legs hit the wall.
 
@@ -33,7 +34,9 @@ Walking down a flight (:func:`stair_descent_falls`): under the seed's physics va
 falls on some descents and not others (2 of 12 four-tread flights, 1 of 8 seeded walks down the
 bank site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
 height descended on stair cells, drawn with the step's stall draw (unused on stairs, where nothing
-is soft), so the random streams of every other run are unchanged.
+is soft), so the random streams of every other run are unchanged. The single-robot backend applies
+it only when asked (``KinematicBackend(descent_hazard=True)``), until it is checked on the example
+missions.
 """
 
 from __future__ import annotations
@@ -204,15 +207,31 @@ def footprint_offsets(resolution: float) -> tuple[np.ndarray, np.ndarray]:
     return along, across
 
 
+def _rim_blocked(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(blocked mask, x offsets, y offsets) of each body's rim points, shape (N, points)."""
+    along, across = footprint_offsets(surface.resolution)
+    c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
+    ox, oy = c * along - s * across, s * along + c * across
+    return surface.blocked(x[:, None] + ox, y[:, None] + oy), ox, oy
+
+
 def footprint_hits(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray,
                    yaw: np.ndarray) -> np.ndarray:
     """How many rim points of each body (:func:`footprint_offsets`) lie in an obstacle, water or
     outside the world, for bodies centred at (x, y) heading ``yaw``."""
-    along, across = footprint_offsets(surface.resolution)
-    c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
-    px = x[:, None] + c * along - s * across
-    py = y[:, None] + s * along + c * across
-    return np.asarray(surface.blocked(px, py).sum(axis=1))
+    return np.asarray(_rim_blocked(surface, x, y, yaw)[0].sum(axis=1))
+
+
+def _shove(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) moved one sample away from the rim points in an obstacle (the contact pushes the
+    body off, as pybullet's legs are pushed off a wall)."""
+    hit, ox, oy = _rim_blocked(surface, x, y, yaw)
+    sx, sy = (ox * hit).sum(axis=1), (oy * hit).sum(axis=1)
+    norm = np.hypot(sx, sy)
+    step = np.where(norm > 1e-12, surface.resolution / np.maximum(norm, 1e-12), 0.0)
+    return x - sx * step, y - sy * step
 
 
 def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarray,
@@ -336,6 +355,11 @@ def transition(state: BatchState, cmd: np.ndarray, mode: np.ndarray, mass: np.nd
     turn_ok = footprint_hits(surface, state.x, state.y, yaw) <= now
     keep_turn = whole_ok | (~move_ok & turn_ok)
     keep_move = whole_ok | move_ok
+    stuck = ~whole_ok  # the contact shoves the body off and the step goes on
+    sx, sy = _shove(surface, nx, ny, yaw)
+    shoved = stuck & ~surface.blocked(sx, sy) & (footprint_hits(surface, sx, sy, yaw) <= now)
+    nx, ny = np.where(shoved, sx, nx), np.where(shoved, sy, ny)
+    keep_move, keep_turn = keep_move | shoved, keep_turn | shoved
     bump = bump | ~keep_move
     nx, ny = np.where(keep_move, nx, state.x), np.where(keep_move, ny, state.y)
     yaw, wz = np.where(keep_turn, yaw, state.yaw), np.where(keep_turn, wz, 0.0)

@@ -235,6 +235,22 @@ def _body_fit(surface: FastSurface, st: OneState, nx: float, ny: float, yaw: flo
     return False, surface.body_hits(st.x, st.y, yaw) <= now
 
 
+def _shove(surface: FastSurface, x: float, y: float, yaw: float) -> tuple[float, float]:
+    """(x, y) moved one sample away from the rim points of the body at (x, y, yaw) that are in an
+    obstacle: the contact pushes the body off, as pybullet's legs are pushed off a wall."""
+    cs, sn = math.cos(yaw), math.sin(yaw)
+    sx = sy = 0.0
+    for a, b in surface.rim:
+        px, py = x + cs * a - sn * b, y + sn * a + cs * b
+        if surface.blocked(px, py):
+            sx, sy = sx + px - x, sy + py - y
+    norm = math.hypot(sx, sy)
+    if norm <= 1e-12:
+        return x, y
+    step = surface.s.resolution / norm
+    return x - sx * step, y - sy * step
+
+
 def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mass: float,
                    surface: FastSurface, tables: FastTables, dt: float,
                    rng: np.random.Generator) -> OneState:
@@ -274,6 +290,11 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     yaw = math.atan2(math.sin(st.yaw + wz * dt), math.cos(st.yaw + wz * dt))
     if nx != st.x or ny != st.y or yaw != st.yaw:
         keep_move, keep_turn = _body_fit(surface, st, nx, ny, yaw)
+        if not (keep_move and keep_turn):  # the contact shoves the body off, the step goes on
+            sx, sy = _shove(surface, nx, ny, yaw)
+            if not surface.blocked(sx, sy) and (
+                    surface.body_hits(sx, sy, yaw) <= surface.body_hits(st.x, st.y, st.yaw)):
+                nx, ny, keep_move, keep_turn = sx, sy, True, True
         if not keep_move:
             nx, ny, bump = st.x, st.y, True
         if not keep_turn:

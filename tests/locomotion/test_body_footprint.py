@@ -5,7 +5,8 @@ Before the footprint the twin looked only ``standoff`` m ahead along its walking
 in place next to a wall it swung its nose and hind legs through the wall, where pybullet's legs hit
 it. Measured on pybullet (nominal physics, one trial each): side-stepping at 0.25 m/s towards a wall
 its centre stops 0.15 m from the face; turning in place at 0.8 rad/s with its centre 0.16 m from
-the face its legs hit the wall (it is shoved ~9 cm away), 0.22 m from it it turns freely.
+the face its legs hit the wall and it is shoved off to 0.25 m while it turns; 0.22 m from it, it
+turns freely. The twin is shoved off the same way (to 0.24 m) and turns on.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ GRID = SurfaceGrid.from_map(TerrainMap(WORLD))
 
 
 def _run(backend: LocomotionBackend, y: float, command: Velocity, seconds: float
-         ) -> tuple[float, float, int]:
-    """(closest the centre came to the face, degrees turned, most rim points ever in the wall)."""
+         ) -> tuple[float, float, int, float]:
+    """(closest the centre came to the face, degrees turned, most rim points ever in the wall,
+    where the centre ended up from the face)."""
     state = backend.reset(WORLD, Pose(1.0, y, yaw=0.0), seed=0)
     backend.command(command)
     closest, turned, prev, inside = FACE - state.pose.y, 0.0, state.pose.yaw, 0
@@ -43,21 +45,22 @@ def _run(backend: LocomotionBackend, y: float, command: Velocity, seconds: float
         prev = p.yaw
         hits = footprint_hits(GRID, np.array([p.x]), np.array([p.y]), np.array([p.yaw]))
         inside = max(inside, int(hits[0]))
-    return closest, math.degrees(abs(turned)), inside
+    return closest, math.degrees(abs(turned)), inside, FACE - state.pose.y
 
 
-def test_the_twin_refuses_to_turn_its_body_into_a_wall_beside_it() -> None:
+def test_turning_beside_a_wall_the_twin_is_shoved_off_it_never_into_it() -> None:
     twin = make_backend("kinematic", tolerances=NOMINAL)
-    closest, turned, inside = _run(twin, FACE - 0.16, Velocity(0.0, 0.0, 0.8), 4.0)
-    assert inside == 0
-    assert turned < 30.0  # it used to turn 186 deg, the body sweeping through the wall
-    _, free, _ = _run(twin, FACE - 0.30, Velocity(0.0, 0.0, 0.8), 4.0)
-    assert free > 150.0  # with room to turn it turns
+    _, turned, inside, end = _run(twin, FACE - 0.16, Velocity(0.0, 0.0, 0.8), 4.0)
+    assert inside == 0  # it used to turn with its nose and hind legs through the wall
+    assert end > 0.16 + 0.04  # shoved off, as pybullet is (to 0.25 m)
+    assert turned > 150.0
+    _, free, _, end = _run(twin, FACE - 0.30, Velocity(0.0, 0.0, 0.8), 4.0)
+    assert free > 150.0 and end == pytest.approx(0.30)  # with room to turn it just turns
 
 
 def test_the_twin_side_steps_up_to_a_wall_and_no_further() -> None:
-    closest, _, inside = _run(make_backend("kinematic", tolerances=NOMINAL), 1.5,
-                              Velocity(0.0, 0.25, 0.0), 6.0)
+    closest, _, inside, _ = _run(make_backend("kinematic", tolerances=NOMINAL), 1.5,
+                                 Velocity(0.0, 0.25, 0.0), 6.0)
     assert inside == 0
     assert 0.13 <= closest <= 0.25
 
@@ -66,18 +69,15 @@ def test_a_wall_beside_the_robot_stops_a_turn_or_side_step_on_both_backends() ->
     twin = make_backend("kinematic", tolerances=NOMINAL)
     physics = make_backend("pybullet", tolerances=NOMINAL)
     try:
-        # turning 0.16 m from the face: the twin refuses, pybullet's legs hit the wall and it is
-        # shoved off (neither puts its body through the wall)
-        _, twin_turned, _ = _run(twin, FACE - 0.16, Velocity(0.0, 0.0, 0.8), 3.0)
-        state = physics.reset(WORLD, Pose(1.0, FACE - 0.16, yaw=0.0), seed=0)
-        physics.command(Velocity(0.0, 0.0, 0.8))
-        while state.time < 3.0:
-            state = physics.step(0.05)
-        assert twin_turned < 30.0
-        assert FACE - state.pose.y > 0.16 + 0.04  # contact: the wall pushed the body off
+        # turning 0.16 m from the face: on both the body is shoved off the wall, not through it
+        _, _, inside, twin_end = _run(twin, FACE - 0.16, Velocity(0.0, 0.0, 0.8), 3.0)
+        _, _, _, physics_end = _run(physics, FACE - 0.16, Velocity(0.0, 0.0, 0.8), 3.0)
+        assert inside == 0
+        assert twin_end > 0.2 and physics_end > 0.2
+        assert twin_end == pytest.approx(physics_end, abs=0.05)
         # side-stepping: both stop with the body (0.13 m half-width) out of the wall
-        twin_closest, _, _ = _run(twin, 1.5, Velocity(0.0, 0.25, 0.0), 5.0)
-        physics_closest, _, _ = _run(physics, 1.5, Velocity(0.0, 0.25, 0.0), 5.0)
+        twin_closest, _, _, _ = _run(twin, 1.5, Velocity(0.0, 0.25, 0.0), 5.0)
+        physics_closest, _, _, _ = _run(physics, 1.5, Velocity(0.0, 0.25, 0.0), 5.0)
         assert physics_closest >= 0.13 and twin_closest >= 0.13
         assert twin_closest == pytest.approx(physics_closest, abs=0.09)
     finally:

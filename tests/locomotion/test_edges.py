@@ -151,7 +151,8 @@ def test_driven_at_the_banks_open_edge_and_at_the_wall_both_backends_agree() -> 
 def _walk_down_from_the_bank(name: str, seed: int, tolerances: Tolerances
                              ) -> tuple[str, list[tuple[float, float, float]], list[Pose]]:
     """GoTo from the bank's top to beyond it: (nav status, (x, y, z) every 0.1 s, where it fell)."""
-    backend = make_backend(name, tolerances=tolerances)
+    hazard = {"descent_hazard": True} if name == "kinematic" else {}
+    backend = make_backend(name, tolerances=tolerances, **hazard)
     try:
         state = backend.reset(SITE.world, Pose(*SITE.on_bank), seed=seed)
         backend.command(GoTo(SITE.beyond_bank))
@@ -243,14 +244,14 @@ def test_the_twin_falls_down_a_flight_at_the_calibrated_rate_and_never_when_nomi
     height = 4 * case.height
     expected = 1.0 - math.exp(-EDGES.stair_descent_hazard * height)
     assert EDGES.stair_descent_hazard > 0.0
-    twin = make_backend("kinematic")
+    twin = make_backend("kinematic", descent_hazard=True)
     seeds = range(120)
     outcomes = [edge_trial(twin, case, 0.5, seed=s).outcome for s in seeds]
     assert set(outcomes) <= {"pass", "fall"}
     rate = outcomes.count("fall") / len(seeds)
     sigma = math.sqrt(expected * (1 - expected) / len(seeds))
     assert abs(rate - expected) < 3 * sigma + 0.02, (rate, expected)
-    nominal = make_backend("kinematic", tolerances=NOMINAL)
+    nominal = make_backend("kinematic", tolerances=NOMINAL, descent_hazard=True)
     assert all(edge_trial(nominal, case, 0.5, seed=s).outcome == "pass" for s in range(20))
 
 
