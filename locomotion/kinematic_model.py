@@ -20,6 +20,23 @@ climb either trips the robot (a fall at the face) or is refused like a wall; a d
 legs step down is a fall once the centre is ``drop_offset`` m past it. A height change counts as an
 edge only when a slope of :data:`~locomotion.terrain.MAX_SLOPE_DEG` could not explain it over the
 move, so ramps and stairs walked along their axis are not edges.
+
+The body (:func:`footprint_hits`): every step, turns in place and side-steps included, the rim of
+the body rectangle (the A1's feet under its hips: 0.18 m along, 0.13 m across the trunk centre) is
+looked up at the new pose; a step that would put more of it inside an obstacle than before is
+shoved one sample away from the rim points in the obstacle (the contact pushes the body off), else
+keeps only its move (without the turn), else only its turn, else is refused; so the twin never
+turns or side-steps part of its body into a wall, and slides along one it brushes. Pybullet
+side-stepping at a wall stops its centre 0.15 m from the face; turning in place 0.16 m from it, its
+legs hit the wall.
+
+Walking down a flight (:func:`stair_descent_falls`): under the seed's physics variation pybullet
+falls on some descents and not others (2 of 12 four-tread flights, 1 of 8 seeded walks down the
+bank site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
+height descended on stair cells, drawn with the step's stall draw (unused on stairs, where nothing
+is soft), so the random streams of every other run are unchanged. The single-robot backend applies
+it only when asked (``KinematicBackend(descent_hazard=True)``), until it is checked on the example
+missions.
 """
 
 from __future__ import annotations
@@ -44,7 +61,10 @@ __all__ = [
     "ModelTables",
     "apply_push",
     "edge_check",
+    "footprint_hits",
+    "footprint_offsets",
     "initial_state",
+    "stair_descent_falls",
     "transition",
 ]
 
@@ -87,9 +107,12 @@ class ModelTables:
     max_step_down: float = 0.15
     drop_offset: float = 0.3
     max_stair_rise: float = 0.15
+    stair_descent_hazard: float = 0.0
 
     @classmethod
-    def from_params(cls, p: KinematicParams) -> ModelTables:
+    def from_params(cls, p: KinematicParams, varied: bool = False) -> ModelTables:
+        """The tables of ``p``; ``varied``: the run's physics is varied by its seed (only then
+        does walking down a flight carry the calibrated hazard of a fall)."""
         def by_kind(table: dict[str, float], default: float) -> np.ndarray:
             return np.array([table.get(k.value, default) for k in KINDS])
 
@@ -118,6 +141,7 @@ class ModelTables:
             max_step_down=p.edges.max_step_down,
             drop_offset=p.edges.drop_offset,
             max_stair_rise=p.edges.max_stair_rise,
+            stair_descent_hazard=p.edges.stair_descent_hazard if varied else 0.0,
         )
 
 
@@ -160,6 +184,54 @@ def _ground_pose(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.nda
     pitch = -np.arctan2(h[1] - h[2], 2 * _HALF_LENGTH)
     roll = np.arctan2(h[3] - h[4], 2 * _HALF_WIDTH)
     return h[0], pitch, roll, surface.kind[r[0], q[0]], surface.softness[r[0], q[0]]
+
+
+def footprint_offsets(resolution: float) -> tuple[np.ndarray, np.ndarray]:
+    """Body-frame points (m) along the rim of the body rectangle, at most one sample apart.
+
+    The rectangle is shrunk by half a sample, because nearest-sample lookups round outwards (as
+    :func:`edge_check`'s look-ahead is).
+
+    Args:
+        resolution: the surface raster's sample spacing (m).
+
+    Returns:
+        (along, across) arrays of the rim points.
+    """
+    hl = max(_HALF_LENGTH - 0.5 * resolution, 0.0)
+    hw = max(_HALF_WIDTH - 0.5 * resolution, 0.0)
+    xs = np.linspace(-hl, hl, max(2, math.ceil(2 * hl / resolution)) + 1)
+    ys = np.linspace(-hw, hw, max(2, math.ceil(2 * hw / resolution)) + 1)[1:-1]
+    along = np.concatenate([xs, xs, np.full(ys.size, hl), np.full(ys.size, -hl)])
+    across = np.concatenate([np.full(xs.size, hw), np.full(xs.size, -hw), ys, ys])
+    return along, across
+
+
+def _rim_blocked(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(blocked mask, x offsets, y offsets) of each body's rim points, shape (N, points)."""
+    along, across = footprint_offsets(surface.resolution)
+    c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
+    ox, oy = c * along - s * across, s * along + c * across
+    return surface.blocked(x[:, None] + ox, y[:, None] + oy), ox, oy
+
+
+def footprint_hits(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray,
+                   yaw: np.ndarray) -> np.ndarray:
+    """How many rim points of each body (:func:`footprint_offsets`) lie in an obstacle, water or
+    outside the world, for bodies centred at (x, y) heading ``yaw``."""
+    return np.asarray(_rim_blocked(surface, x, y, yaw)[0].sum(axis=1))
+
+
+def _shove(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) moved one sample away from the rim points in an obstacle (the contact pushes the
+    body off, as pybullet's legs are pushed off a wall)."""
+    hit, ox, oy = _rim_blocked(surface, x, y, yaw)
+    sx, sy = (ox * hit).sum(axis=1), (oy * hit).sum(axis=1)
+    norm = np.hypot(sx, sy)
+    step = np.where(norm > 1e-12, surface.resolution / np.maximum(norm, 1e-12), 0.0)
+    return x - sx * step, y - sy * step
 
 
 def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarray,
@@ -206,6 +278,13 @@ def edge_check(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, nx: np.ndarra
     out = np.where(rising != EDGE_CLEAR, rising, out)
     out = np.where(wall, EDGE_REFUSE, out)
     return np.where(d > 1e-9, out, EDGE_CLEAR)
+
+
+def stair_descent_falls(drop: np.ndarray, on_stairs: np.ndarray, u: np.ndarray,
+                        hazard: float) -> np.ndarray:
+    """Whether walking ``drop`` m down on a flight (``on_stairs``) this step topples each robot:
+    ``u`` < 1 - exp(-hazard * drop), for uniform draws ``u``."""
+    return on_stairs & (drop > 0.0) & (u < -np.expm1(-hazard * np.maximum(drop, 0.0)))
 
 
 def initial_state(surface: SurfaceGrid, x: np.ndarray, y: np.ndarray, yaw: np.ndarray,
@@ -268,9 +347,32 @@ def transition(state: BatchState, cmd: np.ndarray, mode: np.ndarray, mass: np.nd
     edge = edge_check(surface, state.x, state.y, nx, ny, c * vx - s * vy, s * vx + c * vy, tables)
     bump = surface.blocked(nx, ny) | (edge == EDGE_REFUSE)
     nx, ny = np.where(bump, state.x, nx), np.where(bump, state.y, ny)
+    yaw = np.arctan2(np.sin(state.yaw + wz * dt), np.cos(state.yaw + wz * dt))
+    # the body's rim: the whole step, else the move without the turn, else the turn alone
+    now = footprint_hits(surface, state.x, state.y, state.yaw)
+    whole_ok = footprint_hits(surface, nx, ny, yaw) <= now
+    move_ok = footprint_hits(surface, nx, ny, state.yaw) <= now
+    turn_ok = footprint_hits(surface, state.x, state.y, yaw) <= now
+    keep_turn = whole_ok | (~move_ok & turn_ok)
+    keep_move = whole_ok | move_ok
+    stuck = ~whole_ok  # the contact shoves the body off and the step goes on
+    sx, sy = _shove(surface, nx, ny, yaw)
+    shoved = stuck & ~surface.blocked(sx, sy) & (footprint_hits(surface, sx, sy, yaw) <= now)
+    nx, ny = np.where(shoved, sx, nx), np.where(shoved, sy, ny)
+    keep_move, keep_turn = keep_move | shoved, keep_turn | shoved
+    bump = bump | ~keep_move
+    nx, ny = np.where(keep_move, nx, state.x), np.where(keep_move, ny, state.y)
+    yaw, wz = np.where(keep_turn, yaw, state.yaw), np.where(keep_turn, wz, 0.0)
     vx, vy = np.where(bump, 0.0, vx), np.where(bump, 0.0, vy)
     tripped = ~fallen & ~bump & (edge == EDGE_FALL)
-    yaw = np.arctan2(np.sin(state.yaw + wz * dt), np.cos(state.yaw + wz * dt))
+    if tables.stair_descent_hazard > 0.0:
+        r0, q0, _ = surface.index(state.x, state.y)
+        r1, q1, _ = surface.index(nx, ny)
+        on_stairs = go & ~starts & ((surface.kind[r0, q0] == _STAIRS_KIND)
+                                    | (surface.kind[r1, q1] == _STAIRS_KIND))
+        drop = surface.base[r0, q0] - surface.base[r1, q1]
+        tripped |= ~fallen & ~bump & stair_descent_falls(drop, on_stairs, u_stall,
+                                                         tables.stair_descent_hazard)
     decay = math.exp(-dt / tables.push_tau)
     getup_left = np.where(fallen, state.getup_left - dt, 0.0)
     getup_left = np.where(tripped, tables.getup_time, getup_left)

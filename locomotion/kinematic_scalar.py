@@ -24,6 +24,7 @@ from locomotion.kinematic_model import (
     SLOPE_ALLOW,
     ModelTables,
     SurfaceGrid,
+    footprint_offsets,
 )
 from locomotion.terrain import KIND_INDEX
 from locomotion.world import TerrainKind
@@ -86,12 +87,26 @@ class FastTables:
 class FastSurface:
     """Scalar lookups on a :class:`SurfaceGrid`."""
 
-    def __init__(self, s: SurfaceGrid) -> None:
+    def __init__(self, s: SurfaceGrid, near: np.ndarray | None = None) -> None:
         self.s = s
         self.inv = 1.0 / s.resolution
         self.h, self.w = s.height.shape
         self._base = s.base.item
         self._kind = s.kind.item
+        along, across = footprint_offsets(s.resolution)
+        self.rim = list(zip(along.tolist(), across.tolist()))
+        self.near = _near_obstacles(s) if near is None else near
+        self._near = self.near.item
+
+    def body_hits(self, x: float, y: float, yaw: float) -> int:
+        """Rim points of the body at (x, y, yaw) that are blocked (as
+        :func:`~locomotion.kinematic_model.footprint_hits`); 0 at once far from any obstacle."""
+        r, c, _ = self.cell(x, y)
+        if not self._near(r, c):
+            return 0
+        cs, sn = math.cos(yaw), math.sin(yaw)
+        blocked = self.blocked
+        return sum(blocked(x + cs * a - sn * b, y + sn * a + cs * b) for a, b in self.rim)
 
     def cell(self, x: float, y: float) -> tuple[int, int, bool]:
         s = self.s
@@ -136,6 +151,24 @@ class FastSurface:
         pitch = -math.atan2(hf - hb, 2 * _HALF_LENGTH)
         roll = math.atan2(hl - hr, 2 * _HALF_WIDTH)
         return h0, pitch, roll, self._kind(r, q), float(g.softness.item(r, q))
+
+
+def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
+    """Samples within reach of the body's rim of a blocked sample or of the raster's border: the
+    only places :meth:`FastSurface.body_hits` has to look (a square dilation of the blocked
+    mask)."""
+    along, across = footprint_offsets(s.resolution)
+    k = math.ceil(float(np.max(np.hypot(along, across))) / s.resolution) + 1
+    blocked = (s.kind == _WATER) | (s.kind == _OBSTACLE)
+    h, w = blocked.shape
+    padded = np.pad(blocked, k, constant_values=True)
+    rows = np.zeros((h, w + 2 * k), dtype=bool)
+    for d in range(2 * k + 1):
+        rows |= padded[d:d + h]
+    out = np.zeros((h, w), dtype=bool)
+    for d in range(2 * k + 1):
+        out |= rows[:, d:d + w]
+    return out
 
 
 def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, allow: float,
@@ -189,6 +222,35 @@ def initial_one(surface: FastSurface, x: float, y: float, yaw: float,
                     0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, kind)
 
 
+def _body_fit(surface: FastSurface, st: OneState, nx: float, ny: float, yaw: float
+              ) -> tuple[bool, bool]:
+    """What of a step the body's rim allows, (keep the move, keep the turn): the whole step, else
+    the move without the turn, else the turn alone (see
+    :func:`locomotion.kinematic_model.transition`)."""
+    now = surface.body_hits(st.x, st.y, st.yaw)
+    if surface.body_hits(nx, ny, yaw) <= now:
+        return True, True
+    if surface.body_hits(nx, ny, st.yaw) <= now:
+        return True, False
+    return False, surface.body_hits(st.x, st.y, yaw) <= now
+
+
+def _shove(surface: FastSurface, x: float, y: float, yaw: float) -> tuple[float, float]:
+    """(x, y) moved one sample away from the rim points of the body at (x, y, yaw) that are in an
+    obstacle: the contact pushes the body off, as pybullet's legs are pushed off a wall."""
+    cs, sn = math.cos(yaw), math.sin(yaw)
+    sx = sy = 0.0
+    for a, b in surface.rim:
+        px, py = x + cs * a - sn * b, y + sn * a + cs * b
+        if surface.blocked(px, py):
+            sx, sy = sx + px - x, sy + py - y
+    norm = math.hypot(sx, sy)
+    if norm <= 1e-12:
+        return x, y
+    step = surface.s.resolution / norm
+    return x - sx * step, y - sy * step
+
+
 def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mass: float,
                    surface: FastSurface, tables: FastTables, dt: float,
                    rng: np.random.Generator) -> OneState:
@@ -204,11 +266,13 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     ratio = tables.speed_ratio[kind]
     stall_left = max(st.stall_left - dt, 0.0)
     moving = walking and abs(cmd[0]) + abs(cmd[1]) > 0.01
+    started = False
     if moving and stall_left <= 0 and soft >= t.stall_softness:
         span = max(1.0 - t.stall_softness, 1e-6)
         hazard = t.stall_hazard * min(max((soft - t.stall_softness) / span, 0.0), 1.0)
         if u_stall < 1.0 - math.exp(-hazard * dt):
             stall_left = t.stall_duration * (0.5 + u_dur)
+            started = True
     go = walking and stall_left <= 0
     vx = cmd[0] * ratio if go else 0.0
     vy = cmd[1] * ratio if go else 0.0
@@ -220,12 +284,29 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     nx = st.x + (cm * vx - sm * vy) * dt - sm * drift + st.push_vx * dt
     ny = st.y + (sm * vx + cm * vy) * dt + cm * drift + st.push_vy * dt
     edge = edge_one(surface, st.x, st.y, nx, ny, cm * vx - sm * vy, sm * vx + cm * vy, t)
-    tripped = False
-    if edge == EDGE_REFUSE or surface.blocked(nx, ny):
-        nx, ny, vx, vy = st.x, st.y, 0.0, 0.0
-    elif edge == EDGE_FALL and not fallen:
-        tripped = True
+    bump = edge == EDGE_REFUSE or surface.blocked(nx, ny)
+    if bump:
+        nx, ny = st.x, st.y
     yaw = math.atan2(math.sin(st.yaw + wz * dt), math.cos(st.yaw + wz * dt))
+    if nx != st.x or ny != st.y or yaw != st.yaw:
+        keep_move, keep_turn = _body_fit(surface, st, nx, ny, yaw)
+        if not (keep_move and keep_turn):  # the contact shoves the body off, the step goes on
+            sx, sy = _shove(surface, nx, ny, yaw)
+            if not surface.blocked(sx, sy) and (
+                    surface.body_hits(sx, sy, yaw) <= surface.body_hits(st.x, st.y, st.yaw)):
+                nx, ny, keep_move, keep_turn = sx, sy, True, True
+        if not keep_move:
+            nx, ny, bump = st.x, st.y, True
+        if not keep_turn:
+            yaw, wz = st.yaw, 0.0
+    if bump:
+        vx, vy = 0.0, 0.0
+    tripped = edge == EDGE_FALL and not fallen and not bump
+    if t.stair_descent_hazard > 0.0 and go and not started and not fallen and not bump:
+        drop = surface.height(st.x, st.y) - surface.height(nx, ny)
+        if drop > 0.0 and (surface.kind_at(st.x, st.y) == _STAIRS
+                           or surface.kind_at(nx, ny) == _STAIRS):
+            tripped = tripped or u_stall < -math.expm1(-t.stair_descent_hazard * drop)
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
     if tripped:

@@ -80,6 +80,9 @@ class EdgeParams:
     ``drop_offset`` m past the edge. Between two treads of a flight the legs climb only
     ``max_stair_rise`` (less room for the feet than on open ground). ``planner_step`` is the largest height difference a planned
     path may cross either way: the largest edge that every trial of the sweep got over, up and down.
+    ``stair_descent_hazard`` is the rate of falls per metre of height walked down a flight under the
+    seed's physics variation (pybullet's stair descent is marginal when the trunk carries mass the
+    controller does not know of); none under nominal physics.
     """
 
     max_step_up: float = 0.15
@@ -89,6 +92,7 @@ class EdgeParams:
     drop_offset: float = 0.3
     planner_step: float = 0.12
     max_stair_rise: float = 0.15
+    stair_descent_hazard: float = 0.0
 
 
 @dataclass(frozen=True)
