@@ -28,9 +28,11 @@ class FactsTable(DataTable[Any]):
         self._shown: dict[str, tuple[str, str, bool]] = {}
 
     def on_mount(self) -> None:
-        self.add_column("fact", key="fact")
-        self.add_column("value", key="value")
-        self.add_column("changed", key="changed")
+        # Fixed widths: an auto-sized column is re-measured as rows arrive, and a frame drawn in
+        # between showed a name cut short ("intr" for intruder_seen).
+        self.add_column("fact", key="fact", width=24)
+        self.add_column("value", key="value", width=10)
+        self.add_column("changed", key="changed", width=9)
 
     def update_facts(self) -> None:
         """Bring the table in line with the model, touching only cells that differ."""
