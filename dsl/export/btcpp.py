@@ -67,6 +67,7 @@ from dsl.export.btcpp_script import (
     condition_script,
     facts_read,
     place_distance_fact,
+    where,
 )
 from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 
@@ -110,7 +111,13 @@ class _Builder:
         if isinstance(value, A.Quantity):
             return _num(to_canonical(value.value, value.unit))
         if isinstance(value, A.Text):
-            return value.value
+            text = value.value
+            if len(text) > 1 and text[0] == "{" and text[-1] == "}":
+                raise ExportError(
+                    f"{where(value.span)}: BehaviorTree.CPP reads a port value that starts with "
+                    f"`{{` and ends with `}}` as a blackboard entry, so {text!r} would not arrive "
+                    "as text: start or end it with a word (e.g. \"found {victim} at {position}\")")
+            return text
         return ";".join(_num(to_canonical(c.value, c.unit)) for c in value.coords)
 
     def count(self, value: A.Quantity | A.Ident, params: frozenset[str]) -> str:

@@ -186,3 +186,12 @@ def test_a_point_given_to_a_task_measuring_the_distance_to_it_is_refused(tmp_pat
     with pytest.raises(ExportError, match=r"m\.mission:4:13: a point passed to a task that "
                                           r"measures the distance to it: .* declare the point"):
         text_xml(tmp_path, text)
+
+
+def test_a_text_that_bt_cpp_would_read_as_a_blackboard_entry_is_refused(tmp_path: Path) -> None:
+    text = HEADER + 'main { report "{victim} seen at {position}" }\n'
+    with pytest.raises(ExportError, match=r"m\.mission:3:15: BehaviorTree\.CPP reads a port value "
+                                          r"that starts with `\{` and ends with `\}`"):
+        text_xml(tmp_path, text)
+    fine = text_xml(tmp_path, HEADER + 'main { report "seen {victim} at {position}" }\n')
+    assert 'text="seen {victim} at {position}"' in fine
