@@ -38,13 +38,26 @@ class CrossCheck:
                   if a.success and b.success and a.duration > 0]
         return statistics.median(ratios) if ratios else None
 
+    @property
+    def fall_agreement(self) -> float:
+        """The share of pairs on which both fell at least once or neither fell."""
+        if not self.pairs:
+            return float("nan")
+        return sum(bool(a.falls) == bool(b.falls) for a, b in self.pairs) / len(self.pairs)
+
     def lines(self) -> list[str]:
         """One line for the agreement, one per pair."""
         ratio = self.duration_ratio
-        head = (f"outcome agreement {self.agreement:.0%} over {len(self.pairs)} runs; median "
-                "duration ratio pybullet/twin " + (f"{ratio:.2f}" if ratio else "n/a"))
-        return [head, *(f"run {a.index} seed {a.seed}: twin {a.outcome} {a.duration:.0f} s, "
-                        f"pybullet {b.outcome} {b.duration:.0f} s" for a, b in self.pairs)]
+        head = (f"outcome agreement {self.agreement:.0%} over {len(self.pairs)} runs; fell or not "
+                f"{self.fall_agreement:.0%}; median duration ratio pybullet/twin "
+                + (f"{ratio:.2f}" if ratio else "n/a"))
+        return [head, *(f"run {a.index} seed {a.seed}: twin {a.outcome} {a.duration:.0f} s "
+                        f"{_falls(a)}, pybullet {b.outcome} {b.duration:.0f} s {_falls(b)}"
+                        for a, b in self.pairs)]
+
+
+def _falls(row: RunResult) -> str:
+    return f"{len(row.falls)} fall" + ("" if len(row.falls) == 1 else "s")
 
 
 def _spread(rows: Sequence[RunResult], k: int) -> list[RunResult]:

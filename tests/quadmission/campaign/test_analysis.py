@@ -40,3 +40,20 @@ def test_crosscheck_sample_takes_both_failures_and_successes() -> None:
     assert len(chosen) == 10
     assert sum(not r.success for r in chosen) == 5
     assert sample(ROWS, 10) == chosen
+
+
+def test_the_crosscheck_reports_whether_each_backend_fell() -> None:
+    from dataclasses import replace
+
+    from quadmission.campaign.crosscheck import CrossCheck
+
+    fell = (FallPoint(1.0, 2.0, 3.0, "stairs"),)
+    twin = [replace(ROWS[i], outcome="success", falls=()) for i in range(4)]
+    physics = [replace(twin[0]), replace(twin[1], falls=fell), replace(twin[2]),
+               replace(twin[3], falls=fell + fell)]
+    check = CrossCheck(tuple(zip(twin, physics)))
+    assert check.agreement == 1.0  # all four succeeded on both...
+    assert check.fall_agreement == 0.5  # ...but physics fell in two where the twin did not
+    lines = check.lines()
+    assert "fell or not 50%" in lines[0]
+    assert "0 falls, pybullet" in lines[2] and lines[4].endswith("2 falls")
