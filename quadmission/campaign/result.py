@@ -37,7 +37,9 @@ __all__ = [
     "verdicts_of",
 ]
 
-_VERDICT_STATE = frozenset({"met", "measured", "unfinished"})
+#: What a verdict observed in its run (never part of the criterion's label): whether it was met,
+#: the measured value, and when and how (``at``, ``note`` of a temporal line).
+_VERDICT_STATE = frozenset({"met", "measured", "unfinished", "at", "note"})
 _KEY_FIELDS = ("metric", "op", "value")
 _PLAIN_FIELDS = _VERDICT_STATE | set(_KEY_FIELDS) | {"criterion"}
 
@@ -142,15 +144,17 @@ def requirement_key(requirement: object) -> str | None:
 
 def _label(record: Mapping[str, Any]) -> str:
     """A verdict's label: ``metric op value`` for a plain line; for a record with fields of its
-    own (a new kind), its ``criterion`` text if it has one, else its fields as sorted JSON."""
+    own (a new kind), its ``criterion`` or ``label`` text if it has one, else its fields as sorted
+    JSON without what the run observed (so every run of one line files under one label)."""
     extra = set(record) - _PLAIN_FIELDS
     if not extra:
         key = requirement_key(SimpleNamespace(**{k: record.get(k) for k in _KEY_FIELDS}))
         if key is not None:
             return key
-    text = record.get("criterion")
-    if isinstance(text, str) and text:
-        return text
+    for name in ("criterion", "label"):  # a kind that names itself (temporal lines: `label`)
+        text = record.get(name)
+        if isinstance(text, str) and text:
+            return text
     rest = {k: v for k, v in record.items() if k not in _VERDICT_STATE}
     return json.dumps(rest, sort_keys=True, default=str)
 

@@ -62,3 +62,18 @@ def test_records_without_a_criterion_text_get_a_stable_label() -> None:
     assert list(met.values()) == [False] and measured == {}
     (label,) = met
     assert verdicts_of([{**record, "met": True}])[0] == {label: True}
+
+
+def test_a_temporal_line_files_under_one_label_whatever_each_run_observed() -> None:
+    """The runtime's own temporal verdicts (bt_runtime.requirements.Verdict of kind `within`)
+    carry when and how each run met the line; a campaign must count them as one criterion, not
+    one criterion per run (found when a 200-run rescue campaign listed 200 NO-GO lines)."""
+    from bt_runtime.requirements import Verdict
+
+    label = "victims_found >= 2 within 8 min"
+    rows = [result_from(i, i, {}, _report("success", 30.0, (Verdict(
+        "within", "", 480.0, 120.0 + i, True, False, "within", label, 120.0 + i,
+        f"true {120 + i} s after the start"),)), ()) for i in range(5)]
+    assert all(set(row.met) == {label} for row in rows)
+    judged = {v.criterion.key: v for v in verdicts(criteria([]), rows)}
+    assert judged[label].successes == 5 and judged[label].runs == 5
