@@ -35,8 +35,9 @@ falls on some descents and not others (2 of 12 four-tread flights, 1 of 8 seeded
 bank site's ten treads); the twin falls at the calibrated rate ``stair_descent_hazard`` per metre of
 height descended on stair cells, drawn with the step's stall draw (unused on stairs, where nothing
 is soft), so the random streams of every other run are unchanged. The single-robot backend applies
-it only when asked (``KinematicBackend(descent_hazard=True)``), until it is checked on the example
-missions.
+it whenever the physics is varied (``KinematicBackend(descent_hazard=False)`` turns it off): checked
+on the patrol's north steps (10 seeds, default variation), pybullet fell in 5 runs, the twin with the
+hazard in 3 and without it in none.
 """
 
 from __future__ import annotations

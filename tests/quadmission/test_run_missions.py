@@ -20,12 +20,20 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("name", ["logistics", "rescue", "patrol"])
 def test_example_mission_succeeds_on_the_kinematic_backend(name: str, seed: int) -> None:
-    """Over seeds 1-5, each drawing its own start, friction, softness and mass (issue 11)."""
+    """Over seeds 1-5, each drawing its own start, friction, softness and mass (issue 11).
+
+    The patrol walks down its north steps twice; under the seed's physics pybullet fell there in 5
+    of 10 cross-checked campaign runs (and got up), and so does the twin at the calibrated descent
+    hazard (seeds 2, 4 and 5 here): such a run still succeeds, missing only `falls == 0`."""
     mission = load_mission(str(MISSIONS / f"{name}.mission"))
     report = simulate(mission, make_backend("kinematic"), seed=seed)
     assert report.outcome == "success", (report.failure_path, report.failure_reason)
-    assert report.falls == 0
-    assert report.missed == (), [v.line() for v in report.missed]
+    if name == "patrol" and report.falls:
+        assert report.falls <= 2
+        assert [v.metric for v in report.missed] == ["falls"], [v.line() for v in report.missed]
+    else:
+        assert report.falls == 0
+        assert report.missed == (), [v.line() for v in report.missed]
     time_limit = mission.compiled.time_limit
     assert time_limit is None or report.duration < time_limit
 
