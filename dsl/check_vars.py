@@ -22,7 +22,7 @@ __all__ = ["CLASHING_KEYWORDS", "COUNTER_RANGE", "check_set", "counter_alone", "
            "flag_compared", "var_kind"]
 
 #: The values a counter may hold (its start, a step, what it is compared with).
-COUNTER_RANGE = vocab.Range(-1e9, 1e9)
+COUNTER_RANGE = vocab.Range(-1e9, 1e9)  # = bt_runtime.behaviours.variables.COUNTER_LIMIT (no py_trees here)
 
 Variables = Mapping[str, bool | int]
 
@@ -75,8 +75,7 @@ def declare(sink: V.Sink, decl: A.VarDecl, variables: dict[str, bool | int]) -> 
         variables[name] = decl.value.value
         return
     start = _whole(sink, decl.value, f"the start value of counter `{name}`")
-    if start is not None:
-        variables[name] = start
+    variables[name] = 0 if start is None else start  # a bad start still declares a counter
 
 
 def check_set(sink: V.Sink, stmt: A.SetVar, variables: Variables) -> None:

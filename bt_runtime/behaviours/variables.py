@@ -15,9 +15,13 @@ from typing import Any, Protocol, runtime_checkable
 import py_trees
 from py_trees.common import Status
 
-__all__ = ["NO_VARIABLES", "SetVariable", "VariableStore"]
+__all__ = ["COUNTER_LIMIT", "NO_VARIABLES", "SetVariable", "VariableStore"]
 
 NO_VARIABLES = "not set up: no variable store attached"
+
+#: A counter stays within ±this (the checker holds start values and steps to it; a step that
+#: would leave it fails, instead of growing a number BehaviorTree.CPP's int could not hold).
+COUNTER_LIMIT = 1_000_000_000
 
 
 @runtime_checkable
@@ -91,6 +95,10 @@ class SetVariable(py_trees.behaviour.Behaviour):
             base = self.store.variable(self.base)
             assert not isinstance(base, bool)
             new = base + self.step
+            if abs(new) > COUNTER_LIMIT:
+                self.feedback_message = (f"{self.variable} = {new} would leave the counter range "
+                                         f"±{COUNTER_LIMIT:,}")
+                return Status.FAILURE
         self.store.set_variable(self.variable, new)
         self.feedback_message = f"{self.variable} = {str(new).lower()}"
         return Status.SUCCESS

@@ -208,3 +208,24 @@ def test_the_run_context_snapshots_variables_from_the_start() -> None:
     ctx.set_variable("rounds_done", 1)
     assert [(c.key, c.old, c.new) for c in ctx.changes()] == [("rounds_done", 0, 1)]
     assert ctx.fact("searched_west") is False and ctx.counter("rounds_done") == 1
+
+
+def test_a_bad_start_value_is_the_only_error(tmp_path: Path) -> None:
+    """The counter is still declared, so its later uses are not reported as unknown."""
+    text = ("var n = 999999999999\n"
+            "main { set n = n + 1  if n > 5 { sit } }\n")
+    report = check(tmp_path, HEADER + text)
+    assert [d.message for d in errors(report)] == [
+        "the start value of counter `n` must be a whole number in between -1e+09 and 1e+09, got "
+        "999999999999"]
+
+
+def test_a_step_past_the_counter_range_fails_the_step_instead_of_growing() -> None:
+    store = Store({"n": 999_999_999})
+    step = SetVariable(name="set n = n + 1", variable="n", base="n", step=1)
+    step.setup(state=store)
+    step.tick_once()
+    assert step.status == Status.SUCCESS and store.variable("n") == 1_000_000_000
+    step.tick_once()
+    assert step.status == Status.FAILURE and store.variable("n") == 1_000_000_000
+    assert "would leave the counter range ±1,000,000,000" in step.feedback_message
