@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from bt_runtime.tree_model import NodeDescription
 from bt_runtime.units import to_canonical
 from dsl import ast as A
-from dsl.export.btcpp_script import ExportError, distance_fact, script_number, where
+from dsl.export.btcpp_script import (
+    ExportError,
+    distance_fact,
+    script_number,
+    walk_condition,
+    where,
+)
 
 __all__ = ["DERIVED", "Derived", "derived_ports", "task_needs"]
 
@@ -65,13 +71,7 @@ def _body_nodes(node: NodeDescription) -> Iterator[NodeDescription]:
 
 
 def _distances(cond: A.Cond) -> Iterator[A.DistanceCond]:
-    if isinstance(cond, A.DistanceCond):
-        yield cond
-    elif isinstance(cond, (A.AndCond, A.OrCond)):
-        yield from _distances(cond.left)
-        yield from _distances(cond.right)
-    elif isinstance(cond, A.NotCond):
-        yield from _distances(cond.item)
+    return (item for item in walk_condition(cond) if isinstance(item, A.DistanceCond))
 
 
 def _condition_needs(cond: A.Cond, params: set[str]) -> Iterator[tuple[str, str]]:

@@ -28,7 +28,8 @@ from bt_runtime.units import CANONICAL, to_canonical
 from dsl import ast as A
 
 __all__ = ["DISTANCE_PREFIX", "ExportError", "Fact", "condition_script", "distance_fact",
-           "distance_port", "facts_read", "place_distance_fact", "script_number", "where"]
+           "distance_port", "facts_read", "place_distance_fact", "script_number",
+           "walk_condition", "where"]
 
 DISTANCE_PREFIX = "distance_to_"
 
@@ -174,19 +175,20 @@ def _grouped(cond: A.Cond, params: frozenset[str]) -> str:
     return f"({text})" if isinstance(cond, (A.AndCond, A.OrCond)) else text
 
 
-def _walk(cond: A.Cond) -> Iterator[A.Cond]:
+def walk_condition(cond: A.Cond) -> Iterator[A.Cond]:
+    """``cond`` and every condition inside it, in reading order."""
     yield cond
     if isinstance(cond, (A.AndCond, A.OrCond)):
-        yield from _walk(cond.left)
-        yield from _walk(cond.right)
+        yield from walk_condition(cond.left)
+        yield from walk_condition(cond.right)
     elif isinstance(cond, A.NotCond):
-        yield from _walk(cond.item)
+        yield from walk_condition(cond.item)
 
 
 def facts_read(cond: A.Cond, params: frozenset[str]) -> list[Fact]:
     """The root-blackboard facts ``condition_script(cond, params)`` reads, in order of reading."""
     found: list[Fact] = []
-    for item in _walk(cond):
+    for item in walk_condition(cond):
         if isinstance(item, A.Compare):
             found.append(_fact(item.lhs.name))
         elif isinstance(item, A.FactCond):
