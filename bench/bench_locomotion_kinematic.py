@@ -18,7 +18,6 @@ from bench.table import Row
 from locomotion.backend import GoTo, NavStatus, Pose
 from locomotion.course import Course, CourseSegment, standard_course
 from locomotion.kinematic import KinematicBackend, KinematicBatch
-from locomotion.params import CALIBRATION_PATH
 from locomotion.perception import TerrainClassifier
 from locomotion.sensing import FOOT_OFFSETS, synthesise_sensing
 from locomotion.terrain import SurfaceGrid, TerrainMap

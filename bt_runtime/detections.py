@@ -22,9 +22,9 @@ This module is pure data and string work (no py_trees): the checker imports it.
 from __future__ import annotations
 
 import re
-from difflib import get_close_matches
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import Protocol, runtime_checkable
 
 __all__ = [

@@ -33,12 +33,13 @@ from typing import Any, ClassVar, TypeAlias
 from locomotion.backend import RobotState
 
 __all__ = [
+    "DETECTION_KINDS",
     "EVENT_TYPES",
     "OUTCOMES",
     "SEVERITIES",
     "STATUSES",
+    "WORLD_CHANGES",
     "Alert",
-    "DETECTION_KINDS",
     "Detection",
     "Event",
     "FactChanged",
@@ -52,7 +53,6 @@ __all__ = [
     "Telemetry",
     "TreeDefinition",
     "TreeNode",
-    "WORLD_CHANGES",
     "WorldChanged",
     "WorldDefinition",
     "collect_versions",

@@ -35,9 +35,9 @@ from bt_runtime.units import Dimension
 __all__ = [
     "DEFAULT_VARIATION",
     "VARY_PARAMS",
+    "Variation",
     "Varied",
     "VaryParamSpec",
-    "Variation",
     "draw_values",
 ]
 

@@ -20,9 +20,9 @@ from types import MappingProxyType
 
 import numpy as np
 
+from bt_runtime.detections import Sighting
 from bt_runtime.scenario import Scenario, ScenarioConfig, Target, draw_scenario, intruder_position
 from bt_runtime.seeds import RunSeeds
-from bt_runtime.detections import Sighting
 from bt_runtime.sensors import SensorModel, look
 from locomotion.backend import Pose
 from locomotion.terrain import TerrainMap

@@ -28,7 +28,7 @@ from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
 from locomotion.world import TerrainKind, World
 
-__all__ = ["MAX_COND_DEPTH", "SYMBOL_KINDS", "cond_depth", "ParamType", "Scope", "StatementChecker", "describe_want"]
+__all__ = ["MAX_COND_DEPTH", "SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "cond_depth", "describe_want"]
 
 
 @dataclass(frozen=True)

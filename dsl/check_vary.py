@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 
-from bt_runtime.variation import VARY_PARAMS, Varied, Variation
+from bt_runtime.variation import VARY_PARAMS, Variation, Varied
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.diagnostics import did_you_mean

@@ -17,8 +17,8 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
 from dsl.check_ground import check_ground
-from dsl.check_robot import check_robot
 from dsl.check_policies import check_temporal, later_under_forever
+from dsl.check_robot import check_robot
 from dsl.check_shape import ShapeChecker
 from dsl.check_tasks import StatementChecker
 from dsl.check_vars import declare as declare_var

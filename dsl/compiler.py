@@ -51,10 +51,10 @@ from bt_runtime.variation import Variation
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import compile_control as C
+from dsl.checker import CheckedProgram, Requirement
 from dsl.compile_policies import PolicyCompiler
 from dsl.compile_temporal import temporal_criteria
 from dsl.compile_text import Env, action_text, cond_text, spec_action_text, value_text
-from dsl.checker import CheckedProgram, Requirement
 from locomotion.world import World
 
 __all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", "cond_text",

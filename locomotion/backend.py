@@ -19,20 +19,20 @@ if TYPE_CHECKING:  # the terrain module pulls numpy; importing this module must 
     from locomotion.terrain import TerrainMap
 
 __all__ = [
-    "Pose",
-    "GoTo",
-    "Velocity",
-    "Stand",
-    "Sit",
-    "Stop",
-    "SetGait",
     "Command",
-    "NavStatus",
-    "TerrainEstimate",
     "ContactInfo",
-    "RobotState",
     "GaitParams",
+    "GoTo",
     "LocomotionBackend",
+    "NavStatus",
+    "Pose",
+    "RobotState",
+    "SetGait",
+    "Sit",
+    "Stand",
+    "Stop",
+    "TerrainEstimate",
+    "Velocity",
     "WorldChanges",
 ]
 

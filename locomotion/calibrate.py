@@ -34,7 +34,6 @@ import numpy as np
 
 from locomotion.backend import Sit, Stand
 from locomotion.backends import make_backend
-from locomotion.variation import NOMINAL
 from locomotion.calibrate_trials import (
     SWEEP_TERRAIN,
     SweepConfig,
@@ -57,6 +56,7 @@ from locomotion.params import (
     KinematicParams,
     load_calibration,
 )
+from locomotion.variation import NOMINAL
 from locomotion.world import TerrainKind
 
 __all__ = ["SweepConfig", "WalkSample", "fit_logistic", "main", "run", "stairs_down_world",

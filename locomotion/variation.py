@@ -181,7 +181,7 @@ def varied_world(world: World, variation: Variation) -> World:
         params = region.params
         changes: dict[str, float] = {}
         if hasattr(params, "friction"):
-            changes["friction"] = float(getattr(params, "friction")) * f
+            changes["friction"] = float(params.friction) * f
         if isinstance(params, MudParams):
             changes["softness"] = min(max(params.softness * s, 0.0), 1.0)
         regions.append(replace(region, params=replace(params, **changes)) if changes else region)

@@ -151,7 +151,7 @@ def run_with_web(mission: Mission, options: RunOptions, web_port: int) -> int:
     Raises:
         MissionError: textual-serve is missing, the web server or the stream cannot start.
     """
-    from quadmission.webserve import WebServer, WebServeError, monitor_command
+    from quadmission.webserve import WebServeError, WebServer, monitor_command
 
     if not options.stream:
         options = dataclasses.replace(options, stream="127.0.0.1:0")

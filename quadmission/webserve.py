@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-__all__ = ["WebServer", "WebServeError", "monitor_command", "serve"]
+__all__ = ["WebServeError", "WebServer", "monitor_command", "serve"]
 
 HOST = "127.0.0.1"
 INSTALL = "pip install 'quadmission[web]'"

@@ -27,13 +27,13 @@ OUT = Path(__file__).resolve().parent
 SIZE = (160, 50)
 sys.path.insert(0, str(ROOT))
 
-from bt_runtime.localstream import LocalStream  # noqa: E402
-from quadmission.loading import load_mission  # noqa: E402
-from quadmission.monitored import RunInMonitor  # noqa: E402
-from quadmission.session import RunOptions  # noqa: E402
-from quadmission.webserve import WebServer, monitor_command  # noqa: E402
-from tui.app import MonitorApp, make_monitor  # noqa: E402
-from tui.source import LiveSource, ReplaySource  # noqa: E402
+from bt_runtime.localstream import LocalStream
+from quadmission.loading import load_mission
+from quadmission.monitored import RunInMonitor
+from quadmission.session import RunOptions
+from quadmission.webserve import WebServer, monitor_command
+from tui.app import MonitorApp, make_monitor
+from tui.source import LiveSource, ReplaySource
 
 PATROL = ROOT / "missions" / "patrol.mission"
 

@@ -59,6 +59,7 @@ from bt_runtime.units import CANONICAL, Dimension, to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
+from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
 from dsl.export.btcpp_script import (
     DISTANCE_PREFIX,
@@ -69,7 +70,6 @@ from dsl.export.btcpp_script import (
     place_distance_fact,
     where,
 )
-from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 
 __all__ = ["CONDITION_ID", "MAIN_TREE", "ExportError", "to_btcpp_xml"]
 

@@ -45,7 +45,7 @@ def _region(region: TerrainRegion, draw: Mapping[str, float]) -> TerrainRegion:
     names = {f.name for f in dataclasses.fields(region.params)}
     changes: dict[str, float] = {}
     if "friction" in names:
-        friction = float(getattr(region.params, "friction"))
+        friction = float(region.params.friction)
         friction *= draw.get("friction_scale", 1.0)
         changes["friction"] = draw.get(f"friction.{region.name}", friction)
     if "softness" in names and f"softness.{region.name}" in draw:

@@ -10,8 +10,8 @@ report goes to stdout; diagnostics, the "running" line and the progress line to 
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from quadmission.commands.output import print_text

@@ -91,6 +91,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-def]
+    from bt_runtime.variation import DEFAULT_VARIATION
     from quadmission.campaign.campaign import run_campaign
     from quadmission.campaign.crosscheck import crosscheck
     from quadmission.campaign.executors import RayUnavailable
@@ -100,7 +101,6 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
     from quadmission.campaign.report import CampaignReport
     from quadmission.campaign.stats import criteria, verdicts
     from quadmission.campaign.store import CampaignStore, StoreError, mission_digest
-    from bt_runtime.variation import DEFAULT_VARIATION
 
     seed = 0 if args.seed is None else args.seed
     out = Path(args.out) if args.out else Path("campaigns") / f"{_slug(mission.name)}-seed{seed}"

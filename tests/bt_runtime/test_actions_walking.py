@@ -6,11 +6,11 @@ import pytest
 from py_trees.common import Status
 
 from bt_runtime import behaviours as bh
+from bt_runtime.actions import ActionPort
 from bt_runtime.behaviours import Place, Route
 from bt_runtime.robot import RobotConfig
 from locomotion.backend import NavStatus
 from locomotion.world import Rect, World
-from bt_runtime.actions import ActionPort
 from tests.bt_runtime.runtime_world import INSIDE_BOX, make_context, run_leaf
 
 

@@ -237,8 +237,8 @@ def test_reads_are_read_only() -> None:
 
 
 def test_robot_config_defaults_are_the_robot_properties() -> None:
-    from bt_runtime.vocabulary import ROBOT_PROPERTIES
     from bt_runtime.robot_config import PROPERTY_OF_FIELD
+    from bt_runtime.vocabulary import ROBOT_PROPERTIES
 
     config = RobotConfig()
     for field_name, prop in PROPERTY_OF_FIELD.items():

@@ -7,8 +7,8 @@ from py_trees.common import Status
 from py_trees.composites import Selector, Sequence
 
 from bt_runtime import behaviours as bh
-from bt_runtime.tree_model import describe, node_index
 from bt_runtime.tickwatch import TickWatch
+from bt_runtime.tree_model import describe, node_index
 
 
 class Flip(py_trees.behaviour.Behaviour):

@@ -12,7 +12,7 @@ from bt_runtime.tree_model import NodeSource, describe, node_index, tree_definit
 
 
 class _Origin:
-    class span:  # noqa: N801 - stands in for a dsl.ast span
+    class span:
         file, line, col, end_line, end_col = "m.mission", 3, 5, 3, 12
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from bt_runtime import vocabulary as R
 from bt_runtime.bindings import BEHAVIOURS
-from bt_runtime.vocabulary import ParamKind, Range
 from bt_runtime.units import Dimension
+from bt_runtime.vocabulary import ParamKind, Range
 
 
 def test_every_action_of_the_language_is_registered() -> None:

@@ -158,10 +158,10 @@ def test_rescue_battery_guard_fires_in_btcpp(tmp_path: Path) -> None:
 def test_the_language_reference_shows_what_the_export_gives(tmp_path: Path) -> None:
     """docs/language.md's BehaviorTree.CPP example: every XML line it shows is in the export."""
     doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
-    world = re.search(r"# file: site.world\n(.*?)```", doc, re.S)
-    mission = re.search(r"# file: btcpp_demo.mission\n(.*?)```", doc, re.S)
+    world = re.search(r"# file: site.world\n(.*?)```", doc, re.DOTALL)
+    mission = re.search(r"# file: btcpp_demo.mission\n(.*?)```", doc, re.DOTALL)
     shown = re.search(r"btcpp_demo.mission --format btcpp-xml` gives.*?```xml\n(.*?)```", doc,
-                      re.S)
+                      re.DOTALL)
     assert world and mission and shown
     text = mission.group(1).replace('"site.world"', '"w.world"')
     xml = to_btcpp_xml(compile_text(tmp_path, text, world=world.group(1)))

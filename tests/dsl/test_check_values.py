@@ -10,8 +10,8 @@ from bt_runtime.units import Dimension
 from bt_runtime.vocabulary import Range
 from dsl import ast as A
 from dsl import check_values as V
-from tests.dsl.helpers import at, check, only
 from locomotion.world import Circle, Polygon, Rect
+from tests.dsl.helpers import at, check, only
 
 SPAN = A.Span("f", 1, 1, 1, 2)
 

@@ -7,9 +7,9 @@ the parser several times over)."""
 from __future__ import annotations
 
 import os
-import time
 import resource
 import signal
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings

@@ -16,7 +16,6 @@ import pytest
 
 from locomotion.backend import GoTo, LocomotionBackend, NavStatus, Pose, Velocity
 from locomotion.backends import make_backend
-from locomotion.variation import DEFAULT_TOLERANCES, NOMINAL, Tolerances
 from locomotion.calibrate_edges import (
     EDGE_X,
     EdgeCase,
@@ -31,6 +30,7 @@ from locomotion.params import load_calibration
 from locomotion.planner import Planner
 from locomotion.sites import bank_site
 from locomotion.terrain import SurfaceGrid, TerrainMap
+from locomotion.variation import DEFAULT_TOLERANCES, NOMINAL, Tolerances
 from locomotion.world import (
     FlatParams,
     Rect,

@@ -211,7 +211,7 @@ def test_ends_answers_reachability_without_a_search() -> None:
     assert planner.plan((1.0, 5.0), (3.0, 8.0)).ok
 
 
-def _flood_labels(free: "np.ndarray") -> "np.ndarray":
+def _flood_labels(free: np.ndarray) -> np.ndarray:
     """The Python flood fill the scipy labelling replaced (8-connected, raster order)."""
     from collections import deque
 

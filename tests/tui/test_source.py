@@ -104,7 +104,7 @@ def test_seek_moves_the_replay_forward_and_back(patrol_log: Path) -> None:
         await pilot.press("left_square_bracket")
         await until(pilot, lambda: app.model.position == pytest.approx(20.0))
         assert app.model.sim_time <= 20.0 + 1e-6
-        assert all(e.sim_time <= 20.0 + 1e-6 for e in app.model.entries if hasattr(e, "tick") and e.sim_time > 0)  # noqa: E501
+        assert all(e.sim_time <= 20.0 + 1e-6 for e in app.model.entries if hasattr(e, "tick") and e.sim_time > 0)
         await pilot.press("right_curly_bracket")
         await until(pilot, lambda: app.model.outcome == "success")
 
@@ -213,7 +213,7 @@ def test_live_source_posts_the_same_messages_as_a_replay() -> None:
         server.publish(samples.run_started())
         server.publish(samples.tree())
         await until(pilot, lambda: app.model.root is not None)
-        for tick in range(0, 41):
+        for tick in range(41):
             for event in samples.tick_events(tick):
                 server.publish(event)
         server.publish(samples.snapshot(40))

@@ -3,7 +3,6 @@ campaign resumes to the same table, ``--until-decided`` stops early, runs replay
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess

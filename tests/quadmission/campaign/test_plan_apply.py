@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from bt_runtime.faults import BlockRegion, Push
-from bt_runtime.variation import DEFAULT_VARIATION, Varied, Variation
+from bt_runtime.variation import DEFAULT_VARIATION, Variation, Varied
 from quadmission.campaign.apply import apply_draw
 from quadmission.campaign.plan import draw_for, run_seed
 from quadmission.loading import load_mission
