@@ -2,9 +2,10 @@
 
 ``python -m bench.run_fingerprint`` runs the first seeds of each example mission's campaign
 (campaign seed 0, its declared variation applied, the twin) and prints, per run, its outcome,
-duration, energy, falls and a SHA-256 of every event the run emitted (wall-clock fields left
-out). Run it before and after a change that should only be faster, and diff the two outputs: one
-changed line names the mission and seed that now behaves differently.
+duration, energy, falls and a SHA-256 of every event the run emitted (wall-clock fields are left
+out, and so are the mission's path and the package versions, so two checkouts compare). Run it
+before and after a change that should only be faster, and diff the two outputs: one changed line
+names the mission and seed that now behaves differently.
 
 Options: ``--runs N`` (per mission, default 4), ``--mission NAME`` (repeatable).
 """
@@ -24,6 +25,8 @@ from quadmission.loading import load_mission
 MISSIONS = Path(__file__).resolve().parent.parent / "missions"
 EXAMPLES = ("patrol", "rescue", "logistics")
 _WALL_CLOCK = {"run_id", "started_at", "wall_time"}
+_CHECKOUT = {"source_path", "versions"}
+"""Fields that name where and with what the code is installed, not what the run did."""
 
 
 def _without_wall_clock(value: Any) -> Any:
@@ -43,7 +46,8 @@ class DigestSink:
     def append(self, event: Any) -> None:
         if dataclasses.is_dataclass(event):
             fields = {f.name: _without_wall_clock(getattr(event, f.name))
-                      for f in dataclasses.fields(event) if f.name not in _WALL_CLOCK}
+                      for f in dataclasses.fields(event)
+                      if f.name not in _WALL_CLOCK and f.name not in _CHECKOUT}
             text = f"{type(event).__name__}{sorted(fields.items())!r}"
         else:
             text = repr(event)
