@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent / "missions"
 
 def _mid_run(name: str) -> Executor:
     compiled = load_mission(str(ROOT / f"{name}.mission")).compiled
+    assert compiled.world is not None  # the example missions all name their world
     ctx = build_context(NoOpBackend(), compiled.world, RobotConfig.from_properties(compiled.robot), 1)
     ctx.start(Pose(2.0, 2.0))
     executor = Executor(compiled.root, ctx, compiled.tick_rate)

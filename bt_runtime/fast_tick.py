@@ -94,13 +94,13 @@ class DirectTick:
         self._ticks: dict[type, Callable[[Behaviour], None]] = {}
         self._stops: dict[type, Callable[[Behaviour, Status], None]] = {}
         self._visitors: Sequence[py_trees.visitors.VisitorBase] = ()
-        self.emit: Emit = [].append
+        self.emit: Emit = self._discard
 
     def begin(self, visitors: Sequence[py_trees.visitors.VisitorBase]) -> None:
         """Set the visitors this tick shows ticked nodes to (after their ``initialise``).
 
         One visitor is called directly (its ``run``, read now: a visitor may rebind it in
-        ``initialise``); several through a loop; none through a throwaway list.
+        ``initialise``); several through a loop; none: nothing is called but a no-op.
         """
         self._visitors = visitors
         if len(visitors) == 1:
@@ -108,7 +108,11 @@ class DirectTick:
         elif visitors:
             self.emit = self._visit_all
         else:
-            self.emit = [].append
+            self.emit = self._discard
+
+    @staticmethod
+    def _discard(node: Behaviour) -> None:
+        """No visitor: nothing to show."""
 
     def _visit_all(self, node: Behaviour) -> None:
         for visitor in self._visitors:
@@ -315,7 +319,7 @@ class DirectTick:
                 node.current_child = policy.children[-1]
                 return SUCCESS
         else:
-            raise RuntimeError(
+            raise RuntimeError(  # noqa: TRY004 - py_trees raises this one
                 f"this parallel has been configured with an unrecognised policy [{type(policy)}]"
             )
         return RUNNING
@@ -348,7 +352,7 @@ class DirectTick:
         elif not isinstance(result, bool):
             error_message = f"conditional check must return 'bool' or 'common.Status' [{type(result)}]"
             node.logger.error(f"The {error_message}")
-            raise RuntimeError(error_message)
+            raise RuntimeError(error_message)  # noqa: TRY004 - py_trees raises this one
         if not result:
             self.stop(node, FAILURE)
             self.emit(node)

@@ -90,7 +90,7 @@ class TickWatch(VisitorBase):
         self._live: dict[int, Behaviour] = {}
         self._live_status: dict[int, Status] = {}
         self.visited: list[Behaviour] = []
-        self.run = self.visited.append  # type: ignore[method-assign]  # see the module docstring
+        self.run = self.visited.append  # type: ignore[method-assign,assignment]  # see the module docstring
         self.lines = LineLog(lambda: len(self.visited))
         self._lines_seen = 0
         self.written: list[WrittenLine] = []
@@ -100,7 +100,7 @@ class TickWatch(VisitorBase):
     def initialise(self) -> None:
         """Before a tick: forget the last tick's visits (fresh lists: callers may keep the old)."""
         self.visited = []
-        self.run = self.visited.append  # type: ignore[method-assign]
+        self.run = self.visited.append  # type: ignore[method-assign,assignment]
 
     def finalise(self) -> None:
         """After the tick: work out the status changes and who wrote each new line."""
