@@ -11,6 +11,10 @@ pre-tick handlers, each visitor's ``initialise``/``finalise``, every ticked node
 non-full visitors, the post-tick handlers, the count. It differs only in leaving out a loop that
 would visit nobody; the moment a full visitor is added, the walk is py_trees' own again (the
 upstream ``tick`` runs). A test compares the two on the same tree, hook by hook.
+
+The tick itself runs through :class:`bt_runtime.fast_tick.DirectTick` (py_trees' node ticks as
+plain calls, without the generator chain and the debug formatting), unless ``direct`` is False or
+py_trees' log level is DEBUG (then the debug lines are wanted: the generators run and print them).
 """
 
 from __future__ import annotations
@@ -19,13 +23,26 @@ from collections.abc import Callable
 
 import py_trees
 
+from bt_runtime.fast_tick import DirectTick
+
 __all__ = ["LeanBehaviourTree"]
 
 TickHandler = Callable[[py_trees.trees.BehaviourTree], None]
 
 
 class LeanBehaviourTree(py_trees.trees.BehaviourTree):
-    """:class:`py_trees.trees.BehaviourTree` without the empty full-visitor walk per tick."""
+    """:class:`py_trees.trees.BehaviourTree` without the empty full-visitor walk per tick.
+
+    Args:
+        root: the tree's root.
+        direct: tick through :class:`~bt_runtime.fast_tick.DirectTick` (False: py_trees'
+            generators, for comparison).
+    """
+
+    def __init__(self, root: py_trees.behaviour.Behaviour, direct: bool = True) -> None:
+        super().__init__(root)
+        self.direct = direct
+        self._direct_tick = DirectTick()
 
     def tick(
         self,
@@ -48,9 +65,14 @@ class LeanBehaviourTree(py_trees.trees.BehaviourTree):
         visitors = list(self.visitors)
         for visitor in visitors:
             visitor.initialise()
-        for node in self.root.tick():
-            for visitor in visitors:
-                node.visit(visitor)
+        if self.direct and py_trees.logging.level >= py_trees.logging.Level.INFO:
+            ticker = self._direct_tick
+            ticker.begin(visitors)
+            ticker.tick(self.root)
+        else:
+            for node in self.root.tick():
+                for visitor in visitors:
+                    node.visit(visitor)
         for visitor in visitors:
             visitor.finalise()
         for handler in self.post_tick_handlers:

@@ -90,7 +90,7 @@ class TickWatch(VisitorBase):
         self._live: dict[int, Behaviour] = {}
         self._live_status: dict[int, Status] = {}
         self.visited: list[Behaviour] = []
-        self.run = self.visited.append  # type: ignore[method-assign]  # see the module docstring
+        self.run = self.visited.append  # type: ignore[method-assign,assignment]  # see the module docstring
         self.lines = LineLog(lambda: len(self.visited))
         self._lines_seen = 0
         self.written: list[WrittenLine] = []
@@ -100,7 +100,7 @@ class TickWatch(VisitorBase):
     def initialise(self) -> None:
         """Before a tick: forget the last tick's visits (fresh lists: callers may keep the old)."""
         self.visited = []
-        self.run = self.visited.append  # type: ignore[method-assign]
+        self.run = self.visited.append  # type: ignore[method-assign,assignment]
 
     def finalise(self) -> None:
         """After the tick: work out the status changes and who wrote each new line."""
@@ -116,16 +116,18 @@ class TickWatch(VisitorBase):
         """
         changes: list[NodeChange] = []
         status_of = self._live_status
+        known = status_of.get
         invalid = Status.INVALID
         for node in self.visited:
-            key = id(node)
-            old = status_of.get(key, invalid)
+            old = known(id(node), invalid)
             if old is not node.status:
-                changes.append(self._change(node, key, old))
-        for key, old in list(status_of.items()):
-            node = self._live[key]
-            if node.status is not old:
-                changes.append(self._change(node, key, old))
+                changes.append(self._change(node, id(node), old))
+        live = self._live
+        # a change touches only its own entry, so the stale ones can be listed before any is
+        # changed: same order as a walk over a copy of the table, without copying it each tick
+        stale = [(key, old) for key, old in status_of.items() if live[key].status is not old]
+        for key, old in stale:
+            changes.append(self._change(live[key], key, old))
         return changes
 
     def _change(self, node: Behaviour, key: int, old: Status) -> NodeChange:
