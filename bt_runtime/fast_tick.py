@@ -26,6 +26,7 @@ composite, decorator and behaviour of ours.
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 from collections.abc import Callable, Sequence
 
@@ -40,7 +41,24 @@ from bt_runtime.behaviours.control import IfThenElse
 from bt_runtime.behaviours.guard import GuardSequence, Suspendable
 from bt_runtime.behaviours.policies import BackoffRetry, LaterStep
 
-__all__ = ["DIRECT_STOPS", "DIRECT_TICKS", "DirectTick", "Emit"]
+__all__ = ["DIRECT_STOPS", "DIRECT_TICKS", "VERIFIED_SERIES", "DirectTick", "Emit", "verified"]
+
+VERIFIED_SERIES = ("2.6.",)
+"""The py_trees releases whose tick and stop methods this module was compared against."""
+
+
+def verified(version: str | None = None) -> bool:
+    """Whether the installed py_trees (or ``version``) is one this module was compared against.
+
+    Another release may change a tick's semantics under the same method names; the tree then
+    ticks through py_trees' own generators, which is slower but right by construction.
+    """
+    if version is None:
+        try:
+            version = importlib.metadata.version("py_trees")
+        except importlib.metadata.PackageNotFoundError:
+            return False
+    return version.startswith(VERIFIED_SERIES)
 
 Emit = Callable[[Behaviour], object]
 """Called with each ticked node, where py_trees' generator would yield it."""

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import py_trees
 
-from bt_runtime.fast_tick import DirectTick
+from bt_runtime.fast_tick import DirectTick, verified
 
 __all__ = ["LeanBehaviourTree"]
 
@@ -36,12 +36,13 @@ class LeanBehaviourTree(py_trees.trees.BehaviourTree):
     Args:
         root: the tree's root.
         direct: tick through :class:`~bt_runtime.fast_tick.DirectTick` (False: py_trees'
-            generators, for comparison).
+            generators, for comparison; None: direct when the installed py_trees is a release
+            the direct tick was compared against, :func:`bt_runtime.fast_tick.verified`).
     """
 
-    def __init__(self, root: py_trees.behaviour.Behaviour, direct: bool = True) -> None:
+    def __init__(self, root: py_trees.behaviour.Behaviour, direct: bool | None = None) -> None:
         super().__init__(root)
-        self.direct = direct
+        self.direct = verified() if direct is None else direct
         self._direct_tick = DirectTick()
 
     def tick(

@@ -10,6 +10,8 @@ port calls, log lines and aborts.
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from py_trees.behaviour import Behaviour
 from py_trees.common import OneShotPolicy, ParallelPolicy, Status
 from py_trees.visitors import VisitorBase
 
+from bt_runtime import fast_tick
 from bt_runtime.behaviours import (
     ActionBehaviour,
     Alert,
@@ -395,7 +398,7 @@ def run_copy(spec: Any, make_tree: Callable[[Behaviour], py_trees.trees.Behaviou
 
 
 def _compare(spec: Any, ticks: int = 25) -> None:
-    direct = run_copy(spec, LeanBehaviourTree, ticks)
+    direct = run_copy(spec, functools.partial(LeanBehaviourTree, direct=True), ticks)
     upstream = run_copy(spec, py_trees.trees.BehaviourTree, ticks)
     for tick, (mine, theirs) in enumerate(zip(direct, upstream, strict=True)):
         assert mine == theirs, f"tick {tick} differs"
@@ -464,3 +467,11 @@ def test_the_direct_path_is_used_and_py_trees_debug_level_falls_back() -> None:
         py_trees.logging.level = level
     assert calls == []  # the generators ran (they print py_trees' debug lines)
     assert tree.root.status == Status.SUCCESS
+
+
+def test_only_a_compared_py_trees_release_ticks_directly() -> None:
+    assert fast_tick.verified("2.6.0") and fast_tick.verified("2.6.3")
+    assert not fast_tick.verified("2.7.0") and not fast_tick.verified("3.0.0")
+    assert not fast_tick.verified("2.2.3")
+    installed = importlib.metadata.version("py_trees")
+    assert LeanBehaviourTree(py_trees.behaviours.Success()).direct == fast_tick.verified(installed)
