@@ -48,6 +48,7 @@ class TemporalCriterion:
         trigger_text: T as written.
         unit: the canonical unit of a compared state variable ("%"), for the measured value.
         duration_text: the duration as written (``10 min``), for the label; "" to show seconds.
+        line: the line of the mission file it was written on (0: not from a file), for exports.
     """
 
     kind: str
@@ -58,6 +59,7 @@ class TemporalCriterion:
     trigger_text: str | None = None
     unit: str = ""
     duration_text: str = ""
+    line: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in ("always", "within"):
