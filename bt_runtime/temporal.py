@@ -3,9 +3,12 @@
 A :class:`TemporalJudge` samples every condition on the robot's state once at the start of the run
 and once after every tick (each ``1 / tick_rate`` s of simulated time, the same state the tree's
 conditions read), so nothing shorter than a tick can slip between two samples of the record.
+The mission's variables live in that state's fact registry (:mod:`bt_runtime.behaviours.
+variables`): a flag is read as a fact, a counter as a counter, so ``require always attempts <= 2``
+is sampled and measured like ``require always victims_found <= 2``.
 
-* ``always C`` is met iff C held at every sample. Measured: for a comparison of a state variable or
-  counter (``battery >= 15 %``), its worst sampled value (the lowest for ``>``/``>=``, the highest
+* ``always C`` is met iff C held at every sample. Measured: for a comparison of a state variable,
+  a counter or a counter variable (``battery >= 15 %``, ``attempts <= 2``), its worst sampled value (the lowest for ``>``/``>=``, the highest
   for ``<``/``<=``, the first violating one for ``==``/``!=``) and when it was first reached;
   otherwise the number of samples where C was false, and when it first was.
 * ``C within D`` is met iff C held at some sample at most D after the start. ``C within D of T``:
@@ -45,6 +48,7 @@ class TemporalCriterion:
         trigger_text: T as written.
         unit: the canonical unit of a compared state variable ("%"), for the measured value.
         duration_text: the duration as written (``10 min``), for the label; "" to show seconds.
+        line: the line of the mission file it was written on (0: not from a file), for exports.
     """
 
     kind: str
@@ -55,6 +59,7 @@ class TemporalCriterion:
     trigger_text: str | None = None
     unit: str = ""
     duration_text: str = ""
+    line: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in ("always", "within"):

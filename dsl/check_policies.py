@@ -7,7 +7,8 @@ the statements after it) nor another policy; on a step that cannot fail (``succe
 (the rest of such a mission never ends, so "later" never comes).
 
 Temporal requirements: the condition is checked like any condition (known facts and state,
-units), the ``within`` duration is a positive time.
+units, and the mission's variables as a guard reads them: a flag alone, a counter compared with a
+whole number, a misspelt one with a did-you-mean), the ``within`` duration is a positive time.
 """
 
 from __future__ import annotations

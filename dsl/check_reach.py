@@ -7,18 +7,24 @@ refuses water, obstacles, gaps narrower than the robot, edges higher than every 
 got over and flights steeper than the legs climb; what it refuses is reported at the first line
 that needs it, naming the terrain to blame: the regions over the model's limits next to the
 unreachable ground. Reachability is one connected-component labelling of the grid, so it is cheap;
-a world without terrain regions is open ground and needs none. The legs are judged from the
-start, not from wherever the mission happens to stand before each line (the components are the
-same; only the ramp check below follows a path).
+a world without terrain regions is open ground and needs none. The planner's edges are the same
+both ways, so a place reachable from the start is reachable from everywhere the robot can get to:
+reachability is judged from the start.
 
 A ramp steeper than the model walks up but not steep enough for the planner to refuse
-(:data:`locomotion.terrain.MAX_SLOPE_DEG`) is the one case where reachability is not enough: the
-path to each target is planned (only in worlds with such a ramp) and a leg over it is an error.
+(:data:`locomotion.terrain.MAX_SLOPE_DEG`) is the one case where reachability is not enough, and
+where it matters where the robot stands: in worlds with such a ramp, each motion of ``main`` and
+of the tasks it calls is a leg from every position the robot can statically be at before it
+(:mod:`dsl.reach_legs`: where the previous motion of the sequence ends, the start where that is not
+known), the way from each is planned, and the leg is an error only when every way crosses the ramp
+(the message names where the robot stands and the line that put it there). A place needed
+elsewhere (passed to a task) is judged from the start.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +33,7 @@ from bt_runtime.robot_config import start_pose
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import Resolved
+from dsl.reach_legs import START, Leg, Origin, mission_legs
 from locomotion.capabilities import Capabilities
 from locomotion.planner import Planner
 from locomotion.terrain import MAX_SLOPE_DEG, TerrainMap, shape_contains
@@ -52,6 +59,8 @@ class Needs:
     #: ``charge`` and ``dock`` without a dock named: the nearest dock must be reachable.
     any_dock: list[tuple[str, A.Span]] = field(default_factory=list)
     scans: list[A.Quantity] = field(default_factory=list)
+    #: The tasks ``main`` calls, through any depth of calls, in the order first called.
+    tasks: list[str] = field(default_factory=list)
 
 
 def _limit_breaches(caps: Capabilities, world: World) -> list[tuple[TerrainRegion, str]]:
@@ -108,30 +117,68 @@ class _Reach:
         found = [b for b in self.breaches if all(_near(self.planner, b[0].shape, m) for m in masks)]
         return "; ".join(why for _region, why in found[:3])
 
-    def point(self, xy: tuple[float, float], what: str, span: A.Span) -> bool:
-        """Report ``what`` at ``xy`` if the robot cannot get there; True if it can."""
+    def point(self, xy: tuple[float, float], what: str, span: A.Span, ramps: bool = True) -> bool:
+        """Report ``what`` at ``xy`` if the robot cannot get there; True if it can. ``ramps``:
+        also judge the way from the start over ramps (False where its legs judge it)."""
         _s, g_cell, why = self.planner.ends(self.start, xy)
         if why:
             self.sink.error(span, f"{what} cannot be reached from the {self.where}",
                             self.blame(g_cell) or why)
             return False
-        if self.steep:
-            self.ramps(xy, what, span)
+        if self.steep and ramps:
+            self.leg(Leg(xy, what, span, frozenset({START})))
         return True
 
-    def ramps(self, xy: tuple[float, float], what: str, span: A.Span) -> None:
-        plan = self.planner.plan(self.start, xy)
+    def steep_on_way(self, origin: Origin, goal: tuple[float, float]
+                     ) -> tuple[TerrainRegion, bool] | None:
+        """The first too-steep ramp the planned way from ``origin`` crosses, and whether it
+        climbs it; None if the way crosses none or there is no way (reported elsewhere)."""
+        plan = self.planner.plan(origin.xy or self.start, goal)
         if not plan.ok:
-            return
-        slope = self.caps["max_slope"]
+            return None
         for region in self.steep:
-            if _crosses(plan.path, region.shape):
-                assert isinstance(region.params, SlopeParams)
-                self.sink.error(span, f"the way to {what} climbs ramp `{region.name}` "
-                                f"({abs(region.params.angle):g} deg): the {self.caps.model.upper()}"
-                                f" walks up at most {slope.shown()} ({slope.source})",
-                                "make the ramp gentler, or route round it with a waypoint")
-                return
+            inside = _inside(plan.path, region.shape)
+            if inside:
+                heights = self.planner.terrain.height(*np.array([inside[0], inside[-1]]).T)
+                return region, bool(heights[-1] >= heights[0])
+        return None
+
+    def leg(self, leg: Leg) -> None:
+        """Report ``leg`` if the way from every origin crosses a ramp steeper than the model
+        walks up (see :mod:`dsl.reach_legs`)."""
+        origins: dict[tuple[float, float] | None, Origin] = {}
+        for o in sorted(leg.origins, key=lambda o: (o.line, o.what)):  # the first line of each
+            origins.setdefault(o.xy, o)
+        found = []
+        for origin in origins.values():
+            steep = self.steep_on_way(origin, leg.goal)
+            if steep is None:
+                return  # from here the robot gets there without it (or cannot: said elsewhere)
+            found.append((origin, *steep))
+        if not found:
+            return
+        origin, region, climbs = found[0]
+        assert isinstance(region.params, SlopeParams)
+        slope, model = self.caps["max_slope"], self.caps.model.upper()
+        ramp = f"ramp `{region.name}` ({abs(region.params.angle):g} deg)"
+        limit = f"the {model} walks up at most {slope.shown()} ({slope.source})"
+        if climbs:
+            way = f"climbs {ramp}: {limit}"
+        else:
+            way = f"descends {ramp}: {limit}, and no steeper ramp was calibrated down"
+        if [o.xy for o, *_ in found] == [None]:
+            self.sink.error(leg.span, f"the way to {leg.what} {way}",
+                            "make the ramp gentler, or route round it with a waypoint")
+            return
+        starts = " or ".join(o.what if o.xy is not None else f"the {self.where}"
+                             for o, *_ in found)
+        stands = "the robot stands at " + ", or at ".join(
+            f"{o.what} after line {o.line}" for o, *_ in found if o.xy is not None)
+        hint = "make the ramp gentler, or route round it with a waypoint"
+        if START not in leg.origins and self.steep_on_way(START, leg.goal) is None:
+            hint = (f"from the {self.where} the way to {leg.what} does not cross it: route back "
+                    "that way with a waypoint, or make the ramp gentler")
+        self.sink.error(leg.span, f"the way from {starts} to {leg.what} {way}", f"{stands}; {hint}")
 
     def area(self, name: str, shape: Shape, span: A.Span) -> None:
         grid = self.planner.grid
@@ -150,13 +197,16 @@ class _Reach:
                         self.blame(g_cell) or "none of its free ground joins the start")
 
 
-def _crosses(path: tuple[tuple[float, float], ...], shape: Shape) -> bool:
+def _inside(path: tuple[tuple[float, float], ...], shape: Shape) -> list[tuple[float, float]]:
+    """The points of ``path``, sampled every 0.2 m, that lie in ``shape``, in order."""
+    out: list[tuple[float, float]] = []
     for (ax, ay), (bx, by) in zip(path, path[1:]):
         n = max(2, math.ceil(math.dist((ax, ay), (bx, by)) / 0.2) + 1)
         t = np.linspace(0.0, 1.0, n)
-        if shape_contains(shape, ax + (bx - ax) * t, ay + (by - ay) * t).any():
-            return True
-    return False
+        xs, ys = ax + (bx - ax) * t, ay + (by - ay) * t
+        hit = shape_contains(shape, xs, ys)
+        out.extend(zip(xs[hit].tolist(), ys[hit].tolist()))
+    return out
 
 
 def _docks(sink: V.Sink, needs: Needs, resolved: Resolved) -> None:
@@ -176,7 +226,8 @@ def _named(where: str) -> str:
 
 
 def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
-                resolved: Resolved) -> None:
+                resolved: Resolved, main: A.MainDecl | None = None,
+                tasks: Iterable[A.TaskDecl] = ()) -> None:
     """Report what the mission needs that the robot cannot reach (see the module docstring).
 
     Args:
@@ -185,6 +236,9 @@ def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
         world: the mission's world, with the docks, stations and waypoints the mission adds.
         needs: what the mission walks to.
         resolved: the checked names (for coordinates).
+        main: the mission's ``main``, to judge ramps on each leg from where it starts
+            (:mod:`dsl.reach_legs`); None: every way over ramps is judged from the start.
+        tasks: the task bodies ``main`` calls, walked with it.
     """
     if not world.regions:  # open ground: every point inside the bounds is reachable
         _docks(sink, needs, resolved)
@@ -204,6 +258,11 @@ def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
                        "within 1 m of it, so nothing can be reached",
                        "move the first dock (or waypoint) away from walls and edges")
         return
+    try:
+        legs = [] if main is None or not steep else mission_legs(main, tasks, resolved)
+    except RecursionError:  # statements nested past what the parser admits: judge from the start
+        legs = []
+    walked = {leg.span for leg in legs}  # ways judged leg by leg, not from the start
     places = dict(needs.places)
     for route, span in needs.routes.items():
         for stop in resolved.routes[route][0]:
@@ -211,11 +270,14 @@ def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
     for name, span in places.items():
         _kind, x, y, _z = resolved.places[name]
         if not world.is_blocked(x, y):  # else the place's declaration is reported already
-            reach.point((x, y), f"`{name}`", span)
+            reach.point((x, y), f"`{name}`", span, span not in walked)
     for p in needs.points:
         xy = V.point(V.Sink(), p, "", allow_z=True)
         if xy is not None and not world.is_blocked(xy[0], xy[1]):
-            reach.point((xy[0], xy[1]), f"({xy[0]:g}, {xy[1]:g})", p.span)
+            reach.point((xy[0], xy[1]), f"({xy[0]:g}, {xy[1]:g})", p.span, p.span not in walked)
+    for leg in legs:
+        if not world.is_blocked(*leg.goal):
+            reach.leg(leg)
     for name, span in needs.areas.items():
         reach.area(name, resolved.areas[name], span)
     _docks(sink, needs, resolved)

@@ -10,7 +10,8 @@ from the calibration of the physics controller) is read once per check. Against 
 - **the sensor:** ``scan radius R`` beyond the scan's reach is a warning (the scan is capped);
 - **terrain on the way** (:mod:`dsl.check_reach`): every place, area, route and dock the mission
   walks to must be reachable from the start with the planner's own reachability, and no leg may
-  climb a ramp steeper than the model walks up; an unreachable one names the terrain to blame.
+  cross a ramp steeper than the model walks up (judged from where the robot stands before it,
+  :mod:`dsl.reach_legs`); an unreachable one names the terrain to blame.
 
 What the mission needs is read from its statements: ``main`` and the tasks it calls (through any
 depth of calls), every action argument and task-call argument naming a place, area, route, dock or
@@ -112,6 +113,7 @@ def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:
         if name in done or task is None:
             continue
         done.add(name)
+        walk.needs.tasks.append(name)
         _visit(walk, task.body)
         if task.on_failure is not None:
             _visit(walk, task.on_failure)
@@ -184,4 +186,5 @@ def check_robot(sink: V.Sink, model: str, robot: A.RobotDecl | None,
     _loads(sink, needs, resolved, props)
     _scans(sink, caps, needs)
     if world is not None:
-        check_reach(sink, caps, world, needs, resolved)
+        check_reach(sink, caps, world, needs, resolved, main,
+                    [resolved.tasks[name] for name in needs.tasks])

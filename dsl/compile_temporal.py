@@ -39,5 +39,5 @@ def temporal_criteria(decls: Iterable[A.TemporalRequireDecl],
         criteria.append(TemporalCriterion(
             decl.kind, text(decl.cond), compiled, duration, trigger,
             None if decl.trigger is None else text(decl.trigger), unit,
-            "" if decl.duration is None else decl.duration.text))
+            "" if decl.duration is None else decl.duration.text, decl.span.line))
     return tuple(criteria)

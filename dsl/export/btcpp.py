@@ -53,6 +53,7 @@ from typing import ClassVar
 
 from bt_runtime import vocabulary as vocab
 from bt_runtime.bindings import NODE_MODELS
+from bt_runtime.requirements import CAMPAIGN_METRICS
 from bt_runtime.specs import ParamKind
 from bt_runtime.tree_model import NodeDescription, NodeSource, TaskInfo, describe
 from bt_runtime.units import CANONICAL, Dimension, to_canonical
@@ -304,6 +305,27 @@ def _facts_comment(facts: dict[str, Fact]) -> ET.Element | None:
                       f"them current):\n{lines}\n  ")
 
 
+def _requirements_comment(mission: CompiledMission) -> ET.Element | None:
+    """The ``require`` lines, which BehaviorTree.CPP has no node for: named in a comment so a
+    host knows what quadmission judges over a run (and that the XML does not)."""
+    lines = []
+    for r in mission.requirements:
+        spec = vocab.METRICS.get(r.metric)
+        unit = CANONICAL.get(spec.dimension, "") if spec is not None else ""
+        when = ("over a campaign of runs" if r.metric in CAMPAIGN_METRICS
+                else "when a run ends")
+        lines.append(f"require {r.metric} {r.op} {r.value:g}{' ' + unit if unit else ''}"
+                     f"  (a metric, judged {when})")
+    lines.extend(f"require {c.label()}  (line {c.line}: sampled after every tick)"
+                 for c in mission.temporal)
+    if not lines:
+        return None
+    text = "\n".join(f"    {line}".replace("--", "- -") for line in lines)  # `--` ends a comment
+    return ET.Comment(" Requirements quadmission judges over a run; no node of this tree judges "
+                      f"them (a host that wants them samples the facts after every tick):\n{text}"
+                      "\n  ")
+
+
 def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     """The mission as BehaviorTree.CPP v4 XML text.
 
@@ -337,8 +359,9 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
         ET.SubElement(root, "BehaviorTree", {"ID": name}).append(builder.element(call.children[0]))
         done += 1
     subtrees = list(root)
-    comment = _facts_comment(builder.facts)
-    root[:] = ([comment] if comment is not None else []) + [main] + subtrees
+    comments = [c for c in (_facts_comment(builder.facts), _requirements_comment(mission))
+                if c is not None]
+    root[:] = comments + [main] + subtrees
     models = _models([call.task for call in builder.tasks.values() if call.task is not None],
                      needs)
     policy_models(models, description.nodes())

@@ -1,15 +1,17 @@
-"""Stable JSON of a compiled mission: every node with its settings and full canonical parameters."""
+"""Stable JSON of a compiled mission: every node with its settings and full canonical parameters,
+the `require` lines beside it (``requirements`` the metrics, ``temporal`` the always/within lines)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from bt_runtime.temporal import TemporalCriterion
 from bt_runtime.tree_model import NodeDescription, describe
 from dsl.compiler import CompiledMission
 from dsl.export.values import jsonable
 
-__all__ = ["FORMAT", "to_json", "tree_data"]
+__all__ = ["FORMAT", "temporal_data", "to_json", "tree_data"]
 
 FORMAT = "quadmission-tree/1"
 
@@ -27,6 +29,13 @@ def tree_data(info: NodeDescription) -> dict[str, Any]:
     return data
 
 
+def temporal_data(criterion: TemporalCriterion) -> dict[str, Any]:
+    """One temporal ``require`` line as plain data: its kind, the condition (and trigger) as
+    written canonically, the ``within`` duration in s (None for ``always``) and its line."""
+    return {"kind": criterion.kind, "condition": criterion.text, "duration": criterion.duration,
+            "trigger": criterion.trigger_text, "line": criterion.line, "label": criterion.label()}
+
+
 def to_json(mission: CompiledMission) -> str:
     """The mission as JSON text (sorted keys, 2-space indent, trailing newline): same input, same
     bytes, so it can be diffed and kept as a golden file."""
@@ -39,6 +48,7 @@ def to_json(mission: CompiledMission) -> str:
         "requirements": [
             {"metric": r.metric, "op": r.op, "value": r.value} for r in mission.requirements
         ],
+        "temporal": [temporal_data(c) for c in mission.temporal],
         "world": None if mission.world is None else mission.world.name,
         "tree": tree_data(describe(mission.root, mission.sources).root),
     }

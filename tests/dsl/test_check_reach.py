@@ -121,3 +121,100 @@ def test_walls_on_a_raised_floor_are_not_blamed_as_floors(tmp_path: Path) -> Non
                      "{ height 1 m  elevation 50 cm }")
     d = only(check(tmp_path, MISSION, world=world), "cannot be reached")
     assert d.hint is not None and "`deck` stands at 50 cm" in d.hint and "rail" not in d.hint
+
+
+# ------------------------------------------------------------------ each leg from where it starts
+# A deck 1 m up: a gentle ramp (10 deg) from the dock's side, a steep one (28 deg: the planner
+# walks it, the A1 was calibrated up to 25 deg) on the far side. `low` is on the ground beyond the
+# steep ramp: from the dock the way to it goes round the deck, and the way to `top` up the gentle
+# ramp; from `low` the planner's way to `top` is up the steep ramp.
+DECK = """\
+world "Deck"
+bounds (0, 0) to (40, 20)
+terrain gentle: slope rect (8.33, 6) to (14, 14) { angle 10 deg  heading 0 deg }
+terrain deck: flat rect (14, 6) to (26, 14) { elevation 100 cm }
+terrain steep: slope rect (26, 6) to (27.88, 14) { angle 28 deg  heading 180 deg }
+dock base at (2, 10)
+waypoint top at (20, 10)
+waypoint low at (32, 10)
+"""
+
+
+def _deck(tmp_path: Path, body: str, tasks: str = "") -> tuple[str, list]:  # type: ignore[type-arg]
+    text = HEADER + tasks + "main {\n" + body + "}\n"
+    return text, errors(check(tmp_path, text, world=DECK))
+
+
+def test_each_place_alone_is_reached_from_the_start(tmp_path: Path) -> None:
+    for body in ("  go to top\n", "  go to low\n", "  go to top\n  go to base\n  go to low\n"):
+        _text, found = _deck(tmp_path, body)
+        assert found == [], body
+
+
+def test_a_goal_reached_from_the_start_but_not_from_the_previous_goal(tmp_path: Path) -> None:
+    text, found = _deck(tmp_path, "  go to low\n  go to top\n")
+    (d,) = found
+    assert d.message == ("the way from `low` to `top` climbs ramp `steep` (28 deg): the A1 walks "
+                         "up at most 25 deg (limits_calibration.json: limits.max_slope_deg)")
+    assert where(d) == at(text, "top\n}")
+    assert d.hint == (f"the robot stands at `low` after line {at(text, 'low')[0]}; from the dock "
+                      "`base` the way to `top` does not cross it: route back that way with a "
+                      "waypoint, or make the ramp gentler")
+
+
+def test_the_way_down_a_ramp_steeper_than_calibrated_says_descends(tmp_path: Path) -> None:
+    text, found = _deck(tmp_path, "  go to top\n  go to low\n")
+    (d,) = found
+    assert d.message == ("the way from `top` to `low` descends ramp `steep` (28 deg): the A1 "
+                         "walks up at most 25 deg (limits_calibration.json: "
+                         "limits.max_slope_deg), and no steeper ramp was calibrated down")
+    assert where(d) == at(text, "low\n}")
+
+
+def test_points_stations_docks_and_route_stops_are_legs_too(tmp_path: Path) -> None:
+    for body in ("  go to (32, 10)\n  go to top\n", "  go to low\n  dock at top_dock\n",
+                 "  follow back\n"):
+        text = (HEADER + "dock top_dock at (21, 9)\nroute back: low -> top\nmain {\n" + body
+                + "}\n")
+        found = errors(check(tmp_path, text, world=DECK))
+        assert len(found) == 1 and "climbs ramp `steep`" in found[0].message, (body, found)
+
+
+def test_no_error_where_the_robot_may_stand_elsewhere(tmp_path: Path) -> None:
+    for body in (
+        "  if victims_found > 0 { go to low }\n  go to top\n",  # or still at the dock
+        "  go to low\n  search yard for victim\n  go to top\n",  # somewhere in the area
+        "  go to low\n  parallel { stand  wait 1 s }\n  go to top\n",  # after a parallel
+        "  go to low\n  charge until 90 %\n  go to top\n",  # the nearest dock
+        "  go to low on failure skip\n  go to top\n",  # low skipped: anywhere on the way
+        "  go to low\n  t()\n",  # the top of a task body
+        "  guard battery < 20 % { dock at base  charge until 90 % }\n  go to low\n  go to top\n",
+        "  go to top\n  repeat 2 { go to low  go to (2, 4) }\n",  # a second round starts at (2, 4)
+    ):
+        _text, found = _deck(tmp_path, body, 'area yard rect (30, 2) to (36, 18)\n'
+                                              'task t() { go to top }\n')
+        assert found == [], (body, found)
+
+
+def test_errors_where_every_position_leads_over_the_ramp(tmp_path: Path) -> None:
+    for body in (
+        "  if victims_found > 0 { go to low } else { go to (33, 12) }\n  go to top\n",
+        "  go to low\n  wait 2 s\n  stand_by()\n  go to top\n",  # a call that does not move
+        "  go to low\n  parallel { go to top  wait 1 s }\n",  # inside: from where it stands
+        "  repeat 2 { go to low  go to top }\n",
+        "  go to low\n  sequence { report \"at low\"  go to top }\n",
+    ):
+        text, found = _deck(tmp_path, body, "task stand_by() { stand }\n")
+        assert len(found) == 1 and "climbs ramp `steep`" in found[0].message, (body, found)
+        assert where(found[0]) == at(text, "top", text.count("go to top")), body
+
+
+def test_every_position_is_named_when_each_way_crosses_the_ramp(tmp_path: Path) -> None:
+    text, found = _deck(tmp_path, "  if victims_found > 0 { go to low } else { go to (33, 12) }\n"
+                                  "  go to top\n")
+    (d,) = found
+    assert d.message.startswith("the way from (33, 12) or `low` to `top` climbs ramp `steep`")
+    line = at(text, "low")[0]
+    assert d.hint is not None and d.hint.startswith(
+        f"the robot stands at (33, 12) after line {line}, or at `low` after line {line}; from the "
+        "dock `base` the way to `top` does not cross it")

@@ -34,6 +34,8 @@ main {
     parallel any { timeout 1 min { stand }  retry 2 { wait 1 s } }
 }
 require success >= 90 %
+require always battery >= 15 %
+require docked within 5 min of victims_found >= 1
 """
 
 
@@ -158,3 +160,29 @@ def test_btcpp_conditions_are_script_conditions_over_root_facts(tmp_path: Path) 
     assert condition.attrib["code"] == "!(@carrying == item) && @battery < 30"
     assert "@battery (double, %): battery charge left" in xml
     assert "@carrying (std::string)" in xml
+
+
+def test_json_lists_the_temporal_lines_beside_the_metrics(tmp_path: Path) -> None:
+    doc = json.loads(to_json(compile_mission(program(tmp_path))))
+    assert doc["requirements"] == [{"metric": "success", "op": ">=", "value": 90.0}]
+    line = MISSION.splitlines().index("require always battery >= 15 %") + 1
+    assert doc["temporal"] == [
+        {"kind": "always", "condition": "battery >= 15 %", "duration": None, "trigger": None,
+         "line": line, "label": "always battery >= 15 %"},
+        {"kind": "within", "condition": "docked", "duration": 300.0,
+         "trigger": "victims_found >= 1", "line": line + 1,
+         "label": "docked within 5 min of victims_found >= 1"}]
+
+
+def test_btcpp_xml_names_every_requirement_in_a_comment(tmp_path: Path) -> None:
+    xml = to_btcpp_xml(program(tmp_path))
+    line = MISSION.splitlines().index("require always battery >= 15 %") + 1
+    comment = xml[xml.index("<!-- Requirements"):]
+    comment = comment[:comment.index("-->")]
+    assert "no node of this tree judges them" in comment
+    assert "require success >= 90 %  (a metric, judged over a campaign of runs)" in comment
+    assert f"require always battery >= 15 %  (line {line}: sampled after every tick)" in comment
+    assert (f"require docked within 5 min of victims_found >= 1  (line {line + 1}: sampled "
+            "after every tick)") in comment
+    assert "Requirements" not in to_btcpp_xml(check(tmp_path, MISSION.replace(
+        "require ", "# require ")).programs[0])
