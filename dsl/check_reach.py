@@ -44,6 +44,9 @@ __all__ = ["Needs", "check_reach"]
 _NOT_GROUND = (TerrainKind.OBSTACLE, TerrainKind.WATER, TerrainKind.HEDGE)
 """Regions whose elevation is not a floor the robot walks on (a wall standing on a slab)."""
 _BLAME_MARGIN = 1.0
+_WAYS_PLANNED = 100
+"""How many ways (origin, goal) are planned to judge ramps, at most: each is a whole A* plan, so
+a mission of thousands of distinct legs would take minutes to check; the rest get a warning."""
 """How close (m) a region over the limits must come to the unreachable ground to be blamed."""
 
 
@@ -107,6 +110,13 @@ class _Reach:
     where: str
     breaches: list[tuple[TerrainRegion, str]]
     steep: list[TerrainRegion]
+    ways: dict[tuple[tuple[float, float], tuple[float, float]],
+               tuple[TerrainRegion, bool] | None] = field(default_factory=dict)
+    """The ways over ramps planned so far (origin, goal) -> the steep ramp crossed."""
+    unjudged: A.Span | None = None
+    """The first leg left unjudged once :data:`_WAYS_PLANNED` ways were planned."""
+    current: A.Span | None = None
+    """The leg being judged."""
 
     def blame(self, g_cell: tuple[int, int] | None) -> str:
         """The breaches between the start's ground and the goal's: next to both components (next
@@ -129,11 +139,24 @@ class _Reach:
             self.leg(Leg(xy, what, span, frozenset({START})))
         return True
 
-    def steep_on_way(self, origin: Origin, goal: tuple[float, float]
+    def steep_on_way(self, origin: Origin, goal: tuple[float, float], judging: bool = True
                      ) -> tuple[TerrainRegion, bool] | None:
         """The first too-steep ramp the planned way from ``origin`` crosses, and whether it
-        climbs it; None if the way crosses none or there is no way (reported elsewhere)."""
-        plan = self.planner.plan(origin.xy or self.start, goal)
+        climbs it; None if the way crosses none or there is no way (reported elsewhere).
+        Each way is planned once, and at most :data:`_WAYS_PLANNED` of them (then None)."""
+        key = (origin.xy or self.start, goal)
+        if key in self.ways:
+            return self.ways[key]
+        if len(self.ways) >= _WAYS_PLANNED:
+            if judging:
+                self.unjudged = self.unjudged or self.current
+            return None
+        self.ways[key] = found = self._steep_on(key[0], goal)
+        return found
+
+    def _steep_on(self, start: tuple[float, float], goal: tuple[float, float]
+                  ) -> tuple[TerrainRegion, bool] | None:
+        plan = self.planner.plan(start, goal)
         if not plan.ok:
             return None
         for region in self.steep:
@@ -149,6 +172,7 @@ class _Reach:
         origins: dict[tuple[float, float] | None, Origin] = {}
         for o in sorted(leg.origins, key=lambda o: (o.line, o.what)):  # the first line of each
             origins.setdefault(o.xy, o)
+        self.current = leg.span
         found = []
         for origin in origins.values():
             steep = self.steep_on_way(origin, leg.goal)
@@ -175,7 +199,8 @@ class _Reach:
         stands = "the robot stands at " + ", or at ".join(
             f"{o.what} after line {o.line}" for o, *_ in found if o.xy is not None)
         hint = "make the ramp gentler, or route round it with a waypoint"
-        if START not in leg.origins and self.steep_on_way(START, leg.goal) is None:
+        if (START not in leg.origins and self.steep_on_way(START, leg.goal, False) is None
+                and (self.start, leg.goal) in self.ways):  # planned, not left over the budget
             hint = (f"from the {self.where} the way to {leg.what} does not cross it: route back "
                     "that way with a waypoint, or make the ramp gentler")
         self.sink.error(leg.span, f"the way from {starts} to {leg.what} {way}", f"{stands}; {hint}")
@@ -278,6 +303,11 @@ def check_reach(sink: V.Sink, caps: Capabilities, world: World, needs: Needs,
     for leg in legs:
         if not world.is_blocked(*leg.goal):
             reach.leg(leg)
+    if reach.unjudged is not None:
+        sink.warning(reach.unjudged, f"ramps steeper than the {caps.model.upper()} walks up are "
+                     f"judged on the first {_WAYS_PLANNED} ways the mission walks; this one and "
+                     "later ones are not", "split the mission, or check the ways over "
+                     "the ramp in a run")
     for name, span in needs.areas.items():
         reach.area(name, resolved.areas[name], span)
     _docks(sink, needs, resolved)

@@ -218,3 +218,16 @@ def test_every_position_is_named_when_each_way_crosses_the_ramp(tmp_path: Path) 
     assert d.hint is not None and d.hint.startswith(
         f"the robot stands at (33, 12) after line {line}, or at `low` after line {line}; from the "
         "dock `base` the way to `top` does not cross it")
+
+
+def test_ramps_are_judged_on_a_bounded_number_of_ways_then_a_warning(tmp_path: Path) -> None:
+    places = "".join(f"waypoint p{i} at ({30 + i % 8}, {2 + i // 8})\n" for i in range(120))
+    body = "".join(f"  go to p{i}\n  go to top\n" for i in range(120))
+    text = HEADER + "main {\n" + body + "}\n"
+    report = check(tmp_path, text, world=DECK + places)
+    found = [d for d in report.diagnostics if d.severity == "warning"]
+    (w,) = found
+    assert w.message == ("ramps steeper than the A1 walks up are judged on the first 100 ways the "
+                         "mission walks; this one and later ones are not")
+    climbs = [d for d in errors(report) if "climbs ramp `steep`" in d.message]
+    assert 30 <= len(climbs) <= 100  # the ways judged are still judged, the rest are not
