@@ -104,7 +104,9 @@ def test_a_stalled_monitor_never_blocks_publish(server: StreamServer, client: St
             server.publish(status(tick))
             server.publish(samples.snapshot(tick))
         elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, f"10k publishes took {elapsed:.2f} s"
+        # a publish that waited on the stalled socket would never return (it does not drain);
+        # the bound only has to tell "returns" from "blocks", on a loaded shared machine too
+        assert elapsed < 10.0, f"10k publishes took {elapsed:.2f} s"
         assert server.client_count() == 2  # stalled, not dead: still connected
         # the live monitor gets the newest snapshot and is told how many it missed
         dropped = 0
