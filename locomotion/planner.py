@@ -33,6 +33,7 @@ edge and closure layers are the next to move to their own module.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections import deque
@@ -134,6 +135,22 @@ class Planner:
         self._min_cost = float(np.min(cost[np.isfinite(cost)])) if np.isfinite(cost).any() else 1.0
         self._search: SearchGrid | None = None
         self._lines: LineCost | None = None
+
+    def warm(self) -> None:
+        """Build now what the first plan would (components, the search grid, the line costs),
+        so that copies made by :meth:`rebound` share them."""
+        _ = self.labels
+        self._search_grid(None)
+        self._line_cost(None)
+
+    def rebound(self, terrain: TerrainMap) -> Planner:
+        """This planner for ``terrain``, a map of a world with the same grid (same shape, costs
+        and edges: :class:`locomotion.ground_cache.GroundCache` keys on them): everything built
+        so far is shared, and what the copy builds (moves, lines, closure masks) lands in the
+        shared tables. Call :meth:`warm` first."""
+        other = copy.copy(self)
+        other.terrain = terrain
+        return other
 
     # ------------------------------------------------------------------ reachability
     @property

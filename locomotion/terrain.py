@@ -473,15 +473,30 @@ class SurfaceGrid:
     """The index of the region owning each sample (-1: open ground), when built from a map."""
 
     @classmethod
-    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05) -> SurfaceGrid:
-        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge)."""
+    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05,
+                 like: SurfaceGrid | None = None) -> SurfaceGrid:
+        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge).
+
+        Args:
+            terrain: the map to sample.
+            resolution: sample spacing (m).
+            like: a grid sampled at the same spacing from a map of the same ground shape
+                (:func:`locomotion.ground_cache.ground_key`): its region, base height, kind and
+                top rasters are shared (they depend only on the shape), the textured height,
+                friction and softness are read from ``terrain``.
+        """
         b = terrain.world.bounds
         area = (b.x_max - b.x_min) * (b.y_max - b.y_min)
         res = max(resolution, math.sqrt(area / 4e6))
         nx = math.ceil((b.x_max - b.x_min) / res) + 1
         ny = math.ceil((b.y_max - b.y_min) / res) + 1
-        gx, gy, region = terrain.raster_regions(b.x_min + np.arange(nx) * res,
-                                                b.y_min + np.arange(ny) * res)
+        xs, ys = b.x_min + np.arange(nx) * res, b.y_min + np.arange(ny) * res
+        if like is not None and like.region is not None and like.base.shape == (ny, nx):
+            gx, gy = np.meshgrid(xs, ys)
+            return cls(b.x_min, b.y_min, res, terrain._textured(like.base, like.region, gx, gy),
+                       like.kind, terrain._softness_table()[like.region],
+                       terrain._friction_table()[like.region], like.top, like.base, like.region)
+        gx, gy, region = terrain.raster_regions(xs, ys)
         tops = [float(getattr(r.params, "height", 0.0)) if r.kind in _TALL else 0.0
                 for r in terrain.world.regions]
         # one point-in-region pass over the raster, every field read off it (was one per field);
