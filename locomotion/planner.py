@@ -134,6 +134,7 @@ class Planner:
         self._labels: np.ndarray | None = None
         self._min_cost = float(np.min(cost[np.isfinite(cost)])) if np.isfinite(cost).any() else 1.0
         self._search: SearchGrid | None = None
+        self._goal_checks: dict[tuple[float, float], str] = {}
         self._lines: LineCost | None = None
 
     def warm(self) -> None:
@@ -194,7 +195,17 @@ class Planner:
         return f"{kind} {self.terrain.world.regions[idx].name!r}"
 
     def check_goal(self, goal: Point) -> str:
-        """Why ``goal`` cannot be stood on, or "" if it can."""
+        """Why ``goal`` cannot be stood on, or "" if it can (remembered per goal: a run asks it
+        of the same few goals at every replan)."""
+        key = (float(goal[0]), float(goal[1]))
+        why = self._goal_checks.get(key)
+        if why is None:
+            if len(self._goal_checks) >= 10_000:  # a bound on memory: forget them all
+                self._goal_checks.clear()
+            why = self._goal_checks[key] = self._check_goal(goal)
+        return why
+
+    def _check_goal(self, goal: Point) -> str:
         gx, gy = goal
         b = self.terrain.world.bounds
         if not b.contains(gx, gy):
