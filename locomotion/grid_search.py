@@ -7,8 +7,9 @@ same map in every run; both loops used to redo per call what depends only on the
   in the inner loop) and, per cell, its *moves*: the neighbours it may step to (finite cost, the
   stair and ramp axis rules of :mod:`locomotion.planner`) with the step's cost. A cell's moves are
   built the first time A* expands it and kept, so later searches on the same grid only look them
-  up. The arithmetic and the order of the moves are those of the search it replaces, so every
-  search expands the same cells and returns the same path, cell for cell.
+  up; and a search's answer is remembered per (start, goal) cell. The arithmetic and the order of
+  the moves are those of the search it replaces, so every search expands the same cells and
+  returns the same path, cell for cell.
 * :class:`LineCost` is :meth:`locomotion.planner.Planner.segment_cost` sampled in plain Python
   (numpy's per-call overhead dominated lines of a few samples) with numpy kept for the one sum whose
   rounding must not change, and remembers the cost of each line on the grid it was built for.
@@ -32,6 +33,8 @@ MOVES: tuple[tuple[int, int], ...] = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1
 """The eight grid moves (row, col), in the order A* tries them (the order breaks cost ties)."""
 _SQRT2 = math.sqrt(2.0)
 _INF = math.inf
+_SEARCH_MEMO_LIMIT = 4_096
+"""Searches a :class:`SearchGrid` remembers before it forgets them all (a bound on memory)."""
 _LINE_MEMO_LIMIT = 200_000
 """Lines a :class:`LineCost` remembers before it forgets them all (a bound on memory)."""
 
@@ -69,6 +72,8 @@ class SearchGrid:
         self.steps = [(dr * self.wp + dc, resolution * (_SQRT2 if dr and dc else 1.0),
                        math.atan2(dr, dc)) for dr, dc in MOVES]
         self._moves: list[list[tuple[int, float, int, int]] | None] = [None] * self.size
+        self._found: dict[tuple[tuple[int, int], tuple[int, int]],
+                          tuple[tuple[tuple[int, int], ...], float, int]] = {}
 
     def repriced(self, cost: np.ndarray) -> SearchGrid:
         """This grid with the cell costs ``cost`` (e.g. with a penalty added) and no moves yet;
@@ -76,6 +81,7 @@ class SearchGrid:
         other = copy.copy(self)
         other.cost = _padded(cost, _INF)
         other._moves = [None] * self.size
+        other._found = {}
         return other
 
     def moves(self, c: int) -> list[tuple[int, float, int, int]]:
@@ -109,8 +115,21 @@ class SearchGrid:
         deeper nodes.
 
         Returns:
-            (cells start first, or [] if none; its cost; nodes expanded).
+            (cells start first, or [] if none; its cost; nodes expanded). Remembered per (start,
+            goal): a run walks the same legs lap after lap, and a campaign's runs walk them again.
         """
+        key = (start, goal)
+        found = self._found.get(key)
+        if found is None:
+            found = self._search(start, goal)
+            if len(self._found) >= _SEARCH_MEMO_LIMIT:
+                self._found.clear()
+            self._found[key] = found
+        cells, cost, expanded = found
+        return list(cells), cost, expanded
+
+    def _search(self, start: tuple[int, int], goal: tuple[int, int]
+                ) -> tuple[tuple[tuple[int, int], ...], float, int]:
         wp = self.wp
         s = (start[0] + 1) * wp + start[1] + 1
         g = (goal[0] + 1) * wp + goal[1] + 1
@@ -149,7 +168,7 @@ class SearchGrid:
                     hval = hscale * (dx + diag * dy if dx > dy else dy + diag * dx)
                     push(heap, (ng + hval, -ng, n))
         if not closed[g]:
-            return [], _INF, expanded
+            return (), _INF, expanded
         out: list[tuple[int, int]] = []
         c = g
         while c != -1:
@@ -157,7 +176,7 @@ class SearchGrid:
             out.append((r - 1, q - 1))
             c = parent[c]
         out.reverse()
-        return out, best[g], expanded
+        return tuple(out), best[g], expanded
 
 
 class LineCost:
