@@ -40,6 +40,7 @@ from locomotion.backend import (
 )
 from locomotion.batch import KinematicBatch
 from locomotion.gait import GaitDecision, GaitSelector
+from locomotion.ground_cache import GroundCache
 from locomotion.kinematic_model import MODE_INDEX, ModelTables
 from locomotion.kinematic_scalar import (
     FastSurface,
@@ -84,7 +85,8 @@ class _WorldCache:
     """
 
     def __init__(self, resolution: float, half_width: float, max_step: float,
-                 max_stair_rise: float) -> None:
+                 max_stair_rise: float, ground: GroundCache | None = None) -> None:
+        self.ground = ground
         self.resolution = resolution
         self.half_width = half_width
         self.max_step = max_step
@@ -119,8 +121,13 @@ class _WorldCache:
 
     def _build(self, terrain: TerrainMap, default_of: World | None) -> None:
         self.terrain = terrain
-        self.planner = Planner(terrain, self.half_width, self.max_step, self.max_stair_rise)
-        self.surface = FastSurface(SurfaceGrid.from_map(terrain))
+        if self.ground is not None:  # shared with earlier backends of this process
+            self.planner = self.ground.planner(terrain, self.half_width, self.max_step,
+                                               self.max_stair_rise)
+            self.surface = self.ground.surface(terrain)
+        else:
+            self.planner = Planner(terrain, self.half_width, self.max_step, self.max_stair_rise)
+            self.surface = FastSurface(SurfaceGrid.from_map(terrain))
         self._regions = None
         self._default_of = default_of
 
@@ -144,17 +151,20 @@ class KinematicBackend:
             ``stair_descent_hazard`` (on by default: with it off the twin never fell on the
             patrol's north steps where pybullet fell in 5 of 10 cross-checked runs; with it on
             the twin falls there in 3 of the same 10 seeds).
+        ground: a :class:`~locomotion.ground_cache.GroundCache` to take the planner and the
+            surface rasters from (and keep them in) across backends; None: built at each reset.
     """
 
     def __init__(self, calibration: str | Path | None = None, resolution: float = 0.2,
                  half_width: float = 0.25, perception_rate: float = 5.0,
                  tolerances: Tolerances = DEFAULT_TOLERANCES,
-                 descent_hazard: bool = True) -> None:
+                 descent_hazard: bool = True, ground: GroundCache | None = None) -> None:
         self.params = load_calibration(calibration)
         self.tables = FastTables(ModelTables.from_params(self.params,
                                                          varied=descent_hazard and tolerances != NOMINAL))
         edges = self.params.edges
-        self._cache = _WorldCache(resolution, half_width, edges.planner_step, edges.max_stair_rise)
+        self._cache = _WorldCache(resolution, half_width, edges.planner_step, edges.max_stair_rise,
+                                  ground)
         self._period = 1.0 / _check_number("perception_rate", perception_rate, 1e-3)
         self._world: World | None = None
         self.terrain: TerrainMap | None = None

@@ -33,7 +33,7 @@ edge and closure layers are the next to move to their own module.
 
 from __future__ import annotations
 
-import heapq
+import copy
 import itertools
 import math
 from collections import deque
@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from locomotion.grid_search import MOVES, LineCost, SearchGrid
 from locomotion.params import load_calibration
 from locomotion.terrain import KINDS, STAIR_AXIS_TOLERANCE, TerrainMap, shape_contains
 from locomotion.world import Point, Shape
@@ -50,8 +51,6 @@ __all__ = ["EXIT_COST", "Closure", "PlanResult", "Planner"]
 EXIT_COST = 20.0
 """Extra cost per metre of the closed ground a robot standing in a closure walks out over."""
 
-_MOVES = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
-_SQRT2 = math.sqrt(2.0)
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def _flood(mask: np.ndarray, seed: tuple[int, int]) -> np.ndarray:
     queue = deque([seed])
     while queue:
         r, c = queue.popleft()
-        for dr, dc in _MOVES:
+        for dr, dc in MOVES:
             rr, cc = r + dr, c + dc
             if 0 <= rr < h and 0 <= cc < w and mask[rr, cc] and not out[rr, cc]:
                 out[rr, cc] = True
@@ -134,6 +133,25 @@ class Planner:
         self._cost = np.where(self.blocked, np.inf, cost)
         self._labels: np.ndarray | None = None
         self._min_cost = float(np.min(cost[np.isfinite(cost)])) if np.isfinite(cost).any() else 1.0
+        self._search: SearchGrid | None = None
+        self._goal_checks: dict[tuple[float, float], str] = {}
+        self._lines: LineCost | None = None
+
+    def warm(self) -> None:
+        """Build now what the first plan would (components, the search grid, the line costs),
+        so that copies made by :meth:`rebound` share them."""
+        _ = self.labels
+        self._search_grid(None)
+        self._line_cost(None)
+
+    def rebound(self, terrain: TerrainMap) -> Planner:
+        """This planner for ``terrain``, a map of a world with the same grid (same shape, costs
+        and edges: :class:`locomotion.ground_cache.GroundCache` keys on them): everything built
+        so far is shared, and what the copy builds (moves, lines, closure masks) lands in the
+        shared tables. Call :meth:`warm` first."""
+        other = copy.copy(self)
+        other.terrain = terrain
+        return other
 
     # ------------------------------------------------------------------ reachability
     @property
@@ -177,7 +195,17 @@ class Planner:
         return f"{kind} {self.terrain.world.regions[idx].name!r}"
 
     def check_goal(self, goal: Point) -> str:
-        """Why ``goal`` cannot be stood on, or "" if it can."""
+        """Why ``goal`` cannot be stood on, or "" if it can (remembered per goal: a run asks it
+        of the same few goals at every replan)."""
+        key = (float(goal[0]), float(goal[1]))
+        why = self._goal_checks.get(key)
+        if why is None:
+            if len(self._goal_checks) >= 10_000:  # a bound on memory: forget them all
+                self._goal_checks.clear()
+            why = self._goal_checks[key] = self._check_goal(goal)
+        return why
+
+    def _check_goal(self, goal: Point) -> str:
         gx, gy = goal
         b = self.terrain.world.bounds
         if not b.contains(gx, gy):
@@ -292,119 +320,34 @@ class Planner:
 
     def _astar(self, start: tuple[int, int], goal: tuple[int, int],
                penalty: np.ndarray | None) -> tuple[list[tuple[int, int]], float, int]:
-        """Grid A* on flat Python lists over a grid padded with one blocked cell all round (no
-        bounds checks in the inner loop); ties broken towards deeper nodes."""
-        w = self._cost.shape[1]
-        wp = w + 2
-        res = self.grid.resolution
-        costs = self._cost if penalty is None else self._cost + penalty
-        cost = np.pad(costs, 1, constant_values=np.inf).ravel().tolist()
-        axis = np.pad(self.grid.stair_axis, 1, constant_values=np.nan).ravel().tolist()
-        ramp_grid = self.grid.ramp_axis
-        has_ramps = ramp_grid is not None and bool(np.isfinite(ramp_grid).any())
-        ramp = (np.pad(ramp_grid, 1, constant_values=np.nan).ravel().tolist()
-                if ramp_grid is not None and has_ramps else [])
-        region = (np.pad(self.grid.region, 1, constant_values=-2).ravel().tolist() if has_ramps
-                  else [])
-        cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
-        isnan = math.isnan
-        moves = [(dr * wp + dc, res * (_SQRT2 if dr and dc else 1.0), math.atan2(dr, dc))
-                 for dr, dc in _MOVES]
-        s = (start[0] + 1) * wp + start[1] + 1
-        g = (goal[0] + 1) * wp + goal[1] + 1
-        gr, gc = goal[0] + 1, goal[1] + 1
-        hscale = res * self._min_cost
-        diag = _SQRT2 - 1.0
-        inf = math.inf
-        best = [inf] * len(cost)
-        parent = [-1] * len(cost)
-        closed = bytearray(len(cost))
-        best[s] = 0.0
-        heap = [(0.0, -0.0, s)]
-        expanded = 0
-        push, pop = heapq.heappush, heapq.heappop
-        while heap:
-            _, neg_g, c = pop(heap)
-            if closed[c]:
-                continue
-            closed[c] = 1
-            expanded += 1
-            if c == g:
-                break
-            gcost = -neg_g
-            cc = cost[c]
-            a_axis = axis[c]
-            for dn, length, ang in moves:
-                n = c + dn
-                cn = cost[n]
-                if cn == inf or closed[n]:
-                    continue
-                stair = axis[n] if isnan(a_axis) else a_axis
-                if not isnan(stair) and abs(math.cos(ang - stair)) < cos_tol:
-                    continue
-                if has_ramps and region[n] != region[c]:
-                    slope = ramp[n] if isnan(ramp[c]) else ramp[c]
-                    if not isnan(slope) and abs(math.cos(ang - slope)) < cos_tol:
-                        continue
-                ng = gcost + length * 0.5 * (cc + cn)
-                if ng < best[n]:
-                    best[n] = ng
-                    parent[n] = c
-                    rr, qq = divmod(n, wp)
-                    dy, dx = abs(rr - gr), abs(qq - gc)
-                    hval = hscale * (dx + diag * dy if dx > dy else dy + diag * dx)
-                    push(heap, (ng + hval, -ng, n))
-        if not closed[g]:
-            return [], math.inf, expanded
-        out: list[tuple[int, int]] = []
-        c = g
-        while c != -1:
-            r, q = divmod(c, wp)
-            out.append((r - 1, q - 1))
-            c = parent[c]
-        out.reverse()
-        return out, best[g], expanded
+        """Grid A* (:meth:`SearchGrid.astar`): on the map's own grid, whose cells' moves are
+        kept from search to search, or on one repriced by ``penalty`` for this search only."""
+        return self._search_grid(penalty).astar(start, goal)
+
+    def _search_grid(self, penalty: np.ndarray | None) -> SearchGrid:
+        if penalty is not None:
+            return self._search_grid(None).repriced(self._cost + penalty)
+        if self._search is None:
+            g = self.grid
+            self._search = SearchGrid(self._cost, g.stair_axis, g.ramp_axis, g.region,
+                                      g.resolution, self._min_cost,
+                                      math.cos(STAIR_AXIS_TOLERANCE))
+        return self._search
+
+    def _line_cost(self, penalty: np.ndarray | None) -> LineCost:
+        if penalty is not None:
+            return self._line_cost(None).repriced(self._cost + penalty)
+        if self._lines is None:
+            g = self.grid
+            self._lines = LineCost(self._cost, g.stair_axis, g.ramp_axis, g.region, g.x0, g.y0,
+                                   g.resolution, math.cos(STAIR_AXIS_TOLERANCE))
+        return self._lines
 
     # ------------------------------------------------------------------ smoothing
     def segment_cost(self, p: Point, q: Point, penalty: np.ndarray | None = None) -> float:
         """Cost of walking straight from ``p`` to ``q`` (inf if it crosses blocked cells or runs
         across a flight of stairs), with the optional per-cell ``penalty`` added."""
-        grid = self.grid
-        length = math.hypot(q[0] - p[0], q[1] - p[1])
-        n = max(2, math.ceil(length / (grid.resolution * 0.5)) + 1)
-        t = np.linspace(0.0, 1.0, n)
-        xs = p[0] + (q[0] - p[0]) * t
-        ys = p[1] + (q[1] - p[1]) * t
-        rows = np.floor((ys - grid.y0) / grid.resolution).astype(int)
-        cols = np.floor((xs - grid.x0) / grid.resolution).astype(int)
-        h, w = grid.shape
-        if rows.min() < 0 or cols.min() < 0 or rows.max() >= h or cols.max() >= w:
-            return math.inf
-        c = self._cost[rows, cols]
-        if penalty is not None:
-            c = c + penalty[rows, cols]
-        if not np.all(np.isfinite(c)):
-            return math.inf
-        axis = grid.stair_axis[rows, cols]
-        on_stairs = np.isfinite(axis)
-        heading = math.atan2(q[1] - p[1], q[0] - p[0])
-        cos_tol = math.cos(STAIR_AXIS_TOLERANCE)
-        if (on_stairs.any() and length > 1e-9
-                and np.any(np.abs(np.cos(heading - axis[on_stairs])) < cos_tol)):
-            return math.inf
-        if grid.ramp_axis is not None and length > 1e-9:
-            ramp = grid.ramp_axis[rows, cols]
-            region = grid.region[rows, cols]
-            crossing = region[1:] != region[:-1]
-            slope = np.where(np.isfinite(ramp[1:]), ramp[1:], ramp[:-1])[crossing]
-            slope = slope[np.isfinite(slope)]
-            if slope.size and np.any(np.abs(np.cos(heading - slope)) < cos_tol):
-                return math.inf
-        return float(c.mean() * length)
-
-    def _no_dearer(self, pts: list[Point], cum: list[float], i: int, j: int,
-                   penalty: np.ndarray | None) -> bool:
-        return self.segment_cost(pts[i], pts[j], penalty) <= (cum[j] - cum[i]) * 1.01 + 1e-9
+        return self._line_cost(penalty)(p, q)
 
     def shortcut(self, pts: list[Point], penalty: np.ndarray | None = None) -> list[Point]:
         """String-pull a grid path: skip waypoints when the straight line is clear, respects the
@@ -412,9 +355,10 @@ class Planner:
         to save a corner)."""
         if len(pts) <= 2:
             return list(pts)
+        line = self._line_cost(penalty)
         cum = [0.0]
         for a, b in itertools.pairwise(pts):
-            seg = self.segment_cost(a, b, penalty)
+            seg = line(a, b)
             if seg == math.inf:  # a start or goal snapped out of an inflated margin
                 seg = 50.0 * math.hypot(b[0] - a[0], b[1] - a[1])
             cum.append(cum[-1] + seg)
@@ -422,12 +366,12 @@ class Planner:
         i = 0
         last = len(pts) - 1
         while i < last:
-            if i + 1 < last and self._no_dearer(pts, cum, i, last, penalty):
+            if i + 1 < last and line(pts[i], pts[last]) <= (cum[last] - cum[i]) * 1.01 + 1e-9:
                 out.append(pts[last])  # the common case on open ground: straight to the end
                 break
             best = i + 1
             for j in range(i + 2, len(pts)):
-                seg = self.segment_cost(pts[i], pts[j], penalty)
+                seg = line(pts[i], pts[j])
                 if seg <= (cum[j] - cum[i]) * 1.01 + 1e-9:
                     best = j
                 elif seg == math.inf:

@@ -95,6 +95,18 @@ def shape_contains(shape: Shape, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     raise TypeError(f"unknown shape type {type(shape).__name__}")
 
 
+def _box(shape: Shape) -> tuple[float, float, float, float]:
+    """(x_min, y_min, x_max, y_max) of a disc or polygon."""
+    if isinstance(shape, Circle):
+        (cx, cy), r = shape.center, shape.radius
+        return cx - r, cy - r, cx + r, cy + r
+    if isinstance(shape, Polygon):
+        xs = [p[0] for p in shape.points]
+        ys = [p[1] for p in shape.points]
+        return min(xs), min(ys), max(xs), max(ys)
+    raise TypeError(f"unknown shape type {type(shape).__name__}")
+
+
 def region_cost(region: TerrainRegion) -> float:
     """Traversal cost per metre relative to flat ground (``inf`` = impassable).
 
@@ -235,6 +247,39 @@ class TerrainMap:
             idx[shape_contains(region.shape, xa, ya)] = i
         return idx
 
+    def raster_regions(self, xs: np.ndarray, ys: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`region_index` of the raster ``np.meshgrid(xs, ys)`` (``xs``, ``ys`` ascending),
+        each region tested only on the block of samples its bounding box covers.
+
+        The rasters a reset builds (the planning grid, the edge grid, the surface) are rasters
+        of the whole world; testing every shape at every sample was most of their cost. A
+        rectangle's block is its answer (the same comparisons, on the axes); a disc or polygon
+        is tested on its box padded by 1 um, outside which no sample can be inside it.
+
+        Returns:
+            ``(gx, gy, idx)``: the meshgrid and the region index of each sample.
+        """
+        gx, gy = np.meshgrid(xs, ys)
+        idx = np.full(gx.shape, -1, dtype=np.int64)
+        for i, region in enumerate(self._regions):
+            shape = region.shape
+            if isinstance(shape, Rect):
+                cols = np.flatnonzero((xs >= shape.x_min) & (xs <= shape.x_max))
+                rows = np.flatnonzero((ys >= shape.y_min) & (ys <= shape.y_max))
+                if cols.size and rows.size:
+                    idx[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = i
+                continue
+            x_lo, y_lo, x_hi, y_hi = _box(shape)
+            c0 = int(np.searchsorted(xs, x_lo - 1e-6, side="left"))
+            c1 = int(np.searchsorted(xs, x_hi + 1e-6, side="right"))
+            r0 = int(np.searchsorted(ys, y_lo - 1e-6, side="left"))
+            r1 = int(np.searchsorted(ys, y_hi + 1e-6, side="right"))
+            if c1 > c0 and r1 > r0:
+                block = idx[r0:r1, c0:c1]
+                block[shape_contains(shape, gx[r0:r1, c0:c1], gy[r0:r1, c0:c1])] = i
+        return gx, gy, idx
+
     def kind(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Integer kind code per point (see :data:`KINDS`); outside bounds counts as obstacle."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
@@ -269,11 +314,34 @@ class TerrainMap:
     def _height_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray,
                    roughness: bool = True) -> np.ndarray:
         """:meth:`height` from an already computed :meth:`region_index` of the same points."""
-        z = np.zeros(xa.shape)
+        # a level region without texture is its elevation: read off a table; the others
+        # (slopes, stairs, textured gravel and rubble) are computed on their own samples
+        z = np.array(self._elevation_table()[idx], dtype=float)  # 0-d for one point
         present = np.bincount(idx.ravel() + 1, minlength=len(self._regions) + 1)[1:]
         for i in np.flatnonzero(present):  # the regions' point sets are disjoint: order is free
+            if self._ascent[int(i)] is None and not (roughness and self._textured_region(int(i))):
+                continue
             m = idx == i
             z[m] = self._region_height(int(i), xa[m], ya[m], roughness)
+        return z
+
+    def _elevation_table(self) -> np.ndarray:
+        return np.array([float(r.elevation) for r in self._regions] + [0.0])
+
+    def _textured_region(self, i: int) -> bool:
+        return isinstance(self._regions[i].params, (GravelParams, RubbleParams))
+
+    def _textured(self, base: np.ndarray, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray
+                  ) -> np.ndarray:
+        """:meth:`_height_of` with roughness, from its value without (``base``): only the
+        gravel and rubble regions' samples are computed again (the others' heights are the
+        same with or without roughness, by the same arithmetic)."""
+        z = base.copy()
+        present = np.bincount(idx.ravel() + 1, minlength=len(self._regions) + 1)[1:]
+        for i in np.flatnonzero(present):
+            if self._textured_region(int(i)):
+                m = idx == i
+                z[m] = self._region_height(int(i), xa[m], ya[m], True)
         return z
 
     def _region_height(self, i: int, x: np.ndarray, y: np.ndarray,
@@ -340,8 +408,7 @@ class TerrainMap:
         fine = g.resolution / f
         xs = g.x0 + (np.arange(w * f) + 0.5) * fine
         ys = g.y0 + (np.arange(h * f) + 0.5) * fine
-        gx, gy = np.meshgrid(xs, ys)
-        idx = self.region_index(gx, gy)
+        gx, gy, idx = self.raster_regions(xs, ys)
         z = self._height_of(idx, gx, gy, roughness=False)
         stairs = self._kind_of(idx, gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
         limit = max(max_step, math.tan(math.radians(MAX_SLOPE_DEG)) * fine + 0.02) + 1e-6
@@ -369,8 +436,7 @@ class TerrainMap:
         ny = max(1, math.ceil((b.y_max - b.y_min) / res))
         xs = b.x_min + (np.arange(nx) + 0.5) * res
         ys = b.y_min + (np.arange(ny) + 0.5) * res
-        gx, gy = np.meshgrid(xs, ys)
-        region = self.region_index(gx, gy)
+        gx, gy, region = self.raster_regions(xs, ys)
         cost = self._cost_of(region, gx, gy)
         kind = self._kind_of(region, gx, gy)
         axis = np.full(gx.shape, np.nan)
@@ -407,24 +473,41 @@ class SurfaceGrid:
     """The index of the region owning each sample (-1: open ground), when built from a map."""
 
     @classmethod
-    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05) -> SurfaceGrid:
-        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge)."""
+    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05,
+                 like: SurfaceGrid | None = None) -> SurfaceGrid:
+        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge).
+
+        Args:
+            terrain: the map to sample.
+            resolution: sample spacing (m).
+            like: a grid sampled at the same spacing from a map of the same ground shape
+                (:func:`locomotion.ground_cache.ground_key`): its region, base height, kind and
+                top rasters are shared (they depend only on the shape), the textured height,
+                friction and softness are read from ``terrain``.
+        """
         b = terrain.world.bounds
         area = (b.x_max - b.x_min) * (b.y_max - b.y_min)
         res = max(resolution, math.sqrt(area / 4e6))
         nx = math.ceil((b.x_max - b.x_min) / res) + 1
         ny = math.ceil((b.y_max - b.y_min) / res) + 1
-        gx, gy = np.meshgrid(b.x_min + np.arange(nx) * res, b.y_min + np.arange(ny) * res)
-        region = terrain.region_index(gx, gy)
+        xs, ys = b.x_min + np.arange(nx) * res, b.y_min + np.arange(ny) * res
+        if like is not None and like.region is not None and like.base.shape == (ny, nx):
+            gx, gy = np.meshgrid(xs, ys)
+            return cls(b.x_min, b.y_min, res, terrain._textured(like.base, like.region, gx, gy),
+                       like.kind, terrain._softness_table()[like.region],
+                       terrain._friction_table()[like.region], like.top, like.base, like.region)
+        gx, gy, region = terrain.raster_regions(xs, ys)
         tops = [float(getattr(r.params, "height", 0.0)) if r.kind in _TALL else 0.0
                 for r in terrain.world.regions]
-        # one point-in-region pass over the raster, every field read off it (was one per field)
+        # one point-in-region pass over the raster, every field read off it (was one per field);
+        # the textured height differs from the base only on gravel and rubble
+        base = terrain._height_of(region, gx, gy, roughness=False)
         return cls(
             b.x_min, b.y_min, res,
-            terrain._height_of(region, gx, gy), terrain._kind_of(region, gx, gy),
+            terrain._textured(base, region, gx, gy), terrain._kind_of(region, gx, gy),
             terrain._softness_table()[region], terrain._friction_table()[region],
             np.array(tops + [0.0])[region],
-            terrain._height_of(region, gx, gy, roughness=False),
+            base,
             region,
         )
 

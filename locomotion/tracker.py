@@ -10,6 +10,7 @@ on the spot first. Speed is capped by the caller (the gait's cap) and tapers nea
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from typing import NamedTuple
 
@@ -56,6 +57,8 @@ class PurePursuit:
         self._list: list[tuple[float, float]] = []
         self._cum_list: list[float] = []
         self._seg = 0
+        self._length = 0.0
+        self._segments: list[tuple[float, float, float, float, float, float, float]] = []
 
     def set_path(self, path: tuple[Point, ...] | list[Point]) -> None:
         """Follow ``path`` from its start."""
@@ -65,10 +68,16 @@ class PurePursuit:
         self._list = [(float(p[0]), float(p[1])) for p in self._pts.tolist()]
         self._cum_list = self._cum.tolist()
         self._seg = 0
+        self._length = self._cum_list[-1] if self._cum_list else 0.0
+        self._segments = []  # what project() needs of each segment, computed once per path
+        for i, ((ax, ay), (bx, by)) in enumerate(itertools.pairwise(self._list)):
+            ux, uy = bx - ax, by - ay
+            seg2 = ux * ux + uy * uy
+            self._segments.append((ax, ay, ux, uy, seg2, math.sqrt(seg2), self._cum_list[i]))
 
     @property
     def length(self) -> float:
-        return float(self._cum[-1]) if len(self._cum) else 0.0
+        return self._length
 
     def project(self, x: float, y: float) -> tuple[float, float]:
         """(arc length of the closest path point, distance to it), searching a few segments ahead
@@ -78,18 +87,17 @@ class PurePursuit:
         n = len(pts) - 1
         if n < 1:
             return 0.0, math.hypot(x - pts[0][0], y - pts[0][1]) if pts else 0.0
-        best = (math.inf, 0.0, self._seg)
-        for i in range(self._seg, min(n, self._seg + 6)):
-            ax, ay = pts[i]
-            bx, by = pts[i + 1]
-            ux, uy = bx - ax, by - ay
-            seg2 = ux * ux + uy * uy
+        first = self._seg
+        best_d, best_s, best_i = math.inf, 0.0, first
+        hypot = math.hypot
+        for i, (ax, ay, ux, uy, seg2, seg, cum) in enumerate(
+                self._segments[first:min(n, first + 6)], first):
             t = 0.0 if seg2 <= 1e-12 else min(max(((x - ax) * ux + (y - ay) * uy) / seg2, 0.0), 1.0)
-            d = math.hypot(x - ax - t * ux, y - ay - t * uy)
-            if d < best[0]:
-                best = (d, self._cum_list[i] + t * math.sqrt(seg2), i)
-        self._seg = best[2]
-        return best[1], best[0]
+            d = hypot(x - ax - t * ux, y - ay - t * uy)
+            if d < best_d:
+                best_d, best_s, best_i = d, cum + t * seg, i
+        self._seg = best_i
+        return best_s, best_d
 
     def point_at(self, s: float) -> tuple[float, float]:
         """The path point at arc length ``s`` (clamped to the ends)."""
@@ -103,10 +111,10 @@ class PurePursuit:
 
     def command(self, x: float, y: float, yaw: float, speed_cap: float) -> TrackCommand:
         """Velocity command towards the path for a robot at (x, y) heading ``yaw``."""
-        if len(self._pts) < 2:
+        if len(self._list) < 2:
             return TrackCommand(0.0, 0.0, 0.0, 0.0, 0.0)
         s, cross = self.project(x, y)
-        remaining = self.length - s
+        remaining = self._length - s
         v = min(speed_cap, math.sqrt(2.0 * self.decel * max(remaining, 0.0)) + 0.05)
         look = self.lookahead + 0.5 * v
         tx, ty = self.point_at(s + look)

@@ -8,7 +8,11 @@ error, and the batch goes on. A failed run is run again with a full event log (r
 deterministic in their seed, so the log is the run that failed), so only failures cost a log.
 
 The compiled mission is cached per process (:func:`_mission`): compiling is the same for every
-run, and a cache keyed by path and modification time is the one piece of process state kept.
+run, and a cache keyed by path and modification time is kept. So is one
+:class:`~locomotion.ground_cache.GroundCache` per process (:func:`_ground`), which kinematic runs
+take their planner and surface rasters from: the shape of the ground is the same in every run of a
+campaign (only friction, softness and texture are drawn), and a warm reset builds exactly what a
+cold one does. These two are the process state kept.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bt_runtime.report import RunReport
-from quadmission.campaign.apply import apply_draw
+from locomotion.ground_cache import GroundCache
+from quadmission.campaign.apply import AppliedDraw, apply_draw
 from quadmission.campaign.plan import CampaignSpec, Job, draw_for
 from quadmission.campaign.result import FallWatch, RunResult, crashed, result_from
 from quadmission.loading import Mission, load_mission
@@ -36,6 +41,20 @@ class InjectedError(RuntimeError):
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Mission:
     return load_mission(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _ground() -> GroundCache:
+    return GroundCache()
+
+
+def _backend_options(backend_name: str, applied: AppliedDraw) -> dict[str, object]:
+    """``make_backend`` keywords of a drawn run: the draw's, and the process's ground cache for
+    the twin (physics builds its own scene)."""
+    options: dict[str, object] = dict(applied.backend_options)
+    if backend_name == "kinematic":
+        options["ground"] = _ground()
+    return options
 
 
 def _mission(path: str) -> Mission:
@@ -67,7 +86,7 @@ def run_drawn(
     world = applied.mission.compiled.world
     assert world is not None
     watch = FallWatch(world)
-    backend = make_backend(backend_name, **applied.backend_options)
+    backend = make_backend(backend_name, **_backend_options(backend_name, applied))
     try:
         report = simulate(
             applied.mission,
