@@ -206,3 +206,21 @@ def test_scan_windows_equal_the_reference_bit_for_bit() -> None:
                 want = window_features(np.asarray(h).reshape(N_LANES, N_STATIONS),
                                        np.asarray(r).reshape(N_LANES, N_STATIONS), stations)
             assert repr(scan_window(sensing, stations)) == repr(want)
+
+
+def test_fast_surface_lookups_read_the_sample_surface_grid_index_picks(surface: SurfaceGrid
+                                                                        ) -> None:
+    from locomotion.kinematic_scalar import FastSurface
+
+    fast = FastSurface(surface)
+    for x, y, yaw in _poses(900, 8):
+        r, c, inside = surface.index(np.array([x]), np.array([y]))
+        r0, c0, ok = int(r[0]), int(c[0]), bool(inside[0])
+        assert fast.cell(x, y) == (r0, c0, ok)
+        assert fast.height(x, y) == surface.base[r0, c0]
+        assert fast.kind_at(x, y) == surface.kind[r0, c0]
+        assert fast.softness_at(x, y) == surface.softness[r0, c0]
+        assert fast.blocked(x, y) == bool(surface.blocked(np.array([x]), np.array([y]))[0])
+        ground, _, _, kind, soft = fast.ground_pose(x, y, yaw)
+        assert (ground, kind, soft) == (surface.base[r0, c0], surface.kind[r0, c0],
+                                        surface.softness[r0, c0])
