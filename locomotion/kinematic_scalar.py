@@ -293,7 +293,7 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     """One robot, one step: see :func:`locomotion.kinematic_model.transition`."""
     t = tables.t
     noise = rng.standard_normal()
-    u_stall, u_dur = rng.random(), rng.random()
+    u_stall, u_dur = rng.random(2).tolist()  # the same two doubles as two random() calls
     kind = st.kind
     soft = surface.softness_at(st.x, st.y)
     fallen = st.fallen
@@ -358,16 +358,16 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     else:
         power = (t.idle_w + tables.cot[mode] * mass * G * speed * tables.terrain_factor[kind]
                  + mass * G * max(climb, 0.0) / t.climb_efficiency * walking)
-    return OneState(
-        time=st.time + dt, x=nx, y=ny, z=z, yaw=yaw,
-        pitch=0.0 if still_down else pitch, roll=1.2 if still_down else roll,
-        vx=vx, vy=vy, wz=wz,
-        push_vx=st.push_vx * decay, push_vy=st.push_vy * decay,
-        energy_wh=st.energy_wh + power * dt / 3600.0,
-        distance=st.distance + moved,
-        slip=tables.slip[kind] * speed + math.hypot(st.push_vx, st.push_vy) * 0.5,
-        fallen=still_down, getup_left=getup_left if still_down else 0.0,
-        stall_left=stall_left, kind=new_kind,
+    return OneState(  # positional: a NamedTuple builds faster so than from 19 keywords
+        st.time + dt, nx, ny, z, yaw,  # time, x, y, z, yaw
+        0.0 if still_down else pitch, 1.2 if still_down else roll,  # pitch, roll
+        vx, vy, wz,
+        st.push_vx * decay, st.push_vy * decay,  # push_vx, push_vy
+        st.energy_wh + power * dt / 3600.0,  # energy_wh
+        st.distance + moved,  # distance
+        tables.slip[kind] * speed + math.hypot(st.push_vx, st.push_vy) * 0.5,  # slip
+        still_down, getup_left if still_down else 0.0,  # fallen, getup_left
+        stall_left, new_kind,  # stall_left, kind
     )
 
 
