@@ -53,7 +53,7 @@ from locomotion.navigation import Navigator
 from locomotion.params import ROBOT_MASS, load_calibration
 from locomotion.perception import TerrainClassifier
 from locomotion.planner import Closure, Planner
-from locomotion.sensing import SenseRaster, synthesise_sensing
+from locomotion.sensing import synthesise_sensing
 from locomotion.terrain import SurfaceGrid, TerrainMap, terrain_for
 from locomotion.variation import (
     DEFAULT_TOLERANCES,
@@ -94,14 +94,6 @@ class _WorldCache:
         self.planner: Planner | None = None
         self.surface: FastSurface | None = None
         self._regions: np.ndarray | None = None
-        self._sense: SenseRaster | None = None
-
-    def sense_raster(self) -> SenseRaster:
-        """The senses' packed raster of the current map (built on first use after a new map)."""
-        assert self.surface is not None
-        if self._sense is None or self._sense.height is not self.surface.s.height:
-            self._sense = SenseRaster(self.surface.s)
-        return self._sense
 
     def regions(self) -> np.ndarray:
         """The region index of each surface sample of the current map (built on first use)."""
@@ -311,7 +303,7 @@ class KinematicBackend:
         speed = math.hypot(s.vx, s.vy)
         sensing = synthesise_sensing(self.surface.s, s.x, s.y, s.yaw, speed,
                                      self.tables.slip[s.kind] * speed, self.rng,
-                                     self._noise, self._cache.sense_raster())
+                                     self._noise)
         reading = self.classifier.classify(sensing)
         self._estimate = reading.estimate()
         self._next_sense = now + self._period

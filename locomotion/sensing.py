@@ -22,7 +22,6 @@ __all__ = [
     "FOOT_OFFSETS",
     "HEIGHT_NOISE",
     "REFLECTANCE",
-    "SenseRaster",
     "material_returns",
     "scan_points_world",
     "synthesise_sensing",
@@ -58,6 +57,8 @@ _OBSTACLE = KIND_INDEX[TerrainKind.OBSTACLE]
 _REACH = float(np.max(np.hypot(_OX, _OY)))
 """How far (m) a ray or foot lies from the trunk at most: the pose's own bounds check covers all."""
 _OFFSETS = list(zip(_OX.tolist(), _OY.tolist()))
+_REFL_MEAN_LIST = _REFL_MEAN.tolist()
+_REFL_STD_LIST = _REFL_STD.tolist()
 _NO_OFFSET = np.zeros(len(SCAN_POINTS))
 _NO_OFFSET.flags.writeable = False
 
@@ -135,7 +136,6 @@ def synthesise_sensing(
     slip: float,
     rng: np.random.Generator,
     noise: float = 1.0,
-    raster: SenseRaster | None = None,
 ) -> TerrainSensing:
     """The kinematic twin's senses at a pose, with seeded noise, from the ground raster.
 
@@ -147,14 +147,10 @@ def synthesise_sensing(
         rng: the backend's generator.
         noise: the factor on every noise level (the run's drawn sensor noise; 1 nominal). The
             same standard normal draws are scaled, so a seed's noise pattern keeps its shape.
-        raster: the :class:`SenseRaster` of ``surface`` (built once per map by the caller):
-            the same result, on plain floats, wherever no ray meets a canopy, water or the
-            raster's border.
     """
-    if raster is not None and raster.height is surface.height:
-        sensing = _synthesise_plain(surface, raster, x, y, yaw, speed, slip, rng, noise)
-        if sensing is not None:
-            return sensing
+    sensing = _synthesise_plain(surface, x, y, yaw, speed, slip, rng, noise)
+    if sensing is not None:
+        return sensing
     # This runs at every perception tick, and numpy's fixed cost per call (~0.5 us, more for
     # reductions and clip) outweighs the arithmetic on 52 points: the column and row of every
     # ray are computed in one (2, 52) pass (the same operations in the same order as
@@ -211,31 +207,8 @@ def synthesise_sensing(
     )
 
 
-class SenseRaster:
-    """What the twin's senses read of a ground raster, one packed record per sample.
-
-    A scan reads 52 samples scattered over the raster; from one (n, 4) table of (height, return
-    mean, return spread, canopy-or-water flag) that is one take and 52 cache lines instead of
-    three rasters and the reflectance tables. Build it once per map: it holds no softness or
-    friction, which vary per run.
-
-    Args:
-        surface: the map's ground raster.
-    """
-
-    def __init__(self, surface: SurfaceGrid) -> None:
-        self.height = surface.height
-        kind = surface.kind.ravel()
-        records = np.empty((kind.size, 4))
-        records[:, 0] = surface.height.ravel()
-        records[:, 1] = _REFL_MEAN[kind]
-        records[:, 2] = _REFL_STD[kind]
-        records[:, 3] = (surface.top.ravel() > 0) | (kind == _WATER)
-        self.records = records
-
-
-def _synthesise_plain(surface: SurfaceGrid, raster: SenseRaster, x: float, y: float, yaw: float,
-                      speed: float, slip: float, rng: np.random.Generator, noise: float
+def _synthesise_plain(surface: SurfaceGrid, x: float, y: float, yaw: float, speed: float,
+                      slip: float, rng: np.random.Generator, noise: float
                       ) -> TerrainSensing | None:
     """:func:`synthesise_sensing` on Python floats where every ray lands inside the raster on
     ground without a canopy or water (else None, before anything is drawn).
@@ -257,25 +230,30 @@ def _synthesise_plain(surface: SurfaceGrid, raster: SenseRaster, x: float, y: fl
     # the nearest sample of each foot and ray, as SurfaceGrid.index (ties round up)
     idx = [floor(((y + sin * ox) + cos * oy - y0) * inv + 0.5) * w
            + floor(((x + cos * ox) - sin * oy - x0) * inv + 0.5) for ox, oy in _OFFSETS]
-    records = raster.records.take(idx, axis=0).tolist()
-    rays = records[4:]
-    if any(r[3] for r in rays):
+    samples = np.array(idx)
+    rays = samples[4:]
+    if np.count_nonzero(surface.top.take(rays) > 0):  # a canopy ...
         return None
+    codes = surface.kind.take(rays).tolist()
+    if _WATER in codes:  # ... or water: the general path
+        return None
+    ground = surface.height.take(samples).tolist()
     soft = surface.softness
     sink = 0.1 * (soft.item(idx[0]) + soft.item(idx[3])) / 2
-    fr, fl, rr, rl = feet_z = [records[0][0] - sink, records[1][0] - sink,
-                               records[2][0] - sink, records[3][0] - sink]
+    fr, fl, rr, rl = feet_z = [ground[0] - sink, ground[1] - sink, ground[2] - sink,
+                               ground[3] - sink]
     plane = (fr + fl + rr + rl) / 4.0
     z = rng.standard_normal(len(rays)).tolist()
+    mean, std = _REFL_MEAN_LIST, _REFL_STD_LIST
     if noise == 1.0:
-        refl = [r[1] + r[2] * v for r, v in zip(rays, z)]
+        refl = [mean[k] + std[k] * v for k, v in zip(codes, z)]
     else:
-        refl = [r[1] + (r[2] * noise) * v for r, v in zip(rays, z)]
+        refl = [mean[k] + (std[k] * noise) * v for k, v in zip(codes, z)]
     refl = [v if 0.0 <= v <= 1.0 else (0.0 if v < 0.0 else 1.0) for v in refl]  # np.clip
     draws = rng.standard_normal(len(SCAN_POINTS) + 3).tolist()
     if noise != 1.0:
         draws = [d * noise for d in draws]
-    heights = [((r[0] + 0.0) - plane) + _HEIGHT_NOISE * d for r, d in zip(rays, draws[3:])]
+    heights = [((g + 0.0) - plane) + _HEIGHT_NOISE * d for g, d in zip(ground[4:], draws[3:])]
     n0, n1, n2 = draws[:3]
     pitch = math.atan2((fr + fl - rr - rl) / 2, 0.36) + 0.01 * n0
     roll = math.atan2((fl + rl - fr - rr) / 2, 0.26) + 0.01 * n1
