@@ -173,6 +173,12 @@ def _shape(xl: tuple[float, ...], n_lanes: int) -> _Shape:
     return _Shape(tuple(dx) * n_lanes, sum(d * d for d in dx) * n_lanes, seams)
 
 
+@lru_cache(maxsize=64)
+def _station_shape(start: int, stop: int) -> _Shape:
+    """:func:`_shape` of stations ``start`` to ``stop`` on every lane (keyed by two ints)."""
+    return _shape(SCAN_FORWARD[start:stop], N_LANES)
+
+
 def _features_flat(lanes: list[tuple[float, ...]], flat_h: tuple[float, ...],
                    refl: Sequence[float], shape: _Shape) -> WindowFeatures:
     """Window features over plain sequences: ``lanes`` one tuple of heights per lane, ``flat_h``
@@ -222,7 +228,7 @@ def scan_window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
         flat_h = lanes[0] + lanes[1] + lanes[2]
         if all(map(math.isfinite, flat_h)):
             refl = r[a:b] + r[n + a:n + b] + r[2 * n + a:2 * n + b]
-            return _features_flat(lanes, flat_h, refl, _shape(SCAN_FORWARD[a:b], N_LANES))
+            return _features_flat(lanes, flat_h, refl, _station_shape(a, b))
     heights = np.asarray(h, dtype=float).reshape(N_LANES, N_STATIONS)
     reflectance = np.asarray(r, dtype=float).reshape(N_LANES, N_STATIONS)
     return window_features(heights, reflectance, stations)
