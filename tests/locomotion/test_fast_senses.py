@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from locomotion.perception import SCAN_POINTS, TerrainSensing
-from locomotion.sensing import FOOT_OFFSETS, HEIGHT_NOISE, synthesise_sensing
+from locomotion.sensing import FOOT_OFFSETS, HEIGHT_NOISE, REFLECTANCE, synthesise_sensing
 from locomotion.terrain import KIND_INDEX, KINDS, SurfaceGrid, TerrainMap
 from locomotion.world import (
     GrassParams,
@@ -27,7 +27,6 @@ from locomotion.world import (
     WaterParams,
     World,
 )
-from locomotion.sensing import REFLECTANCE
 
 WORLD = World("fast", Rect(0, 0, 24, 6), (
     TerrainRegion("grass", TerrainKind.GRASS, Rect(4, 0, 8, 6), GrassParams(height=0.2)),
