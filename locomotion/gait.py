@@ -166,6 +166,8 @@ class GaitSelector:
         self._blend_start = -math.inf
         self._pitch = 0.0
         self._last: float | None = None
+        self._settled: tuple[GaitParams, GaitParams, GaitParams] | None = None
+        """(from, target, their blend at alpha 1): a finished blend, built once, not per reading."""
 
     @property
     def terrain(self) -> TerrainKind:
@@ -185,7 +187,7 @@ class GaitSelector:
 
     def _retarget(self, now: float) -> None:
         new = gait_for(self._terrain, self._rise, self._forced)
-        if new != self._target:
+        if new is not self._target and new != self._target:  # gait_for caches: mostly the same
             self._from = self._current(now)
             self._target = new
             self._blend_start = now
@@ -193,7 +195,15 @@ class GaitSelector:
     def _current(self, now: float) -> GaitParams:
         if self.blend_time <= 0:
             return self._target
-        return blend(self._from, self._target, (now - self._blend_start) / self.blend_time)
+        alpha = (now - self._blend_start) / self.blend_time
+        if not alpha >= 1.0:  # (NaN too, as before)
+            return blend(self._from, self._target, alpha)
+        settled = self._settled
+        if settled is None or settled[0] is not self._from or settled[1] is not self._target:
+            # blend clamps alpha to 1; its lerps still round, so the result is blend's, cached
+            settled = (self._from, self._target, blend(self._from, self._target, 1.0))
+            self._settled = settled
+        return settled[2]
 
     def _wanted(self, reading: TerrainReading) -> TerrainKind:
         under, ahead = reading.underfoot, reading.ahead

@@ -85,14 +85,22 @@ class FastTables:
 
 
 class FastSurface:
-    """Scalar lookups on a :class:`SurfaceGrid`."""
+    """Scalar lookups on a :class:`SurfaceGrid`.
+
+    Every lookup rounds to the nearest sample as :meth:`SurfaceGrid.index` does (ties round up,
+    clamped to the border). Each method repeats that arithmetic inline rather than calling
+    :meth:`cell`: the twin makes a dozen lookups a step, and a Python call and its tuple cost
+    more than the arithmetic.
+    """
 
     def __init__(self, s: SurfaceGrid, near: np.ndarray | None = None) -> None:
         self.s = s
         self.inv = 1.0 / s.resolution
+        self.x0, self.y0 = s.x0, s.y0
         self.h, self.w = s.height.shape
         self._base = s.base.item
         self._kind = s.kind.item
+        self._soft = s.softness.item
         along, across = footprint_offsets(s.resolution)
         self.rim = list(zip(along.tolist(), across.tolist()))
         self.near = _near_obstacles(s) if near is None else near
@@ -109,48 +117,76 @@ class FastSurface:
         return sum(blocked(x + cs * a - sn * b, y + sn * a + cs * b) for a, b in self.rim)
 
     def cell(self, x: float, y: float) -> tuple[int, int, bool]:
-        s = self.s
-        c = math.floor((x - s.x0) * self.inv + 0.5)  # as SurfaceGrid.index: ties round up
-        r = math.floor((y - s.y0) * self.inv + 0.5)
+        c = math.floor((x - self.x0) * self.inv + 0.5)  # as SurfaceGrid.index: ties round up
+        r = math.floor((y - self.y0) * self.inv + 0.5)
         if 0 <= r < self.h and 0 <= c < self.w:
             return r, c, True
         return min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1), False
 
     def height(self, x: float, y: float) -> float:
         """Mean ground height (without roughness) at (x, y)."""
-        r, c, _ = self.cell(x, y)
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         return self._base(r, c)  # type: ignore[no-any-return]
 
     def kind_at(self, x: float, y: float) -> int:
         """Kind code of the nearest sample."""
-        r, c, _ = self.cell(x, y)
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         return self._kind(r, c)  # type: ignore[no-any-return]
 
+    def softness_at(self, x: float, y: float) -> float:
+        """Softness of the nearest sample."""
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
+        return self._soft(r, c)  # type: ignore[no-any-return]
+
     def blocked(self, x: float, y: float) -> bool:
-        r, c, inside = self.cell(x, y)
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            return True
         k = self._kind(r, c)
-        return not inside or k == _WATER or k == _OBSTACLE
+        return k == _WATER or k == _OBSTACLE
 
     def ground_pose(self, x: float, y: float, yaw: float) -> tuple[float, float, float, int, float]:
         """Ground height, pitch (nose-down positive), roll, kind and softness under the trunk;
         pitch and roll from the mean ground under the front/back and left/right body edges."""
         c, s = math.cos(yaw), math.sin(yaw)
-        r, q, _ = self.cell(x, y)
-        g = self.s
-        h0 = self._base(r, q)
+        x0, y0, inv, hmax, wmax = self.x0, self.y0, self.inv, self.h - 1, self.w - 1
+        floor, base = math.floor, self._base
+        q = floor((x - x0) * inv + 0.5)
+        r = floor((y - y0) * inv + 0.5)
+        if not (0 <= r <= hmax and 0 <= q <= wmax):
+            r, q = min(max(r, 0), hmax), min(max(q, 0), wmax)
+        h0 = base(r, q)
         fx, fy = c * _HALF_LENGTH, s * _HALF_LENGTH
         lx, ly = -s * _HALF_WIDTH, c * _HALF_WIDTH
-        x0, y0, inv, hmax, wmax = g.x0, g.y0, self.inv, self.h - 1, self.w - 1
-        floor, base = math.floor, self._base
-        edge = []
-        for px, py in ((x + fx, y + fy), (x - fx, y - fy), (x + lx, y + ly), (x - lx, y - ly)):
-            cc = floor((px - x0) * inv + 0.5)
-            rr = floor((py - y0) * inv + 0.5)
-            edge.append(base(min(max(rr, 0), hmax), min(max(cc, 0), wmax)))
-        hf, hb, hl, hr = edge
+        px, py = x + fx, y + fy
+        hf = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
+                  min(max(floor((px - x0) * inv + 0.5), 0), wmax))
+        px, py = x - fx, y - fy
+        hb = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
+                  min(max(floor((px - x0) * inv + 0.5), 0), wmax))
+        px, py = x + lx, y + ly
+        hl = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
+                  min(max(floor((px - x0) * inv + 0.5), 0), wmax))
+        px, py = x - lx, y - ly
+        hr = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
+                  min(max(floor((px - x0) * inv + 0.5), 0), wmax))
         pitch = -math.atan2(hf - hb, 2 * _HALF_LENGTH)
         roll = math.atan2(hl - hr, 2 * _HALF_WIDTH)
-        return h0, pitch, roll, self._kind(r, q), float(g.softness.item(r, q))
+        return h0, pitch, roll, self._kind(r, q), self._soft(r, q)
 
 
 def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
@@ -257,10 +293,9 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     """One robot, one step: see :func:`locomotion.kinematic_model.transition`."""
     t = tables.t
     noise = rng.standard_normal()
-    u_stall, u_dur = rng.random(), rng.random()
+    u_stall, u_dur = rng.random(2).tolist()  # the same two doubles as two random() calls
     kind = st.kind
-    r, c, _ = surface.cell(st.x, st.y)
-    soft = float(surface.s.softness.item(r, c))
+    soft = surface.softness_at(st.x, st.y)
     fallen = st.fallen
     walking = not fallen and mode < _STAND
     ratio = tables.speed_ratio[kind]
@@ -323,16 +358,16 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     else:
         power = (t.idle_w + tables.cot[mode] * mass * G * speed * tables.terrain_factor[kind]
                  + mass * G * max(climb, 0.0) / t.climb_efficiency * walking)
-    return OneState(
-        time=st.time + dt, x=nx, y=ny, z=z, yaw=yaw,
-        pitch=0.0 if still_down else pitch, roll=1.2 if still_down else roll,
-        vx=vx, vy=vy, wz=wz,
-        push_vx=st.push_vx * decay, push_vy=st.push_vy * decay,
-        energy_wh=st.energy_wh + power * dt / 3600.0,
-        distance=st.distance + moved,
-        slip=tables.slip[kind] * speed + math.hypot(st.push_vx, st.push_vy) * 0.5,
-        fallen=still_down, getup_left=getup_left if still_down else 0.0,
-        stall_left=stall_left, kind=new_kind,
+    return OneState(  # positional: a NamedTuple builds faster so than from 19 keywords
+        st.time + dt, nx, ny, z, yaw,  # time, x, y, z, yaw
+        0.0 if still_down else pitch, 1.2 if still_down else roll,  # pitch, roll
+        vx, vy, wz,
+        st.push_vx * decay, st.push_vy * decay,  # push_vx, push_vy
+        st.energy_wh + power * dt / 3600.0,  # energy_wh
+        st.distance + moved,  # distance
+        tables.slip[kind] * speed + math.hypot(st.push_vx, st.push_vy) * 0.5,  # slip
+        still_down, getup_left if still_down else 0.0,  # fallen, getup_left
+        stall_left, new_kind,  # stall_left, kind
     )
 
 

@@ -10,9 +10,13 @@ sensing code of both backends and the classifier, and tested on their own.
 
 from __future__ import annotations
 
-import itertools
 import math
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul, sub
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,43 +146,89 @@ def _features_finite(h: np.ndarray, r: np.ndarray, xs: np.ndarray) -> WindowFeat
 
 def _features_lists(lanes: list[list[float]], refl: list[float], xl: list[float]
                     ) -> WindowFeatures:
-    """Window features over plain lists (one list of heights per lane).
+    """Window features over plain lists (one list of heights per lane, all finite)."""
+    shape = _shape(tuple(xl), len(lanes))
+    return _features_flat([tuple(lane) for lane in lanes],
+                          tuple(v for lane in lanes for v in lane), refl, shape)
 
-    Plain Python over at most 21 values: numpy's fixed cost per call (about a microsecond, and
-    ~25 calls per window) is larger than the arithmetic itself at this size.
-    """
+
+class _Shape(NamedTuple):
+    """What a window's features need of its stations alone, computed once per window shape."""
+
+    dx: tuple[float, ...]
+    """Each height's station offset from the stations' mean, lane after lane."""
+    sxx: float
+    """Sum of the squared offsets over all lanes (the grade's denominator)."""
+    seams: tuple[int, ...]
+    """Where, among the differences of consecutive heights lane after lane, one lane's last
+    height meets the next lane's first (last seam first, to delete them in turn)."""
+
+
+@lru_cache(maxsize=64)
+def _shape(xl: tuple[float, ...], n_lanes: int) -> _Shape:
     k = len(xl)
     xm = sum(xl) / k
     dx = [x - xm for x in xl]
-    sxx = sum(d * d for d in dx) * len(lanes)
-    flat_h = [v for lane in lanes for v in lane]
+    seams = tuple(i * k - 1 for i in range(n_lanes - 1, 0, -1))
+    return _Shape(tuple(dx) * n_lanes, sum(d * d for d in dx) * n_lanes, seams)
+
+
+@lru_cache(maxsize=64)
+def _station_shape(start: int, stop: int) -> _Shape:
+    """:func:`_shape` of stations ``start`` to ``stop`` on every lane (keyed by two ints)."""
+    return _shape(SCAN_FORWARD[start:stop], N_LANES)
+
+
+def _features_flat(lanes: list[tuple[float, ...]], flat_h: tuple[float, ...],
+                   refl: Sequence[float], shape: _Shape) -> WindowFeatures:
+    """Window features over plain sequences: ``lanes`` one tuple of heights per lane, ``flat_h``
+    the same heights lane after lane, ``refl`` the intensities in that order.
+
+    Plain Python over at most 21 values: numpy's fixed cost per call (about a microsecond, and
+    ~25 calls per window) is larger than the arithmetic itself at this size. The sums run in the
+    order of the straightforward nested loops (lane after lane), so the floats are the same.
+    """
     n_h = len(flat_h)
     hm = sum(flat_h) / n_h
-    grade = sum(d * v for lane in lanes for d, v in zip(dx, lane)) / sxx
-    roughness = math.sqrt(sum((v - hm - grade * d) ** 2 for lane in lanes
-                              for d, v in zip(dx, lane)) / n_h)
-    diffs = [abs(b - a) for lane in lanes for a, b in itertools.pairwise(lane)]
-    bigs = [d for d in diffs if d >= 0.05]
-    big = len(bigs) / len(diffs)
-    small = sum(1 for d in diffs if d < 0.02) / len(diffs)
-    rise = median(bigs) if bigs else 0.0
-    lateral = median([max(col) - min(col) for col in zip(*lanes)])
+    dx = shape.dx
+    grade = sum(map(mul, dx, flat_h)) / shape.sxx
+    # ``** 2`` (libm's pow), not ``r * r``: the two differ in the last bit for ~1 value in 1,000
+    roughness = math.sqrt(sum([(v - hm - grade * d) ** 2 for d, v in zip(dx, flat_h)]) / n_h)
+    diffs = list(map(abs, map(sub, flat_h[1:], flat_h)))
+    for cut in shape.seams:  # the differences across two lanes' ends are not steps
+        del diffs[cut]
+    diffs.sort()
+    n_d = len(diffs)
+    first_big = bisect_left(diffs, 0.05)  # sorted, so the big steps are the tail
+    big = (n_d - first_big) / n_d
+    small = bisect_left(diffs, 0.02) / n_d
+    rise = _median_sorted(diffs[first_big:]) if first_big < n_d else 0.0
+    lateral = median(list(map(sub, map(max, *lanes), map(min, *lanes))))
     return WindowFeatures(1.0, grade, roughness, big, small, lateral, rise, median(refl), hm)
 
 
-def median(values: list[float]) -> float:
-    v = sorted(values)
+def median(values: Sequence[float]) -> float:
+    """The median of ``values`` (the mean of the middle two for an even count)."""
+    return _median_sorted(sorted(values))
+
+
+def _median_sorted(v: Sequence[float]) -> float:
     n = len(v)
     return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
 def scan_window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
+    """:func:`window_features` of ``stations`` of a scan, on plain tuples when every ray of the
+    window returned (the common case, at every perception tick)."""
     h, r = sensing.heights, sensing.reflectance
-    lanes = [list(h[i * N_STATIONS : (i + 1) * N_STATIONS][stations]) for i in range(N_LANES)]
-    if all(math.isfinite(v) for lane in lanes for v in lane):
-        refl = [v for i in range(N_LANES)
-                for v in r[i * N_STATIONS : (i + 1) * N_STATIONS][stations]]
-        return _features_lists(lanes, refl, list(SCAN_FORWARD[stations]))
+    a, b, step = stations.indices(N_STATIONS)
+    if step == 1 and b > a:
+        n = N_STATIONS
+        lanes = [h[a:b], h[n + a:n + b], h[2 * n + a:2 * n + b]]
+        flat_h = lanes[0] + lanes[1] + lanes[2]
+        if all(map(math.isfinite, flat_h)):
+            refl = r[a:b] + r[n + a:n + b] + r[2 * n + a:2 * n + b]
+            return _features_flat(lanes, flat_h, refl, _station_shape(a, b))
     heights = np.asarray(h, dtype=float).reshape(N_LANES, N_STATIONS)
     reflectance = np.asarray(r, dtype=float).reshape(N_LANES, N_STATIONS)
     return window_features(heights, reflectance, stations)
