@@ -32,6 +32,7 @@ from lark.exceptions import VisitError
 from bt_runtime import vocabulary as vocab
 from bt_runtime.specs import ActionSpec
 from dsl import ast as A
+from dsl.lalr_driver import Meta
 
 __all__ = ["ToAst", "action_forms"]
 
@@ -115,6 +116,8 @@ class ToAst(Transformer[Token, Any]):
 
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:
+        if type(meta) is Meta:  # the driver's: a tuple, read by index (its properties cost more)
+            return A.Span(self.path, meta[0], meta[1], meta[3], meta[4])
         if getattr(meta, "empty", True):
             return A.Span(self.path, 1, 1, 1, 1)
         return A.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
