@@ -20,6 +20,7 @@ payload, and every point written in an action.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bt_runtime.capabilities import robot_capabilities
@@ -42,21 +43,37 @@ _LEAVES: tuple[type, ...] = (A.Span, A.Ident, A.Quantity, A.Point, A.Text, str, 
                              A.GaitIs, A.FactCond, A.AndCond, A.OrCond, A.NotCond)
 
 
+# What the walk does with a value of a given type (decided once per type: see _Walk.kind).
+_SKIP, _SEQUENCE, _NODE = 0, 1, 2
+
+
 @dataclass
 class _Walk:
     needs: Needs
     resolved: Resolved
     calls: list[str] = field(default_factory=list)
-    #: Per statement type, the names of its fields (looked up once per type).
+    #: Per type: what the walk does with it, and the names of a node's fields (once per type).
+    kinds: dict[type, int] = field(default_factory=dict)
     fields: dict[type, tuple[str, ...]] = field(default_factory=dict)
 
-    def children(self, item: object) -> list[object]:
-        kind = type(item)
-        names = self.fields.get(kind)
-        if names is None:
-            names = tuple(f.name for f in dataclasses.fields(item))  # type: ignore[arg-type]
-            self.fields[kind] = names
-        return [v for n in names if not isinstance(v := getattr(item, n), _LEAVES)]
+    def kind(self, of: type) -> int:
+        """_SKIP (a leaf, or nothing to open), _SEQUENCE (a list or tuple) or _NODE (an AST node)."""
+        found = self.kinds.get(of)
+        if found is None:
+            if issubclass(of, (list, tuple)):
+                found = _SEQUENCE
+            elif issubclass(of, _LEAVES) or not dataclasses.is_dataclass(of):
+                found = _SKIP
+            else:
+                found = _NODE
+                self.fields[of] = tuple(f.name for f in dataclasses.fields(of))
+            self.kinds[of] = found
+        return found
+
+    def opened(self, values: Iterable[object]) -> list[object]:
+        """The values worth opening, in order (leaves and other values left out)."""
+        kinds, kind = self.kinds, self.kind
+        return [v for v in values if (kinds.get(type(v)) or kind(type(v))) != _SKIP]
 
 
 def _arg(walk: _Walk, value: object, action: str | None) -> None:
@@ -75,9 +92,12 @@ def _arg(walk: _Walk, value: object, action: str | None) -> None:
 def _visit(walk: _Walk, node: object) -> None:
     """Collect the needs of ``node`` and everything below it (an explicit stack, no recursion)."""
     stack = [node]
+    fields = walk.fields
     while stack:
         item = stack.pop()
-        if isinstance(item, A.Action):
+        kind = type(item)
+        if kind is A.Action:
+            assert isinstance(item, A.Action)
             if item.action == "charge" or (item.action == "dock" and not item.args):
                 walk.needs.any_dock.append((item.action, item.span))
             if item.action == "scan":
@@ -86,15 +106,17 @@ def _visit(walk: _Walk, node: object) -> None:
             for a in item.args:
                 _arg(walk, a.value, item.action)
             continue
-        if isinstance(item, A.Call):
+        if kind is A.Call:
+            assert isinstance(item, A.Call)
             walk.calls.append(item.task.name)
             for c in item.args:
                 _arg(walk, c.value, None)
             continue
-        if isinstance(item, (list, tuple)):
-            stack.extend(reversed([v for v in item if not isinstance(v, _LEAVES)]))
-        elif dataclasses.is_dataclass(item) and not isinstance(item, _LEAVES):
-            stack.extend(reversed(walk.children(item)))
+        what = walk.kind(kind)
+        if what == _SEQUENCE:
+            stack.extend(reversed(walk.opened(item)))  # type: ignore[arg-type]
+        elif what == _NODE:
+            stack.extend(reversed(walk.opened([getattr(item, n) for n in fields[kind]])))
 
 
 def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:
