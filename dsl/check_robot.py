@@ -20,8 +20,9 @@ payload, and every point written in an action.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from bt_runtime.capabilities import robot_capabilities
 from bt_runtime.units import Dimension
@@ -43,6 +44,38 @@ _LEAVES: tuple[type, ...] = (A.Span, A.Ident, A.Quantity, A.Point, A.Text, str, 
                              A.GaitIs, A.FactCond, A.AndCond, A.OrCond, A.NotCond)
 
 
+#: Type names (as annotated on AST fields) whose values hold no statement: the walk skips a field
+#: annotated with only these without reading it (they are all in _LEAVES, or None).
+_LEAF_NAMES = frozenset({"Span", "Ident", "Quantity", "Point", "Text", "ArgValue", "Cond", "str",
+                         "int", "float", "bool", "None", "BoolCond", "Compare", "DistanceCond",
+                         "TerrainIs", "GaitIs", "FactCond", "AndCond", "OrCond", "NotCond"})
+
+
+def _openable_fields(of: type) -> tuple[str, ...]:
+    """The fields of AST node type ``of`` that may hold a statement, in declaration order.
+
+    A field annotated ``Span`` or ``Quantity | Ident | None`` cannot; one whose annotation names
+    anything else (``Block``, ``tuple[Stmt, ...]``, a new node type) is read and its value
+    filtered as before, so an unknown annotation costs time, never a missed statement.
+    """
+    names = []
+    for f in dataclasses.fields(of):
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "?")
+        if not {part.strip() for part in annotation.split("|")} <= _LEAF_NAMES:
+            names.append(f.name)
+    return tuple(names)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function reading ``names`` off a node, as a tuple (``attrgetter`` of one name is not)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda node: (one(node),)
+    return lambda node: ()
+
+
 # What the walk does with a value of a given type (decided once per type: see _Walk.kind).
 _SKIP, _SEQUENCE, _NODE = 0, 1, 2
 
@@ -52,9 +85,10 @@ class _Walk:
     needs: Needs
     resolved: Resolved
     calls: list[str] = field(default_factory=list)
-    #: Per type: what the walk does with it, and the names of a node's fields (once per type).
+    #: Per type: what the walk does with it, and a node's fields that may hold statements (read
+    #: by one ``attrgetter``, as a tuple), both found once per type.
     kinds: dict[type, int] = field(default_factory=dict)
-    fields: dict[type, tuple[str, ...]] = field(default_factory=dict)
+    fields: dict[type, Callable[[object], tuple[object, ...]]] = field(default_factory=dict)
 
     def kind(self, of: type) -> int:
         """_SKIP (a leaf, or nothing to open), _SEQUENCE (a list or tuple) or _NODE (an AST node)."""
@@ -66,7 +100,7 @@ class _Walk:
                 found = _SKIP
             else:
                 found = _NODE
-                self.fields[of] = tuple(f.name for f in dataclasses.fields(of))
+                self.fields[of] = _getter(_openable_fields(of))
             self.kinds[of] = found
         return found
 
@@ -116,7 +150,7 @@ def _visit(walk: _Walk, node: object) -> None:
         if what == _SEQUENCE:
             stack.extend(reversed(walk.opened(item)))  # type: ignore[arg-type]
         elif what == _NODE:
-            stack.extend(reversed(walk.opened([getattr(item, n) for n in fields[kind]])))
+            stack.extend(reversed(walk.opened(fields[kind](item))))
 
 
 def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:
