@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 
 from bt_runtime.capabilities import robot_capabilities
@@ -76,8 +77,25 @@ def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
     return lambda node: ()
 
 
-# What the walk does with a value of a given type (decided once per type: see _Walk.kind).
+# What the walk does with a value of a given type (decided once per type: see _kind).
 _SKIP, _SEQUENCE, _NODE = 0, 1, 2
+
+
+@lru_cache(maxsize=256)
+def _kind(of: type) -> tuple[int, Callable[[object], tuple[object, ...]] | None]:
+    """What the walk does with a value of type ``of``: _SKIP (a leaf, or nothing to open),
+    _SEQUENCE (a list or tuple) or _NODE (an AST node, with the reader of its fields that may
+    hold statements). Facts about a type, so found once per process, not once per check."""
+    if issubclass(of, (list, tuple)):
+        return _SEQUENCE, None
+    if issubclass(of, _LEAVES) or not dataclasses.is_dataclass(of):
+        return _SKIP, None
+    return _NODE, _getter(_openable_fields(of))
+
+
+def _opened(values: Iterable[object]) -> list[object]:
+    """The values worth opening, in order (leaves and other values left out)."""
+    return [v for v in values if _kind(type(v))[0] != _SKIP]
 
 
 @dataclass
@@ -85,29 +103,6 @@ class _Walk:
     needs: Needs
     resolved: Resolved
     calls: list[str] = field(default_factory=list)
-    #: Per type: what the walk does with it, and a node's fields that may hold statements (read
-    #: by one ``attrgetter``, as a tuple), both found once per type.
-    kinds: dict[type, int] = field(default_factory=dict)
-    fields: dict[type, Callable[[object], tuple[object, ...]]] = field(default_factory=dict)
-
-    def kind(self, of: type) -> int:
-        """_SKIP (a leaf, or nothing to open), _SEQUENCE (a list or tuple) or _NODE (an AST node)."""
-        found = self.kinds.get(of)
-        if found is None:
-            if issubclass(of, (list, tuple)):
-                found = _SEQUENCE
-            elif issubclass(of, _LEAVES) or not dataclasses.is_dataclass(of):
-                found = _SKIP
-            else:
-                found = _NODE
-                self.fields[of] = _getter(_openable_fields(of))
-            self.kinds[of] = found
-        return found
-
-    def opened(self, values: Iterable[object]) -> list[object]:
-        """The values worth opening, in order (leaves and other values left out)."""
-        kinds, kind = self.kinds, self.kind
-        return [v for v in values if (kinds.get(type(v)) or kind(type(v))) != _SKIP]
 
 
 def _arg(walk: _Walk, value: object, action: str | None) -> None:
@@ -126,7 +121,6 @@ def _arg(walk: _Walk, value: object, action: str | None) -> None:
 def _visit(walk: _Walk, node: object) -> None:
     """Collect the needs of ``node`` and everything below it (an explicit stack, no recursion)."""
     stack = [node]
-    fields = walk.fields
     while stack:
         item = stack.pop()
         kind = type(item)
@@ -146,11 +140,11 @@ def _visit(walk: _Walk, node: object) -> None:
             for c in item.args:
                 _arg(walk, c.value, None)
             continue
-        what = walk.kind(kind)
+        what, read = _kind(kind)
         if what == _SEQUENCE:
-            stack.extend(reversed(walk.opened(item)))  # type: ignore[arg-type]
-        elif what == _NODE:
-            stack.extend(reversed(walk.opened(fields[kind](item))))
+            stack.extend(reversed(_opened(item)))  # type: ignore[arg-type]
+        elif read is not None:
+            stack.extend(reversed(_opened(read(item))))
 
 
 def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:
