@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "fast_inits",
     "CircleShape",
     "Ident",
     "Point",
@@ -22,6 +21,7 @@ __all__ = [
     "Shape",
     "Span",
     "Text",
+    "fast_inits",
 ]
 
 
@@ -108,7 +108,7 @@ class Prop:
 
 
 def fast_inits(namespace: dict[str, Any]) -> None:
-    """Give each frozen dataclass defined in ``namespace`` an ``__init__`` that fills its ``__dict__``.
+    """Give each frozen dataclass of ``namespace`` an ``__init__`` that fills its ``__dict__``.
 
     A frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__`` (a lookup
     and a call per field): about four times the cost of a plain class, paid for every node of every
@@ -130,7 +130,8 @@ def fast_inits(namespace: dict[str, Any]) -> None:
 
 def _plain_frozen(cls: type) -> bool:
     """A frozen dataclass with an instance dict, no ``__post_init__`` and no pseudo-fields."""
-    if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+    params = getattr(cls, "__dataclass_params__", None)
+    if not dataclasses.is_dataclass(cls) or params is None or not params.frozen:
         return False
     if "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
         return False

@@ -1,4 +1,4 @@
-"""The AST's fast ``__init__`` (dsl.ast_values.fast_inits) builds exactly what dataclasses' would."""
+"""The AST's fast ``__init__`` (dsl.ast_values.fast_inits) builds what dataclasses' own would."""
 
 from __future__ import annotations
 
