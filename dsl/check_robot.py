@@ -20,7 +20,7 @@ payload, and every point written in an action.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -82,10 +82,11 @@ _SKIP, _SEQUENCE, _NODE = 0, 1, 2
 
 
 @lru_cache(maxsize=256)
-def _kind(of: type) -> tuple[int, Callable[[object], tuple[object, ...]] | None]:
+def _kind(of: Hashable) -> tuple[int, Callable[[object], tuple[object, ...]] | None]:
     """What the walk does with a value of type ``of``: _SKIP (a leaf, or nothing to open),
     _SEQUENCE (a list or tuple) or _NODE (an AST node, with the reader of its fields that may
     hold statements). Facts about a type, so found once per process, not once per check."""
+    assert isinstance(of, type)
     if issubclass(of, (list, tuple)):
         return _SEQUENCE, None
     if issubclass(of, _LEAVES) or not dataclasses.is_dataclass(of):
