@@ -54,6 +54,7 @@ from dsl.ast_values import (
     Shape,
     Span,
     Text,
+    fast_inits,
 )
 
 __all__ = [
@@ -316,3 +317,6 @@ class SourceFile:
     path: str
     kind: str
     decls: tuple[Decl, ...]
+
+
+fast_inits(globals())  # after every class: see dsl.ast_values.fast_inits

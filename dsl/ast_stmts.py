@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dsl.ast_values import Ident, Point, Quantity, Span, Text
+from dsl.ast_values import Ident, Point, Quantity, Span, Text, fast_inits
 
 __all__ = [
     "Action",
@@ -268,3 +268,6 @@ Cond = (
     | OrCond
     | NotCond
 )
+
+
+fast_inits(globals())  # after every class: see dsl.ast_values.fast_inits

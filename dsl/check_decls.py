@@ -199,11 +199,14 @@ class DeclChecker:
     def ref(self, ident: A.Ident, kinds: frozenset[str], what: str) -> Symbol | None:
         """Look ``ident`` up as one of ``kinds``; report unknown names and wrong kinds."""
         symbol = self.table.get(ident.name)
+        if symbol is not None and symbol.kind in kinds:  # the common case: no message to spell
+            self.table.use(ident.name)
+            return symbol
         places = kinds == PLACE_KINDS
-        wanted = "place" if places else " or ".join(sorted(kinds))
         if symbol is None:
             if self.world_missing and kinds & WORLD_DECLS:
                 return None  # the missing world is the one error: it may declare this name
+            wanted = "place" if places else " or ".join(sorted(kinds))
             self.sink.error(ident.span, f"unknown {wanted} `{ident.name}`",
                             did_you_mean(ident.name, self.table.names(kinds))
                             or did_you_mean(ident.name, self.table.names()))

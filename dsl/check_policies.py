@@ -81,6 +81,10 @@ def check_temporal(checker: _Checker, decl: A.TemporalRequireDecl) -> bool:
     return not any(d.severity == "error" for d in checker.sink.diagnostics[before:])
 
 
+#: Statements with no block inside (``_inner`` yields nothing for them; most statements are these).
+_NO_BLOCKS = frozenset({A.Action, A.Call, A.SetVar})
+
+
 def _inner(stmt: A.Stmt) -> Iterator[tuple[A.Block, bool]]:
     """The blocks directly inside ``stmt``, each with whether it repeats forever."""
     if isinstance(stmt, A.Repeat):
@@ -122,4 +126,5 @@ def later_under_forever(main: A.MainDecl, tasks: Mapping[str, A.TaskDecl],
                     sink.error(stmt.span, f"`retry later` of task `{task.name.name}` never runs "
                                "here: this call is under `repeat forever`",
                                "use `on failure retry N every D` or `on failure skip` instead")
-            pending.extend((inner, forever or loops) for inner, loops in _inner(stmt))
+            if type(stmt) not in _NO_BLOCKS:  # an action or a call: no block inside
+                pending.extend((inner, forever or loops) for inner, loops in _inner(stmt))

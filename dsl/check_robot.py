@@ -21,7 +21,10 @@ payload, and every point written in an action.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 
 from bt_runtime.capabilities import robot_capabilities
 from bt_runtime.units import Dimension
@@ -43,21 +46,65 @@ _LEAVES: tuple[type, ...] = (A.Span, A.Ident, A.Quantity, A.Point, A.Text, str, 
                              A.GaitIs, A.FactCond, A.AndCond, A.OrCond, A.NotCond)
 
 
+#: Type names (as annotated on AST fields) whose values hold no statement: the walk skips a field
+#: annotated with only these without reading it (they are all in _LEAVES, or None).
+_LEAF_NAMES = frozenset({"Span", "Ident", "Quantity", "Point", "Text", "ArgValue", "Cond", "str",
+                         "int", "float", "bool", "None", "BoolCond", "Compare", "DistanceCond",
+                         "TerrainIs", "GaitIs", "FactCond", "AndCond", "OrCond", "NotCond"})
+
+
+def _openable_fields(of: type) -> tuple[str, ...]:
+    """The fields of AST node type ``of`` that may hold a statement, in declaration order.
+
+    A field annotated ``Span`` or ``Quantity | Ident | None`` cannot; one whose annotation names
+    anything else (``Block``, ``tuple[Stmt, ...]``, a new node type) is read and its value
+    filtered as before, so an unknown annotation costs time, never a missed statement.
+    """
+    names = []
+    for f in dataclasses.fields(of):
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "?")
+        if not {part.strip() for part in annotation.split("|")} <= _LEAF_NAMES:
+            names.append(f.name)
+    return tuple(names)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function reading ``names`` off a node, as a tuple (``attrgetter`` of one name is not)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda node: (one(node),)
+    return lambda node: ()
+
+
+# What the walk does with a value of a given type (decided once per type: see _kind).
+_SKIP, _SEQUENCE, _NODE = 0, 1, 2
+
+
+@lru_cache(maxsize=256)
+def _kind(of: type) -> tuple[int, Callable[[object], tuple[object, ...]] | None]:
+    """What the walk does with a value of type ``of``: _SKIP (a leaf, or nothing to open),
+    _SEQUENCE (a list or tuple) or _NODE (an AST node, with the reader of its fields that may
+    hold statements). Facts about a type, so found once per process, not once per check."""
+    if issubclass(of, (list, tuple)):
+        return _SEQUENCE, None
+    if issubclass(of, _LEAVES) or not dataclasses.is_dataclass(of):
+        return _SKIP, None
+    return _NODE, _getter(_openable_fields(of))
+
+
+def _opened(values: Iterable[object]) -> list[object]:
+    """The values worth opening, in order (leaves and other values left out)."""
+    # (mypy's lru_cache stub wants Hashable arguments and does not count a class as one)
+    return [v for v in values if _kind(type(v))[0] != _SKIP]  # type: ignore[arg-type]
+
+
 @dataclass
 class _Walk:
     needs: Needs
     resolved: Resolved
     calls: list[str] = field(default_factory=list)
-    #: Per statement type, the names of its fields (looked up once per type).
-    fields: dict[type, tuple[str, ...]] = field(default_factory=dict)
-
-    def children(self, item: object) -> list[object]:
-        kind = type(item)
-        names = self.fields.get(kind)
-        if names is None:
-            names = tuple(f.name for f in dataclasses.fields(item))  # type: ignore[arg-type]
-            self.fields[kind] = names
-        return [v for n in names if not isinstance(v := getattr(item, n), _LEAVES)]
 
 
 def _arg(walk: _Walk, value: object, action: str | None) -> None:
@@ -78,7 +125,9 @@ def _visit(walk: _Walk, node: object) -> None:
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, A.Action):
+        kind = type(item)
+        if kind is A.Action:
+            assert isinstance(item, A.Action)
             if item.action == "charge" or (item.action == "dock" and not item.args):
                 walk.needs.any_dock.append((item.action, item.span))
             if item.action == "scan":
@@ -87,15 +136,17 @@ def _visit(walk: _Walk, node: object) -> None:
             for a in item.args:
                 _arg(walk, a.value, item.action)
             continue
-        if isinstance(item, A.Call):
+        if kind is A.Call:
+            assert isinstance(item, A.Call)
             walk.calls.append(item.task.name)
             for c in item.args:
                 _arg(walk, c.value, None)
             continue
-        if isinstance(item, (list, tuple)):
-            stack.extend(reversed([v for v in item if not isinstance(v, _LEAVES)]))
-        elif dataclasses.is_dataclass(item) and not isinstance(item, _LEAVES):
-            stack.extend(reversed(walk.children(item)))
+        what, read = _kind(kind)  # type: ignore[arg-type]
+        if what == _SEQUENCE:
+            stack.extend(reversed(_opened(item)))  # type: ignore[arg-type]
+        elif read is not None:
+            stack.extend(reversed(_opened(read(item))))
 
 
 def mission_needs(main: A.MainDecl, resolved: Resolved) -> Needs:

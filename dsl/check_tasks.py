@@ -78,6 +78,10 @@ def param_type(param: A.TaskParam) -> ParamType | None:
 #: Deepest condition accepted, in levels of `and`, `or` and `not` (a chain of n `and`s is n deep).
 MAX_COND_DEPTH = 32
 
+#: The dimension a bare-number parameter kind wants (built once, not per value checked).
+_BARE_DIMENSIONS = {ParamKind.INT: Dimension.COUNT, ParamKind.NUMBER: Dimension.NUMBER}
+_TASK = frozenset({"task"})
+
 
 def cond_depth(cond: A.Cond) -> int:
     """Levels of ``and``/``or``/``not`` in ``cond``, counted without recursion."""
@@ -189,7 +193,7 @@ class StatementChecker:
             self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
 
     def _call(self, stmt: A.Call, scope: Scope) -> None:
-        symbol = self.decls.ref(stmt.task, frozenset({"task"}), "a call")
+        symbol = self.decls.ref(stmt.task, _TASK, "a call")
         if symbol is None:
             return
         if self._task is not None:
@@ -263,8 +267,7 @@ class StatementChecker:
             self._name_value(value, kind, dimension, what, scope)
         elif isinstance(value, A.Quantity) and kind in (ParamKind.QUANTITY, ParamKind.INT,
                                                           ParamKind.NUMBER):
-            dim = {ParamKind.INT: Dimension.COUNT, ParamKind.NUMBER: Dimension.NUMBER}.get(
-                kind, dimension)
+            dim = _BARE_DIMENSIONS.get(kind, dimension)
             assert dim is not None
             V.quantity(self.sink, value, dim, what, rng)
         elif isinstance(value, A.Point) and kind is ParamKind.PLACE:

@@ -61,6 +61,7 @@ __all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", 
            "value_text"]
 
 _B = TypeVar("_B", bound=Behaviour)
+_new_tuple = tuple.__new__
 
 
 class CompileError(ValueError):
@@ -109,7 +110,8 @@ class _Compiler:
     def mark(self, node: _B, origin: object, role: str, env: Env,
              task_params: tuple[tuple[str, str], ...] = ()) -> _B:
         """Record what ``node`` was built from (see :class:`bt_runtime.tree_model.NodeSource`)."""
-        self.sources[id(node)] = NodeSource(origin, role, env, task_params)
+        # tuple.__new__ builds the named tuple without its Python-level __new__ (one per node)
+        self.sources[id(node)] = _new_tuple(NodeSource, (origin, role, env, task_params))
         return node
 
     # ------------------------------------------------------------------------------ values
@@ -209,6 +211,9 @@ class _Compiler:
     def stmts(self, stmts: tuple[A.Stmt, ...], env: Env, stack: tuple[str, ...]) -> list[Behaviour]:
         children: list[Behaviour] = []
         for index, stmt in enumerate(stmts):
+            if type(stmt) is A.Action:  # most statements: straight to the action
+                children.append(self.mark(self.action(stmt, env), stmt, "action", env))
+                continue
             if isinstance(stmt, A.Guard):
                 rest = self.mark(py_trees.composites.Sequence(
                     name="rest", memory=True, children=self.stmts(stmts[index + 1:], env, stack)),
@@ -243,8 +248,12 @@ class _Compiler:
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
         spec = vocab.ACTIONS[stmt.action]
         params = spec.by_name
-        kwargs = {arg.name: self.resolve(self.subst(arg.value, env), params[arg.name])
-                  for arg in stmt.args}
+        kwargs: dict[str, Any] = {}
+        for arg in stmt.args:
+            value = arg.value
+            if env and type(value) is A.Ident and value.name in env:  # self.subst, inlined
+                value = env[value.name]
+            kwargs[arg.name] = self.resolve(value, params[arg.name])
         try:
             return self.behaviours[stmt.action](name=spec_action_text(spec, stmt, env), **kwargs)
         except ValueError as exc:

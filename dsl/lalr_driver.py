@@ -334,6 +334,8 @@ class Driver:
         actions, goto, rules, lexers = self.actions, self.goto, self.rules, self.lexers
         ignore, kept, newline_types, end_state = (self.ignore, self.kept, self.newline_types,
                                                   self.end_state)
+        new_str = str.__new__
+        token: Any
         methods: dict[str, Callable[[Any, list[Any]], Any]] = {}
         states = [self.start_state]
         values: list[Any] = []
@@ -385,8 +387,18 @@ class Driver:
                     type_ = (keyword.get(value, type_) if type(keyword) is dict
                              else keyword(value) or type_)  # type: ignore[operator]
                 span = last = (start_line, start_col, start, line, pos - line_start + 1, pos)
-                token: Any = (Token(type_, value, start, start_line, start_col, line, span[4],
-                                    pos) if type_ in kept else None)
+                if type_ in kept:  # lark's Token, its slots filled here: Token() is two calls
+                    token = new_str(Token, value)
+                    token.type = type_
+                    token.value = value
+                    token.start_pos = start
+                    token.line = start_line
+                    token.column = start_col
+                    token.end_line = line
+                    token.end_column = span[4]
+                    token.end_pos = pos
+                else:
+                    token = None
                 is_end = False
             else:
                 type_, token, span, is_end = "$END", None, last, True

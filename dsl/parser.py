@@ -9,6 +9,7 @@ refuses is parsed again by lark itself, whose error (with its parser state) beco
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,7 +23,7 @@ from dsl.syntax_errors import syntax_diagnostic, too_deep
 from dsl.to_ast import ToAst
 
 __all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "driver", "kind_of_path",
-           "parse_bytes", "parse_text"]
+           "nesting_over", "parse_bytes", "parse_text"]
 
 #: Files larger than this are refused unparsed (a mission is a few kilobytes).
 MAX_BYTES = 1 << 20
@@ -51,6 +52,33 @@ class ParseResult:
 def kind_of_path(path: str) -> str:
     """"world" for ``.world`` files, "mission" for anything else (the contract's rule)."""
     return "world" if path.endswith(".world") else "mission"
+
+
+#: Strings (to their closing quote or the end of their line) and comments: what the nesting scan
+#: of :func:`dsl.syntax_errors.too_deep` skips. Anything else but a bracket is dropped too.
+_NOT_CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
+_NOT_BRACKET = re.compile(r"[^{}()]+")
+
+
+def nesting_over(text: str, limit: int) -> tuple[int, int] | None:
+    """:func:`dsl.syntax_errors.too_deep`, answered without a Python step per line and bracket.
+
+    The regex engine drops strings, comments and everything but brackets; Python then walks only
+    the brackets. Only a text that is too deep is scanned again by ``too_deep``, for the line and
+    column of its report, so the answer is always ``too_deep``'s own.
+    """
+    brackets = _NOT_BRACKET.sub("", _NOT_CODE.sub("", text))
+    if len(brackets) <= limit:
+        return None
+    depth = 0
+    for ch in brackets:
+        if ch == "{" or ch == "(":
+            depth += 1
+            if depth > limit:
+                return too_deep(text, limit)
+        elif depth:
+            depth -= 1
+    return None
 
 
 def _start_span(path: str) -> A.Span:
@@ -98,7 +126,7 @@ def parse_text(text: str, path: str) -> ParseResult:
     """
     if len(text) > MAX_BYTES:
         return ParseResult(None, (error(_start_span(path), "file too large (over 1 MiB)"),))
-    deep = too_deep(text, MAX_NESTING)
+    deep = nesting_over(text, MAX_NESTING)
     if deep is not None:
         span = A.Span(path, deep[0], deep[1], deep[0], deep[1] + 1)
         return ParseResult(None, (error(span, f"nested too deeply (more than {MAX_NESTING} levels "

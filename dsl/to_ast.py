@@ -32,6 +32,7 @@ from lark.exceptions import VisitError
 from bt_runtime import vocabulary as vocab
 from bt_runtime.specs import ActionSpec
 from dsl import ast as A
+from dsl.lalr_driver import Meta
 
 __all__ = ["ToAst", "action_forms"]
 
@@ -115,6 +116,8 @@ class ToAst(Transformer[Token, Any]):
 
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:
+        if type(meta) is Meta:  # the driver's: a tuple, read by index (its properties cost more)
+            return A.Span(self.path, meta[0], meta[1], meta[3], meta[4])
         if getattr(meta, "empty", True):
             return A.Span(self.path, 1, 1, 1, 1)
         return A.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
@@ -123,8 +126,9 @@ class ToAst(Transformer[Token, Any]):
         return A.Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or 1,
                       tok.end_column or 1)
 
-    def _id(self, tok: Token) -> A.Ident:
-        return A.Ident(str(tok), self._tspan(tok))
+    def _id(self, tok: Token) -> A.Ident:  # _tspan inlined: a name is the commonest node
+        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
+                                        tok.end_line or 1, tok.end_column or 1))
 
     def _text(self, tok: Token) -> A.Text:
         return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
@@ -145,6 +149,9 @@ class ToAst(Transformer[Token, Any]):
                 continue
             value = self._id(child) if type(child) is Token else child
             args.append(A.ActionArg(name, value, value.span))
+        if type(meta) is Meta:  # self._span, inlined (one action per statement, mostly)
+            return A.Action(key, tuple(args), A.Span(self.path, meta[0], meta[1], meta[3],
+                                                     meta[4]))
         return A.Action(key, tuple(args), self._span(meta))
 
     # --------------------------------------------------------------------------- top level

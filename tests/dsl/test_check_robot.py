@@ -73,3 +73,21 @@ def test_needs_follow_calls_through_tasks_once(tmp_path: Path) -> None:
     needs = mission_needs(program.main, program.resolved)
     assert set(needs.places) == {"tower"} and set(needs.areas) == {"lot"}
     assert [p.span.line for p in needs.points] == [at(text, "(3, 3)")[0]]
+
+
+def test_needs_reach_actions_inside_every_statement_kind(tmp_path: Path) -> None:
+    text = (HEADER + "main {\n"
+            "  guard battery < 20 % { go to (1, 2) }\n"
+            "  if battery < 30 % { go to (1, 3) } else if battery < 40 % { go to (1, 4) } "
+            "else { go to (1, 5) }\n"
+            "  repeat 2 { go to (1, 6) }\n  retry 2 { go to (1, 7) }\n"
+            "  timeout 10 min { go to (1, 8) }\n  fallback { go to (1, 9)  go to (1, 10) }\n"
+            "  parallel { go to (1, 11) }\n"
+            "  sequence { go to (1, 12) } on failure { go to (1, 13) }\n"
+            "  go to (1, 14) on failure retry 2 every 5 s\n}\n")
+    report = check(tmp_path, text)
+    program = report.programs[0]
+    assert program.main is not None, report.render()
+    needs = mission_needs(program.main, program.resolved)
+    assert [p.span.line for p in needs.points] == [at(text, f"(1, {y})")[0] for y in range(2, 15)]
+    assert [p.coords[1].value for p in needs.points] == [float(y) for y in range(2, 15)]
