@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -104,6 +106,26 @@ def capabilities(model: str = "a1", calibration: Path | None = None,
                                f"(calibrated: {', '.join(MODELS)})")
     cal_path = calibration or CALIBRATION_PATH
     lim_path = limits or LIMITS_PATH
+    try:
+        cal_stat, lim_stat = os.stat(cal_path), os.stat(lim_path)
+    except OSError:  # read uncached: the reader names the missing file and the fix
+        return _read(model, cal_path, lim_path)
+    return _cached(model, cal_path, lim_path, (cal_stat.st_mtime_ns, cal_stat.st_size),
+                   (lim_stat.st_mtime_ns, lim_stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _cached(model: str, cal_path: Path, lim_path: Path, cal_version: tuple[int, int],
+            lim_version: tuple[int, int]) -> Capabilities:
+    """:func:`_read`, once per version (mtime and size) of the two files.
+
+    The checker asks for the table on every mission it checks; the table is immutable, so one
+    copy serves them all until a re-calibration rewrites a file (a new version, a new read).
+    """
+    return _read(model, cal_path, lim_path)
+
+
+def _read(model: str, cal_path: Path, lim_path: Path) -> Capabilities:
     params = load_calibration(cal_path)
     lim = _limits(lim_path)
     cal, lim_name = cal_path.name, lim_path.name

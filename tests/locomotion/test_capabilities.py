@@ -86,3 +86,17 @@ def test_a_limit_trial_walks_a_backend_up_a_ramp_and_under_a_load() -> None:
         backend.close()
     assert ramp.outcome == "pass" and ramp.achieved > 0.25
     assert load.outcome == "pass"
+
+
+def test_the_table_is_read_once_per_version_of_its_files(tmp_path: Path) -> None:
+    limits = tmp_path / "limits.json"
+    data = json.loads(LIMITS_PATH.read_text())
+    limits.write_text(json.dumps(data))
+    first = capabilities("a1", limits=limits)
+    assert capabilities("a1", limits=limits) is first  # cached: the checker asks per mission
+    data["limits"]["max_payload_kg"] = 1.5
+    limits.write_text(json.dumps(data) + "\n")  # a new size (and mtime): read again
+    assert capabilities("a1", limits=limits).value("max_payload") == 1.5
+    limits.unlink()
+    with pytest.raises(CalibrationError, match="run python -m locomotion.calibrate_limits"):
+        capabilities("a1", limits=limits)
