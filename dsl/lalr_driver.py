@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from re import _parser as re_parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import VisitError
@@ -102,12 +102,12 @@ class _Rule:
     mode: int
 
 
-@dataclass(frozen=True)
-class _Lexer:
+class _Lexer(NamedTuple):
     """One contextual lexer: its compiled alternatives and the keyword of each matched word.
 
     ``skip_then_match`` (when the grammar allows it) matches the ignored text before a token and
-    the token in one call: see :func:`_skip_then_match`.
+    the token in one call: see :func:`_skip_then_match`. A tuple, so the driver's loop unpacks
+    it in one step per token.
     """
 
     regexes: tuple[Any, ...]
@@ -302,7 +302,6 @@ class Driver:
         self.lexers: list[_Lexer | None] = [None] * count
         first = next(iter(lexer.lexers.values()))
         self.ignore = frozenset(first.ignore_types)
-        self.newline_types = frozenset().union(*(b.newline_types for b in lexer.lexers.values()))
         # Terminals some rule keeps as a child: only these become lark Tokens.
         self.kept = frozenset(str(rule.expansion[i].name) for rule in grammar.rules
                               for i, _x, _n in self.rules[index[rule]].pick
@@ -332,8 +331,7 @@ class Driver:
         than the step.
         """
         actions, goto, rules, lexers = self.actions, self.goto, self.rules, self.lexers
-        ignore, kept, newline_types, end_state = (self.ignore, self.kept, self.newline_types,
-                                                  self.end_state)
+        ignore, kept, end_state = self.ignore, self.kept, self.end_state
         new_str = str.__new__
         token: Any
         methods: dict[str, Callable[[Any, list[Any]], Any]] = {}
@@ -341,48 +339,56 @@ class Driver:
         values: list[Any] = []
         spans: list[tuple[int, int, int, int, int, int] | None] = []
         pos, line, line_start, size = 0, 1, 0, len(text)
+        # The first newline at or after ``pos`` (``size`` when none is left): a token whose blank
+        # prefix ends before it starts on the current line, with no count of the newlines.
+        next_nl = text.find("\n")
+        if next_nl < 0:
+            next_nl = size
         last: tuple[int, int, int, int, int, int] = (1, 1, 0, 1, 1, 0)
         while True:
             if pos < size:
                 lexer = lexers[states[-1]]
                 if lexer is None:
                     lexer = self.lexer(states[-1])
-                fold = lexer.skip_then_match
+                regexes, keywords, fold = lexer
                 match = None if fold is None else fold(text, pos)
                 if match is not None:  # the ignored text, then a token: one match for both
                     type_ = match.lastgroup
                     start = match.start(type_)
-                    if start != pos:
-                        newlines = text.count("\n", pos, start)
-                        if newlines:
-                            line += newlines
-                            line_start = text.rindex("\n", pos, start) + 1
-                    pos = start
+                    if start > next_nl:
+                        line += text.count("\n", pos, start)
+                        line_start = text.rindex("\n", pos, start) + 1
+                        next_nl = text.find("\n", start)
+                        if next_nl < 0:
+                            next_nl = size
+                    pos = match.end()
                 else:
-                    for regex in lexer.regexes:
+                    for regex in regexes:
                         match = regex.match(text, pos)
                         if match is not None:
                             break
                     else:
                         return FAILED
                     type_ = match.lastgroup
-                start = pos
-                pos = match.end()
-                if type_ in ignore:
-                    if type_ in newline_types:
-                        newlines = text.count("\n", start, pos)
-                        if newlines:
-                            line += newlines
+                    start = pos
+                    pos = match.end()
+                    if type_ in ignore:
+                        if pos > next_nl:
+                            line += text.count("\n", start, pos)
                             line_start = text.rindex("\n", start, pos) + 1
-                    continue
-                value = match.group(type_)
+                            next_nl = text.find("\n", pos)
+                            if next_nl < 0:
+                                next_nl = size
+                        continue
+                value = text[start:pos]
                 start_line, start_col = line, start - line_start + 1
-                if type_ in newline_types:
-                    newlines = value.count("\n")
-                    if newlines:
-                        line += newlines
-                        line_start = start + value.rindex("\n") + 1
-                keyword = lexer.keywords.get(type_)
+                if pos > next_nl:  # a token that holds a newline (of a newline type)
+                    line += value.count("\n")
+                    line_start = start + value.rindex("\n") + 1
+                    next_nl = text.find("\n", pos)
+                    if next_nl < 0:
+                        next_nl = size
+                keyword = keywords.get(type_)
                 if keyword is not None:
                     type_ = (keyword.get(value, type_) if type(keyword) is dict
                              else keyword(value) or type_)  # type: ignore[operator]
@@ -416,6 +422,18 @@ class Driver:
                 if mode == UNIT:
                     states[-1] = goto[states[-2]][rule.origin]
                     continue
+                if mode == APPEND:  # in place: the list stays where it is on the stacks
+                    item = values.pop()
+                    end = spans.pop()
+                    states.pop()
+                    values[-1].children.append(item)
+                    here = spans[-1]
+                    if here is None or end is None:
+                        spans[-1] = _cover([here, end])
+                    elif here is not end:
+                        spans[-1] = (here[0], here[1], here[2], end[3], end[4], end[5])
+                    states[-1] = goto[states[-2]][rule.origin]
+                    continue
                 n = rule.size
                 if n == 1:
                     children = [values.pop()]
@@ -433,10 +451,7 @@ class Driver:
                         here = (here[0], here[1], here[2], end[3], end[4], end[5])
                 else:
                     children, here = [], None
-                if mode == APPEND:
-                    value = children[0]
-                    value.children.append(children[1])
-                elif mode <= SPLICE:  # ALL, PICK, SPLICE: the builder's method
+                if mode <= SPLICE:  # ALL, PICK, SPLICE: the builder's method
                     if mode == PICK:
                         children = [children[i] for i in rule.plain]  # type: ignore[union-attr]
                     elif mode == SPLICE:
