@@ -53,6 +53,9 @@ _DEFAULT_FORMS = (vocab.ACTIONS, action_forms(vocab.ACTIONS))
 class ToAst(Transformer[Token, Any]):
     """Shape lark's tree into dsl.ast values; one method per alias of the grammar."""
 
+    #: The driver may pass each span as its plain tuple (see :meth:`dsl.lalr_driver.Driver.parse`).
+    raw_spans = True
+
     def __init__(self, path: str, actions: Mapping[str, ActionSpec] | None = None) -> None:
         """Args:
             path: the file the tree was parsed from (every span names it).
@@ -116,7 +119,7 @@ class ToAst(Transformer[Token, Any]):
 
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:
-        if type(meta) is Meta:  # the driver's: a tuple, read by index (its properties cost more)
+        if type(meta) is tuple or type(meta) is Meta:  # the driver's: read by index
             return A.Span(self.path, meta[0], meta[1], meta[3], meta[4])
         if getattr(meta, "empty", True):
             return A.Span(self.path, 1, 1, 1, 1)
@@ -149,7 +152,7 @@ class ToAst(Transformer[Token, Any]):
                 continue
             value = self._id(child) if type(child) is Token else child
             args.append(A.ActionArg(name, value, value.span))
-        if type(meta) is Meta:  # self._span, inlined (one action per statement, mostly)
+        if type(meta) is tuple:  # self._span, inlined (one action per statement, mostly)
             return A.Action(key, tuple(args), A.Span(self.path, meta[0], meta[1], meta[3],
                                                      meta[4]))
         return A.Action(key, tuple(args), self._span(meta))
@@ -319,13 +322,19 @@ class ToAst(Transformer[Token, Any]):
         return A.Point(tuple(x for x in c if x is not None), self._span(meta))
 
     def quantity(self, meta: Any, c: list[Any]) -> A.Quantity:
-        return A.Quantity(float(c[0]), str(c[1]), f"{c[0]} {c[1]}", self._span(meta))
+        number, unit = c
+        if type(meta) is tuple:  # self._span, inlined: every number with a unit
+            return A.Quantity(float(number), str(unit), f"{number} {unit}",
+                              A.Span(self.path, meta[0], meta[1], meta[3], meta[4]))
+        return A.Quantity(float(number), str(unit), f"{number} {unit}", self._span(meta))
 
     def number(self, meta: Any, c: list[Any]) -> A.Quantity:
         return A.Quantity(float(c[0]), None, str(c[0]), self._span(meta))
 
     # -------------------------------------------------------------------------- statements
     def block(self, meta: Any, c: list[Any]) -> A.Block:
+        if type(meta) is tuple:  # self._span, inlined: every block
+            return A.Block(tuple(c), A.Span(self.path, meta[0], meta[1], meta[3], meta[4]))
         return A.Block(tuple(c), self._span(meta))
 
     def sequence(self, meta: Any, c: list[Any]) -> A.Composite:
@@ -374,10 +383,14 @@ class ToAst(Transformer[Token, Any]):
         return self._id(c[0])
 
     def place_ref(self, meta: Any, c: list[Any]) -> A.Ident:
-        return self._id(c[0])
+        tok = c[0]  # self._id, inlined: one per place named
+        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
+                                        tok.end_line or 1, tok.end_column or 1))
 
     def name_ref(self, meta: Any, c: list[Any]) -> A.Ident:
-        return self._id(c[0])
+        tok = c[0]  # self._id, inlined: one per name used as a value
+        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
+                                        tok.end_line or 1, tok.end_column or 1))
 
     def text(self, meta: Any, c: list[Any]) -> A.Text:
         return self._text(c[0])
