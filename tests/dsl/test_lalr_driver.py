@@ -149,3 +149,26 @@ def test_a_terminal_that_may_start_with_a_blank_is_lexed_one_match_at_a_time() -
         tree = grammar.parse(text)
         got = Driver(grammar).parse(text, Builder())
         assert got[1] == [str(x) for x in tree.children], text
+
+
+def test_a_builder_gets_a_meta_unless_it_takes_raw_spans() -> None:
+    grammar = Lark('start: "a" NAME "b"\nNAME: /[xyz]+/\n%import common.WS\n%ignore WS\n',
+                   parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+    class Builder:
+        def method(self, name: str) -> Any:
+            return lambda meta, c: meta
+
+    class RawBuilder(Builder):
+        raw_spans = True
+
+    text = "\n a\n\n  xy   b"
+    meta = Driver(grammar).parse(text, Builder())
+    raw = Driver(grammar).parse(text, RawBuilder())
+    lark_meta = grammar.parse(text).meta
+    assert type(raw) is tuple and type(meta) is not tuple
+    expected = (lark_meta.line, lark_meta.column, lark_meta.start_pos, lark_meta.end_line,
+                lark_meta.end_column, lark_meta.end_pos)
+    assert raw == expected == (2, 2, 2, 4, 9, 13)
+    assert (meta.line, meta.column, meta.start_pos, meta.end_line, meta.end_column,
+            meta.end_pos) == expected
