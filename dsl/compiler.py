@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import py_trees
 from py_trees.behaviour import Behaviour
@@ -205,8 +205,9 @@ class _Compiler:
         return E.Const(cond.value)
 
     def condition(self, cond: A.Cond, env: Env) -> Condition:
-        return self.mark(Condition(name=cond_text(cond, env), expr=self.expr(cond, env)), cond,
-                          "condition", env)
+        node = Condition(name=cond_text(cond, env), expr=self.expr(cond, env))
+        self.sources[id(node)] = _new_tuple(NodeSource, (cond, "condition", env, ()))  # mark
+        return node
 
     # -------------------------------------------------------------------------- statements
     def stmts(self, stmts: tuple[A.Stmt, ...], env: Env, stack: tuple[str, ...]) -> list[Behaviour]:
@@ -228,25 +229,31 @@ class _Compiler:
 
     def block(self, block: A.Block, env: Env, stack: tuple[str, ...], name: str,
               role: str = "block") -> Behaviour:
-        return self.mark(py_trees.composites.Sequence(
-            name=name, memory=True, children=self.stmts(block.stmts, env, stack)), block, role, env)
+        node = py_trees.composites.Sequence(name=name, memory=True,
+                                            children=self.stmts(block.stmts, env, stack))
+        self.sources[id(node)] = _new_tuple(NodeSource, (block, role, env, ()))  # self.mark
+        return node
 
     def stmt(self, stmt: A.Stmt, env: Env, stack: tuple[str, ...]) -> Behaviour:
-        if isinstance(stmt, A.Action):
-            return self.mark(self.action(stmt, env), stmt, "action", env)
-        if isinstance(stmt, A.Call):
-            return self.call(stmt, env, stack)
-        if isinstance(stmt, A.SetVar):
-            return self.mark(self.set_var(stmt), stmt, "set", env)
-        if isinstance(stmt, A.Composite):
-            return self.mark(C.composite(self, stmt, env, stack), stmt, "statement", env)
-        if isinstance(stmt, (A.Repeat, A.Retry, A.Timeout)):
-            return C.loop(self, stmt, env, stack)
-        if isinstance(stmt, A.If):
-            return C.if_(self, stmt.branches, stmt.orelse, env, stack)
-        if isinstance(stmt, A.WithPolicy):
-            return self.policies.statement(stmt, env, stack)
-        raise CompileError(f"cannot compile {type(stmt).__name__}")
+        build = self._BUILDERS.get(type(stmt))
+        if build is None:
+            raise CompileError(f"cannot compile {type(stmt).__name__}")
+        return build(self, stmt, env, stack)
+
+    def _action_stmt(self, stmt: A.Action, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        return self.mark(self.action(stmt, env), stmt, "action", env)
+
+    def _set_stmt(self, stmt: A.SetVar, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        return self.mark(self.set_var(stmt), stmt, "set", env)
+
+    def _composite_stmt(self, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        return self.mark(C.composite(self, stmt, env, stack), stmt, "statement", env)
+
+    def _if_stmt(self, stmt: A.If, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        return C.if_(self, stmt.branches, stmt.orelse, env, stack)
+
+    def _policy_stmt(self, stmt: A.WithPolicy, env: Env, stack: tuple[str, ...]) -> Behaviour:
+        return self.policies.statement(stmt, env, stack)
 
     def action(self, stmt: A.Action, env: Env) -> Behaviour:
         """The leaf of one action: its arguments resolved and its name spelt in one pass.
@@ -322,6 +329,14 @@ class _Compiler:
                         args=written)
         params = tuple((p.name.name, p.type.name) for p in task.params)
         return self.mark(call, stmt, "call", env, params)
+
+    #: The builder of each statement type (one dictionary lookup, not a chain of isinstance; a
+    #: guard is built by :meth:`stmts`, which hands it the rest of its block).
+    _BUILDERS: ClassVar[Mapping[type, Callable[..., Behaviour]]] = MappingProxyType({
+        A.Action: _action_stmt, A.Call: call, A.SetVar: _set_stmt, A.Composite: _composite_stmt,
+        A.Repeat: C.loop, A.Retry: C.loop, A.Timeout: C.loop, A.If: _if_stmt,
+        A.WithPolicy: _policy_stmt,
+    })
 
 
 def compile_mission(checked: CheckedProgram,
