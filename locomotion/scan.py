@@ -243,11 +243,9 @@ def _spreads3(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> lis
     """``max(p, q, r) - min(p, q, r)`` per station of three lanes, sorted: the builtins' own
     comparisons (a later value replaces the kept one only if strictly greater, or less), without
     their call per station."""
-    out = []
-    for p, q, r in zip(a, b, c):
-        hi = q if q > p else p
-        lo = q if q < p else p
-        out.append((r if r > hi else hi) - (r if r < lo else lo))
+    out = [(r if r > (hi := q if q > p else p) else hi)  # noqa: FURB136 (max(), a call each)
+           - (r if r < (lo := q if q < p else p) else lo)  # noqa: FURB136
+           for p, q, r in zip(a, b, c)]
     out.sort()
     return out
 
@@ -265,16 +263,18 @@ def _median_sorted(v: Sequence[float]) -> float:
 class _Window(NamedTuple):
     """Where a run of stations lies in a scan's flat tuples, computed once per window."""
 
-    lanes: tuple[slice, ...]
-    """The window's stations on each lane."""
+    first: slice
+    """The window's stations on the first lane (then the second and third)."""
+    second: slice
+    third: slice
     shape: _Shape
 
 
 @lru_cache(maxsize=64)
 def _window(start: int, stop: int) -> _Window:
     n = N_STATIONS
-    lanes = tuple(slice(i * n + start, i * n + stop) for i in range(N_LANES))
-    return _Window(lanes, _station_shape(start, stop))
+    first, second, third = (slice(i * n + start, i * n + stop) for i in range(N_LANES))
+    return _Window(first, second, third, _station_shape(start, stop))
 
 
 def scan_window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
@@ -283,13 +283,13 @@ def scan_window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
     h, r = sensing.heights, sensing.reflectance
     a, b, step = stations.indices(N_STATIONS)
     if step == 1 and b > a:
-        first, second, third = _window(a, b).lanes
+        first, second, third, shape = _window(a, b)
         lanes = [h[first], h[second], h[third]]
         flat_h = lanes[0] + lanes[1] + lanes[2]
         total = sum(flat_h)  # finite only if every height is (no sum of scan heights overflows)
         if math.isfinite(total) or all(map(math.isfinite, flat_h)):
             refl = r[first] + r[second] + r[third]
-            return _features_flat(lanes, flat_h, refl, _window(a, b).shape, total)
+            return _features_flat(lanes, flat_h, refl, shape, total)
     heights = np.asarray(h, dtype=float).reshape(N_LANES, N_STATIONS)
     reflectance = np.asarray(r, dtype=float).reshape(N_LANES, N_STATIONS)
     return window_features(heights, reflectance, stations)

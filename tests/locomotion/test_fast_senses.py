@@ -280,3 +280,25 @@ def test_synthesised_senses_of_a_walk_and_their_windows_equal_the_reference(
                 want = _reference_features_lists(lanes, refl, list(SCAN_FORWARD[st]))
                 assert repr(scan_window(a, st)) == repr(want)
     assert fast.random() == ref.random()
+
+
+def test_the_gait_selector_skipping_an_unchanged_retarget_decides_as_before() -> None:
+    """A selector that re-aims at every reading (as before) and one that skips re-aiming when
+    terrain, rise and forced gait are unchanged give equal decisions, overrides included."""
+    from locomotion.gait import GaitSelector
+    from locomotion.perception import TerrainReading
+
+    rng = np.random.default_rng(4)
+    kinds = [TerrainKind.FLAT, TerrainKind.STAIRS, TerrainKind.MUD, TerrainKind.SLOPE]
+    fast, slow = GaitSelector(), GaitSelector()
+    for i in range(600):
+        under = kinds[int(i // 37) % 4] if rng.random() < 0.9 else kinds[int(rng.integers(4))]
+        reading = TerrainReading(under, kinds[int(i // 53) % 4], float(rng.uniform(0.5, 1.0)),
+                                 float(rng.uniform(-0.3, 0.3)), float(rng.uniform(0, 0.2)), 0.01)
+        if i in (150, 400):
+            for s in (fast, slow):
+                s.override("crawl" if i == 150 else None)
+        slow._aimed = (None, math.nan, None)  # type: ignore[assignment]  # never the same
+        now = 0.2 * i
+        assert repr(fast.update(reading, now)) == repr(slow.update(reading, now)), i
+        assert fast.update(reading, now) == slow.update(reading, now)
