@@ -302,3 +302,19 @@ def test_the_gait_selector_skipping_an_unchanged_retarget_decides_as_before() ->
         now = 0.2 * i
         assert repr(fast.update(reading, now)) == repr(slow.update(reading, now)), i
         assert fast.update(reading, now) == slow.update(reading, now)
+
+
+def test_the_one_product_index_pass_adds_its_terms_in_the_expressions_order() -> None:
+    """The twin sums ((x + c ox) + -s oy) + -x0 as one reduction over a (4, 2, 52) product; its
+    floats must be those of the expression, bit for bit (a numpy that summed pairwise would
+    move some rays by a sample)."""
+    from locomotion.sensing import _TERMS
+
+    rng = np.random.default_rng(2)
+    for _ in range(3000):
+        x, y, x0, y0 = (float(v) for v in rng.uniform(-50, 50, 4))
+        yaw = float(rng.uniform(-4, 4))
+        c, s = math.cos(yaw), math.sin(yaw)
+        want = np.stack([((x + c * _OX) + -s * _OY) - x0, ((y + s * _OX) + c * _OY) - y0])
+        terms = np.array((x, y, c, s, -s, c, -x0, -y0)).reshape(4, 2, 1) * _TERMS
+        assert np.add.reduce(terms, axis=0).tobytes() == want.tobytes()
