@@ -285,7 +285,7 @@ def _synthesise_plain(surface: SurfaceGrid, x: float, y: float, yaw: float, spee
 
 @lru_cache(maxsize=16)
 def _row_major(width: int) -> np.ndarray:
-    """(1, width): the weights of a sample's (column, row) in its flat index."""
+    """The weights (1, width) of a sample's column and row in its flat index."""
     weights = np.array((1, width), dtype=np.intp)
     weights.flags.writeable = False
     return weights
