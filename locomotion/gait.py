@@ -140,6 +140,16 @@ class GaitDecision:
     blending: bool
     forced: bool
 
+    @classmethod
+    def trusted(cls, params: GaitParams, terrain: TerrainKind, body_pitch: float,
+                speed_cap: float, blending: bool, forced: bool) -> GaitDecision:
+        """The same as calling the class, without the frozen ``__init__``'s six
+        ``object.__setattr__`` calls (the selector decides at every perception tick)."""
+        self = object.__new__(cls)
+        self.__dict__.update(params=params, terrain=terrain, body_pitch=body_pitch,
+                             speed_cap=speed_cap, blending=blending, forced=forced)
+        return self
+
 
 class GaitSelector:
     """Chooses and blends gaits from a stream of terrain readings.
@@ -168,6 +178,9 @@ class GaitSelector:
         self._last: float | None = None
         self._settled: tuple[GaitParams, GaitParams, GaitParams] | None = None
         """(from, target, their blend at alpha 1): a finished blend, built once, not per reading."""
+        self._aimed: tuple[TerrainKind, float, str | None] = (self._terrain, self._rise, None)
+        """The (terrain, rise, forced gait) :meth:`_retarget` last aimed at: with the same three,
+        :func:`gait_for` gives the same parameters, so a reading that changes none skips it."""
 
     @property
     def terrain(self) -> TerrainKind:
@@ -186,6 +199,7 @@ class GaitSelector:
         self._retarget(self._last or 0.0)
 
     def _retarget(self, now: float) -> None:
+        self._aimed = (self._terrain, self._rise, self._forced)
         new = gait_for(self._terrain, self._rise, self._forced)
         if new is not self._target and new != self._target:  # gait_for caches: mostly the same
             self._from = self._current(now)
@@ -226,7 +240,8 @@ class GaitSelector:
             self._rise = min(reading.rise, 0.25)
         elif self._terrain is not TerrainKind.STAIRS:
             self._rise = 0.0
-        self._retarget(now)
+        if (self._terrain, self._rise, self._forced) != self._aimed:
+            self._retarget(now)
         pitch_target = 0.0
         if self._terrain in (TerrainKind.SLOPE, TerrainKind.STAIRS):
             pitch_target = math.atan(max(min(reading.grade, 0.6), -0.6))
@@ -234,5 +249,5 @@ class GaitSelector:
         self._pitch += (pitch_target - self._pitch) * min(1.0, dt / tau)
         params = self._current(now)
         blending = now - self._blend_start < self.blend_time
-        return GaitDecision(params, self._terrain, self._pitch, params.speed_cap, blending,
-                            self._forced is not None)
+        return GaitDecision.trusted(params, self._terrain, self._pitch, params.speed_cap,
+                                    blending, self._forced is not None)

@@ -80,6 +80,16 @@ class TerrainReading:
     rise: float
     roughness: float
 
+    @classmethod
+    def trusted(cls, underfoot: TerrainKind, ahead: TerrainKind, confidence: float,
+                grade: float, rise: float, roughness: float) -> TerrainReading:
+        """The same as calling the class, without the frozen ``__init__``'s six
+        ``object.__setattr__`` calls (the classifier reads at every perception tick)."""
+        self = object.__new__(cls)
+        self.__dict__.update(underfoot=underfoot, ahead=ahead, confidence=confidence,
+                             grade=grade, rise=rise, roughness=roughness)
+        return self
+
     def estimate(self) -> TerrainEstimate:
         return TerrainEstimate(self.underfoot, self.ahead, self.confidence)
 
@@ -158,7 +168,8 @@ class TerrainClassifier:
         confidence = 0.5 + 0.5 * math.tanh(max(margin, 0.0))
         if abs(grade) <= 1e-9:
             grade = math.tan(sensing.body_pitch)
-        return TerrainReading(under_kind, ahead_kind, confidence, grade, rise, foot.roughness)
+        return TerrainReading.trusted(under_kind, ahead_kind, confidence, grade, rise,
+                                      foot.roughness)
 
 
 _EDGE_KINDS = (TerrainKind.FLAT, TerrainKind.SLOPE, TerrainKind.STAIRS)

@@ -87,6 +87,19 @@ class TerrainSensing:
                 f"{len(self.heights)} and {len(self.reflectance)}"
             )
 
+    @classmethod
+    def trusted(cls, heights: tuple[float, ...], reflectance: tuple[float, ...],
+                foot_slip: float, sinkage: float, body_pitch: float, body_roll: float,
+                step_height: float, vibration: float) -> TerrainSensing:
+        """The scan a sensor model built with 48 rays by construction, without the frozen
+        ``__init__``'s eight ``object.__setattr__`` calls and the length check (the twin makes
+        one every perception tick). Equal, field for field, to the same call of the class."""
+        self = object.__new__(cls)
+        self.__dict__.update(heights=heights, reflectance=reflectance, foot_slip=foot_slip,
+                             sinkage=sinkage, body_pitch=body_pitch, body_roll=body_roll,
+                             step_height=step_height, vibration=vibration)
+        return self
+
 
 @dataclass(frozen=True)
 class WindowFeatures:
@@ -103,6 +116,18 @@ class WindowFeatures:
     """Median return intensity: the material under most of the window, robust to an edge."""
     level: float = 0.0
     """Mean height of the window above the feet plane (m): a hedge's canopy stands tall."""
+
+    @classmethod
+    def trusted(cls, valid: float, grade: float, roughness: float, big_steps: float,
+                flat_steps: float, lateral: float, rise: float, reflectance: float,
+                level: float) -> WindowFeatures:
+        """The same as calling the class, without the frozen ``__init__``'s nine
+        ``object.__setattr__`` calls (two windows are reduced every perception tick)."""
+        self = object.__new__(cls)
+        self.__dict__.update(valid=valid, grade=grade, roughness=roughness, big_steps=big_steps,
+                             flat_steps=flat_steps, lateral=lateral, rise=rise,
+                             reflectance=reflectance, level=level)
+        return self
 
 
 def window_features(heights: np.ndarray, refl: np.ndarray, stations: slice) -> WindowFeatures:
@@ -180,31 +205,49 @@ def _station_shape(start: int, stop: int) -> _Shape:
 
 
 def _features_flat(lanes: list[tuple[float, ...]], flat_h: tuple[float, ...],
-                   refl: Sequence[float], shape: _Shape) -> WindowFeatures:
-    """Window features over plain sequences: ``lanes`` one tuple of heights per lane, ``flat_h``
-    the same heights lane after lane, ``refl`` the intensities in that order.
+                   refl: Sequence[float], shape: _Shape, total: float | None = None
+                   ) -> WindowFeatures:
+    """Window features over plain sequences: ``lanes`` one tuple of heights per lane (three,
+    or any number), ``flat_h`` the same heights lane after lane, ``refl`` the intensities in that
+    order; ``total`` is ``sum(flat_h)`` when the caller has it.
 
     Plain Python over at most 21 values: numpy's fixed cost per call (about a microsecond, and
     ~25 calls per window) is larger than the arithmetic itself at this size. The sums run in the
     order of the straightforward nested loops (lane after lane), so the floats are the same.
     """
     n_h = len(flat_h)
-    hm = sum(flat_h) / n_h
+    hm = (sum(flat_h) if total is None else total) / n_h
     dx = shape.dx
     grade = sum(map(mul, dx, flat_h)) / shape.sxx
     # ``** 2`` (libm's pow), not ``r * r``: the two differ in the last bit for ~1 value in 1,000
     roughness = math.sqrt(sum([(v - hm - grade * d) ** 2 for d, v in zip(dx, flat_h)]) / n_h)
-    diffs = list(map(abs, map(sub, flat_h[1:], flat_h)))
-    for cut in shape.seams:  # the differences across two lanes' ends are not steps
-        del diffs[cut]
+    # the steps along each lane (never across two lanes' ends), sorted: the big ones are the tail
+    diffs = []
+    for lane in lanes:
+        diffs += map(abs, map(sub, lane[1:], lane))
     diffs.sort()
     n_d = len(diffs)
-    first_big = bisect_left(diffs, 0.05)  # sorted, so the big steps are the tail
+    first_big = bisect_left(diffs, 0.05)
     big = (n_d - first_big) / n_d
     small = bisect_left(diffs, 0.02) / n_d
     rise = _median_sorted(diffs[first_big:]) if first_big < n_d else 0.0
-    lateral = median(list(map(sub, map(max, *lanes), map(min, *lanes))))
-    return WindowFeatures(1.0, grade, roughness, big, small, lateral, rise, median(refl), hm)
+    if len(lanes) == 3:
+        lateral = _median_sorted(_spreads3(*lanes))
+    else:
+        lateral = median(list(map(sub, map(max, *lanes), map(min, *lanes))))
+    return WindowFeatures.trusted(1.0, grade, roughness, big, small, lateral, rise,
+                                  _median_sorted(sorted(refl)), hm)
+
+
+def _spreads3(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> list[float]:
+    """``max(p, q, r) - min(p, q, r)`` per station of three lanes, sorted: the builtins' own
+    comparisons (a later value replaces the kept one only if strictly greater, or less), without
+    their call per station."""
+    out = [(r if r > (hi := q if q > p else p) else hi)  # noqa: FURB136 (max(), a call each)
+           - (r if r < (lo := q if q < p else p) else lo)  # noqa: FURB136
+           for p, q, r in zip(a, b, c)]
+    out.sort()
+    return out
 
 
 def median(values: Sequence[float]) -> float:
@@ -217,18 +260,36 @@ def _median_sorted(v: Sequence[float]) -> float:
     return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
+class _Window(NamedTuple):
+    """Where a run of stations lies in a scan's flat tuples, computed once per window."""
+
+    first: slice
+    """The window's stations on the first lane (then the second and third)."""
+    second: slice
+    third: slice
+    shape: _Shape
+
+
+@lru_cache(maxsize=64)
+def _window(start: int, stop: int) -> _Window:
+    n = N_STATIONS
+    first, second, third = (slice(i * n + start, i * n + stop) for i in range(N_LANES))
+    return _Window(first, second, third, _station_shape(start, stop))
+
+
 def scan_window(sensing: TerrainSensing, stations: slice) -> WindowFeatures:
     """:func:`window_features` of ``stations`` of a scan, on plain tuples when every ray of the
     window returned (the common case, at every perception tick)."""
     h, r = sensing.heights, sensing.reflectance
     a, b, step = stations.indices(N_STATIONS)
     if step == 1 and b > a:
-        n = N_STATIONS
-        lanes = [h[a:b], h[n + a:n + b], h[2 * n + a:2 * n + b]]
+        first, second, third, shape = _window(a, b)
+        lanes = [h[first], h[second], h[third]]
         flat_h = lanes[0] + lanes[1] + lanes[2]
-        if all(map(math.isfinite, flat_h)):
-            refl = r[a:b] + r[n + a:n + b] + r[2 * n + a:2 * n + b]
-            return _features_flat(lanes, flat_h, refl, _station_shape(a, b))
+        total = sum(flat_h)  # finite only if every height is (no sum of scan heights overflows)
+        if math.isfinite(total) or all(map(math.isfinite, flat_h)):
+            refl = r[first] + r[second] + r[third]
+            return _features_flat(lanes, flat_h, refl, shape, total)
     heights = np.asarray(h, dtype=float).reshape(N_LANES, N_STATIONS)
     reflectance = np.asarray(r, dtype=float).reshape(N_LANES, N_STATIONS)
     return window_features(heights, reflectance, stations)

@@ -223,3 +223,98 @@ def test_fast_surface_lookups_read_the_sample_surface_grid_index_picks(surface: 
         ground, _, _, kind, soft = fast.ground_pose(x, y, yaw)
         assert (ground, kind, soft) == (surface.base[r0, c0], surface.kind[r0, c0],
                                         surface.softness[r0, c0])
+
+
+def test_trusted_constructors_equal_the_class_call() -> None:
+    from locomotion.scan import WindowFeatures
+
+    h, r = tuple(float(i) / 100 for i in range(48)), (0.5,) * 48
+    args = (0.01, 0.002, 0.03, -0.04, 0.005, 1.2)
+    a, b = TerrainSensing.trusted(h, r, *args), TerrainSensing(h, r, *args)
+    assert type(a) is TerrainSensing and a == b and repr(a) == repr(b) and hash(a) == hash(b)
+    with pytest.raises(AttributeError):
+        a.sinkage = 1.0  # type: ignore[misc]
+    wf = (1.0, 0.1, 0.01, 0.2, 0.7, 0.03, 0.1, 0.5, 0.02)
+    assert repr(WindowFeatures.trusted(*wf)) == repr(WindowFeatures(*wf))
+    assert WindowFeatures.trusted(*wf) == WindowFeatures(*wf)
+
+
+def test_three_lane_spreads_keep_the_builtins_choice_among_ties() -> None:
+    from locomotion.scan import _spreads3
+
+    values = [0.0, -0.0, 1.0, -1.0, 0.5]
+    cols = [(p, q, r) for p in values for q in values for r in values]
+    a, b, c = (tuple(col[i] for col in cols) for i in range(3))
+    want = sorted(max(p, q, r) - min(p, q, r) for p, q, r in cols)
+    assert repr(_spreads3(a, b, c)) == repr(want)
+
+
+def test_a_window_whose_heights_overflow_their_sum_is_still_reduced_as_before() -> None:
+    from locomotion.scan import AHEAD_STATIONS, N_LANES, N_STATIONS, scan_window, window_features
+
+    h = [1e308] * 48
+    sensing = TerrainSensing(tuple(h), (0.5,) * 48)
+    want = window_features(np.asarray(h).reshape(N_LANES, N_STATIONS),
+                           np.full((N_LANES, N_STATIONS), 0.5), AHEAD_STATIONS)
+    got = scan_window(sensing, AHEAD_STATIONS)
+    assert got.valid == want.valid == 1.0 and got.reflectance == want.reflectance
+
+
+@pytest.mark.parametrize("noise", [1.0, 0.6, 1.3])
+def test_synthesised_senses_of_a_walk_and_their_windows_equal_the_reference(
+        surface: SurfaceGrid, noise: float) -> None:
+    """A robot walking over every kind of ground: its scans, and the classifier's two windows
+    of each, equal the reference senses and the reference window features."""
+    from locomotion.scan import AHEAD_STATIONS, SCAN_FORWARD, UNDERFOOT_STATIONS, scan_window
+
+    fast, ref = np.random.default_rng(3), np.random.default_rng(3)
+    for i in range(700):
+        x, y, yaw = 0.6 + i * 0.033, 3.0 + 2.0 * math.sin(i / 40), 0.3 * math.sin(i / 25)
+        a = synthesise_sensing(surface, x, y, yaw, 0.5, 0.02, fast, noise)
+        b = _reference_sensing(surface, x, y, yaw, 0.5, 0.02, ref, noise)
+        assert repr(a) == repr(b), (x, y, yaw)
+        for st in (UNDERFOOT_STATIONS, AHEAD_STATIONS):
+            lanes = [list(a.heights[k * 16:(k + 1) * 16][st]) for k in range(3)]
+            if all(math.isfinite(v) for lane in lanes for v in lane):
+                refl = [v for k in range(3) for v in a.reflectance[k * 16:(k + 1) * 16][st]]
+                want = _reference_features_lists(lanes, refl, list(SCAN_FORWARD[st]))
+                assert repr(scan_window(a, st)) == repr(want)
+    assert fast.random() == ref.random()
+
+
+def test_the_gait_selector_skipping_an_unchanged_retarget_decides_as_before() -> None:
+    """A selector that re-aims at every reading (as before) and one that skips re-aiming when
+    terrain, rise and forced gait are unchanged give equal decisions, overrides included."""
+    from locomotion.gait import GaitSelector
+    from locomotion.perception import TerrainReading
+
+    rng = np.random.default_rng(4)
+    kinds = [TerrainKind.FLAT, TerrainKind.STAIRS, TerrainKind.MUD, TerrainKind.SLOPE]
+    fast, slow = GaitSelector(), GaitSelector()
+    for i in range(600):
+        under = kinds[int(i // 37) % 4] if rng.random() < 0.9 else kinds[int(rng.integers(4))]
+        reading = TerrainReading(under, kinds[int(i // 53) % 4], float(rng.uniform(0.5, 1.0)),
+                                 float(rng.uniform(-0.3, 0.3)), float(rng.uniform(0, 0.2)), 0.01)
+        if i in (150, 400):
+            for s in (fast, slow):
+                s.override("crawl" if i == 150 else None)
+        slow._aimed = (None, math.nan, None)  # type: ignore[assignment]  # never the same
+        now = 0.2 * i
+        assert repr(fast.update(reading, now)) == repr(slow.update(reading, now)), i
+        assert fast.update(reading, now) == slow.update(reading, now)
+
+
+def test_the_one_product_index_pass_adds_its_terms_in_the_expressions_order() -> None:
+    """The twin sums ((x + c ox) + -s oy) + -x0 as one reduction over a (4, 2, 52) product; its
+    floats must be those of the expression, bit for bit (a numpy that summed pairwise would
+    move some rays by a sample)."""
+    from locomotion.sensing import _TERMS
+
+    rng = np.random.default_rng(2)
+    for _ in range(3000):
+        x, y, x0, y0 = (float(v) for v in rng.uniform(-50, 50, 4))
+        yaw = float(rng.uniform(-4, 4))
+        c, s = math.cos(yaw), math.sin(yaw)
+        want = np.stack([((x + c * _OX) + -s * _OY) - x0, ((y + s * _OX) + c * _OY) - y0])
+        terms = np.array((x, y, c, s, -s, c, -x0, -y0)).reshape(4, 2, 1) * _TERMS
+        assert np.add.reduce(terms, axis=0).tobytes() == want.tobytes()
