@@ -11,8 +11,8 @@ port calls, log lines and aborts.
 from __future__ import annotations
 
 import functools
-import inspect
 import importlib.metadata
+import inspect
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field

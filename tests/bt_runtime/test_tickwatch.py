@@ -107,8 +107,7 @@ def test_nodes_are_told_apart_by_identity_as_the_watch_keys_them() -> None:
     must hash and compare by identity (py_trees defines no __eq__; nor may ours)."""
     import inspect
 
-    import py_trees.composites as composites
-    import py_trees.decorators as decorators
+    from py_trees import composites, decorators
 
     classes = [py_trees.behaviour.Behaviour]
     for module in (bh, composites, decorators):
