@@ -27,6 +27,8 @@ __all__ = [
     "Or",
     "StateView",
     "TerrainIs",
+    "Test",
+    "compile_expr",
     "evaluate",
 ]
 
@@ -59,6 +61,9 @@ class StateView(Protocol):
         """The gait the robot walks with now."""
         ...
 
+
+Test = Callable[["StateView"], bool]
+"""An expression compiled to a plain function of the state view (see :func:`compile_expr`)."""
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -245,6 +250,62 @@ Expr = (
 
 def _wrap(expr: Expr, looser: tuple[type, ...]) -> str:
     return f"({expr.text()})" if isinstance(expr, looser) else expr.text()
+
+
+def compile_expr(expr: Expr) -> Test:
+    """``expr`` as one closure over the state view, for a condition evaluated every tick.
+
+    Why: ``evaluate`` walks the frozen tree and looks the operator up by its symbol on every
+    call; the closure does the lookups once. It reads the view through the same calls in the same
+    order and returns what ``expr.evaluate`` returns (``And``/``Or``/``Not`` a ``bool``), so a run
+    is unchanged. An expression type this function does not know is called through its own
+    ``evaluate``.
+
+    Args:
+        expr: a runtime expression.
+
+    Returns:
+        A function of the state view: whether ``expr`` holds.
+    """
+    if isinstance(expr, Const):
+        value = expr.value
+        return lambda state: value
+    if isinstance(expr, Compare):
+        op, name, limit = OPERATORS[expr.op], expr.name, expr.value
+        return lambda state: op(state.value(name), limit)
+    if isinstance(expr, CounterCompare):
+        op, name, count = OPERATORS[expr.op], expr.name, expr.value
+        return lambda state: op(state.counter(name), count)
+    if isinstance(expr, FactIs):
+        name, arg = expr.name, expr.arg
+        return lambda state: bool(state.fact(name, arg))
+    if isinstance(expr, DistanceTo):
+        return _compile_distance(expr)
+    if isinstance(expr, TerrainIs):
+        kind = expr.kind
+        return lambda state: state.terrain() == kind
+    if isinstance(expr, GaitIs):
+        gait = expr.gait
+        return lambda state: state.gait() == gait
+    if isinstance(expr, And | Or):
+        tests = tuple(compile_expr(item) for item in expr.items)
+        if isinstance(expr, And):
+            return lambda state: all(test(state) for test in tests)
+        return lambda state: any(test(state) for test in tests)
+    if isinstance(expr, Not):
+        inner = compile_expr(expr.item)
+        return lambda state: not inner(state)
+    return expr.evaluate
+
+
+def _compile_distance(expr: DistanceTo) -> Test:
+    op, x, y, limit, hypot = OPERATORS[expr.op], expr.x, expr.y, expr.value, math.hypot
+
+    def test(state: StateView) -> bool:
+        px, py, _ = state.position()
+        return op(hypot(px - x, py - y), limit)
+
+    return test
 
 
 def evaluate(expr: Expr, state: StateView) -> bool:

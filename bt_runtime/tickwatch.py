@@ -87,8 +87,10 @@ class TickWatch(VisitorBase):
     def __init__(self, index: Mapping[int, tuple[str, str]]) -> None:
         super().__init__(full=False)
         self._index = index
-        self._live: dict[int, Behaviour] = {}
-        self._live_status: dict[int, Status] = {}
+        # the status recorded of each live node, keyed by the node itself (behaviours hash by
+        # identity: py_trees defines no __eq__), so the per-tick scans need no id() and no
+        # second table to find the node again
+        self._live_status: dict[Behaviour, Status] = {}
         self.visited: list[Behaviour] = []
         self.run = self.visited.append  # type: ignore[method-assign,assignment]  # see the module docstring
         self.lines = LineLog(lambda: len(self.visited))
@@ -119,26 +121,23 @@ class TickWatch(VisitorBase):
         known = status_of.get
         invalid = Status.INVALID
         for node in self.visited:
-            old = known(id(node), invalid)
+            old = known(node, invalid)
             if old is not node.status:
-                changes.append(self._change(node, id(node), old))
-        live = self._live
+                changes.append(self._change(node, old))
         # a change touches only its own entry, so the stale ones can be listed before any is
         # changed: same order as a walk over a copy of the table, without copying it each tick
-        stale = [(key, old) for key, old in status_of.items() if live[key].status is not old]
-        for key, old in stale:
-            changes.append(self._change(live[key], key, old))
+        stale = [(node, old) for node, old in status_of.items() if node.status is not old]
+        for node, old in stale:
+            changes.append(self._change(node, old))
         return changes
 
-    def _change(self, node: Behaviour, key: int, old: Status) -> NodeChange:
+    def _change(self, node: Behaviour, old: Status) -> NodeChange:
         new = node.status
         if new is Status.INVALID:
-            self._live.pop(key, None)
-            self._live_status.pop(key, None)
+            self._live_status.pop(node, None)
         else:
-            self._live[key] = node
-            self._live_status[key] = new
-        node_id, path = self._index[key]
+            self._live_status[node] = new
+        node_id, path = self._index[id(node)]
         return NodeChange(node_id, path, old, new, node.feedback_message)
 
     def _claim(self) -> list[WrittenLine]:
@@ -176,6 +175,6 @@ class TickWatch(VisitorBase):
     def statuses(self) -> dict[str, str]:
         """Status of every node by id (INVALID unless live), as a snapshot carries it."""
         out = {node_id: "INVALID" for node_id, _ in self._index.values()}
-        for key, status in self._live_status.items():
-            out[self._index[key][0]] = status.value
+        for node, status in self._live_status.items():
+            out[self._index[id(node)][0]] = status.value
         return out

@@ -130,16 +130,16 @@ class Navigator:
         if math.hypot(gx - pose.x, gy - pose.y) <= goal.tolerance:
             return self._finish(pose, goal)
         cap = speed_cap if goal.speed is None else min(speed_cap, goal.speed)
-        cmd = self.tracker.command(pose.x, pose.y, pose.yaw, cap)
-        if cmd.cross_track > self.off_path:
+        vx, vy, wz, cross_track, remaining = self.tracker.steer(pose.x, pose.y, pose.yaw, cap)
+        if cross_track > self.off_path:
             self._plan(pose)
-            self.reason = f"replanned: {cmd.cross_track:.1f} m off the path"
+            self.reason = f"replanned: {cross_track:.1f} m off the path"
             return NavOutput(_ZERO, self.status, self.reason)
-        if cmd.remaining < self._best - 0.1:
-            self._best, self._best_time = cmd.remaining, self._clock
+        if remaining < self._best - 0.1:
+            self._best, self._best_time = remaining, self._clock
         elif self._clock - self._best_time > self.stuck_time:
             return self._unstick(pose)
-        return NavOutput(Velocity(cmd.vx, cmd.vy, cmd.wz), self.status, self.reason)
+        return NavOutput(Velocity(vx, vy, wz), self.status, self.reason)
 
     def _finish(self, pose: Pose, goal: GoTo) -> NavOutput:
         if goal.yaw is not None:

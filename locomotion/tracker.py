@@ -111,8 +111,14 @@ class PurePursuit:
 
     def command(self, x: float, y: float, yaw: float, speed_cap: float) -> TrackCommand:
         """Velocity command towards the path for a robot at (x, y) heading ``yaw``."""
+        return TrackCommand(*self.steer(x, y, yaw, speed_cap))
+
+    def steer(self, x: float, y: float, yaw: float,
+              speed_cap: float) -> tuple[float, float, float, float, float]:
+        """:meth:`command` as a plain tuple ``(vx, vy, wz, cross_track, remaining)``: the
+        navigator calls it every step and reads the fields once, so it skips the named tuple."""
         if len(self._list) < 2:
-            return TrackCommand(0.0, 0.0, 0.0, 0.0, 0.0)
+            return 0.0, 0.0, 0.0, 0.0, 0.0
         s, cross = self.project(x, y)
         remaining = self._length - s
         v = min(speed_cap, math.sqrt(2.0 * self.decel * max(remaining, 0.0)) + 0.05)
@@ -121,12 +127,12 @@ class PurePursuit:
         dx, dy = tx - x, ty - y
         dist = math.hypot(dx, dy)
         if dist < 1e-6:
-            return TrackCommand(0.0, 0.0, 0.0, cross, remaining)
+            return 0.0, 0.0, 0.0, cross, remaining
         alpha = wrap_angle(math.atan2(dy, dx) - yaw)
         if abs(alpha) > self.turn_in_place:
             wz = math.copysign(self.max_wz, alpha)
-            return TrackCommand(0.0, 0.0, wz, cross, remaining)
+            return 0.0, 0.0, wz, cross, remaining
         vx = v * max(math.cos(alpha), 0.3)
         wz = 2.0 * vx * math.sin(alpha) / max(dist, 0.2)
         wz = max(-self.max_wz, min(self.max_wz, wz))
-        return TrackCommand(vx, 0.0, wz, cross, remaining)
+        return vx, 0.0, wz, cross, remaining

@@ -103,6 +103,8 @@ class Walk:
         self._command: GoTo | None = None
         self._fallen_since: float | None = None
         self._planned = 0.0
+        self._measured: tuple[Point, ...] = ()  # the last path measured into _planned
+        self._walking = f"walking to {label}"
 
     def _issue(self, ctx: RobotContext) -> None:
         self._command = GoTo(self.goal, speed=ctx.speed_limit, tolerance=self.tolerance)
@@ -118,7 +120,7 @@ class Walk:
             if ctx.distance_to(self.goal) <= self.tolerance:
                 return Status.SUCCESS, f"at {self.label}"
             self._issue(ctx)
-            return Status.RUNNING, f"walking to {self.label}"
+            return Status.RUNNING, self._walking
         state = ctx.state
         assert state is not None
         if ctx.motion is not self._command:
@@ -127,7 +129,7 @@ class Walk:
                 f"({_describe(ctx.motion)}) at {ctx.distance_to(self.goal):.1f} m from it"
             )
         if ctx.steps <= self._issued_at:
-            return Status.RUNNING, f"walking to {self.label}"
+            return Status.RUNNING, self._walking
         if state.fallen:
             if self._fallen_since is None:
                 self._fallen_since = ctx.time
@@ -142,8 +144,10 @@ class Walk:
             self._fallen_since = None
             self._issue(ctx)
             return Status.RUNNING, f"got up: walking on to {self.label}"
-        if state.path:
-            self._planned = max(self._planned, path_length(state.path))
+        path = state.path
+        if path and path is not self._measured:  # the backend keeps its path until it replans
+            self._measured = path
+            self._planned = max(self._planned, path_length(path))
         if ctx.closed_regions:
             region = ctx.blocked_region_on(path_ahead(state.path, state.pose.xy), ctx.steps)
             if region is not None:
@@ -160,7 +164,7 @@ class Walk:
         if state.nav_status == NavStatus.IDLE:  # something else cancelled the goal: ask again
             self._issue(ctx)
         left = ctx.distance_to(self.goal)
-        return Status.RUNNING, f"walking to {self.label}: {left:.1f} m left"
+        return Status.RUNNING, f"{self._walking}: {left:.1f} m left"
 
     def halt(self, ctx: RobotContext) -> None:
         if self._issued_at is not None and ctx.motion is self._command:

@@ -28,6 +28,8 @@ from bt_runtime.robot import RobotContext
 
 __all__ = ["ActionPort", "ResumableRunner", "RunnerFactory"]
 
+_RUNNING = Status.RUNNING
+
 
 @runtime_checkable
 class ResumableRunner(Protocol):
@@ -65,16 +67,16 @@ class ActionPort:
         ctx = self.ctx
         key = id(behaviour)
         entry = self.active.get(key)
-        if entry is None or behaviour.status != Status.RUNNING:
+        if entry is None or behaviour.status is not _RUNNING:  # starting (again)
             if entry is not None:
                 entry[0].halt(ctx)
             entry = self.resumed.pop(key, None)
-        if entry is None:
-            factory = self.factories.get(behaviour.action)
-            if factory is None:
-                return Status.FAILURE, f"no runner for action {behaviour.action!r}"
-            entry = (factory(behaviour, ctx), ctx.time)
-        self.active[key] = entry
+            if entry is None:
+                factory = self.factories.get(behaviour.action)
+                if factory is None:
+                    return Status.FAILURE, f"no runner for action {behaviour.action!r}"
+                entry = (factory(behaviour, ctx), ctx.time)
+            self.active[key] = entry
         runner, started = entry
         if ctx.stop_reason is not None:
             self._drop(key)
@@ -87,7 +89,7 @@ class ActionPort:
                 f"{runner.timeout_rule})"
             )
         status, message = runner.step(ctx)
-        if status != Status.RUNNING:
+        if status is not _RUNNING:
             self.active.pop(key, None)
         return status, message
 

@@ -58,6 +58,7 @@ class FollowRunner:
         self.laps = behaviour.laps
         self.route = route
         self.index = 0
+        self._where = (-1, "")  # (lap, the prefix of its messages), written once per lap
         self.walk = Walk(legs[0][2].xy, legs[0][2].name)
         points = [ctx.position()[:2]] + [leg[2].xy for leg in legs]
         length = sum(math.dist(a, b) for a, b in pairwise(points))
@@ -67,11 +68,10 @@ class FollowRunner:
         while True:
             lap = self.legs[self.index][0]
             status, message = self.walk.step(ctx)
-            where = f"lap {lap + 1}/{self.laps} of {self.route.name}"
-            if status == Status.FAILURE:
-                return status, f"{where}: {message}"
-            if status == Status.RUNNING:
-                return status, f"{where}: {message}"
+            if status is Status.RUNNING or status is Status.FAILURE:  # said where on the route
+                if self._where[0] != lap:
+                    self._where = (lap, f"lap {lap + 1}/{self.laps} of {self.route.name}: ")
+                return status, self._where[1] + message
             self.index += 1
             if self.index == len(self.legs):
                 return Status.SUCCESS, f"followed {self.route.name} {self.laps} time(s)"

@@ -8,7 +8,7 @@ from typing import Any
 import py_trees
 from py_trees.common import Status
 
-from bt_runtime.expressions import Expr, StateView
+from bt_runtime.expressions import Expr, StateView, compile_expr
 
 __all__ = ["NO_STATE", "Condition"]
 
@@ -19,6 +19,8 @@ class Condition(py_trees.behaviour.Behaviour):
     """SUCCESS when the expression holds, FAILURE when not; never RUNNING.
 
     The state view comes from ``setup(state=...)`` (or ``robot=`` when the robot is a StateView).
+    The expression is compiled once (:func:`bt_runtime.expressions.compile_expr`) and its two
+    feedback lines written once, when it is set: a guard's condition is evaluated every tick.
     """
 
     action = "condition"
@@ -33,6 +35,18 @@ class Condition(py_trees.behaviour.Behaviour):
         super().__init__(name=name)
         self.expr = expr
         self.state: StateView | None = None
+
+    @property
+    def expr(self) -> Expr:
+        """The expression; setting it compiles it afresh."""
+        return self._expr
+
+    @expr.setter
+    def expr(self, expr: Expr) -> None:
+        self._expr = expr
+        self._test = compile_expr(expr)
+        text = expr.text()
+        self._held, self._not_held = f"{text}: true", f"{text}: false"
 
     def params(self) -> Mapping[str, Any]:
         return {"expression": self.expr.text()}
@@ -50,6 +64,8 @@ class Condition(py_trees.behaviour.Behaviour):
         if self.state is None:
             self.feedback_message = NO_STATE
             return Status.FAILURE
-        held = self.expr.evaluate(self.state)
-        self.feedback_message = f"{self.expr.text()}: {'true' if held else 'false'}"
-        return Status.SUCCESS if held else Status.FAILURE
+        if self._test(self.state):
+            self.feedback_message = self._held
+            return Status.SUCCESS
+        self.feedback_message = self._not_held
+        return Status.FAILURE

@@ -269,3 +269,48 @@ def test_path_ahead_drops_the_walked_part_of_the_path() -> None:
     assert path_ahead(path, (2.0, 0.1)) == ((2.0, 0.1), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0))
     assert path_ahead(path, (3.9, 3.0)) == ((3.9, 3.0), (4.0, 4.0), (0.0, 4.0))
     assert path_ahead((), (1.0, 1.0)) == ((1.0, 1.0),)
+
+
+def test_a_walk_measures_each_new_path_and_keeps_the_longest() -> None:
+    """The walk measures a path once (the backend keeps the same tuple until it replans) and its
+    estimate is the longest path seen: as when it measured every tick."""
+    from types import SimpleNamespace
+
+    from bt_runtime.actions.base import Walk, path_length
+
+    walk = Walk((10.0, 0.0), "goal")
+    ctx = SimpleNamespace(speed_limit=0.6, steps=0, time=0.0, closed_regions=(), motion=None)
+    ctx.distance_to = lambda point: 10.0
+    ctx.command = lambda command: setattr(ctx, "motion", command)
+    walk.step(ctx)  # type: ignore[arg-type]  # issues the GoTo
+    first = ((0.0, 0.0), (6.0, 8.0), (10.0, 0.0))
+    longer = ((0.0, 0.0), (0.0, 20.0), (10.0, 0.0))
+    shorter = ((0.0, 0.0), (10.0, 0.0))
+    seen = []
+    for path in (first, first, longer, shorter, tuple(first)):
+        ctx.steps += 1
+        ctx.state = SimpleNamespace(fallen=False, path=path, nav_status=NavStatus.ACTIVE,
+                                    pose=SimpleNamespace(xy=(0.0, 0.0)))
+        status, message = walk.step(ctx)  # type: ignore[arg-type]
+        assert status == Status.RUNNING and message == "walking to goal: 10.0 m left"
+        seen.append(walk.estimate(ctx))  # type: ignore[arg-type]
+    assert seen == [path_length(first)] * 2 + [path_length(longer)] * 3
+
+
+def test_follow_messages_name_the_lap_as_each_lap_starts() -> None:
+    ctx = make_context()
+    route = Route("r", (Place("a", 2.0, 2.1), Place("b", 4.0, 2.1)), closed=False)
+    follow = bh.FollowRoute("follow r", route, laps=2)
+    port = ActionPort(ctx)
+    follow.setup(robot=port)
+    messages = []
+    for _ in range(400):
+        follow.tick_once()
+        messages.append(follow.feedback_message)
+        if follow.status != Status.RUNNING:
+            break
+        ctx.step(0.1)
+    assert follow.status == Status.SUCCESS
+    laps = [m.split(":")[0] for m in messages if m.startswith("lap ")]
+    assert laps[0] == "lap 1/2 of r" and laps[-1] == "lap 2/2 of r"
+    assert sorted(set(laps)) == ["lap 1/2 of r", "lap 2/2 of r"]

@@ -42,3 +42,11 @@ def test_condition_validates() -> None:
     with pytest.raises(TypeError, match="StateView"):
         Condition("c", E.Const(True)).setup(state=object())
     assert Condition("c", E.Const(True)).params() == {"expression": "true"}
+
+
+def test_a_new_expression_is_compiled_and_described_afresh() -> None:
+    node = Condition("c", E.Const(True))
+    node.expr = E.Const(False)
+    node.setup(state=FakeState(battery=50.0))
+    node.tick_once()
+    assert node.status == Status.FAILURE and node.feedback_message == "false: false"

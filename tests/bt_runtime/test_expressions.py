@@ -67,3 +67,50 @@ def test_expressions_are_frozen() -> None:
     expr = E.FactIs("docked")
     with pytest.raises(AttributeError):
         expr.name = "stuck"  # type: ignore[misc]
+
+
+class _Recording:
+    """A state view that notes every read, to compare what two evaluations asked for."""
+
+    def __init__(self, inner: FakeState) -> None:
+        self.inner, self.reads = inner, []
+
+    def __getattr__(self, name: str):
+        method = getattr(self.inner, name)
+
+        def read(*args):
+            self.reads.append((name, args))
+            return method(*args)
+
+        return read
+
+
+_LEAVES = [
+    E.Compare("battery", "<", 25.0, "%"), E.Compare("speed", ">=", 0.5),
+    E.CounterCompare("victims_found", "==", 2), E.FactIs("docked"), E.FactIs("stuck"),
+    E.FactIs("carrying", "medkit"), E.DistanceTo("origin", 0.0, 0.0, "<=", 5.0),
+    E.TerrainIs("mud"), E.GaitIs("trot"), E.Const(False), E.Const(True),
+]
+
+
+def _random_expr(rng, depth: int) -> E.Expr:
+    if depth == 0 or rng.random() < 0.3:
+        return rng.choice(_LEAVES)
+    kind = rng.choice(["and", "or", "not"])
+    if kind == "not":
+        return E.Not(_random_expr(rng, depth - 1))
+    items = tuple(_random_expr(rng, depth - 1) for _ in range(rng.randint(2, 3)))
+    return E.And(items) if kind == "and" else E.Or(items)
+
+
+def test_compiled_expressions_read_and_answer_as_evaluate(state: FakeState) -> None:
+    import random
+
+    rng = random.Random(4)
+    for _ in range(300):
+        expr = _random_expr(rng, 3)
+        walked, compiled = _Recording(state), _Recording(state)
+        expected = E.evaluate(expr, walked)  # type: ignore[arg-type]
+        got = E.compile_expr(expr)(compiled)  # type: ignore[arg-type]
+        assert got == expected and type(got) is type(expected), expr.text()
+        assert compiled.reads == walked.reads, expr.text()  # same reads, same short-circuits

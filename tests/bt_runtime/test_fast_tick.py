@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import inspect
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -358,14 +359,18 @@ class Visits(VisitorBase):
 
 # ---------------------------------------------------------------------------------- the comparison
 def _state(nodes: list[Behaviour], iterators: dict[str, object]) -> list[tuple[Any, ...]]:
-    """Each node's status, feedback, current child, and whether ``stop`` renewed its iterator."""
+    """Each node's status, feedback, current child, and whether its ``iterator`` is still an
+    unstarted generator (py_trees' stop renews it, the direct tick leaves the one the node was
+    built with: py_trees itself never reads it, see test_py_trees_never_reads_a_nodes_iterator)."""
     out = []
     for node in nodes:
         current = getattr(node, "current_child", None)
-        renewed = iterators.get(node.name) is not node.iterator
-        iterators[node.name] = node.iterator
+        iterator = node.iterator
+        unstarted = (inspect.isgenerator(iterator)
+                     and inspect.getgeneratorstate(iterator) == inspect.GEN_CREATED)
+        iterators[node.name] = iterator
         out.append((node.name, node.status, node.feedback_message,
-                    current.name if current is not None else None, renewed))
+                    current.name if current is not None else None, unstarted))
     return out
 
 
@@ -475,3 +480,16 @@ def test_only_a_compared_py_trees_release_ticks_directly() -> None:
     assert not fast_tick.verified("2.2.3")
     installed = importlib.metadata.version("py_trees")
     assert LeanBehaviourTree(py_trees.behaviours.Success()).direct == fast_tick.verified(installed)
+
+
+def test_py_trees_never_reads_a_nodes_iterator() -> None:
+    """Why the direct tick may leave ``node.iterator`` as built: py_trees only assigns it."""
+    import pathlib
+    import re
+
+    uses = []
+    for source in pathlib.Path(py_trees.__file__).parent.rglob("*.py"):
+        for line in source.read_text().splitlines():
+            if re.search(r"\.iterator\b", line) and not re.search(r"\.iterator\s*=[^=]", line):
+                uses.append(f"{source.name}: {line.strip()}")
+    assert uses == []

@@ -100,3 +100,34 @@ def test_a_line_written_outside_a_tick_keeps_its_writer_name() -> None:
     watch.lines.extend([bh.LogEntry("info", "bulk note", "importer")])  # no visit count noted
     watch.finalise()
     assert [(w.node_id, w.node_path) for w in watch.written] == [("", "loader"), ("", "importer")]
+
+
+def test_nodes_are_told_apart_by_identity_as_the_watch_keys_them() -> None:
+    """The watch keys its table by the node object: every behaviour class a mission tree can hold
+    must hash and compare by identity (py_trees defines no __eq__; nor may ours)."""
+    import inspect
+
+    from py_trees import composites, decorators
+
+    classes = [py_trees.behaviour.Behaviour]
+    for module in (bh, composites, decorators):
+        classes += [c for _, c in inspect.getmembers(module, inspect.isclass)
+                    if issubclass(c, py_trees.behaviour.Behaviour)]
+    for cls in classes:
+        assert cls.__eq__ is object.__eq__ and cls.__hash__ is object.__hash__, cls
+
+
+def test_two_nodes_with_one_name_halted_together_are_both_reported() -> None:
+    first, second = Flip("same"), Flip("same")
+    root = Sequence("root", memory=False, children=[Selector("a", False, [first]),
+                                                     Selector("b", False, [second])])
+    first.result = Status.SUCCESS
+    tree, watch = watched(root)
+    tree.tick()
+    first.result = Status.FAILURE  # the first branch fails: the sequence halts nothing new
+    second.result = Status.RUNNING
+    tree.tick()
+    tree.root.stop(Status.INVALID)
+    halted = watch.collect()
+    assert sorted(c.new.value for c in halted) == ["INVALID"] * len(halted)
+    assert {c.node_id for c in halted} >= {watch.path_ids(first)[-1]} and len(halted) >= 2

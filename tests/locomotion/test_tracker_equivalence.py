@@ -37,3 +37,16 @@ def test_a_path_repeated_point_and_a_new_path_reset_the_segments() -> None:
         old.set_path(path)
         for x, y in [(0.5, 0.2), (2.0, -0.3), (1.2, 3.9)]:
             assert new.command(x, y, 0.3, 0.6) == old.command(x, y, 0.3, 0.6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(XY, min_size=0, max_size=8),
+       st.lists(st.tuples(XY, st.floats(-math.pi, math.pi), st.floats(0.0, 1.2)), min_size=1,
+                max_size=30))
+def test_steer_is_the_reference_command_as_a_plain_tuple(path: list, poses: list) -> None:
+    new, old = PurePursuit(), ReferencePursuit()
+    new.set_path(path)
+    old.set_path(path)
+    for (x, y), yaw, cap in poses:
+        steered = new.steer(x, y, yaw, cap)
+        assert type(steered) is tuple and steered == tuple(old.command(x, y, yaw, cap))
