@@ -287,10 +287,12 @@ class Executor:
             self._held = None
 
     # ------------------------------------------------------------------ output
-    def _telemetry(self) -> Telemetry:
+    def _telemetry(self, terrain_true: bool = True) -> Telemetry:
+        """The sample of this tick; ``terrain_true=False`` leaves the world's label out (None)
+        for a log that says it never reads it (the look-up is a polygon search)."""
         state = self.ctx.state
         assert state is not None
-        true = self.ctx.world.kind_at(state.pose.x, state.pose.y).value
+        true = self.ctx.world.kind_at(state.pose.x, state.pose.y).value if terrain_true else None
         return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time, true)
 
     def _snapshot(self, telemetry: Telemetry) -> Snapshot:
@@ -375,8 +377,15 @@ class Executor:
         state = ctx.state
         assert state is not None
         if self.telemetry.due(state, ctx.time):
-            telemetry = self._telemetry()
-            self.record.keep(telemetry)
+            # a sample goes to the log only: with no log nobody reads it (a view builds its own),
+            # and a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets it
+            # without the world's label unless the stream shares it
+            record = self.record
+            log = record.log
+            if log is not None:
+                full = record.stream is not None or getattr(log, "reads_terrain_true", True)
+                telemetry = self._telemetry(full)
+                record.keep(telemetry)
             self._telemetry_tick = self.tick
         self.record.commit()
         self._publish_views(telemetry)
