@@ -105,6 +105,12 @@ class FastSurface:
         self.rim = list(zip(along.tolist(), across.tolist()))
         self.near = _near_obstacles(s) if near is None else near
         self._near = self.near.item
+        # body edges at most ``margin`` samples from the centre: inside that band no clamping
+        self._margin = math.ceil(max(_HALF_LENGTH, _HALF_WIDTH) * self.inv) + 1
+        # the last ground_pose, (x, y, yaw, answer): the next step starts where this one ended,
+        # and a robot standing still asks the same again (NaN never compares equal)
+        self._last: tuple[float, float, float, tuple[float, float, float, int, float]] = (
+            math.nan, math.nan, math.nan, (0.0, 0.0, 0.0, 0, 0.0))
 
     def body_hits(self, x: float, y: float, yaw: float) -> int:
         """Rim points of the body at (x, y, yaw) that are blocked (as
@@ -143,6 +149,9 @@ class FastSurface:
 
     def softness_at(self, x: float, y: float) -> float:
         """Softness of the nearest sample."""
+        last = self._last
+        if last[0] == x and last[1] == y:
+            return last[3][4]
         inv = self.inv
         c = math.floor((x - self.x0) * inv + 0.5)
         r = math.floor((y - self.y0) * inv + 0.5)
@@ -162,6 +171,9 @@ class FastSurface:
     def ground_pose(self, x: float, y: float, yaw: float) -> tuple[float, float, float, int, float]:
         """Ground height, pitch (nose-down positive), roll, kind and softness under the trunk;
         pitch and roll from the mean ground under the front/back and left/right body edges."""
+        last = self._last
+        if last[0] == x and last[1] == y and last[2] == yaw:
+            return last[3]
         c, s = math.cos(yaw), math.sin(yaw)
         x0, y0, inv, hmax, wmax = self.x0, self.y0, self.inv, self.h - 1, self.w - 1
         floor, base = math.floor, self._base
@@ -172,6 +184,24 @@ class FastSurface:
         h0 = base(r, q)
         fx, fy = c * _HALF_LENGTH, s * _HALF_LENGTH
         lx, ly = -s * _HALF_WIDTH, c * _HALF_WIDTH
+        k = self._margin
+        if k <= r <= hmax - k and k <= q <= wmax - k:  # every edge inside: no clamping
+            hf = base(floor((y + fy - y0) * inv + 0.5), floor((x + fx - x0) * inv + 0.5))
+            hb = base(floor((y - fy - y0) * inv + 0.5), floor((x - fx - x0) * inv + 0.5))
+            hl = base(floor((y + ly - y0) * inv + 0.5), floor((x + lx - x0) * inv + 0.5))
+            hr = base(floor((y - ly - y0) * inv + 0.5), floor((x - lx - x0) * inv + 0.5))
+        else:
+            hf, hb, hl, hr = self._edges_clamped(x, y, fx, fy, lx, ly)
+        out = (h0, -math.atan2(hf - hb, 2 * _HALF_LENGTH), math.atan2(hl - hr, 2 * _HALF_WIDTH),
+               self._kind(r, q), self._soft(r, q))
+        self._last = (x, y, yaw, out)
+        return out
+
+    def _edges_clamped(self, x: float, y: float, fx: float, fy: float, lx: float, ly: float
+                       ) -> tuple[float, float, float, float]:
+        """Ground under the front, back, left and right body edges near the raster's border."""
+        x0, y0, inv, hmax, wmax = self.x0, self.y0, self.inv, self.h - 1, self.w - 1
+        floor, base = math.floor, self._base
         px, py = x + fx, y + fy
         hf = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
                   min(max(floor((px - x0) * inv + 0.5), 0), wmax))
@@ -184,9 +214,7 @@ class FastSurface:
         px, py = x - lx, y - ly
         hr = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
                   min(max(floor((px - x0) * inv + 0.5), 0), wmax))
-        pitch = -math.atan2(hf - hb, 2 * _HALF_LENGTH)
-        roll = math.atan2(hl - hr, 2 * _HALF_WIDTH)
-        return h0, pitch, roll, self._kind(r, q), self._soft(r, q)
+        return hf, hb, hl, hr
 
 
 def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
