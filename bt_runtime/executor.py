@@ -188,6 +188,7 @@ class Executor:
         self._monitor_faults: list[tuple[Fault, str]] = []
         self._held: str | None = None
         self._seen: dict[str, set[str]] = {"found": set(), "closed": set()}
+        self._world_sizes = (0, 0)  # (found, closed) as _world_changes last went through them
         self._detections: list[Detection] = []
         self.tick = 0
         self.report: RunReport | None = None
@@ -356,11 +357,12 @@ class Executor:
             line = faults[self._fault_index].apply(ctx)
             self._fault_index += 1
             self.record.emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
-        for fault, origin in self._monitor_faults:
-            line = fault.apply(ctx)
-            text = f"fault injected by {origin}: {line}"
-            self.record.emit(Alert(self.tick, now, "warning", text))
-        self._monitor_faults.clear()
+        if self._monitor_faults:
+            for fault, origin in self._monitor_faults:
+                line = fault.apply(ctx)
+                text = f"fault injected by {origin}: {line}"
+                self.record.emit(Alert(self.tick, now, "warning", text))
+            self._monitor_faults.clear()
         self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick
             self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
@@ -376,19 +378,20 @@ class Executor:
         telemetry = None
         state = ctx.state
         assert state is not None
+        record = self.record
         if self.telemetry.due(state, ctx.time):
             # a sample goes to the log only: with no log nobody reads it (a view builds its own),
             # and a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets it
             # without the world's label unless the stream shares it
-            record = self.record
             log = record.log
             if log is not None:
                 full = record.stream is not None or getattr(log, "reads_terrain_true", True)
                 telemetry = self._telemetry(full)
                 record.keep(telemetry)
             self._telemetry_tick = self.tick
-        self.record.commit()
-        self._publish_views(telemetry)
+        record.commit()
+        if record.stream is not None or record.on_progress is not None:  # else no view is due
+            self._publish_views(telemetry)
 
     def _new_detections(self) -> None:
         """What the sensor found in this step, as Detection events naming the running action."""
@@ -409,7 +412,12 @@ class Executor:
     def _world_changes(self) -> None:
         """Entities found and regions closed since the last tick, as WorldChanged events."""
         ctx = self.ctx
-        now = {"found": list(ctx.found), "closed": [r.name for r in ctx.closed_regions]}
+        found, closed = ctx.found, ctx.closed_regions
+        sizes = (len(found), len(closed))
+        if sizes == self._world_sizes:  # both only grow: nothing new since the last tick
+            return
+        self._world_sizes = sizes
+        now = {"found": list(found), "closed": [r.name for r in closed]}
         for change, names in now.items():
             seen = self._seen[change]
             for name in names:
