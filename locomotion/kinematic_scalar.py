@@ -106,11 +106,23 @@ class FastSurface:
         self.near = _near_obstacles(s) if near is None else near
         self._near = self.near.item
         # body edges at most ``margin`` samples from the centre: inside that band no clamping
+        self._offsets: tuple[ModelTables | None, float, float] = (None, 0.0, 0.0)
         self._margin = math.ceil(max(_HALF_LENGTH, _HALF_WIDTH) * self.inv) + 1
         # the last ground_pose, (x, y, yaw, answer): the next step starts where this one ended,
         # and a robot standing still asks the same again (NaN never compares equal)
         self._last: tuple[float, float, float, tuple[float, float, float, int, float]] = (
             math.nan, math.nan, math.nan, (0.0, 0.0, 0.0, 0, 0.0))
+
+    def edge_offsets(self, t: ModelTables) -> tuple[float, float]:
+        """(reach, back) of :func:`edge_one` for ``t`` on this raster: how far ahead it looks for
+        a wall or a rise (nearest samples round up), how far behind for a drop; kept per tables."""
+        kept = self._offsets
+        if kept[0] is t:
+            return kept[1], kept[2]
+        half = 0.5 * self.s.resolution
+        reach, back = max(t.standoff - half, 0.0), t.drop_offset - half
+        self._offsets = (t, reach, back)
+        return reach, back
 
     def body_hits(self, x: float, y: float, yaw: float) -> int:
         """Rim points of the body at (x, y, yaw) that are blocked (as
@@ -235,12 +247,10 @@ def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
     return out
 
 
-def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, allow: float,
-           t: ModelTables) -> int:
-    """What a rise from (ax, ay) to (bx, by) does (tread to tread: the flight's own limit)."""
-    rise = surface.height(bx, by) - surface.height(ax, ay)
-    if rise <= allow:
-        return EDGE_CLEAR
+def _climb_verdict(surface: FastSurface, ax: float, ay: float, bx: float, by: float, rise: float,
+                   t: ModelTables) -> int:
+    """What a rise from (ax, ay) to (bx, by) above the slope's allowance does (tread to tread:
+    the flight's own limit)."""
     tread = surface.kind_at(ax, ay) == _STAIRS and surface.kind_at(bx, by) == _STAIRS
     limit = t.max_stair_rise if tread else t.max_step_up
     if rise <= limit:
@@ -250,7 +260,11 @@ def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, all
 
 def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, walk_x: float,
              walk_y: float, t: ModelTables) -> int:
-    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`."""
+    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`.
+
+    The six height look-ups are :meth:`FastSurface.height` written out (the same arithmetic):
+    each call cost more than the look-up, and this runs every step the robot moves.
+    """
     d = math.hypot(nx - x, ny - y)
     if d <= 1e-9:
         return EDGE_CLEAR
@@ -259,21 +273,37 @@ def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, wal
         ux, uy = walk_x / walk, walk_y / walk
     else:
         ux, uy = (nx - x) / d, (ny - y) / d
-    h = surface.height
     allow = SLOPE_ALLOW * d + RASTER_SLACK
-    reach = max(t.standoff - 0.5 * surface.s.resolution, 0.0)  # nearest samples round up
+    reach, back = surface.edge_offsets(t)
     fx, fy = ux * reach, uy * reach
     if surface.blocked(nx + fx, ny + fy):
         return EDGE_REFUSE
-    ahead = _climb(surface, x + fx, y + fy, nx + fx, ny + fy, allow, t)
-    under = _climb(surface, x, y, nx, ny, allow, t)
-    if EDGE_REFUSE in (ahead, under):
+    x0, y0, inv, hmax, wmax = surface.x0, surface.y0, surface.inv, surface.h - 1, surface.w - 1
+    floor, base = math.floor, surface._base
+    # ahead: from (x + fx, y + fy) to (nx + fx, ny + fy)
+    ax, ay, bx, by = x + fx, y + fy, nx + fx, ny + fy
+    rise = (base(min(max(floor((by - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((bx - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((ay - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((ax - x0) * inv + 0.5), 0), wmax)))
+    ahead = EDGE_CLEAR if rise <= allow else _climb_verdict(surface, ax, ay, bx, by, rise, t)
+    # under: from (x, y) to (nx, ny)
+    rise = (base(min(max(floor((ny - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((nx - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((y - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((x - x0) * inv + 0.5), 0), wmax)))
+    under = EDGE_CLEAR if rise <= allow else _climb_verdict(surface, x, y, nx, ny, rise, t)
+    if ahead == EDGE_REFUSE or under == EDGE_REFUSE:
         return EDGE_REFUSE
-    if EDGE_FALL in (ahead, under):
+    if ahead == EDGE_FALL or under == EDGE_FALL:
         return EDGE_FALL
-    back = t.drop_offset - 0.5 * surface.s.resolution
     bx, by = ux * back, uy * back
-    drop = h(x - bx, y - by) - h(nx - bx, ny - by)
+    ax, ay = x - bx, y - by
+    bx, by = nx - bx, ny - by
+    drop = (base(min(max(floor((ay - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((ax - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((by - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((bx - x0) * inv + 0.5), 0), wmax)))
     if drop > allow and drop > t.max_step_down:
         return EDGE_FALL
     return EDGE_CLEAR
