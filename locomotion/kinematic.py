@@ -20,6 +20,7 @@ one map), else the world's default ground, the same one the pybullet backend bui
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -231,7 +232,8 @@ class KinematicBackend:
     def step(self, dt: float) -> RobotState:
         """Advance by ``dt`` seconds and return the new state."""
         self._require_reset()
-        dt = _check_number("dt", dt, 1e-6)
+        if dt.__class__ is not float or not 1e-6 <= dt <= sys.float_info.max:  # else as checked
+            dt = _check_number("dt", dt, 1e-6)
         s = self._state
         now = s.time
         if now + 1e-9 >= self._next_sense:

@@ -127,7 +127,11 @@ class FastSurface:
     def body_hits(self, x: float, y: float, yaw: float) -> int:
         """Rim points of the body at (x, y, yaw) that are blocked (as
         :func:`~locomotion.kinematic_model.footprint_hits`); 0 at once far from any obstacle."""
-        r, c, _ = self.cell(x, y)
+        inv = self.inv  # the cell arithmetic of :meth:`cell`, written out (a call and a tuple less)
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         if not self._near(r, c):
             return 0
         cs, sn = math.cos(yaw), math.sin(yaw)

@@ -220,3 +220,14 @@ def test_twin_energy_matches_the_documented_energy_model() -> None:
     speed = s.velocity[0]
     expected = model.energy_wh(speed * 20.0, 20.0, 15.0, TerrainKind.FLAT, "crawl")
     assert s.energy_used - start.energy_used == pytest.approx(expected, rel=0.02)
+
+
+@pytest.mark.parametrize("dt", [float("nan"), float("inf"), -0.1, 0.0, 1e-7, "0.1", None])
+def test_every_bad_step_length_is_refused_naming_dt(dt: object) -> None:
+    # step's fast path for a plain float in range must refuse what _check_number refuses
+    b = KinematicBackend()
+    b.reset(FLAT, Pose(0, 0))
+    with pytest.raises(ValueError, match="dt must be a finite number >= 1e-06"):
+        b.step(dt)  # type: ignore[arg-type]
+    assert b.step(1).time == pytest.approx(1.0)  # an int is a number: taken as a float
+    b.close()

@@ -139,3 +139,19 @@ def test_edge_one_gives_the_plain_verdict_everywhere_borders_included() -> None:
     assert len(set(got)) == 3  # the sample meets clear ground, refusals and falls
     assert fast.edge_offsets(tables) == (max(tables.standoff - 0.5 * fast.s.resolution, 0.0),
                                          tables.drop_offset - 0.5 * fast.s.resolution)
+
+
+def test_body_hits_counts_as_the_plain_rim_walk_borders_included() -> None:
+    fast = FastSurface(SurfaceGrid.from_map(TerrainMap(bank_site().world)))
+    x_hi, y_hi = fast.x0 + (fast.w - 1) / fast.inv, fast.y0 + (fast.h - 1) / fast.inv
+    rng = np.random.default_rng(12)
+    xs, ys = rng.uniform(fast.x0 - 0.4, x_hi + 0.4, 2000), rng.uniform(fast.y0 - 0.4, y_hi + 0.4, 2000)
+    hits = []
+    for x, y, yaw in zip(xs.tolist(), ys.tolist(), rng.uniform(-4, 4, 2000).tolist()):
+        r, c, _ = fast.cell(x, y)
+        cs, sn = math.cos(yaw), math.sin(yaw)
+        want = 0 if not fast.near[r, c] else sum(
+            fast.blocked(x + cs * a - sn * b, y + sn * a + cs * b) for a, b in fast.rim)
+        hits.append(fast.body_hits(x, y, yaw))
+        assert hits[-1] == want
+    assert max(hits) > 0 and min(hits) == 0
