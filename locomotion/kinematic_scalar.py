@@ -175,6 +175,20 @@ class FastSurface:
             r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         return self._soft(r, c)  # type: ignore[no-any-return]
 
+    def under(self, x: float, y: float) -> tuple[float, int, float]:
+        """(height, kind, softness) of the nearest sample: from the last :meth:`ground_pose` when
+        it was at (x, y) (where the next step starts), else looked up."""
+        last = self._last
+        if last[0] == x and last[1] == y:
+            pose = last[3]
+            return pose[0], pose[3], pose[4]
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
+        return self._base(r, c), self._kind(r, c), self._soft(r, c)
+
     def blocked(self, x: float, y: float) -> bool:
         inv = self.inv
         c = math.floor((x - self.x0) * inv + 0.5)
@@ -357,7 +371,7 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     noise = rng.standard_normal()
     u_stall, u_dur = rng.random(2).tolist()  # the same two doubles as two random() calls
     kind = st.kind
-    soft = surface.softness_at(st.x, st.y)
+    here_h, here_kind, soft = surface.under(st.x, st.y)
     fallen = st.fallen
     walking = not fallen and mode < _STAND
     ratio = tables.speed_ratio[kind]
@@ -399,17 +413,17 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     if bump:
         vx, vy = 0.0, 0.0
     tripped = edge == EDGE_FALL and not fallen and not bump
+    # the ground under the new position (pure: looked up before the trip that reads it)
+    ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     if t.stair_descent_hazard > 0.0 and go and not started and not fallen and not bump:
-        drop = surface.height(st.x, st.y) - surface.height(nx, ny)
-        if drop > 0.0 and (surface.kind_at(st.x, st.y) == _STAIRS
-                           or surface.kind_at(nx, ny) == _STAIRS):
+        drop = here_h - ground
+        if drop > 0.0 and (here_kind == _STAIRS or new_kind == _STAIRS):
             tripped = tripped or u_stall < -math.expm1(-t.stair_descent_hazard * drop)
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
     if tripped:
         getup_left = t.getup_time
     still_down = (fallen and getup_left > 0) or tripped
-    ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     z = ground + 0.1 if still_down else ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
     climb = (z - st.z) / dt
     moved = math.hypot(nx - st.x, ny - st.y)

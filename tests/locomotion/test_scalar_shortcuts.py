@@ -155,3 +155,26 @@ def test_body_hits_counts_as_the_plain_rim_walk_borders_included() -> None:
         hits.append(fast.body_hits(x, y, yaw))
         assert hits[-1] == want
     assert max(hits) > 0 and min(hits) == 0
+
+
+def test_a_walk_down_the_steps_is_the_same_with_and_without_the_remembered_ground() -> None:
+    # transition_one reads the ground where a step starts from the last ground_pose; a surface
+    # that forgets it before every step (the look-ups made afresh) must give the same states
+    from locomotion.kinematic_scalar import FastTables, initial_one, transition_one
+
+    grid = SurfaceGrid.from_map(TerrainMap(bank_site().world))
+    tables = FastTables(ModelTables.from_params(load_calibration()))
+    kept, forgetful = FastSurface(grid), FastSurface(grid)
+    blank = forgetful._last
+    for seed in range(4):
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a = initial_one(kept, 15.0, 8.0, math.pi)  # on the bank, facing the steps down
+        b = initial_one(forgetful, 15.0, 8.0, math.pi)
+        kinds = set()
+        for _ in range(300):
+            forgetful._last = blank
+            a = transition_one(a, (0.5, 0.0, 0.02), 2, 12.0, kept, tables, 0.1, rng_a)
+            b = transition_one(b, (0.5, 0.0, 0.02), 2, 12.0, forgetful, tables, 0.1, rng_b)
+            assert repr(a) == repr(b)
+            kinds.add(a.kind)
+        assert STAIRS in kinds and a.x < 9.4  # it came down the steps
