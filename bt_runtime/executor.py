@@ -367,19 +367,21 @@ class Executor:
         for fact in ctx.changes():  # what the actions changed during the tick
             self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
         stopped_before = ctx.stop_reason
-        for fact in ctx.step(self.dt):
-            self.record.emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
+        record = self.record
+        changed = ctx.step(self.dt)
+        later = ctx.time  # the step's end: nothing below moves the clock
+        for fact in changed:
+            record.emit(FactChanged(self.tick, later, fact.key, fact.old, fact.new))
         if ctx.stop_reason is not None and stopped_before is None:
-            self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
+            record.emit(Alert(self.tick, later, "error", ctx.stop_reason))
         self._new_detections()
         self._world_changes()
         if self.temporal:
-            self.temporal.sample(ctx.time, ctx)
+            self.temporal.sample(later, ctx)
         telemetry = None
         state = ctx.state
         assert state is not None
-        record = self.record
-        if self.telemetry.due(state, ctx.time):
+        if self.telemetry.due(state, later):
             # a sample goes to the log only: with no log nobody reads it (a view builds its own),
             # and a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets it
             # without the world's label unless the stream shares it

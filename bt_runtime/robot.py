@@ -104,13 +104,14 @@ class RobotContext(RobotView):
         self._battery.step(used, dt, docked=self._docked_at is not None)
         if self._docked_at is not None and self.distance_to(self._docked_at) > DOCK_RADIUS:
             self.undock()
+        now = state.time - self._start_time  # self.time, once
         if self._battery.empty and self._stop_reason is None:
             self.record_stop(
-                f"battery empty at {self.time:.1f} s: the robot sat down at "
+                f"battery empty at {now:.1f} s: the robot sat down at "
                 f"({state.pose.x:.1f}, {state.pose.y:.1f})"
             )
             self.command(Sit())
-        for target in self._sim.sense(state.pose, self.time, self.sensor, dt):
+        for target in self._sim.sense(state.pose, now, self.sensor, dt):
             counter = _COUNTER_OF_KIND.get(target.kind)
             if counter is not None:  # payloads are found (search feedback) but not counted
                 self._tally.count(counter)
