@@ -231,3 +231,31 @@ def test_every_bad_step_length_is_refused_naming_dt(dt: object) -> None:
         b.step(dt)  # type: ignore[arg-type]
     assert b.step(1).time == pytest.approx(1.0)  # an int is a number: taken as a float
     b.close()
+
+
+def test_the_state_built_positionally_lands_in_the_named_fields() -> None:
+    # _robot_state passes RobotState's and ContactInfo's fields by position: pin their order
+    import dataclasses
+
+    from locomotion.backend import ContactInfo, RobotState, TerrainEstimate
+
+    assert [f.name for f in dataclasses.fields(RobotState)] == [
+        "time", "pose", "velocity", "terrain", "gait", "energy_used", "fallen", "stuck",
+        "contacts", "nav_status", "nav_reason", "path", "payload_mass", "extras"]
+    assert [f.name for f in dataclasses.fields(ContactInfo)] == ["feet", "trunk", "slip"]
+    b = KinematicBackend()
+    b.reset(FLAT, Pose(0, 0))
+    b.set_payload(2.5)
+    b.command(Velocity(0.4, 0.0, 0.1))
+    for _ in range(5):
+        s = b.step(0.1)
+    assert s.time == pytest.approx(0.5) and s.pose.x > 0 and isinstance(s.pose, Pose)
+    assert s.velocity[0] > 0 and s.velocity[2] > 0
+    assert isinstance(s.terrain, TerrainEstimate) and s.gait == "trot"
+    assert s.energy_used > 0 and s.fallen is False and s.stuck is False
+    assert s.contacts.feet == (True, True, True, True) and s.contacts.trunk is False
+    assert s.contacts.slip >= 0 and isinstance(s.nav_status, str) and s.payload_mass == 2.5
+    assert set(s.extras) == {"speed_cap", "body_pitch_target", "swing_height", "distance",
+                             "terrain_confidence"}
+    assert s.extras["distance"] > 0
+    b.close()
