@@ -254,25 +254,18 @@ class Telemetry:
         pose = state.pose
         vx, vy, wz = state.velocity
         terrain = state.terrain.underfoot
-        return cls(
-            tick=tick,
-            sim_time=state.time if sim_time is None else sim_time,
-            x=pose.x,
-            y=pose.y,
-            z=pose.z,
-            roll=pose.roll,
-            pitch=pose.pitch,
-            yaw=pose.yaw,
-            vx=vx,
-            vy=vy,
-            wz=wz,
-            battery=battery,
-            terrain=terrain.value if isinstance(terrain, Enum) else str(terrain),
-            gait=state.gait,
-            energy=state.energy_used,
-            fallen=state.fallen,
-            stuck=state.stuck,
-            terrain_true=terrain_true,
+        return cls(  # positional, in field order (a sample every other tick; keywords cost more)
+            tick,
+            state.time if sim_time is None else sim_time,  # sim_time
+            pose.x, pose.y, pose.z, pose.roll, pose.pitch, pose.yaw,
+            vx, vy, wz,
+            battery,
+            terrain.value if isinstance(terrain, Enum) else str(terrain),  # terrain
+            state.gait,
+            state.energy_used,  # energy
+            state.fallen,
+            state.stuck,
+            terrain_true,
         )
 
 

@@ -188,6 +188,7 @@ class Executor:
         self._monitor_faults: list[tuple[Fault, str]] = []
         self._held: str | None = None
         self._seen: dict[str, set[str]] = {"found": set(), "closed": set()}
+        self._world_sizes = (0, 0)  # (found, closed) as _world_changes last went through them
         self._detections: list[Detection] = []
         self.tick = 0
         self.report: RunReport | None = None
@@ -287,10 +288,12 @@ class Executor:
             self._held = None
 
     # ------------------------------------------------------------------ output
-    def _telemetry(self) -> Telemetry:
+    def _telemetry(self, terrain_true: bool = True) -> Telemetry:
+        """The sample of this tick; ``terrain_true=False`` leaves the world's label out (None)
+        for a log that says it never reads it (the look-up is a polygon search)."""
         state = self.ctx.state
         assert state is not None
-        true = self.ctx.world.kind_at(state.pose.x, state.pose.y).value
+        true = self.ctx.world.kind_at(state.pose.x, state.pose.y).value if terrain_true else None
         return Telemetry.from_state(self.tick, state, self.ctx.battery, self.ctx.time, true)
 
     def _snapshot(self, telemetry: Telemetry) -> Snapshot:
@@ -354,32 +357,43 @@ class Executor:
             line = faults[self._fault_index].apply(ctx)
             self._fault_index += 1
             self.record.emit(Alert(self.tick, now, "warning", f"fault injected: {line}"))
-        for fault, origin in self._monitor_faults:
-            line = fault.apply(ctx)
-            text = f"fault injected by {origin}: {line}"
-            self.record.emit(Alert(self.tick, now, "warning", text))
-        self._monitor_faults.clear()
+        if self._monitor_faults:
+            for fault, origin in self._monitor_faults:
+                line = fault.apply(ctx)
+                text = f"fault injected by {origin}: {line}"
+                self.record.emit(Alert(self.tick, now, "warning", text))
+            self._monitor_faults.clear()
         self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick
             self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
         stopped_before = ctx.stop_reason
-        for fact in ctx.step(self.dt):
-            self.record.emit(FactChanged(self.tick, ctx.time, fact.key, fact.old, fact.new))
+        record = self.record
+        changed = ctx.step(self.dt)
+        later = ctx.time  # the step's end: nothing below moves the clock
+        for fact in changed:
+            record.emit(FactChanged(self.tick, later, fact.key, fact.old, fact.new))
         if ctx.stop_reason is not None and stopped_before is None:
-            self.record.emit(Alert(self.tick, ctx.time, "error", ctx.stop_reason))
+            record.emit(Alert(self.tick, later, "error", ctx.stop_reason))
         self._new_detections()
         self._world_changes()
         if self.temporal:
-            self.temporal.sample(ctx.time, ctx)
+            self.temporal.sample(later, ctx)
         telemetry = None
         state = ctx.state
         assert state is not None
-        if self.telemetry.due(state, ctx.time):
-            telemetry = self._telemetry()
-            self.record.keep(telemetry)
+        if self.telemetry.due(state, later):
+            # a sample goes to the log only: with no log nobody reads it (a view builds its own),
+            # and a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets it
+            # without the world's label unless the stream shares it
+            log = record.log
+            if log is not None:
+                full = record.stream is not None or getattr(log, "reads_terrain_true", True)
+                telemetry = self._telemetry(full)
+                record.keep(telemetry)
             self._telemetry_tick = self.tick
-        self.record.commit()
-        self._publish_views(telemetry)
+        record.commit()
+        if record.stream is not None or record.on_progress is not None:  # else no view is due
+            self._publish_views(telemetry)
 
     def _new_detections(self) -> None:
         """What the sensor found in this step, as Detection events naming the running action."""
@@ -400,7 +414,12 @@ class Executor:
     def _world_changes(self) -> None:
         """Entities found and regions closed since the last tick, as WorldChanged events."""
         ctx = self.ctx
-        now = {"found": list(ctx.found), "closed": [r.name for r in ctx.closed_regions]}
+        found, closed = ctx.found, ctx.closed_regions
+        sizes = (len(found), len(closed))
+        if sizes == self._world_sizes:  # both only grow: nothing new since the last tick
+            return
+        self._world_sizes = sizes
+        now = {"found": list(found), "closed": [r.name for r in closed]}
         for change, names in now.items():
             seen = self._seen[change]
             for name in names:

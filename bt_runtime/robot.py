@@ -54,6 +54,9 @@ DOCK_RADIUS = 0.5
 """How far (m) the robot may stand from a dock's point and still count as docked."""
 
 _COUNTER_OF_KIND = {"victim": "victims_found", "intruder": "intruders_seen"}
+#: The facts derived from the state and the counters, in the order _refresh_facts computes them.
+_DERIVED_FACTS = ("victim_found", "intruder_seen", "docked", "carrying", "fallen", "stuck",
+                  "payload_delivered")
 
 
 class RobotContext(RobotView):
@@ -65,6 +68,9 @@ class RobotContext(RobotView):
         config: the mission's robot declaration.
         seeds: the run's seeds (the backend is reset with their ``backend`` child).
     """
+
+    _facts_set: tuple[bool, ...] | None = None
+    """The derived facts as last written to the tally (None: not yet)."""
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, pose: Pose) -> RobotState:
@@ -98,13 +104,14 @@ class RobotContext(RobotView):
         self._battery.step(used, dt, docked=self._docked_at is not None)
         if self._docked_at is not None and self.distance_to(self._docked_at) > DOCK_RADIUS:
             self.undock()
+        now = state.time - self._start_time  # self.time, once
         if self._battery.empty and self._stop_reason is None:
             self.record_stop(
-                f"battery empty at {self.time:.1f} s: the robot sat down at "
+                f"battery empty at {now:.1f} s: the robot sat down at "
                 f"({state.pose.x:.1f}, {state.pose.y:.1f})"
             )
             self.command(Sit())
-        for target in self._sim.sense(state.pose, self.time, self.sensor, dt):
+        for target in self._sim.sense(state.pose, now, self.sensor, dt):
             counter = _COUNTER_OF_KIND.get(target.kind)
             if counter is not None:  # payloads are found (search feedback) but not counted
                 self._tally.count(counter)
@@ -119,15 +126,19 @@ class RobotContext(RobotView):
 
     def _refresh_facts(self) -> None:
         state, counter = self._require_state(), self._tally.counter
-        self._tally.set_facts({
-            "victim_found": counter("victims_found") > 0,
-            "intruder_seen": counter("intruders_seen") > 0,
-            "docked": self._docked_at is not None,
-            "carrying": bool(self._cargo.carried),
-            "fallen": bool(state.fallen),
-            "stuck": bool(state.stuck),
-            "payload_delivered": counter("deliveries") > 0,
-        })
+        facts = (
+            counter("victims_found") > 0,
+            counter("intruders_seen") > 0,
+            self._docked_at is not None,
+            bool(self._cargo.carried),
+            bool(state.fallen),
+            bool(state.stuck),
+            counter("deliveries") > 0,
+        )
+        if facts == self._facts_set:  # as set last time: the tally stays clean
+            return
+        self._facts_set = facts
+        self._tally.set_facts(dict(zip(_DERIVED_FACTS, facts)))
 
     # ------------------------------------------------------------------ changes
     def command(self, command: Command) -> None:

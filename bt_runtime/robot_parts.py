@@ -43,6 +43,9 @@ class Tally:
         #: The mission's variables (flags and counters it declared), after the vocabulary's.
         self._vars: dict[str, bool | int] = {}
         self._reported = self.values()
+        #: whether anything was written since the last report (changes() is asked twice a tick,
+        #: and most ticks write nothing new: a clean tally answers without merging its dicts)
+        self._dirty = False
 
     def fact(self, name: str) -> bool:
         """A fact, or a flag variable. Raises KeyError (naming the known facts) otherwise."""
@@ -92,12 +95,15 @@ class Tally:
             kind = "flag" if isinstance(old, bool) else "counter"
             raise TypeError(f"variable {name!r} is a {kind}, got {value!r}")
         self._vars[name] = value
+        self._dirty = True
 
     def count(self, name: str) -> None:
         self._counters[name] += 1
+        self._dirty = True
 
     def set_facts(self, values: Mapping[str, bool]) -> None:
         self._facts.update(values)
+        self._dirty = True
 
     def values(self) -> dict[str, Any]:
         """Facts, counters, then the mission's variables, by name."""
@@ -106,9 +112,13 @@ class Tally:
     def mark_reported(self) -> None:
         """Forget the changes so far (the next :meth:`changes` starts from now)."""
         self._reported = self.values()
+        self._dirty = False
 
     def changes(self) -> list[Change]:
         """What changed since the last call (or :meth:`mark_reported`), in vocabulary order."""
+        if not self._dirty:
+            return []
+        self._dirty = False
         now = self.values()
         if now == self._reported:
             return []

@@ -197,18 +197,17 @@ class WorldSim:
     def _near(self, x: float, y: float, reach: float, time: float) -> list[Target]:
         """Targets not yet found within the square of half-side ``reach`` around (x, y)."""
         found, scenario = self._found, self._scenario
-
-        def close(p: Point) -> bool:
-            return abs(p[0] - x) <= reach and abs(p[1] - y) <= reach
-
-        near = [t for t in scenario.victims if t.name not in found and close(t.position)]
+        # the square test written out: a closure call per target cost more than the test, and
+        # this runs every step
+        near = [t for t in scenario.victims if t.name not in found
+                and abs(t.position[0] - x) <= reach and abs(t.position[1] - y) <= reach]
         for intruder, phase in zip(scenario.intruders, scenario.intruder_phase):
             if intruder.name in found:
                 continue
             where = intruder_position(intruder, time, phase)
-            if close(where):
+            if abs(where[0] - x) <= reach and abs(where[1] - y) <= reach:
                 near.append(Target("intruder", intruder.name, where, INTRUDER_HEIGHT))
         for name, where in scenario.payloads.items():
-            if name not in found and close(where):
+            if name not in found and abs(where[0] - x) <= reach and abs(where[1] - y) <= reach:
                 near.append(Target("payload", name, where, PAYLOAD_HEIGHT))
         return near

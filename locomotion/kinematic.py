@@ -20,6 +20,7 @@ one map), else the world's default ground, the same one the pybullet backend bui
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -231,7 +232,8 @@ class KinematicBackend:
     def step(self, dt: float) -> RobotState:
         """Advance by ``dt`` seconds and return the new state."""
         self._require_reset()
-        dt = _check_number("dt", dt, 1e-6)
+        if dt.__class__ is not float or not 1e-6 <= dt <= sys.float_info.max:  # else as checked
+            dt = _check_number("dt", dt, 1e-6)
         s = self._state
         now = s.time
         if now + 1e-9 >= self._next_sense:
@@ -345,27 +347,29 @@ class KinematicBackend:
         fallen = s.fallen
         nav = self.navigator
         d = self._decision
+        estimate = self._estimate
+        # positional, in RobotState's field order: built every step, and a frozen dataclass
+        # takes keywords a third slower (tests/locomotion/test_kinematic.py checks the fields)
         return RobotState(
-            time=s.time,
-            pose=self._pose(s),
-            velocity=(s.vx, s.vy, s.wz),
-            terrain=self._estimate,
-            gait="sit" if self._sitting else d.params.name,
-            energy_used=s.energy_wh,
-            fallen=fallen,
-            stuck=s.stall_left > 0 or self._blocked_for >= _STUCK_AFTER,
-            contacts=ContactInfo(_FEET_UP if fallen else _FEET_DOWN, trunk=fallen,
-                                 slip=s.slip),
-            nav_status=nav.status,
-            nav_reason=nav.reason,
-            path=nav.path,
-            payload_mass=self._payload,
-            extras={
+            s.time,  # time
+            self._pose(s),  # pose
+            (s.vx, s.vy, s.wz),  # velocity
+            estimate,  # terrain
+            "sit" if self._sitting else d.params.name,  # gait
+            s.energy_wh,  # energy_used
+            fallen,  # fallen
+            s.stall_left > 0 or self._blocked_for >= _STUCK_AFTER,  # stuck
+            ContactInfo(_FEET_UP if fallen else _FEET_DOWN, fallen, s.slip),  # contacts
+            nav.status,  # nav_status
+            nav.reason,  # nav_reason
+            nav.path,  # path
+            self._payload,  # payload_mass
+            {  # extras
                 "speed_cap": d.speed_cap,
                 "body_pitch_target": d.body_pitch,
                 "swing_height": d.params.swing_height,
                 "distance": s.distance,
-                "terrain_confidence": self._estimate.confidence,
+                "terrain_confidence": estimate.confidence,
             },
         )
 

@@ -105,11 +105,33 @@ class FastSurface:
         self.rim = list(zip(along.tolist(), across.tolist()))
         self.near = _near_obstacles(s) if near is None else near
         self._near = self.near.item
+        # body edges at most ``margin`` samples from the centre: inside that band no clamping
+        self._offsets: tuple[ModelTables | None, float, float] = (None, 0.0, 0.0)
+        self._margin = math.ceil(max(_HALF_LENGTH, _HALF_WIDTH) * self.inv) + 1
+        # the last ground_pose, (x, y, yaw, answer): the next step starts where this one ended,
+        # and a robot standing still asks the same again (NaN never compares equal)
+        self._last: tuple[float, float, float, tuple[float, float, float, int, float]] = (
+            math.nan, math.nan, math.nan, (0.0, 0.0, 0.0, 0, 0.0))
+
+    def edge_offsets(self, t: ModelTables) -> tuple[float, float]:
+        """(reach, back) of :func:`edge_one` for ``t`` on this raster: how far ahead it looks for
+        a wall or a rise (nearest samples round up), how far behind for a drop; kept per tables."""
+        kept = self._offsets
+        if kept[0] is t:
+            return kept[1], kept[2]
+        half = 0.5 * self.s.resolution
+        reach, back = max(t.standoff - half, 0.0), t.drop_offset - half
+        self._offsets = (t, reach, back)
+        return reach, back
 
     def body_hits(self, x: float, y: float, yaw: float) -> int:
         """Rim points of the body at (x, y, yaw) that are blocked (as
         :func:`~locomotion.kinematic_model.footprint_hits`); 0 at once far from any obstacle."""
-        r, c, _ = self.cell(x, y)
+        inv = self.inv  # the cell arithmetic of :meth:`cell`, written out (a call and a tuple less)
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         if not self._near(r, c):
             return 0
         cs, sn = math.cos(yaw), math.sin(yaw)
@@ -143,12 +165,29 @@ class FastSurface:
 
     def softness_at(self, x: float, y: float) -> float:
         """Softness of the nearest sample."""
+        last = self._last
+        if last[0] == x and last[1] == y:
+            return last[3][4]
         inv = self.inv
         c = math.floor((x - self.x0) * inv + 0.5)
         r = math.floor((y - self.y0) * inv + 0.5)
         if not (0 <= r < self.h and 0 <= c < self.w):
             r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
         return self._soft(r, c)  # type: ignore[no-any-return]
+
+    def under(self, x: float, y: float) -> tuple[float, int, float]:
+        """(height, kind, softness) of the nearest sample: from the last :meth:`ground_pose` when
+        it was at (x, y) (where the next step starts), else looked up."""
+        last = self._last
+        if last[0] == x and last[1] == y:
+            pose = last[3]
+            return pose[0], pose[3], pose[4]
+        inv = self.inv
+        c = math.floor((x - self.x0) * inv + 0.5)
+        r = math.floor((y - self.y0) * inv + 0.5)
+        if not (0 <= r < self.h and 0 <= c < self.w):
+            r, c = min(max(r, 0), self.h - 1), min(max(c, 0), self.w - 1)
+        return self._base(r, c), self._kind(r, c), self._soft(r, c)
 
     def blocked(self, x: float, y: float) -> bool:
         inv = self.inv
@@ -162,6 +201,9 @@ class FastSurface:
     def ground_pose(self, x: float, y: float, yaw: float) -> tuple[float, float, float, int, float]:
         """Ground height, pitch (nose-down positive), roll, kind and softness under the trunk;
         pitch and roll from the mean ground under the front/back and left/right body edges."""
+        last = self._last
+        if last[0] == x and last[1] == y and last[2] == yaw:
+            return last[3]
         c, s = math.cos(yaw), math.sin(yaw)
         x0, y0, inv, hmax, wmax = self.x0, self.y0, self.inv, self.h - 1, self.w - 1
         floor, base = math.floor, self._base
@@ -172,6 +214,24 @@ class FastSurface:
         h0 = base(r, q)
         fx, fy = c * _HALF_LENGTH, s * _HALF_LENGTH
         lx, ly = -s * _HALF_WIDTH, c * _HALF_WIDTH
+        k = self._margin
+        if k <= r <= hmax - k and k <= q <= wmax - k:  # every edge inside: no clamping
+            hf = base(floor((y + fy - y0) * inv + 0.5), floor((x + fx - x0) * inv + 0.5))
+            hb = base(floor((y - fy - y0) * inv + 0.5), floor((x - fx - x0) * inv + 0.5))
+            hl = base(floor((y + ly - y0) * inv + 0.5), floor((x + lx - x0) * inv + 0.5))
+            hr = base(floor((y - ly - y0) * inv + 0.5), floor((x - lx - x0) * inv + 0.5))
+        else:
+            hf, hb, hl, hr = self._edges_clamped(x, y, fx, fy, lx, ly)
+        out = (h0, -math.atan2(hf - hb, 2 * _HALF_LENGTH), math.atan2(hl - hr, 2 * _HALF_WIDTH),
+               self._kind(r, q), self._soft(r, q))
+        self._last = (x, y, yaw, out)
+        return out
+
+    def _edges_clamped(self, x: float, y: float, fx: float, fy: float, lx: float, ly: float
+                       ) -> tuple[float, float, float, float]:
+        """Ground under the front, back, left and right body edges near the raster's border."""
+        x0, y0, inv, hmax, wmax = self.x0, self.y0, self.inv, self.h - 1, self.w - 1
+        floor, base = math.floor, self._base
         px, py = x + fx, y + fy
         hf = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
                   min(max(floor((px - x0) * inv + 0.5), 0), wmax))
@@ -184,9 +244,7 @@ class FastSurface:
         px, py = x - lx, y - ly
         hr = base(min(max(floor((py - y0) * inv + 0.5), 0), hmax),
                   min(max(floor((px - x0) * inv + 0.5), 0), wmax))
-        pitch = -math.atan2(hf - hb, 2 * _HALF_LENGTH)
-        roll = math.atan2(hl - hr, 2 * _HALF_WIDTH)
-        return h0, pitch, roll, self._kind(r, q), self._soft(r, q)
+        return hf, hb, hl, hr
 
 
 def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
@@ -207,12 +265,10 @@ def _near_obstacles(s: SurfaceGrid) -> np.ndarray:
     return out
 
 
-def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, allow: float,
-           t: ModelTables) -> int:
-    """What a rise from (ax, ay) to (bx, by) does (tread to tread: the flight's own limit)."""
-    rise = surface.height(bx, by) - surface.height(ax, ay)
-    if rise <= allow:
-        return EDGE_CLEAR
+def _climb_verdict(surface: FastSurface, ax: float, ay: float, bx: float, by: float, rise: float,
+                   t: ModelTables) -> int:
+    """What a rise from (ax, ay) to (bx, by) above the slope's allowance does (tread to tread:
+    the flight's own limit)."""
     tread = surface.kind_at(ax, ay) == _STAIRS and surface.kind_at(bx, by) == _STAIRS
     limit = t.max_stair_rise if tread else t.max_step_up
     if rise <= limit:
@@ -222,7 +278,11 @@ def _climb(surface: FastSurface, ax: float, ay: float, bx: float, by: float, all
 
 def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, walk_x: float,
              walk_y: float, t: ModelTables) -> int:
-    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`."""
+    """One move's edge verdict: see :func:`locomotion.kinematic_model.edge_check`.
+
+    The six height look-ups are :meth:`FastSurface.height` written out (the same arithmetic):
+    each call cost more than the look-up, and this runs every step the robot moves.
+    """
     d = math.hypot(nx - x, ny - y)
     if d <= 1e-9:
         return EDGE_CLEAR
@@ -231,21 +291,37 @@ def edge_one(surface: FastSurface, x: float, y: float, nx: float, ny: float, wal
         ux, uy = walk_x / walk, walk_y / walk
     else:
         ux, uy = (nx - x) / d, (ny - y) / d
-    h = surface.height
     allow = SLOPE_ALLOW * d + RASTER_SLACK
-    reach = max(t.standoff - 0.5 * surface.s.resolution, 0.0)  # nearest samples round up
+    reach, back = surface.edge_offsets(t)
     fx, fy = ux * reach, uy * reach
     if surface.blocked(nx + fx, ny + fy):
         return EDGE_REFUSE
-    ahead = _climb(surface, x + fx, y + fy, nx + fx, ny + fy, allow, t)
-    under = _climb(surface, x, y, nx, ny, allow, t)
-    if EDGE_REFUSE in (ahead, under):
+    x0, y0, inv, hmax, wmax = surface.x0, surface.y0, surface.inv, surface.h - 1, surface.w - 1
+    floor, base = math.floor, surface._base
+    # ahead: from (x + fx, y + fy) to (nx + fx, ny + fy)
+    ax, ay, bx, by = x + fx, y + fy, nx + fx, ny + fy
+    rise = (base(min(max(floor((by - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((bx - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((ay - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((ax - x0) * inv + 0.5), 0), wmax)))
+    ahead = EDGE_CLEAR if rise <= allow else _climb_verdict(surface, ax, ay, bx, by, rise, t)
+    # under: from (x, y) to (nx, ny)
+    rise = (base(min(max(floor((ny - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((nx - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((y - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((x - x0) * inv + 0.5), 0), wmax)))
+    under = EDGE_CLEAR if rise <= allow else _climb_verdict(surface, x, y, nx, ny, rise, t)
+    if ahead == EDGE_REFUSE or under == EDGE_REFUSE:
         return EDGE_REFUSE
-    if EDGE_FALL in (ahead, under):
+    if ahead == EDGE_FALL or under == EDGE_FALL:
         return EDGE_FALL
-    back = t.drop_offset - 0.5 * surface.s.resolution
     bx, by = ux * back, uy * back
-    drop = h(x - bx, y - by) - h(nx - bx, ny - by)
+    ax, ay = x - bx, y - by
+    bx, by = nx - bx, ny - by
+    drop = (base(min(max(floor((ay - y0) * inv + 0.5), 0), hmax),
+                 min(max(floor((ax - x0) * inv + 0.5), 0), wmax))
+            - base(min(max(floor((by - y0) * inv + 0.5), 0), hmax),
+                   min(max(floor((bx - x0) * inv + 0.5), 0), wmax)))
     if drop > allow and drop > t.max_step_down:
         return EDGE_FALL
     return EDGE_CLEAR
@@ -295,7 +371,7 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     noise = rng.standard_normal()
     u_stall, u_dur = rng.random(2).tolist()  # the same two doubles as two random() calls
     kind = st.kind
-    soft = surface.softness_at(st.x, st.y)
+    here_h, here_kind, soft = surface.under(st.x, st.y)
     fallen = st.fallen
     walking = not fallen and mode < _STAND
     ratio = tables.speed_ratio[kind]
@@ -337,17 +413,17 @@ def transition_one(st: OneState, cmd: tuple[float, float, float], mode: int, mas
     if bump:
         vx, vy = 0.0, 0.0
     tripped = edge == EDGE_FALL and not fallen and not bump
+    # the ground under the new position (pure: looked up before the trip that reads it)
+    ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     if t.stair_descent_hazard > 0.0 and go and not started and not fallen and not bump:
-        drop = surface.height(st.x, st.y) - surface.height(nx, ny)
-        if drop > 0.0 and (surface.kind_at(st.x, st.y) == _STAIRS
-                           or surface.kind_at(nx, ny) == _STAIRS):
+        drop = here_h - ground
+        if drop > 0.0 and (here_kind == _STAIRS or new_kind == _STAIRS):
             tripped = tripped or u_stall < -math.expm1(-t.stair_descent_hazard * drop)
     decay = math.exp(-dt / t.push_tau)
     getup_left = st.getup_left - dt if fallen else 0.0
     if tripped:
         getup_left = t.getup_time
     still_down = (fallen and getup_left > 0) or tripped
-    ground, pitch, roll, new_kind, new_soft = surface.ground_pose(nx, ny, yaw)
     z = ground + 0.1 if still_down else ground + _BODY_HEIGHT[mode] - 0.1 * new_soft
     climb = (z - st.z) / dt
     moved = math.hypot(nx - st.x, ny - st.y)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 from bt_runtime.events import Telemetry
 from bt_runtime.report import RunReport
@@ -58,7 +58,13 @@ class FallPoint:
 
 
 class FallWatch:
-    """An event sink that keeps only the places where the robot fell (a cheap sink: no I/O)."""
+    """An event sink that keeps only the places where the robot fell (a cheap sink: no I/O).
+
+    It reads a sample's fall flag, position and time only, so it tells the executor
+    (``reads_terrain_true``) to leave out the world's terrain label, a polygon search per sample.
+    """
+
+    reads_terrain_true: ClassVar[bool] = False
 
     def __init__(self, world: World) -> None:
         self._world = world

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -203,6 +204,28 @@ def test_telemetry_from_robot_state() -> None:
     assert sample.stuck and not sample.fallen
     assert from_json(to_json(sample)) == sample
     assert Telemetry.from_state(50, state, 87.5, sim_time=1.5).sim_time == 1.5  # the run's clock
+
+
+def test_telemetry_from_robot_state_fills_every_field_by_name() -> None:
+    # from_state passes Telemetry's fields by position: every one must land where it is named
+    state = RobotState(
+        time=2.5,
+        pose=Pose(1.0, 2.0, 0.3, 0.01, 0.02, 1.5),
+        velocity=(0.4, 0.1, 0.2),
+        terrain=TerrainEstimate(TerrainKind.GRASS, TerrainKind.MUD, 0.8),
+        gait="crawl",
+        energy_used=0.25,
+        fallen=True,
+        stuck=False,
+        contacts=ContactInfo((True, True, True, True)),
+    )
+    sample = Telemetry.from_state(50, state, 87.5, 2.25, "mud")
+    assert dataclasses.asdict(sample) == {
+        "tick": 50, "sim_time": 2.25, "x": 1.0, "y": 2.0, "z": 0.3, "roll": 0.01,
+        "pitch": 0.02, "yaw": 1.5, "vx": 0.4, "vy": 0.1, "wz": 0.2, "battery": 87.5,
+        "terrain": "grass", "gait": "crawl", "energy": 0.25, "fallen": True, "stuck": False,
+        "terrain_true": "mud",
+    }
 
 
 def test_tree_nodes_walk_parents_first() -> None:

@@ -220,3 +220,42 @@ def test_twin_energy_matches_the_documented_energy_model() -> None:
     speed = s.velocity[0]
     expected = model.energy_wh(speed * 20.0, 20.0, 15.0, TerrainKind.FLAT, "crawl")
     assert s.energy_used - start.energy_used == pytest.approx(expected, rel=0.02)
+
+
+@pytest.mark.parametrize("dt", [float("nan"), float("inf"), -0.1, 0.0, 1e-7, "0.1", None])
+def test_every_bad_step_length_is_refused_naming_dt(dt: object) -> None:
+    # step's fast path for a plain float in range must refuse what _check_number refuses
+    b = KinematicBackend()
+    b.reset(FLAT, Pose(0, 0))
+    with pytest.raises(ValueError, match="dt must be a finite number >= 1e-06"):
+        b.step(dt)  # type: ignore[arg-type]
+    assert b.step(1).time == pytest.approx(1.0)  # an int is a number: taken as a float
+    b.close()
+
+
+def test_the_state_built_positionally_lands_in_the_named_fields() -> None:
+    # _robot_state passes RobotState's and ContactInfo's fields by position: pin their order
+    import dataclasses
+
+    from locomotion.backend import ContactInfo, RobotState, TerrainEstimate
+
+    assert [f.name for f in dataclasses.fields(RobotState)] == [
+        "time", "pose", "velocity", "terrain", "gait", "energy_used", "fallen", "stuck",
+        "contacts", "nav_status", "nav_reason", "path", "payload_mass", "extras"]
+    assert [f.name for f in dataclasses.fields(ContactInfo)] == ["feet", "trunk", "slip"]
+    b = KinematicBackend()
+    b.reset(FLAT, Pose(0, 0))
+    b.set_payload(2.5)
+    b.command(Velocity(0.4, 0.0, 0.1))
+    for _ in range(5):
+        s = b.step(0.1)
+    assert s.time == pytest.approx(0.5) and s.pose.x > 0 and isinstance(s.pose, Pose)
+    assert s.velocity[0] > 0 and s.velocity[2] > 0
+    assert isinstance(s.terrain, TerrainEstimate) and s.gait == "trot"
+    assert s.energy_used > 0 and s.fallen is False and s.stuck is False
+    assert s.contacts.feet == (True, True, True, True) and s.contacts.trunk is False
+    assert s.contacts.slip >= 0 and isinstance(s.nav_status, str) and s.payload_mass == 2.5
+    assert set(s.extras) == {"speed_cap", "body_pitch_target", "swing_height", "distance",
+                             "terrain_confidence"}
+    assert s.extras["distance"] > 0
+    b.close()
