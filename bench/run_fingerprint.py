@@ -13,45 +13,44 @@ Options: ``--runs N`` (per mission, default 4), ``--mission NAME`` (repeatable).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+from bt_runtime.codec import to_dict
+from bt_runtime.events import Message
 from quadmission.campaign.plan import draw_for, run_seed
 from quadmission.campaign.worker import run_drawn
 from quadmission.loading import load_mission
 
 MISSIONS = Path(__file__).resolve().parent.parent / "missions"
 EXAMPLES = ("patrol", "rescue", "logistics")
-_WALL_CLOCK = {"run_id", "started_at", "wall_time"}
-_CHECKOUT = {"source_path", "versions"}
-"""Fields that name where and with what the code is installed, not what the run did."""
+_LEFT_OUT = {"run_id", "started_at", "wall_time", "source_path", "versions"}
+"""Keys that say when, where and with what the run happened (wall clock, checkout, package
+versions), not what it did."""
 
 
-def _without_wall_clock(value: Any) -> Any:
-    """``value`` with wall-clock keys dropped from any mapping inside it (a run summary's)."""
+def _what_happened(value: Any) -> Any:
+    """``value`` with the :data:`_LEFT_OUT` keys dropped from every mapping inside it."""
     if isinstance(value, dict):
-        return {k: _without_wall_clock(v) for k, v in sorted(value.items()) if k not in _WALL_CLOCK}
+        return {k: _what_happened(v) for k, v in value.items() if k not in _LEFT_OUT}
+    if isinstance(value, list):
+        return [_what_happened(v) for v in value]
     return value
 
 
 class DigestSink:
-    """An event sink that folds every event (minus wall-clock fields) into one SHA-256."""
+    """An event sink that folds every event, in the JSON form the run log records
+    (:func:`bt_runtime.codec.to_dict`), minus :data:`_LEFT_OUT`, into one SHA-256."""
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
         self.events = 0
 
-    def append(self, event: Any) -> None:
-        if dataclasses.is_dataclass(event):
-            fields = {f.name: _without_wall_clock(getattr(event, f.name))
-                      for f in dataclasses.fields(event)
-                      if f.name not in _WALL_CLOCK and f.name not in _CHECKOUT}
-            text = f"{type(event).__name__}{sorted(fields.items())!r}"
-        else:
-            text = repr(event)
-        self._hash.update(text.encode())
+    def append(self, event: Message) -> None:
+        data = _what_happened(to_dict(event))
+        self._hash.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
         self.events += 1
 
     def commit_tick(self) -> None:
