@@ -115,8 +115,6 @@ class _Reach:
     """The ways over ramps planned so far (origin, goal) -> the steep ramp crossed."""
     unjudged: A.Span | None = None
     """The first leg left unjudged once :data:`_WAYS_PLANNED` ways were planned."""
-    current: A.Span | None = None
-    """The leg being judged."""
 
     def blame(self, g_cell: tuple[int, int] | None) -> str:
         """The breaches between the start's ground and the goal's: next to both components (next
@@ -139,17 +137,17 @@ class _Reach:
             self.leg(Leg(xy, what, span, frozenset({START})))
         return True
 
-    def steep_on_way(self, origin: Origin, goal: tuple[float, float], judging: bool = True
-                     ) -> tuple[TerrainRegion, bool] | None:
+    def steep_on_way(self, origin: Origin, goal: tuple[float, float],
+                     judged: A.Span | None = None) -> tuple[TerrainRegion, bool] | None:
         """The first too-steep ramp the planned way from ``origin`` crosses, and whether it
         climbs it; None if the way crosses none or there is no way (reported elsewhere).
-        Each way is planned once, and at most :data:`_WAYS_PLANNED` of them (then None)."""
+        Each way is planned once, and at most :data:`_WAYS_PLANNED` of them (then None, and
+        ``judged``, the leg asking, is the first left unjudged unless one already is)."""
         key = (origin.xy or self.start, goal)
         if key in self.ways:
             return self.ways[key]
         if len(self.ways) >= _WAYS_PLANNED:
-            if judging:
-                self.unjudged = self.unjudged or self.current
+            self.unjudged = self.unjudged or judged
             return None
         self.ways[key] = found = self._steep_on(key[0], goal)
         return found
@@ -172,10 +170,9 @@ class _Reach:
         origins: dict[tuple[float, float] | None, Origin] = {}
         for o in sorted(leg.origins, key=lambda o: (o.line, o.what)):  # the first line of each
             origins.setdefault(o.xy, o)
-        self.current = leg.span
         found = []
         for origin in origins.values():
-            steep = self.steep_on_way(origin, leg.goal)
+            steep = self.steep_on_way(origin, leg.goal, leg.span)
             if steep is None:
                 return  # from here the robot gets there without it (or cannot: said elsewhere)
             found.append((origin, *steep))
@@ -199,7 +196,7 @@ class _Reach:
         stands = "the robot stands at " + ", or at ".join(
             f"{o.what} after line {o.line}" for o, *_ in found if o.xy is not None)
         hint = "make the ramp gentler, or route round it with a waypoint"
-        if (START not in leg.origins and self.steep_on_way(START, leg.goal, False) is None
+        if (START not in leg.origins and self.steep_on_way(START, leg.goal) is None
                 and (self.start, leg.goal) in self.ways):  # planned, not left over the budget
             hint = (f"from the {self.where} the way to {leg.what} does not cross it: route back "
                     "that way with a waypoint, or make the ramp gentler")
