@@ -137,7 +137,8 @@ class ToAst(Transformer[Token, Any]):
                                                tok.end_line or 1, tok.end_column or 1)))
 
     def _text(self, tok: Token) -> A.Text:
-        return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
+        raw = str(tok)[1:-1]
+        return A.Text(_ESCAPE.sub(r"\1", raw) if "\\" in raw else raw, self._tspan(tok))
 
     def action(self, key: str, params: tuple[str, ...], meta: Any, c: list[Any]) -> A.Action:
         """One action statement: child i fills ``params[i]``; an omitted optional child (None)
