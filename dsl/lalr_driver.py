@@ -100,6 +100,7 @@ class _Rule:
     tail: int
     plain: tuple[int, ...] | None  # ``pick`` when nothing is spliced or inserted
     mode: int
+    single: int = -1  # the one child ``plain`` picks (-1: none, or several)
 
 
 class _Lexer(NamedTuple):
@@ -150,7 +151,8 @@ def _rule_of(rule: Any) -> _Rule:
         mode = INLINE
     else:
         mode = GENERAL
-    return _Rule(size, origin, name, kind, pick, tail, plain, mode)
+    single = plain[0] if plain is not None and len(plain) == 1 else -1
+    return _Rule(size, origin, name, kind, pick, tail, plain, mode, single)
 
 
 def _lexer_of(lexer: BasicLexer) -> _Lexer:
@@ -458,8 +460,10 @@ class Driver:
                 else:
                     children, here = [], None
                 if mode <= SPLICE:  # ALL, PICK, SPLICE: the builder's method
-                    if mode == PICK:
-                        children = [children[i] for i in rule.plain]  # type: ignore[union-attr]
+                    if mode == PICK:  # one child picked, mostly: no comprehension for it
+                        plain = rule.plain
+                        children = ([children[rule.single]] if rule.single >= 0
+                                    else [children[i] for i in plain])  # type: ignore[union-attr]
                     elif mode == SPLICE:
                         children = children[rule.pick[0][0]].children
                     try:
@@ -473,7 +477,9 @@ class Driver:
                     except Exception as exc:
                         raise _visit_error(rule, children, here, exc) from exc
                 elif mode == INLINE:
-                    value = _Inline([children[i] for i in rule.plain])  # type: ignore[union-attr]
+                    plain = rule.plain
+                    value = _Inline([children[rule.single]] if rule.single >= 0
+                                    else [children[i] for i in plain])  # type: ignore[union-attr]
                 else:
                     value = _reduce(rule, children, here, methods, builder, raw)
                     if rule.kind == "expand1" and type(value) is Token:

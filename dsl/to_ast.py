@@ -38,6 +38,9 @@ __all__ = ["ToAst", "action_forms"]
 
 
 _ESCAPE = re.compile(r"\\([\"\\])")
+#: A span built as the tuple it is, without a call of ``Span.__new__`` (one per node).
+_new_span = tuple.__new__
+Span = A.Span
 
 
 def action_forms(actions: Mapping[str, ActionSpec]) -> Mapping[str, tuple[str, tuple[str, ...]]]:
@@ -120,21 +123,22 @@ class ToAst(Transformer[Token, Any]):
     # ------------------------------------------------------------------------------ helpers
     def _span(self, meta: Any) -> A.Span:
         if type(meta) is tuple or type(meta) is Meta:  # the driver's: read by index
-            return A.Span(self.path, meta[0], meta[1], meta[3], meta[4])
+            return _new_span(Span, (self.path, meta[0], meta[1], meta[3], meta[4]))
         if getattr(meta, "empty", True):
             return A.Span(self.path, 1, 1, 1, 1)
         return A.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tspan(self, tok: Token) -> A.Span:
-        return A.Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or 1,
-                      tok.end_column or 1)
+        return _new_span(Span, (self.path, tok.line or 1, tok.column or 1, tok.end_line or 1,
+                            tok.end_column or 1))
 
     def _id(self, tok: Token) -> A.Ident:  # _tspan inlined: a name is the commonest node
-        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
-                                        tok.end_line or 1, tok.end_column or 1))
+        return A.Ident(str(tok), _new_span(Span, (self.path, tok.line or 1, tok.column or 1,
+                                               tok.end_line or 1, tok.end_column or 1)))
 
     def _text(self, tok: Token) -> A.Text:
-        return A.Text(_ESCAPE.sub(r"\1", str(tok)[1:-1]), self._tspan(tok))
+        raw = str(tok)[1:-1]
+        return A.Text(_ESCAPE.sub(r"\1", raw) if "\\" in raw else raw, self._tspan(tok))
 
     def action(self, key: str, params: tuple[str, ...], meta: Any, c: list[Any]) -> A.Action:
         """One action statement: child i fills ``params[i]``; an omitted optional child (None)
@@ -153,8 +157,8 @@ class ToAst(Transformer[Token, Any]):
             value = self._id(child) if type(child) is Token else child
             args.append(A.ActionArg(name, value, value.span))
         if type(meta) is tuple:  # self._span, inlined (one action per statement, mostly)
-            return A.Action(key, tuple(args), A.Span(self.path, meta[0], meta[1], meta[3],
-                                                     meta[4]))
+            return A.Action(key, tuple(args), _new_span(Span, (self.path, meta[0], meta[1],
+                                                               meta[3], meta[4])))
         return A.Action(key, tuple(args), self._span(meta))
 
     # --------------------------------------------------------------------------- top level
@@ -325,7 +329,7 @@ class ToAst(Transformer[Token, Any]):
         number, unit = c
         if type(meta) is tuple:  # self._span, inlined: every number with a unit
             return A.Quantity(float(number), str(unit), f"{number} {unit}",
-                              A.Span(self.path, meta[0], meta[1], meta[3], meta[4]))
+                              _new_span(Span, (self.path, meta[0], meta[1], meta[3], meta[4])))
         return A.Quantity(float(number), str(unit), f"{number} {unit}", self._span(meta))
 
     def number(self, meta: Any, c: list[Any]) -> A.Quantity:
@@ -334,7 +338,8 @@ class ToAst(Transformer[Token, Any]):
     # -------------------------------------------------------------------------- statements
     def block(self, meta: Any, c: list[Any]) -> A.Block:
         if type(meta) is tuple:  # self._span, inlined: every block
-            return A.Block(tuple(c), A.Span(self.path, meta[0], meta[1], meta[3], meta[4]))
+            return A.Block(tuple(c), _new_span(Span, (self.path, meta[0], meta[1], meta[3],
+                                                      meta[4])))
         return A.Block(tuple(c), self._span(meta))
 
     def sequence(self, meta: Any, c: list[Any]) -> A.Composite:
@@ -384,13 +389,13 @@ class ToAst(Transformer[Token, Any]):
 
     def place_ref(self, meta: Any, c: list[Any]) -> A.Ident:
         tok = c[0]  # self._id, inlined: one per place named
-        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
-                                        tok.end_line or 1, tok.end_column or 1))
+        return A.Ident(str(tok), _new_span(Span, (self.path, tok.line or 1, tok.column or 1,
+                                               tok.end_line or 1, tok.end_column or 1)))
 
     def name_ref(self, meta: Any, c: list[Any]) -> A.Ident:
         tok = c[0]  # self._id, inlined: one per name used as a value
-        return A.Ident(str(tok), A.Span(self.path, tok.line or 1, tok.column or 1,
-                                        tok.end_line or 1, tok.end_column or 1))
+        return A.Ident(str(tok), _new_span(Span, (self.path, tok.line or 1, tok.column or 1,
+                                               tok.end_line or 1, tok.end_column or 1)))
 
     def text(self, meta: Any, c: list[Any]) -> A.Text:
         return self._text(c[0])
