@@ -157,6 +157,9 @@ class Executor:
         self.temporal = TemporalJudge(temporal)
         self.faults = sorted(faults, key=lambda f: f.at)
         self.telemetry = TelemetryFilter(telemetry_hz)
+        # a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets samples
+        # without the world's label unless the stream shares them; asked once, as the log is given
+        self._sample_terrain_true = stream is not None or getattr(log, "reads_terrain_true", True)
         self.port = ActionPort(ctx)
         description = describe(root)  # the one description every view of the tree reads
         self.definition = tree_definition(description).root
@@ -305,13 +308,9 @@ class Executor:
         state = ctx.state
         assert state is not None
         if self.telemetry.due(state, later):
-            # a sample goes to the log only: with no log nobody reads it (a view builds its own),
-            # and a log whose ``reads_terrain_true`` is False (the campaign's fall watch) gets it
-            # without the world's label unless the stream shares it
-            log = record.log
-            if log is not None:
-                full = record.stream is not None or getattr(log, "reads_terrain_true", True)
-                telemetry = self._telemetry(full)
+            # a sample goes to the log only: with no log nobody reads it (a view builds its own)
+            if record.log is not None:
+                telemetry = self._telemetry(self._sample_terrain_true)
                 record.keep(telemetry)
             self._telemetry_tick = self.tick
         record.commit()
