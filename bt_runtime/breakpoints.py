@@ -4,7 +4,8 @@ Why inside the tick: py_trees ticks a tree as one generator walk, and only the w
 node comes next (a selector may skip a child, a sequence may stop early). So a breakpointed node's
 ``tick`` is wrapped (an instance attribute over the class's generator method, removed when the
 breakpoint is cleared) and, when the walk reaches it while it is not already running (a fresh
-entry: a walk being started, a condition being evaluated), calls the executor's ``hold`` first.
+entry: a walk being started, a condition being evaluated), calls the run's ``hold`` first
+(:meth:`bt_runtime.commandhandlers.CommandHandlers.hold`).
 ``hold`` waits, polling the operator's commands, until resume, step or abort; abort raises
 :class:`AbortedAtBreakpoint`, which unwinds the walk so the node never ticks.
 

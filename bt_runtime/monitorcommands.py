@@ -2,7 +2,7 @@
 
 Why a module of their own: the stream's wire code (``streamwire``/``stream``) stays as it is and
 only asks :func:`check_args` whether a command's arguments are well formed before it acks; the
-executor acts on them (:mod:`bt_runtime.executor`, through :mod:`bt_runtime.runcontrol`).
+run acts on them (:mod:`bt_runtime.commandhandlers`, through :mod:`bt_runtime.runcontrol`).
 
 * ``speed`` ``{"factor": F}`` (1/64 .. 1024): pace a ``--realtime`` run at F times the wall clock.
 * ``breakpoint`` ``{"node": ID, "enabled": bool}``: pause before node ID ticks (or clear it).

@@ -3,10 +3,11 @@
 Commands come from any thread (the API) or from a live stream's command queue; they are queued and
 acted on only by the executor's thread (between ticks, or while a breakpoint holds a tick before
 its node), so a tick is never interrupted half-way. Commands with arguments (speed, breakpoint,
-fault, release: :mod:`bt_runtime.monitorcommands`) go to handlers the executor registers with
-:meth:`RunControl.handle`. Every command acted on is told to ``on_command`` (the executor writes a
-readable line with its arguments to the event log) and :meth:`RunControl.poll` returns them with
-their origin (the executor records each as an ``OperatorCommand``).
+fault, release: :mod:`bt_runtime.monitorcommands`) go to the handlers registered with
+:meth:`RunControl.handle` (:mod:`bt_runtime.commandhandlers`, which builds the run's control).
+Every command acted on is told to ``on_command`` (the command handlers record it as an
+``OperatorCommand``, a readable line with its arguments) and :meth:`RunControl.poll` returns them
+with their origin.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class Scenario:
 
 def _path_length(points: tuple[Point, ...]) -> list[float]:
     cumulative = [0.0]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         cumulative.append(cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
     return cumulative
 

@@ -11,7 +11,7 @@ watt-hours for energy, kilograms for mass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from locomotion.world import Point, Shape, TerrainKind, World
 
@@ -95,7 +95,7 @@ class SetGait:
     gait: str | None
 
 
-Command = Union[GoTo, Velocity, Stand, Sit, Stop, SetGait]
+Command = GoTo | Velocity | Stand | Sit | Stop | SetGait
 
 
 # ---------------------------------------------------------------------------------------- state

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import heapq
 import math
+from itertools import pairwise
 
 import numpy as np
 
@@ -273,7 +274,7 @@ class LineCost:
             return False
         region = self.region
         slopes = []
-        for a, b in zip(cells, cells[1:], strict=False):
+        for a, b in pairwise(cells):
             if region[a] != region[b]:
                 slope = ramp[b] if isfinite(ramp[b]) else ramp[a]
                 if isfinite(slope):

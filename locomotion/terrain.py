@@ -2,36 +2,38 @@
 
 The world is a list of painted regions; planning, sensing and the kinematic twin all ask the same
 questions many times per second (how high is the ground here, what is it, how costly is it to
-cross), so :class:`TerrainMap` answers them vectorised over arrays of points, and rasterises the
-world once into a :class:`CostGrid` for the planner.
+cross), so :class:`TerrainMap` answers them vectorised over arrays of points, and holds the planning
+:class:`~locomotion.terrain_raster.CostGrid` it rasterises once (the rasters are built in
+:mod:`locomotion.terrain_raster`, whose names this module re-exports for its importers).
 
 Heights: level regions sit at their ``elevation``; slopes and stairs rise from the edge of their
 shape that is lowest along their heading (``s = 0``): a slope by ``tan(angle) * s``; stairs by one
 ``rise`` per ``tread`` (the first tread already one rise up), for ``count`` steps, then level.
 Gravel and rubble get deterministic value-noise roughness seeded by the map seed and the region's
 index, so the same world and seed always give the same ground.
-
-Size: over 400 lines: the map and its vectorised queries (height, kind, friction, edges) share the
-rasters; the edge raster is the next to move out.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from locomotion.terrain_raster import (
+    KIND_INDEX,
+    KINDS,
+    CostGrid,
+    SurfaceGrid,
+    cost_grid,
+    edge_cells,
+    shape_contains,
+)
 from locomotion.world import (
-    Circle,
     GrassParams,
     GravelParams,
     HedgeParams,
     MudParams,
-    Polygon,
-    Rect,
     RubbleParams,
-    Shape,
     SlopeParams,
     StairsParams,
     TerrainKind,
@@ -55,9 +57,6 @@ __all__ = [
     "terrain_for",
 ]
 
-KINDS: tuple[TerrainKind, ...] = tuple(TerrainKind)
-"""Order of the integer kind codes used in arrays (``KINDS[code]`` is the kind)."""
-KIND_INDEX: dict[TerrainKind, int] = {k: i for i, k in enumerate(KINDS)}
 IMPASSABLE = math.inf
 MAX_SLOPE_DEG = 30.0
 """Steeper slopes are impassable for a small quadruped."""
@@ -71,40 +70,6 @@ _NOISE_CELL = {TerrainKind.GRAVEL: 0.06, TerrainKind.RUBBLE: 0.15}
 # std of bilinear interpolation of iid U(-1, 1) lattice values, averaged over a cell: sqrt(1/3)*2/3
 _NOISE_STD = math.sqrt(1.0 / 3.0) * 2.0 / 3.0
 _FLAT = KIND_INDEX[TerrainKind.FLAT]
-
-
-def shape_contains(shape: Shape, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Vectorised point-in-shape test (boundary counts as inside for rectangles and discs)."""
-    if isinstance(shape, Rect):
-        return (x >= shape.x_min) & (x <= shape.x_max) & (y >= shape.y_min) & (y <= shape.y_max)
-    if isinstance(shape, Circle):
-        cx, cy = shape.center
-        return (x - cx) ** 2 + (y - cy) ** 2 <= shape.radius**2
-    if isinstance(shape, Polygon):
-        inside = np.zeros(np.broadcast(x, y).shape, dtype=bool)
-        pts = shape.points
-        for i in range(len(pts)):
-            xi, yi = pts[i]
-            xj, yj = pts[i - 1]
-            crosses = (yi > y) != (yj > y)
-            if yj == yi:
-                continue
-            x_cross = xi + (y - yi) * (xj - xi) / (yj - yi)
-            inside ^= crosses & (x < x_cross)
-        return inside
-    raise TypeError(f"unknown shape type {type(shape).__name__}")
-
-
-def _box(shape: Shape) -> tuple[float, float, float, float]:
-    """(x_min, y_min, x_max, y_max) of a disc or polygon."""
-    if isinstance(shape, Circle):
-        (cx, cy), r = shape.center, shape.radius
-        return cx - r, cy - r, cx + r, cy + r
-    if isinstance(shape, Polygon):
-        xs = [p[0] for p in shape.points]
-        ys = [p[1] for p in shape.points]
-        return min(xs), min(ys), max(xs), max(ys)
-    raise TypeError(f"unknown shape type {type(shape).__name__}")
 
 
 def region_cost(region: TerrainRegion) -> float:
@@ -160,44 +125,6 @@ def _value_noise(x: np.ndarray, y: np.ndarray, cell: float, seed: int) -> np.nda
     return (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy
 
 
-@dataclass(frozen=True)
-class CostGrid:
-    """The world rasterised for planning. Cell (row i, col j) has its centre at
-    ``(x0 + (j + 0.5) * resolution, y0 + (i + 0.5) * resolution)``.
-
-    Attributes:
-        cost: traversal cost per metre, ``inf`` where impassable.
-        kind: integer kind code (index into :data:`KINDS`).
-        region: index of the owning region in ``world.regions``, -1 for the default flat ground.
-        stair_axis: ascent heading (rad) on stair cells, NaN elsewhere.
-        ramp_axis: ascent heading (rad) on slope cells, NaN elsewhere (None: no slopes known).
-    """
-
-    x0: float
-    y0: float
-    resolution: float
-    cost: np.ndarray
-    kind: np.ndarray
-    region: np.ndarray
-    stair_axis: np.ndarray
-    ramp_axis: np.ndarray | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.cost.shape  # type: ignore[return-value]
-
-    def cell_of(self, x: float, y: float) -> tuple[int, int]:
-        """(row, col) of the cell holding (x, y); may lie outside the grid."""
-        return (math.floor((y - self.y0) / self.resolution),
-                math.floor((x - self.x0) / self.resolution))
-
-    def center(self, row: int, col: int) -> tuple[float, float]:
-        return (self.x0 + (col + 0.5) * self.resolution, self.y0 + (row + 0.5) * self.resolution)
-
-    def inside(self, row: int, col: int) -> bool:
-        return 0 <= row < self.cost.shape[0] and 0 <= col < self.cost.shape[1]
-
-
 #: Most cells of one planning grid: a 400 m square site at 0.2 m (a few hundred MB over all layers).
 MAX_GRID_CELLS = 4_000_000
 
@@ -247,39 +174,6 @@ class TerrainMap:
             idx[shape_contains(region.shape, xa, ya)] = i
         return idx
 
-    def raster_regions(self, xs: np.ndarray, ys: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`region_index` of the raster ``np.meshgrid(xs, ys)`` (``xs``, ``ys`` ascending),
-        each region tested only on the block of samples its bounding box covers.
-
-        The rasters a reset builds (the planning grid, the edge grid, the surface) are rasters
-        of the whole world; testing every shape at every sample was most of their cost. A
-        rectangle's block is its answer (the same comparisons, on the axes); a disc or polygon
-        is tested on its box padded by 1 um, outside which no sample can be inside it.
-
-        Returns:
-            ``(gx, gy, idx)``: the meshgrid and the region index of each sample.
-        """
-        gx, gy = np.meshgrid(xs, ys)
-        idx = np.full(gx.shape, -1, dtype=np.int64)
-        for i, region in enumerate(self._regions):
-            shape = region.shape
-            if isinstance(shape, Rect):
-                cols = np.flatnonzero((xs >= shape.x_min) & (xs <= shape.x_max))
-                rows = np.flatnonzero((ys >= shape.y_min) & (ys <= shape.y_max))
-                if cols.size and rows.size:
-                    idx[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = i
-                continue
-            x_lo, y_lo, x_hi, y_hi = _box(shape)
-            c0 = int(np.searchsorted(xs, x_lo - 1e-6, side="left"))
-            c1 = int(np.searchsorted(xs, x_hi + 1e-6, side="right"))
-            r0 = int(np.searchsorted(ys, y_lo - 1e-6, side="left"))
-            r1 = int(np.searchsorted(ys, y_hi + 1e-6, side="right"))
-            if c1 > c0 and r1 > r0:
-                block = idx[r0:r1, c0:c1]
-                block[shape_contains(shape, gx[r0:r1, c0:c1], gy[r0:r1, c0:c1])] = i
-        return gx, gy, idx
-
     def kind(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Integer kind code per point (see :data:`KINDS`); outside bounds counts as obstacle."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
@@ -288,7 +182,7 @@ class TerrainMap:
             codes[shape_contains(region.shape, xa, ya)] = KIND_INDEX[region.kind]
         return self._outside_is_obstacle(codes, xa, ya)
 
-    def _kind_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
+    def kind_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
         """:meth:`kind` from an already computed :meth:`region_index` of the same points (the
         last region painted wins in both, so the codes are the same)."""
         table = np.array([KIND_INDEX[r.kind] for r in self._regions] + [_FLAT], dtype=np.int64)
@@ -309,9 +203,9 @@ class TerrainMap:
         """Ground height (m) per point: stairs, slopes and (unless ``roughness`` is False) the
         seeded gravel/rubble roughness. Without it you get the mean surface a trunk follows."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-        return self._height_of(self.region_index(xa, ya), xa, ya, roughness)
+        return self.height_of(self.region_index(xa, ya), xa, ya, roughness)
 
-    def _height_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray,
+    def height_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray,
                    roughness: bool = True) -> np.ndarray:
         """:meth:`height` from an already computed :meth:`region_index` of the same points."""
         # a level region without texture is its elevation: read off a table; the others
@@ -331,9 +225,9 @@ class TerrainMap:
     def _textured_region(self, i: int) -> bool:
         return isinstance(self._regions[i].params, (GravelParams, RubbleParams))
 
-    def _textured(self, base: np.ndarray, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray
+    def textured_height(self, base: np.ndarray, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray
                   ) -> np.ndarray:
-        """:meth:`_height_of` with roughness, from its value without (``base``): only the
+        """:meth:`height_of` with roughness, from its value without (``base``): only the
         gravel and rubble regions' samples are computed again (the others' heights are the
         same with or without roughness, by the same arithmetic)."""
         z = base.copy()
@@ -366,16 +260,16 @@ class TerrainMap:
     def friction(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Coulomb friction per point (0.9 on default ground)."""
         idx = self.region_index(x, y)
-        return self._friction_table()[idx]
+        return self.friction_table()[idx]
 
-    def _friction_table(self) -> np.ndarray:
+    def friction_table(self) -> np.ndarray:
         return np.array([float(getattr(r.params, "friction", 0.9)) for r in self._regions] + [0.9])
 
     def softness(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Mud softness per point (0 away from mud)."""
-        return self._softness_table()[self.region_index(x, y)]
+        return self.softness_table()[self.region_index(x, y)]
 
-    def _softness_table(self) -> np.ndarray:
+    def softness_table(self) -> np.ndarray:
         return np.array(
             [r.params.softness if isinstance(r.params, MudParams) else 0.0 for r in self._regions]
             + [0.0]
@@ -384,9 +278,9 @@ class TerrainMap:
     def cost(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
         """Traversal cost per metre per point, ``inf`` for impassable or outside bounds."""
         xa, ya = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-        return self._cost_of(self.region_index(xa, ya), xa, ya)
+        return self.cost_of(self.region_index(xa, ya), xa, ya)
 
-    def _cost_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
+    def cost_of(self, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
         """:meth:`cost` from an already computed :meth:`region_index` of the same points."""
         table = np.array([region_cost(r) for r in self._regions] + [1.0])
         c = np.array(table[idx], dtype=float)
@@ -394,7 +288,7 @@ class TerrainMap:
         c[(xa < b.x_min) | (xa > b.x_max) | (ya < b.y_min) | (ya > b.y_max)] = IMPASSABLE
         return c
 
-    # ------------------------------------------------------------------ rasterisation
+    # ------------------------------------------------------------------ rasters
     def edge_cells(self, max_step: float, stair_rise: float = MAX_STAIR_RISE) -> np.ndarray:
         """Cells of :attr:`grid` holding an edge: a height change of more than ``max_step`` m
         between neighbouring ground samples a quarter of a cell apart (a ledge, a step, a ramp's
@@ -402,132 +296,14 @@ class TerrainMap:
         slopes do not (the steepest walkable one rises 3 cm between samples); next to a stair
         sample the limit is ``stair_rise`` (at most :data:`MAX_STAIR_RISE`: treads are climbed in
         the stairs gait, and the planner enters flights only along their axis)."""
-        g = self.grid
-        h, w = g.shape
-        f = max(1, min(4, math.floor(math.sqrt(4e6 / (h * w)))))
-        fine = g.resolution / f
-        xs = g.x0 + (np.arange(w * f) + 0.5) * fine
-        ys = g.y0 + (np.arange(h * f) + 0.5) * fine
-        gx, gy, idx = self.raster_regions(xs, ys)
-        z = self._height_of(idx, gx, gy, roughness=False)
-        stairs = self._kind_of(idx, gx, gy) == KIND_INDEX[TerrainKind.STAIRS]
-        limit = max(max_step, math.tan(math.radians(MAX_SLOPE_DEG)) * fine + 0.02) + 1e-6
-        tread = max(limit, min(stair_rise, MAX_STAIR_RISE) + 1e-6)  # in the stairs gait
-        jump_x = np.abs(np.diff(z, axis=1)) > np.where(stairs[:, 1:] | stairs[:, :-1], tread, limit)
-        jump_y = np.abs(np.diff(z, axis=0)) > np.where(stairs[1:, :] | stairs[:-1, :], tread, limit)
-        mark = np.zeros(z.shape, dtype=bool)
-        mark[:, 1:] |= jump_x
-        mark[:, :-1] |= jump_x
-        mark[1:, :] |= jump_y
-        mark[:-1, :] |= jump_y
-        return np.asarray(mark.reshape(h, f, w, f).any(axis=(1, 3)))
+        return edge_cells(self, max_step, min(stair_rise, MAX_STAIR_RISE), MAX_SLOPE_DEG)
 
     @property
     def grid(self) -> CostGrid:
         """The planning grid over the world bounds, built on first use and cached."""
         if self._grid is None:
-            self._grid = self._rasterise()
+            self._grid = cost_grid(self)
         return self._grid
-
-    def _rasterise(self) -> CostGrid:
-        b = self.world.bounds
-        res = self.resolution
-        nx = max(1, math.ceil((b.x_max - b.x_min) / res))
-        ny = max(1, math.ceil((b.y_max - b.y_min) / res))
-        xs = b.x_min + (np.arange(nx) + 0.5) * res
-        ys = b.y_min + (np.arange(ny) + 0.5) * res
-        gx, gy, region = self.raster_regions(xs, ys)
-        cost = self._cost_of(region, gx, gy)
-        kind = self._kind_of(region, gx, gy)
-        axis = np.full(gx.shape, np.nan)
-        ramp = np.full(gx.shape, np.nan)
-        for i, r in enumerate(self._regions):
-            if isinstance(r.params, StairsParams):
-                axis[region == i] = math.radians(r.params.heading)
-            elif isinstance(r.params, SlopeParams):
-                ramp[region == i] = math.radians(r.params.heading)
-        return CostGrid(b.x_min, b.y_min, res, cost, kind, region, axis, ramp)
-
-
-_TALL = (TerrainKind.GRASS, TerrainKind.HEDGE, TerrainKind.OBSTACLE)
-
-
-@dataclass(frozen=True)
-class SurfaceGrid:
-    """A fine raster of the ground for O(1) nearest-sample lookups by the kinematic twin.
-
-    ``base`` is the ground without gravel/rubble roughness (the trunk follows it, the legs absorb
-    the rest); ``top`` is the height of grass, hedges and obstacles above the ground (0 elsewhere).
-    """
-
-    x0: float
-    y0: float
-    resolution: float
-    height: np.ndarray
-    kind: np.ndarray
-    softness: np.ndarray
-    friction: np.ndarray
-    top: np.ndarray
-    base: np.ndarray
-    region: np.ndarray | None = None
-    """The index of the region owning each sample (-1: open ground), when built from a map."""
-
-    @classmethod
-    def from_map(cls, terrain: TerrainMap, resolution: float = 0.05,
-                 like: SurfaceGrid | None = None) -> SurfaceGrid:
-        """Sample ``terrain`` every ``resolution`` m (coarser if the world is huge).
-
-        Args:
-            terrain: the map to sample.
-            resolution: sample spacing (m).
-            like: a grid sampled at the same spacing from a map of the same ground shape
-                (:func:`locomotion.ground_cache.ground_key`): its region, base height, kind and
-                top rasters are shared (they depend only on the shape), the textured height,
-                friction and softness are read from ``terrain``.
-        """
-        b = terrain.world.bounds
-        area = (b.x_max - b.x_min) * (b.y_max - b.y_min)
-        res = max(resolution, math.sqrt(area / 4e6))
-        nx = math.ceil((b.x_max - b.x_min) / res) + 1
-        ny = math.ceil((b.y_max - b.y_min) / res) + 1
-        xs, ys = b.x_min + np.arange(nx) * res, b.y_min + np.arange(ny) * res
-        if like is not None and like.region is not None and like.base.shape == (ny, nx):
-            gx, gy = np.meshgrid(xs, ys)
-            return cls(b.x_min, b.y_min, res, terrain._textured(like.base, like.region, gx, gy),
-                       like.kind, terrain._softness_table()[like.region],
-                       terrain._friction_table()[like.region], like.top, like.base, like.region)
-        gx, gy, region = terrain.raster_regions(xs, ys)
-        tops = [float(getattr(r.params, "height", 0.0)) if r.kind in _TALL else 0.0
-                for r in terrain.world.regions]
-        # one point-in-region pass over the raster, every field read off it (was one per field);
-        # the textured height differs from the base only on gravel and rubble
-        base = terrain._height_of(region, gx, gy, roughness=False)
-        return cls(
-            b.x_min, b.y_min, res,
-            terrain._textured(base, region, gx, gy), terrain._kind_of(region, gx, gy),
-            terrain._softness_table()[region], terrain._friction_table()[region],
-            np.array(tops + [0.0])[region],
-            base,
-            region,
-        )
-
-    def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, col, inside) of the nearest sample to each point (ties round up)."""
-        inv = 1.0 / self.resolution
-        col = np.floor((x - self.x0) * inv + 0.5).astype(np.int64)
-        row = np.floor((y - self.y0) * inv + 0.5).astype(np.int64)
-        h, w = self.height.shape
-        inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
-        if not inside.all():
-            row = np.minimum(np.maximum(row, 0), h - 1)
-            col = np.minimum(np.maximum(col, 0), w - 1)
-        return row, col, inside
-
-    def blocked(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """True where a robot cannot stand: outside, water, obstacle."""
-        r, c, inside = self.index(x, y)
-        k = self.kind[r, c]
-        return ~inside | (k == KIND_INDEX[TerrainKind.WATER]) | (k == KIND_INDEX[TerrainKind.OBSTACLE])
 
 
 def terrain_for(world: World, terrain: TerrainMap | None = None,

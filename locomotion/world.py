@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Union
 
 Point = tuple[float, float]
 
@@ -131,7 +130,7 @@ class Polygon:
         return self.points
 
 
-Shape = Union[Rect, Circle, Polygon]
+Shape = Rect | Circle | Polygon
 
 
 # -------------------------------------------------------------------------------------- terrain
@@ -211,18 +210,18 @@ class ObstacleParams:
     height: float = _param(1.0, "m", "height of the obstacle")
 
 
-TerrainParams = Union[
-    FlatParams,
-    SlopeParams,
-    StairsParams,
-    MudParams,
-    GravelParams,
-    GrassParams,
-    HedgeParams,
-    RubbleParams,
-    WaterParams,
-    ObstacleParams,
-]
+TerrainParams = (
+    FlatParams
+    | SlopeParams
+    | StairsParams
+    | MudParams
+    | GravelParams
+    | GrassParams
+    | HedgeParams
+    | RubbleParams
+    | WaterParams
+    | ObstacleParams
+)
 
 PARAMS_BY_KIND: dict[TerrainKind, type] = {
     TerrainKind.FLAT: FlatParams,

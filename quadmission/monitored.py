@@ -67,7 +67,7 @@ class RunInMonitor:
             )
         except MissionError as exc:
             self.error = exc
-        except BaseException as exc:  # shown after the app closes, never lost in a thread
+        except BaseException as exc:  # noqa: BLE001 - re-raised once the app closes (_report)
             self.crash = exc
         finally:
             if hasattr(monitor, "finish"):

@@ -64,7 +64,9 @@ class SetVariable(py_trees.behaviour.Behaviour):
             raise ValueError(f"{name}: a variable holds true/false or a whole number, got "
                              f"{value!r}")
         if isinstance(step, bool) or not isinstance(step, int):
-            raise ValueError(f"{name}: a step is a whole number, got {step!r}")
+            # TRY004 wants a TypeError; every bad argument here is a ValueError, as documented,
+            # and the compiler turns a behaviour's ValueError into a diagnostic
+            raise ValueError(f"{name}: a step is a whole number, got {step!r}")  # noqa: TRY004
         super().__init__(name=name)
         self.variable, self.value, self.base, self.step = variable, value, base, step
         self.store: VariableStore | None = None

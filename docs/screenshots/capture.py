@@ -111,11 +111,11 @@ async def _devtools_screenshot(chromium: str, url: str, out: Path, wait: float =
     import aiohttp
 
     profile = tempfile.mkdtemp()
-    browser = subprocess.Popen(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         "--remote-debugging-port=9333", f"--user-data-dir={profile}",
-         "--window-size=1600,1000", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    browser = await asyncio.create_subprocess_exec(
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        "--remote-debugging-port=9333", f"--user-data-dir={profile}",
+        "--window-size=1600,1000", "about:blank",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         async with aiohttp.ClientSession() as http:
@@ -148,7 +148,7 @@ async def _devtools_screenshot(chromium: str, url: str, out: Path, wait: float =
                 out.write_bytes(base64.b64decode(shot["data"]))
     finally:
         browser.terminate()
-        browser.wait()
+        await browser.wait()
         shutil.rmtree(profile, ignore_errors=True)
 
 

@@ -180,7 +180,7 @@ class RayExecutor:
                 kwargs["num_cpus"] = num_cpus or available_cores()
             try:
                 ray.init(**kwargs)
-            except Exception as exc:  # Ray raises many kinds; the operator needs one line
+            except Exception as exc:  # noqa: BLE001 - Ray raises many kinds; one line for all
                 raise RayUnavailable(f"--ray: cannot start or join Ray: {exc}") from None
         self.workers = int(ray.cluster_resources().get("CPU", 1))
         self._task = ray.remote(num_cpus=1)(run_batch)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from bt_runtime.robot_config import RobotConfig, start_pose
 from locomotion.energy import EnergyModel
@@ -60,11 +61,11 @@ def _named(checked: Checked, text: str) -> tuple[list[str], list[str]]:
 
 def _route_length(planner: Planner, points: list[tuple[float, float]]) -> tuple[float, str]:
     total = 0.0
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         plan = planner.plan(a, b)
         if not plan.ok:
             return math.inf, plan.reason
-        total += sum(math.dist(p, q) for p, q in zip(plan.path, plan.path[1:]))
+        total += sum(math.dist(p, q) for p, q in pairwise(plan.path))
     return total, ""
 
 
@@ -97,7 +98,7 @@ def precheck(checked: Checked, mission: Mission) -> PreCheck:
         if not plan.ok:
             problems.append(f"`{name}` cannot be reached from the {where}: {plan.reason}")
             continue
-        farthest = max(farthest, sum(math.dist(p, q) for p, q in zip(plan.path, plan.path[1:])))
+        farthest = max(farthest, sum(math.dist(p, q) for p, q in pairwise(plan.path)))
     config = RobotConfig.from_properties(mission.compiled.robot)
     energy = EnergyModel.from_calibration(load_calibration())
     speed = max(0.05, config.max_speed)

@@ -6,7 +6,7 @@ Written to stderr; on a terminal it redraws in place, elsewhere rich prints it o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -34,7 +34,7 @@ class CampaignProgress:
         )
         self._task = self._bar.add_task("runs", total=total, completed=done, rate="")
 
-    def __enter__(self) -> CampaignProgress:
+    def __enter__(self) -> Self:
         self._bar.start()
         return self
 

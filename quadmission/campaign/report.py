@@ -70,8 +70,8 @@ class CampaignReport:
         varied = ", ".join(f"{v.key} {v.low:g}..{v.high:g}" for v in self.variation.items)
         source = "declared" if self.variation.declared else "defaults (no vary block)"
         out = [
-            f"campaign: {self.mission.name!r}, {n} runs on {self.backend}, campaign seed "
-            f"{self.seed}; {ok} succeeded, {n - ok - crashed} failed, {crashed} crashed",
+            (f"campaign: {self.mission.name!r}, {n} runs on {self.backend}, campaign seed "
+             f"{self.seed}; {ok} succeeded, {n - ok - crashed} failed, {crashed} crashed"),
             f"varied ({source}): {varied}",
         ]
         if self.decided_at is not None:
@@ -129,8 +129,8 @@ class CampaignReport:
             *self._separator_lines(),
             *self._crosscheck_lines(),
             f"database: {self.db_path}",
-            f"replay one run: mission run {self.mission.path} --backend {self.backend} "
-            f"--seed SEED --vary-from {self.db_path}",
+            (f"replay one run: mission run {self.mission.path} --backend {self.backend} "
+             f"--seed SEED --vary-from {self.db_path}"),
         ]
 
     def write_markdown(self, folder: Path, world_png: str, dist_png: str) -> Path:
@@ -180,8 +180,8 @@ class CampaignReport:
               if self.crosscheck else []),
             "## Replaying a run",
             "",
-            f"`mission run {self.mission.path} --backend {self.backend} --seed SEED "
-            f"--vary-from {self.db_path}`",
+            (f"`mission run {self.mission.path} --backend {self.backend} --seed SEED "
+             f"--vary-from {self.db_path}`"),
             "",
         ]
         path = folder / "report.md"

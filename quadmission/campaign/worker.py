@@ -134,7 +134,7 @@ def _run_job(spec: CampaignSpec, job: Job) -> RunResult:
 def _draw_or_empty(spec: CampaignSpec, seed: int) -> dict[str, float]:
     try:
         return draw_for(_mission(spec.mission_path).compiled.variation, seed)
-    except Exception:  # the draw itself failed: the crash row says why
+    except Exception:  # noqa: BLE001 - the draw itself failed: the crash row says why
         return {}
 
 
@@ -154,7 +154,7 @@ def run_batch(spec: CampaignSpec, jobs: Sequence[Job]) -> list[RunResult]:
         for attempt in (1, 2):
             try:
                 result = _run_job(spec, job)
-            except Exception as exc:  # a crashing run must not stop the campaign
+            except Exception as exc:  # noqa: BLE001 - a crashing run must not stop the campaign
                 last = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 error = f"{last} (attempt {attempt})"
                 continue

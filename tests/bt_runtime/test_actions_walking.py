@@ -229,7 +229,7 @@ def test_parallel_go_tos_do_not_both_report_reached(tmp_path) -> None:  # type: 
     port = ActionPort(ctx)
     for node in compiled.root.iterate():
         node.setup(robot=port, state=ctx, clock=lambda: ctx.time)
-    go_a, go_b = [n for n in compiled.root.iterate() if isinstance(n, bh.GoTo)]
+    go_a, _go_b = [n for n in compiled.root.iterate() if isinstance(n, bh.GoTo)]
     while ctx.time < 60.0 and compiled.root.status in (pt.common.Status.INVALID,
                                                        pt.common.Status.RUNNING):
         compiled.root.tick_once()

@@ -199,10 +199,11 @@ def test_replay_tells_each_detection_and_the_summary_lists_them(tmp_path: Path) 
         lines = list(replay_lines(reader))
     percent = round(found.confidence * 100)
     told = [line for line in lines if "FOUND" in line]
-    assert told == [
+    found_line = (
         f"[{found.sim_time:8.2f}s] FOUND    victim v1 at (6.0, 14.0), {found.distance:.1f} m away, "
         f"confidence {percent} %, by search north for victim"
-    ]
+    )
+    assert told == [found_line]
     assert (
         f"  found victim v1 at (6.0, 14.0) at {found.sim_time:.1f} s, confidence {percent} %, "
         "by search north for victim"

@@ -46,8 +46,8 @@ def test_a_breakpoint_holds_the_run_before_its_node_ticks_then_resume_runs_it() 
     ex.command("breakpoint", {"node": "0.1", "enabled": True}, origin="m1")
     thread = threading.Thread(target=ex.run)
     thread.start()
-    wait_for(lambda: ex._held == "0.1")
-    second = ex.breakpoints._nodes["0.1"]
+    wait_for(lambda: ex.commands.held == "0.1")
+    second = ex.commands.breakpoints._nodes["0.1"]
     assert second.status.value == "INVALID"  # the walk reached it; it has not ticked
     assert ex.paused
     statuses = [e for e in sink.events if getattr(e, "node_id", "") == "0.1" and e.TYPE == "status"]
@@ -69,11 +69,11 @@ def test_abort_at_a_breakpoint_ends_the_run_without_ticking_the_node() -> None:
     ex.command("breakpoint", {"node": "0.1"}, origin="m1")
     thread = threading.Thread(target=ex.run)
     thread.start()
-    wait_for(lambda: ex._held == "0.1")
+    wait_for(lambda: ex.commands.held == "0.1")
     ex.abort()
     thread.join(timeout=5)
     assert ex.report is not None and ex.report.outcome == "aborted"
-    assert ex.breakpoints._nodes["0.1"].status.value == "INVALID"
+    assert ex.commands.breakpoints._nodes["0.1"].status.value == "INVALID"
 
 
 def test_a_monitor_that_disconnects_releases_its_breakpoint_and_the_run_goes_on() -> None:
@@ -87,7 +87,7 @@ def test_a_monitor_that_disconnects_releases_its_breakpoint_and_the_run_goes_on(
             replies = [m for m in client.messages(timeout=1) if isinstance(m, Notice)]
             assert any(n.kind == "ack" for n in replies)
             thread.start()
-            wait_for(lambda: ex._held == "0.1")
+            wait_for(lambda: ex.commands.held == "0.1")
         thread.join(timeout=5)  # the client went away: released, resumed, finished
     assert not thread.is_alive() and ex.report is not None and ex.report.outcome == "success"
     assert any(e.command.startswith("release (the monitor disconnected")

@@ -4,10 +4,12 @@ from bt_runtime.report import RunReport
 
 
 def _report(**changes: object) -> RunReport:
-    base = dict(outcome="failure", duration=120.0, distance=42.5, energy=3.25, battery=61.0,
-                min_battery=55.0, victims=("v1", "v2"), intruders=(), delivered=("medkit",),
-                falls=1, alerts=2, ticks=1200, wall_time=2.0,
-                failure_path="Rescue/go to roof", failure_reason="unreachable: goal in water")
+    base = {
+        "outcome": "failure", "duration": 120.0, "distance": 42.5, "energy": 3.25, "battery": 61.0,
+        "min_battery": 55.0, "victims": ("v1", "v2"), "intruders": (), "delivered": ("medkit",),
+        "falls": 1, "alerts": 2, "ticks": 1200, "wall_time": 2.0,
+        "failure_path": "Rescue/go to roof", "failure_reason": "unreachable: goal in water",
+    }
     base.update(changes)
     return RunReport(**base)  # type: ignore[arg-type]
 

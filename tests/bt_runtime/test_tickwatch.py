@@ -95,7 +95,7 @@ def test_lines_are_claimed_by_the_node_that_wrote_them_even_with_equal_names() -
 
 def test_a_line_written_outside_a_tick_keeps_its_writer_name() -> None:
     root = Sequence("root", memory=True, children=[bh.Succeed("a")])
-    tree, watch = watched(root)
+    _tree, watch = watched(root)
     watch.lines.append(bh.LogEntry("info", "set-up note", "loader"))
     watch.lines.extend([bh.LogEntry("info", "bulk note", "importer")])  # no visit count noted
     watch.finalise()

@@ -5,6 +5,7 @@ worlds of walls, mud, stairs and ramps, with and without penalties and closures.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -137,5 +138,5 @@ def test_the_example_site_plans_equal_the_reference() -> None:
     new, old = Planner(terrain), ReferencePlanner(terrain)
     stops = [(17.0, 4.0), (24.0, 4.0), (24.0, 10.0), (24.0, 16.0), (33.0, 19.7), (3.0, 19.7),
              (10.5, 16.0), (10.5, 9.0), (17.0, 4.0)]
-    legs = list(zip(stops, stops[1:], strict=False)) * 2
+    legs = list(pairwise(stops)) * 2
     _assert_same_plans(new, old, legs)

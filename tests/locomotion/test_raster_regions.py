@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locomotion.terrain import SurfaceGrid, TerrainMap
+from locomotion.terrain_raster import raster_regions
 from locomotion.world import (
     Circle,
     FlatParams,
@@ -56,7 +57,7 @@ def worlds(draw: st.DrawFn) -> World:
 
 def _reference_height(terrain: TerrainMap, idx: np.ndarray, xa: np.ndarray, ya: np.ndarray,
                       roughness: bool) -> np.ndarray:
-    """``TerrainMap._height_of`` as it was: every present region computed on its samples."""
+    """``TerrainMap.height_of`` as it was: every present region computed on its samples."""
     z = np.zeros(xa.shape)
     present = np.bincount(idx.ravel() + 1, minlength=len(terrain.world.regions) + 1)[1:]
     for i in np.flatnonzero(present):
@@ -72,15 +73,15 @@ def test_rasters_equal_the_per_point_queries(world: World, step: float, seed: in
     terrain = TerrainMap(world, seed=seed)
     xs = BOUNDS.x_min + np.arange(int(10.4 / step) + 1) * step
     ys = BOUNDS.y_min + 0.5 * step + np.arange(int(5.7 / step)) * step
-    gx, gy, idx = terrain.raster_regions(xs, ys)
+    gx, gy, idx = raster_regions(world.regions, xs, ys)
     mx, my = np.meshgrid(xs, ys)
     assert np.array_equal(gx, mx) and np.array_equal(gy, my)
     assert np.array_equal(idx, terrain.region_index(mx, my))
     for rough in (True, False):
-        assert np.array_equal(terrain._height_of(idx, gx, gy, rough),
+        assert np.array_equal(terrain.height_of(idx, gx, gy, rough),
                               _reference_height(terrain, idx, gx, gy, rough))
-    base = terrain._height_of(idx, gx, gy, False)
-    assert np.array_equal(terrain._textured(base, idx, gx, gy),
+    base = terrain.height_of(idx, gx, gy, False)
+    assert np.array_equal(terrain.textured_height(base, idx, gx, gy),
                           _reference_height(terrain, idx, gx, gy, True))
 
 

@@ -103,10 +103,10 @@ def test_a_breakpoint_pauses_before_its_node_and_a_fault_from_the_monitor_is_log
         await pilot.pause()  # let the selection land before the key (a loaded machine is slow)
         await pilot.press("b")  # on the selected node: the report after the first walk
         await until(pilot, lambda: run._executor is not None
-                    and report in run._executor.breakpoints.ids(), timeout=30)
+                    and report in run._executor.commands.breakpoints.ids(), timeout=30)
         await pilot.press("plus")  # faster: 2x real time
-        await until(pilot, lambda: run._executor._held == report, timeout=60)
-        node = run._executor.breakpoints._nodes[report]
+        await until(pilot, lambda: run._executor.commands.held == report, timeout=60)
+        node = run._executor.commands.breakpoints._nodes[report]
         seen["status at the hold"] = node.status.value
         seen["statuses"] = app.model.stats[report].status
         await until(pilot, lambda: app.model.paused)

@@ -11,9 +11,11 @@ ROOT = NodeInfo("0", "r", "Sequence", "r", {}, (A, B))
 
 
 def sample(tick: int, **changes: object) -> Sample:
-    values = dict(tick=tick, sim_time=tick / 10, x=0.1 * tick, y=0.0, z=0.3, roll=0.0, pitch=0.0,
-                  yaw=0.0, vx=0.3, vy=0.4, wz=0.0, battery=90.0, terrain="flat", gait="trot",
-                  energy=0.0, fallen=False, stuck=False)
+    values = {
+        "tick": tick, "sim_time": tick / 10, "x": 0.1 * tick, "y": 0.0, "z": 0.3, "roll": 0.0,
+        "pitch": 0.0, "yaw": 0.0, "vx": 0.3, "vy": 0.4, "wz": 0.0, "battery": 90.0,
+        "terrain": "flat", "gait": "trot", "energy": 0.0, "fallen": False, "stuck": False,
+    }
     values.update(changes)
     return Sample(**values)  # type: ignore[arg-type]
 

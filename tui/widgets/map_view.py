@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from rich.text import Text
@@ -215,14 +216,14 @@ def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int)
         _draw_world(canvas, world, model)
     for x, y, r in geometry.areas:
         for k in range(48):
-            a = 2 * math.pi * k / 48
-            canvas.put(x + r * math.cos(a), y + r * math.sin(a), "·", "cyan")
+            angle = 2 * math.pi * k / 48
+            canvas.put(x + r * math.cos(angle), y + r * math.sin(angle), "·", "cyan")
     for route in geometry.routes:
-        for a, b in zip(route, route[1:]):
+        for a, b in pairwise(route):
             canvas.line(a, b, "─", "blue")
     if model.sample is not None and model.planned_path:
         path = [(model.sample.x, model.sample.y), *model.planned_path]
-        for a, b in zip(path, path[1:]):
+        for a, b in pairwise(path):
             canvas.line(a, b, "∙", "bold yellow")
     for point in trail:
         canvas.put(*point, "•", "green")

@@ -51,7 +51,7 @@ def test_pool_gives_the_same_table_as_one_process(passing: Path, tmp_path: Path)
 
 def test_a_run_that_raises_is_recorded_and_the_campaign_goes_on(passing: Path,
                                                                 tmp_path: Path) -> None:
-    run, table = _campaign(passing, tmp_path / "c.sqlite", InProcessExecutor(), inject=(2,))
+    run, _table = _campaign(passing, tmp_path / "c.sqlite", InProcessExecutor(), inject=(2,))
     crashed = [r for r in run.results if r.status == "crashed"]
     assert [r.index for r in crashed] == [2]
     assert "InjectedError" in crashed[0].error and "attempt 2" in crashed[0].error
