@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "CircleShape",
@@ -39,7 +39,7 @@ class Span(tuple):  # type: ignore[type-arg]
     __slots__ = ()
     _fields = ("file", "line", "col", "end_line", "end_col")
 
-    def __new__(cls, file: str, line: int, col: int, end_line: int, end_col: int) -> Span:
+    def __new__(cls, file: str, line: int, col: int, end_line: int, end_col: int) -> Self:
         return _new_tuple(cls, (file, line, col, end_line, end_col))
 
     def __getnewargs__(self) -> tuple[str, int, int, int, int]:  # pickle and copy

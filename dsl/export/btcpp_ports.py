@@ -78,9 +78,9 @@ def _condition_needs(cond: A.Cond, params: set[str]) -> Iterator[tuple[str, str]
     for item in _distances(cond):
         if isinstance(item.target, A.Ident) and item.target.name in params:
             yield item.target.name, DISTANCE.suffix
-        elif isinstance(item.target, A.Point) and isinstance(item.rhs, A.Ident):
-            if item.rhs.name in params:
-                yield item.rhs.name, SQUARED.suffix
+        elif (isinstance(item.target, A.Point) and isinstance(item.rhs, A.Ident)
+              and item.rhs.name in params):
+            yield item.rhs.name, SQUARED.suffix
 
 
 def call_args(call: NodeDescription) -> dict[str, A.ArgValue]:
