@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -75,18 +76,18 @@ def _limit_breaches(caps: Capabilities, world: World) -> list[tuple[TerrainRegio
     for region in world.regions:
         p = region.params
         if isinstance(p, StairsParams) and p.rise > flight.value + 1e-9:
-            out.append((region, f"stairs `{region.name}` rise {p.rise * 100:.3g} cm a step; the "
-                        f"{model} climbs flights of at most {flight.shown()} a step "
-                        f"({flight.source})"))
+            out.append((region, (f"stairs `{region.name}` rise {p.rise * 100:.3g} cm a step; "
+                                 f"the {model} climbs flights of at most {flight.shown()} a step "
+                                 f"({flight.source})")))
         elif isinstance(p, SlopeParams) and abs(p.angle) > slope.value + 1e-9:
-            out.append((region, f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} "
-                        f"walks up at most {slope.shown()} ({slope.source})"))
+            out.append((region, (f"ramp `{region.name}` is {abs(p.angle):g} deg; the {model} "
+                                 f"walks up at most {slope.shown()} ({slope.source})")))
         elif region.kind not in _NOT_GROUND and not isinstance(p, (StairsParams, SlopeParams)) \
                 and region.elevation > step.value:
-            out.append((region, f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a "
-                        f"path crosses edges of at most {step.shown()} ({step.source}; the {model} "
-                        f"climbs single steps up to {up.shown()}, not every time), so it is "
-                        "reached only by stairs or a ramp that meet it"))
+            out.append((region, (f"`{region.name}` stands at {region.elevation * 100:.3g} cm: a "
+                                 f"path crosses edges of at most {step.shown()} ({step.source}; "
+                                 f"the {model} climbs single steps up to {up.shown()}, not every "
+                                 "time), so it is reached only by stairs or a ramp that meet it")))
     return out
 
 
@@ -222,7 +223,7 @@ class _Reach:
 def _inside(path: tuple[tuple[float, float], ...], shape: Shape) -> list[tuple[float, float]]:
     """The points of ``path``, sampled every 0.2 m, that lie in ``shape``, in order."""
     out: list[tuple[float, float]] = []
-    for (ax, ay), (bx, by) in zip(path, path[1:]):
+    for (ax, ay), (bx, by) in pairwise(path):
         n = max(2, math.ceil(math.dist((ax, ay), (bx, by)) / 0.2) + 1)
         t = np.linspace(0.0, 1.0, n)
         xs, ys = ax + (bx - ax) * t, ay + (by - ay) * t
