@@ -21,6 +21,7 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl import check_vars
 from dsl.check_decls import DeclChecker
+from dsl.check_facts import MAIN, FactRecorder
 from dsl.check_parallel import MotionIndex, parallel_conflict
 from dsl.check_policies import check_policy
 from dsl.check_text import check_placeholders
@@ -98,13 +99,18 @@ def cond_depth(cond: A.Cond) -> int:
 
 @dataclass
 class StatementChecker:
-    """Checks bodies of tasks and ``main``; records the task call graph."""
+    """Checks bodies of tasks and ``main``; records the task call graph and, in ``facts``, what
+    each body calls and needs (:mod:`dsl.check_facts`)."""
 
     decls: DeclChecker
     world: World | None = None
     calls: dict[str, list[tuple[str, A.Span]]] = field(default_factory=dict)
+    facts: FactRecorder = field(init=False)
     _task: str | None = None
     _motions: MotionIndex | None = None
+
+    def __post_init__(self) -> None:
+        self.facts = FactRecorder(self.decls.resolved)
 
     @property
     def sink(self) -> V.Sink:
@@ -115,8 +121,10 @@ class StatementChecker:
         scope = {p.name.name: t for p in decl.params if (t := param_type(p)) is not None}
         self._task = decl.name.name
         self.calls.setdefault(decl.name.name, [])
+        self.facts.start(decl.name.name)
         self.block(decl.body, scope)
         if decl.on_failure is not None:
+            self.facts.start_handler()
             self.block(decl.on_failure, scope)
         if decl.policy is not None:
             check_policy(self, decl.policy, scope, None)
@@ -124,6 +132,7 @@ class StatementChecker:
 
     def main(self, decl: A.MainDecl) -> None:
         self._task = None
+        self.facts.start(MAIN)
         self.block(decl.body, {})
 
     # ---------------------------------------------------------------------------- statements
@@ -163,7 +172,11 @@ class StatementChecker:
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
         if stmt.count is not None:
             self._count(stmt.count, "the repeat count", scope)
+            self.block(stmt.body, scope)
+            return
+        self.facts.enter_forever()
         self.block(stmt.body, scope)
+        self.facts.leave_forever()
 
     def _retry(self, stmt: A.Retry, scope: Scope) -> None:
         self._count(stmt.count, "the number of attempts", scope)
@@ -186,6 +199,7 @@ class StatementChecker:
         self.block(stmt.handler, scope)
 
     def _action(self, stmt: A.Action, scope: Scope) -> None:
+        self.facts.action(stmt)
         spec = vocab.ACTIONS[stmt.action]
         for arg in stmt.args:
             p = spec.param(arg.name)
@@ -193,6 +207,7 @@ class StatementChecker:
             self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
 
     def _call(self, stmt: A.Call, scope: Scope) -> None:
+        self.facts.call(stmt)
         symbol = self.decls.ref(stmt.task, _TASK, "a call")
         if symbol is None:
             return
@@ -241,6 +256,7 @@ class StatementChecker:
 
     def _with_policy(self, stmt: A.WithPolicy, scope: Scope) -> None:
         self._HANDLERS[type(stmt.stmt)](self, stmt.stmt, scope)
+        self.facts.policy(stmt.policy)
         check_policy(self, stmt.policy, scope, stmt.stmt)
 
     _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
