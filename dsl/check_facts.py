@@ -85,16 +85,16 @@ class FactRecorder:
                                and isinstance(a.value, A.Quantity))
         for arg in stmt.args:
             value = arg.value
-            if type(value) is A.Point:
+            if isinstance(value, A.Point):
                 needs.points.append(value)
-            elif type(value) is A.Ident:
+            elif isinstance(value, A.Ident):
                 self._named(needs, value)
 
     def call(self, stmt: A.Call) -> None:
         self._body.calls.append((stmt, self._forever > 0))
         needs = self._body.needs
         for arg in stmt.args:
-            if type(arg.value) is A.Ident:
+            if isinstance(arg.value, A.Ident):
                 self._named(needs, arg.value)
 
     def policy(self, policy: A.Policy) -> None:

@@ -131,7 +131,9 @@ class ShapeChecker:
         shapes: list[Shape] = []
         rest: Shape | None = None
         for stmt in reversed(stmts):  # from the end: each guard holds the shapes after it
-            if isinstance(stmt, A.Guard):
+            if type(stmt) is A.Action:  # most statements: skip the type tests of stmt()
+                shapes.append(_LEAF)
+            elif isinstance(stmt, A.Guard):
                 after = self._node(*shapes, *([rest] if rest is not None else []))
                 check = self._node(Shape(2, 2), self.block(stmt.handler))  # when[not[cond], H]
                 rest = self._over(self._node(check, after), stmt.span, "this guard")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import ClassVar
 
 from bt_runtime import vocabulary as vocab
@@ -97,6 +98,28 @@ def cond_depth(cond: A.Cond) -> int:
     return deepest
 
 
+@cache
+def _action_param(action: str, name: str) -> tuple[vocab.ParamSpec, str]:
+    """An action parameter's spec and how messages name it (vocabulary facts: found once)."""
+    spec = vocab.ACTIONS[action]
+    param = spec.param(name)
+    return param, f"`{spec.spelled}` {param.name}"
+
+
+@dataclass(frozen=True)
+class _Signature:
+    """A task's parameters as its calls are checked: built once per task, not once per call."""
+
+    #: Each parameter's type (None: an unknown type name, reported at the declaration).
+    types: dict[str, ParamType | None]
+    order: list[str]
+
+    @classmethod
+    def of(cls, decl: A.TaskDecl) -> _Signature:
+        return cls({p.name.name: param_type(p) for p in decl.params},
+                   [p.name.name for p in decl.params])
+
+
 @dataclass
 class StatementChecker:
     """Checks bodies of tasks and ``main``; records the task call graph and, in ``facts``, what
@@ -108,6 +131,7 @@ class StatementChecker:
     facts: FactRecorder = field(init=False)
     _task: str | None = None
     _motions: MotionIndex | None = None
+    _signatures: dict[str, _Signature] = field(default_factory=dict)  # per task called
 
     def __post_init__(self) -> None:
         self.facts = FactRecorder(self.decls.resolved)
@@ -137,20 +161,21 @@ class StatementChecker:
 
     # ---------------------------------------------------------------------------- statements
     def block(self, block: A.Block, scope: Scope) -> None:
+        handlers = self._HANDLERS
         after_forever = False
-        for index, stmt in enumerate(block.stmts):
+        for stmt in block.stmts:
             if after_forever:
                 self.sink.error(stmt.span, "code after `forever` is never reached",
                                 "move it before the `repeat forever` or remove it")
                 after_forever = False
-            handler = self._HANDLERS[type(stmt)]
-            handler(self, stmt, scope)
+            kind = type(stmt)  # exactly a statement class: the handlers are looked up by it
+            handlers[kind](self, stmt, scope)
             if isinstance(stmt, A.Repeat) and stmt.count is None:
                 after_forever = True
-            if isinstance(stmt, A.Guard) and index == len(block.stmts) - 1:
-                self.sink.warning(stmt.span, "this guard protects nothing: it is the last "
-                                  "statement of its block",
-                                  "a guard watches the statements that follow it")
+        if block.stmts and type(block.stmts[-1]) is A.Guard:
+            self.sink.warning(block.stmts[-1].span, "this guard protects nothing: it is the last "
+                              "statement of its block",
+                              "a guard watches the statements that follow it")
 
     def _composite(self, stmt: A.Composite, scope: Scope) -> None:
         if stmt.kind.startswith("parallel"):
@@ -200,10 +225,8 @@ class StatementChecker:
 
     def _action(self, stmt: A.Action, scope: Scope) -> None:
         self.facts.action(stmt)
-        spec = vocab.ACTIONS[stmt.action]
         for arg in stmt.args:
-            p = spec.param(arg.name)
-            what = f"`{spec.spelled}` {p.name}"
+            p, what = _action_param(stmt.action, arg.name)
             self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
 
     def _call(self, stmt: A.Call, scope: Scope) -> None:
@@ -215,8 +238,10 @@ class StatementChecker:
             self.calls[self._task].append((stmt.task.name, stmt.task.span))
         decl = symbol.decl
         assert isinstance(decl, A.TaskDecl)
-        params = {p.name.name: p for p in decl.params}
-        order = [p.name.name for p in decl.params]
+        signature = self._signatures.get(decl.name.name)
+        if signature is None:
+            signature = self._signatures[decl.name.name] = _Signature.of(decl)
+        params, order = signature.types, signature.order
         bound: dict[str, A.CallArg] = {}
         named_seen = False
         for position, arg in enumerate(stmt.args):
@@ -242,7 +267,7 @@ class StatementChecker:
                 self.sink.error(arg.span, f"argument `{name}` is given twice")
                 continue
             bound[name] = arg
-            ptype = param_type(params[name])
+            ptype = params[name]
             if ptype is not None:
                 self.value(arg.value, ptype.kind, ptype.dimension, f"argument `{name}`", scope)
         missing = [n for n in order if n not in bound]
@@ -325,11 +350,15 @@ class StatementChecker:
                             f"`and`/`or`/`not` (the limit is {MAX_COND_DEPTH})",
                             "split long `and`/`or`/`not` chains, e.g. into several guards")
             return
+        self._cond(cond, scope)
+
+    def _cond(self, cond: A.Cond, scope: Scope) -> None:
+        """Check a condition tree whose depth is checked (so is every part's: each is shallower)."""
         if isinstance(cond, (A.AndCond, A.OrCond)):
-            self.cond(cond.left, scope)
-            self.cond(cond.right, scope)
+            self._cond(cond.left, scope)
+            self._cond(cond.right, scope)
         elif isinstance(cond, A.NotCond):
-            self.cond(cond.item, scope)
+            self._cond(cond.item, scope)
         elif isinstance(cond, A.Compare):
             self._compare(cond, scope)
         elif isinstance(cond, A.DistanceCond):
