@@ -13,7 +13,7 @@ whole number, a misspelt one with a did-you-mean), the ``within`` duration is a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bt_runtime import vocabulary as vocab
@@ -21,6 +21,7 @@ from bt_runtime.units import Dimension
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
+from dsl.check_facts import MAIN, BodyFacts
 
 __all__ = ["NEVER_FAIL", "check_policy", "check_temporal", "later_under_forever"]
 
@@ -81,50 +82,43 @@ def check_temporal(checker: _Checker, decl: A.TemporalRequireDecl) -> bool:
     return not any(d.severity == "error" for d in checker.sink.diagnostics[before:])
 
 
-#: Statements with no block inside (``_inner`` yields nothing for them; most statements are these).
-_NO_BLOCKS = frozenset({A.Action, A.Call, A.SetVar})
+def later_under_forever(bodies: Mapping[str | None, BodyFacts],
+                        tasks: Mapping[str, A.TaskDecl], sink: V.Sink) -> None:
+    """Report each ``retry later`` that only runs under ``repeat forever`` (through calls too).
 
+    Args:
+        bodies: what the statement checker found in ``main`` and each task: its ``retry later``
+            policies and calls, each with whether a ``repeat forever`` of the body encloses it.
+        tasks: the declared tasks.
+        sink: where diagnostics go.
 
-def _inner(stmt: A.Stmt) -> Iterator[tuple[A.Block, bool]]:
-    """The blocks directly inside ``stmt``, each with whether it repeats forever."""
-    if isinstance(stmt, A.Repeat):
-        yield stmt.body, stmt.count is None
-    elif isinstance(stmt, (A.Composite, A.Retry, A.Timeout)):
-        yield stmt.body, False
-    elif isinstance(stmt, A.If):
-        yield from ((b.body, False) for b in stmt.branches)
-        if stmt.orelse is not None:
-            yield stmt.orelse, False
-    elif isinstance(stmt, A.Guard):
-        yield stmt.handler, False
-    elif isinstance(stmt, A.WithPolicy):
-        yield A.Block((stmt.stmt,), stmt.span), False
-        if stmt.policy.handler is not None:
-            yield stmt.policy.handler, False
-
-
-def later_under_forever(main: A.MainDecl, tasks: Mapping[str, A.TaskDecl],
-                        sink: V.Sink) -> None:
-    """Report each ``retry later`` that only runs under ``repeat forever`` (through calls too)."""
-    seen: set[tuple[int, bool]] = set()
-    pending: list[tuple[A.Block, bool]] = [(main.body, False)]
+    A task's failure handler is not followed: what it calls or retries later is not judged under
+    the loops around the task's calls.
+    """
+    seen: set[tuple[str | None, bool]] = set()  # (body, under a forever of its callers)
+    reported: set[int] = set()  # ids: a body reached both ways reports its own loops' once
+    pending: list[tuple[str | None, bool]] = [(MAIN, False)]
     while pending:
-        block, forever = pending.pop()
-        if (id(block), forever) in seen:  # a task called twice, or recursion (reported elsewhere)
+        key = pending.pop()
+        if key in seen:  # a task called twice, or recursion (reported elsewhere)
             continue
-        seen.add((id(block), forever))
-        for stmt in block.stmts:
-            policy = stmt.policy if isinstance(stmt, A.WithPolicy) else None
-            if forever and policy is not None and policy.kind == "later":
+        seen.add(key)
+        name, forever = key
+        body = bodies[name]
+        for policy, loops in body.laters:
+            if (forever or loops) and id(policy) not in reported:
+                reported.add(id(policy))
                 sink.error(policy.span, "`retry later` under `repeat forever` never runs: the "
                            "rest of the mission never ends", "use `on failure retry N every D` "
                            "or `on failure skip` inside a loop without end")
-            if isinstance(stmt, A.Call) and stmt.task.name in tasks:
-                task = tasks[stmt.task.name]
-                pending.append((task.body, forever))
-                if forever and task.policy is not None and task.policy.kind == "later":
-                    sink.error(stmt.span, f"`retry later` of task `{task.name.name}` never runs "
-                               "here: this call is under `repeat forever`",
-                               "use `on failure retry N every D` or `on failure skip` instead")
-            if type(stmt) not in _NO_BLOCKS:  # an action or a call: no block inside
-                pending.extend((inner, forever or loops) for inner, loops in _inner(stmt))
+        for call, loops in body.calls:
+            task = tasks.get(call.task.name)
+            if task is None:
+                continue
+            pending.append((call.task.name, forever or loops))
+            if (forever or loops) and task.policy is not None and task.policy.kind == "later" \
+                    and id(call) not in reported:
+                reported.add(id(call))
+                sink.error(call.span, f"`retry later` of task `{task.name.name}` never runs "
+                           "here: this call is under `repeat forever`",
+                           "use `on failure retry N every D` or `on failure skip` instead")

@@ -11,12 +11,13 @@ crosses them, so ``check`` refuses what ``compile`` could not build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from dsl import ast as A
 from dsl import check_values as V
+from dsl.check_facts import MAIN, BodyFacts
 
 __all__ = ["MAX_TREE_DEPTH", "MAX_TREE_NODES", "Shape", "ShapeChecker"]
 
@@ -42,29 +43,6 @@ _LEAF = Shape(1, 1)
 _EMPTY = Shape(0, 0)
 
 
-def _calls(block: A.Block) -> Iterator[str]:
-    """The names of the tasks a block calls (at any depth of its own statements)."""
-    pending = [block]
-    while pending:
-        for stmt in pending.pop().stmts:
-            if type(stmt) is A.Action:  # most statements: skip the type tests below
-                continue
-            if isinstance(stmt, A.Call):
-                yield stmt.task.name
-            elif isinstance(stmt, (A.Composite, A.Repeat, A.Retry, A.Timeout)):
-                pending.append(stmt.body)
-            elif isinstance(stmt, A.Guard):
-                pending.append(stmt.handler)
-            elif isinstance(stmt, A.WithPolicy):
-                pending.append(A.Block((stmt.stmt,), stmt.span))
-                if stmt.policy.handler is not None:
-                    pending.append(stmt.policy.handler)
-            elif isinstance(stmt, A.If):
-                pending.extend(b.body for b in stmt.branches)
-                if stmt.orelse is not None:
-                    pending.append(stmt.orelse)
-
-
 def _over_all(children: Iterable[Shape]) -> Shape:
     """A behaviour over ``children`` (one pass: no generator per total)."""
     nodes, depth, reported = 1, 0, False
@@ -81,6 +59,8 @@ class ShapeChecker:
     """Measures ``main`` and the tasks it reaches; reports trees over the limits to ``sink``."""
 
     tasks: Mapping[str, A.TaskDecl]
+    #: What the statement checker found in each body: here, the tasks each one calls.
+    bodies: Mapping[str | None, BodyFacts]
     sink: V.Sink
     max_nodes: int = MAX_TREE_NODES
     max_depth: int = MAX_TREE_DEPTH
@@ -91,7 +71,7 @@ class ShapeChecker:
 
         The call graph must be free of cycles (the checker reports recursion first).
         """
-        self._measure_tasks(decl.body)
+        self._measure_tasks()
         shape = self._over(self.block(decl.body), decl.span, "`main`")
         if shape.nodes > self.max_nodes:
             self.sink.error(
@@ -101,11 +81,11 @@ class ShapeChecker:
         return shape
 
     # ------------------------------------------------------------------------------- tasks
-    def _measure_tasks(self, body: A.Block) -> None:
-        """Measure every task ``body`` reaches, callees before callers, without recursion."""
+    def _measure_tasks(self) -> None:
+        """Measure every task ``main`` reaches, callees before callers, without recursion."""
         order: list[str] = []
         seen: set[str] = set()
-        stack = [(name, False) for name in _calls(body)]
+        stack = [(name, False) for name in self.bodies[MAIN].callees()]
         while stack:
             name, done = stack.pop()
             if done:
@@ -115,10 +95,7 @@ class ShapeChecker:
                 continue
             seen.add(name)
             stack.append((name, True))
-            task = self.tasks[name]
-            for block in (task.body, task.on_failure):
-                if block is not None:
-                    stack.extend((callee, False) for callee in _calls(block) if callee not in seen)
+            stack.extend((callee, False) for callee in self.bodies[name].callees() if callee not in seen)
         for name in order:
             task = self.tasks[name]
             body = self.block(task.body)
@@ -154,7 +131,9 @@ class ShapeChecker:
         shapes: list[Shape] = []
         rest: Shape | None = None
         for stmt in reversed(stmts):  # from the end: each guard holds the shapes after it
-            if isinstance(stmt, A.Guard):
+            if type(stmt) is A.Action:  # most statements: skip the type tests of stmt()
+                shapes.append(_LEAF)
+            elif isinstance(stmt, A.Guard):
                 after = self._node(*shapes, *([rest] if rest is not None else []))
                 check = self._node(Shape(2, 2), self.block(stmt.handler))  # when[not[cond], H]
                 rest = self._over(self._node(check, after), stmt.span, "this guard")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import ClassVar
 
 from bt_runtime import vocabulary as vocab
@@ -21,6 +22,7 @@ from dsl import ast as A
 from dsl import check_values as V
 from dsl import check_vars
 from dsl.check_decls import DeclChecker
+from dsl.check_facts import MAIN, FactRecorder
 from dsl.check_parallel import MotionIndex, parallel_conflict
 from dsl.check_policies import check_policy
 from dsl.check_text import check_placeholders
@@ -96,15 +98,43 @@ def cond_depth(cond: A.Cond) -> int:
     return deepest
 
 
+@cache
+def _action_param(action: str, name: str) -> tuple[vocab.ParamSpec, str]:
+    """An action parameter's spec and how messages name it (vocabulary facts: found once)."""
+    spec = vocab.ACTIONS[action]
+    param = spec.param(name)
+    return param, f"`{spec.spelled}` {param.name}"
+
+
+@dataclass(frozen=True)
+class _Signature:
+    """A task's parameters as its calls are checked: built once per task, not once per call."""
+
+    #: Each parameter's type (None: an unknown type name, reported at the declaration).
+    types: dict[str, ParamType | None]
+    order: list[str]
+
+    @classmethod
+    def of(cls, decl: A.TaskDecl) -> _Signature:
+        return cls({p.name.name: param_type(p) for p in decl.params},
+                   [p.name.name for p in decl.params])
+
+
 @dataclass
 class StatementChecker:
-    """Checks bodies of tasks and ``main``; records the task call graph."""
+    """Checks bodies of tasks and ``main``; records the task call graph and, in ``facts``, what
+    each body calls and needs (:mod:`dsl.check_facts`)."""
 
     decls: DeclChecker
     world: World | None = None
     calls: dict[str, list[tuple[str, A.Span]]] = field(default_factory=dict)
+    facts: FactRecorder = field(init=False)
     _task: str | None = None
     _motions: MotionIndex | None = None
+    _signatures: dict[str, _Signature] = field(default_factory=dict)  # per task called
+
+    def __post_init__(self) -> None:
+        self.facts = FactRecorder(self.decls.resolved)
 
     @property
     def sink(self) -> V.Sink:
@@ -115,8 +145,10 @@ class StatementChecker:
         scope = {p.name.name: t for p in decl.params if (t := param_type(p)) is not None}
         self._task = decl.name.name
         self.calls.setdefault(decl.name.name, [])
+        self.facts.start(decl.name.name)
         self.block(decl.body, scope)
         if decl.on_failure is not None:
+            self.facts.start_handler()
             self.block(decl.on_failure, scope)
         if decl.policy is not None:
             check_policy(self, decl.policy, scope, None)
@@ -124,24 +156,26 @@ class StatementChecker:
 
     def main(self, decl: A.MainDecl) -> None:
         self._task = None
+        self.facts.start(MAIN)
         self.block(decl.body, {})
 
     # ---------------------------------------------------------------------------- statements
     def block(self, block: A.Block, scope: Scope) -> None:
+        handlers = self._HANDLERS
         after_forever = False
-        for index, stmt in enumerate(block.stmts):
+        for stmt in block.stmts:
             if after_forever:
                 self.sink.error(stmt.span, "code after `forever` is never reached",
                                 "move it before the `repeat forever` or remove it")
                 after_forever = False
-            handler = self._HANDLERS[type(stmt)]
-            handler(self, stmt, scope)
+            kind = type(stmt)  # exactly a statement class: the handlers are looked up by it
+            handlers[kind](self, stmt, scope)
             if isinstance(stmt, A.Repeat) and stmt.count is None:
                 after_forever = True
-            if isinstance(stmt, A.Guard) and index == len(block.stmts) - 1:
-                self.sink.warning(stmt.span, "this guard protects nothing: it is the last "
-                                  "statement of its block",
-                                  "a guard watches the statements that follow it")
+        if block.stmts and type(block.stmts[-1]) is A.Guard:
+            self.sink.warning(block.stmts[-1].span, "this guard protects nothing: it is the last "
+                              "statement of its block",
+                              "a guard watches the statements that follow it")
 
     def _composite(self, stmt: A.Composite, scope: Scope) -> None:
         if stmt.kind.startswith("parallel"):
@@ -163,7 +197,11 @@ class StatementChecker:
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:
         if stmt.count is not None:
             self._count(stmt.count, "the repeat count", scope)
+            self.block(stmt.body, scope)
+            return
+        self.facts.enter_forever()
         self.block(stmt.body, scope)
+        self.facts.leave_forever()
 
     def _retry(self, stmt: A.Retry, scope: Scope) -> None:
         self._count(stmt.count, "the number of attempts", scope)
@@ -186,13 +224,13 @@ class StatementChecker:
         self.block(stmt.handler, scope)
 
     def _action(self, stmt: A.Action, scope: Scope) -> None:
-        spec = vocab.ACTIONS[stmt.action]
+        self.facts.action(stmt)
         for arg in stmt.args:
-            p = spec.param(arg.name)
-            what = f"`{spec.spelled}` {p.name}"
+            p, what = _action_param(stmt.action, arg.name)
             self.value(arg.value, p.kind, p.dimension, what, scope, p.range, p.choices)
 
     def _call(self, stmt: A.Call, scope: Scope) -> None:
+        self.facts.call(stmt)
         symbol = self.decls.ref(stmt.task, _TASK, "a call")
         if symbol is None:
             return
@@ -200,8 +238,10 @@ class StatementChecker:
             self.calls[self._task].append((stmt.task.name, stmt.task.span))
         decl = symbol.decl
         assert isinstance(decl, A.TaskDecl)
-        params = {p.name.name: p for p in decl.params}
-        order = [p.name.name for p in decl.params]
+        signature = self._signatures.get(decl.name.name)
+        if signature is None:
+            signature = self._signatures[decl.name.name] = _Signature.of(decl)
+        params, order = signature.types, signature.order
         bound: dict[str, A.CallArg] = {}
         named_seen = False
         for position, arg in enumerate(stmt.args):
@@ -227,7 +267,7 @@ class StatementChecker:
                 self.sink.error(arg.span, f"argument `{name}` is given twice")
                 continue
             bound[name] = arg
-            ptype = param_type(params[name])
+            ptype = params[name]
             if ptype is not None:
                 self.value(arg.value, ptype.kind, ptype.dimension, f"argument `{name}`", scope)
         missing = [n for n in order if n not in bound]
@@ -241,6 +281,7 @@ class StatementChecker:
 
     def _with_policy(self, stmt: A.WithPolicy, scope: Scope) -> None:
         self._HANDLERS[type(stmt.stmt)](self, stmt.stmt, scope)
+        self.facts.policy(stmt.policy)
         check_policy(self, stmt.policy, scope, stmt.stmt)
 
     _HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {
@@ -309,11 +350,15 @@ class StatementChecker:
                             f"`and`/`or`/`not` (the limit is {MAX_COND_DEPTH})",
                             "split long `and`/`or`/`not` chains, e.g. into several guards")
             return
+        self._cond(cond, scope)
+
+    def _cond(self, cond: A.Cond, scope: Scope) -> None:
+        """Check a condition tree whose depth is checked (so is every part's: each is shallower)."""
         if isinstance(cond, (A.AndCond, A.OrCond)):
-            self.cond(cond.left, scope)
-            self.cond(cond.right, scope)
+            self._cond(cond.left, scope)
+            self._cond(cond.right, scope)
         elif isinstance(cond, A.NotCond):
-            self.cond(cond.item, scope)
+            self._cond(cond.item, scope)
         elif isinstance(cond, A.Compare):
             self._compare(cond, scope)
         elif isinstance(cond, A.DistanceCond):

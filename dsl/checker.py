@@ -16,6 +16,7 @@ from bt_runtime.variation import Variation
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.check_decls import DeclChecker, Resolved
+from dsl.check_facts import BodyFacts
 from dsl.check_ground import check_ground
 from dsl.check_policies import check_temporal, later_under_forever
 from dsl.check_robot import check_robot
@@ -63,6 +64,9 @@ class CheckedProgram:
     variation: Variation | None = None
     #: The ``require always ...`` / ``require ... within ...`` lines that checked clean.
     temporal: tuple[A.TemporalRequireDecl, ...] = ()
+    #: What the statement checker found in ``main`` (key None) and in each task: the calls each
+    #: body makes and what it needs (:mod:`dsl.check_facts`).
+    bodies: Mapping[str | None, BodyFacts] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def name(self) -> str:
@@ -173,7 +177,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     if parts.main is not None:
         statements.main(parts.main)
     if not statements.recursion() and parts.main is not None:
-        ShapeChecker(decls.resolved.tasks, sink).main(parts.main)
+        ShapeChecker(decls.resolved.tasks, statements.facts.bodies, sink).main(parts.main)
     if world is not None:
         decls.geometry(world)
     mission_props = decls.props(parts.mission.props if parts.mission else (),
@@ -183,7 +187,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     requirements = [r for d in parts.requires if (r := decls.require(d)) is not None]
     temporal = tuple(d for d in parts.temporal if check_temporal(statements, d))
     if parts.main is not None:
-        later_under_forever(parts.main, decls.resolved.tasks, sink)
+        later_under_forever(statements.facts.bodies, decls.resolved.tasks, sink)
     vary_blocks = [d for f in [*([world_file] if world_file else []), root] for d in f.decls
                    if isinstance(d, A.VaryDecl)]
     variation = check_vary(sink, vary_blocks, world)
@@ -204,13 +208,14 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
         world_path=program.world.path if program.world is not None else None,
         variation=variation,
         temporal=temporal,
+        bodies=MappingProxyType(statements.facts.bodies),
     )
     if world is not None:
         own = [f for f in (world_file, root) if f is not None]
         check_ground(sink, world, [*own, *(_library_part(f) for f in imported)], decls.resolved)
     if root.kind == "mission":
         check_robot(sink, checked.robot_model, parts.robot, robot_props, parts.main,
-                    decls.resolved, checked.sim_world())
+                    checked.bodies, decls.resolved, checked.sim_world())
     return checked
 
 

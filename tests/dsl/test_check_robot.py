@@ -70,7 +70,7 @@ def test_needs_follow_calls_through_tasks_once(tmp_path: Path) -> None:
     report = check(tmp_path, text)
     program = report.programs[0]
     assert program.main is not None
-    needs = mission_needs(program.main, program.resolved)
+    needs = mission_needs(program.bodies, program.resolved)
     assert set(needs.places) == {"tower"} and set(needs.areas) == {"lot"}
     assert [p.span.line for p in needs.points] == [at(text, "(3, 3)")[0]]
 
@@ -88,6 +88,6 @@ def test_needs_reach_actions_inside_every_statement_kind(tmp_path: Path) -> None
     report = check(tmp_path, text)
     program = report.programs[0]
     assert program.main is not None, report.render()
-    needs = mission_needs(program.main, program.resolved)
+    needs = mission_needs(program.bodies, program.resolved)
     assert [p.span.line for p in needs.points] == [at(text, f"(1, {y})")[0] for y in range(2, 15)]
     assert [p.coords[1].value for p in needs.points] == [float(y) for y in range(2, 15)]

@@ -71,7 +71,7 @@ def test_the_counted_shape_is_the_compiled_shape(tmp_path: Path, text: str) -> N
     assert errors(report) == [], report.render()
     program = report.programs[0]
     assert program.main is not None
-    shape = ShapeChecker(program.resolved.tasks, Sink()).main(program.main)
+    shape = ShapeChecker(program.resolved.tasks, program.bodies, Sink()).main(program.main)
     assert (shape.nodes, shape.depth) == size_and_depth(compile_mission(program).root)
 
 
