@@ -92,8 +92,8 @@ def later_under_forever(bodies: Mapping[str | None, BodyFacts],
         tasks: the declared tasks.
         sink: where diagnostics go.
 
-    A task's failure handler is not followed: what it calls or retries later is not judged under
-    the loops around the task's calls.
+    A task's failure handler (``on failure { ... }``) runs where its body runs, so what it
+    calls or retries later is judged under the same loops as the body.
     """
     seen: set[tuple[str | None, bool]] = set()  # (body, under a forever of its callers)
     reported: set[int] = set()  # ids: a body reached both ways reports its own loops' once
@@ -104,14 +104,14 @@ def later_under_forever(bodies: Mapping[str | None, BodyFacts],
             continue
         seen.add(key)
         name, forever = key
-        body = bodies[name]
-        for policy, loops in body.laters:
+        parts = bodies[name].with_handler()
+        for policy, loops in (later for part in parts for later in part.laters):
             if (forever or loops) and id(policy) not in reported:
                 reported.add(id(policy))
                 sink.error(policy.span, "`retry later` under `repeat forever` never runs: the "
                            "rest of the mission never ends", "use `on failure retry N every D` "
                            "or `on failure skip` inside a loop without end")
-        for call, loops in body.calls:
+        for call, loops in (call for part in parts for call in part.calls):
             task = tasks.get(call.task.name)
             if task is None:
                 continue

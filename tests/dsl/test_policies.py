@@ -115,6 +115,19 @@ def test_retry_later_under_repeat_forever_never_runs(tmp_path: Path) -> None:
     assert where(via) == at(text, "hop()", 2)
 
 
+def test_retry_later_in_a_failure_handler_under_repeat_forever_never_runs(tmp_path: Path) -> None:
+    """A task's `on failure { ... }` runs where its body runs: under the loop around the call."""
+    text = HEADER + ("task hop() { go to tower } on failure retry later\n"
+                     "task look() { go to gate } on failure { go to tower on failure retry later\n"
+                     "  hop() }\n"
+                     "main { repeat forever { look() } }\n")
+    report = check(tmp_path, text)
+    direct = only(report, "`retry later` under")
+    assert where(direct) == at(text, "retry later", 2)
+    via = only(report, "of task `hop`")
+    assert where(via) == at(text, "hop()", 2)  # the call, in the handler (1 is the declaration)
+
+
 def test_a_count_parameter_is_checked_where_it_is_used(tmp_path: Path) -> None:
     text = HEADER + "task t(d: length) { go to gate } on failure retry 2 every d\nmain { t(3 m) }\n"
     d = only(check(tmp_path, text), "retry delay")
