@@ -18,7 +18,7 @@ from bt_runtime.units import to_canonical
 from dsl import ast as A
 from dsl.compile_text import Env, cond_text
 
-__all__ = ["Builder", "composite", "guard", "if_", "loop"]
+__all__ = ["Builder", "composite", "guard", "if_", "repeat", "retry", "timeout"]
 
 _B = TypeVar("_B", bound=Behaviour)
 
@@ -40,8 +40,8 @@ class Builder(Protocol):
         """The behaviours of a statement list (a guard takes the rest of it)."""
         ...
 
-    def condition(self, cond: A.Cond, env: Env) -> Condition:
-        """A condition node."""
+    def condition(self, cond: A.Cond, env: Env, text: str) -> Condition:
+        """A condition node named ``text``."""
         ...
 
     def count(self, value: A.Quantity | A.Ident, env: Env) -> int:
@@ -61,7 +61,7 @@ def guard(b: Builder, stmt: A.Guard, rest: Behaviour, env: Env,
     text = cond_text(stmt.cond, env)
     negated = f"not ({text})" if isinstance(stmt.cond, (A.AndCond, A.OrCond)) else f"not {text}"
     watch = b.mark(py_trees.decorators.Inverter(
-        name=negated, child=b.condition(stmt.cond, env)), stmt, "not", env)
+        name=negated, child=b.condition(stmt.cond, env, text)), stmt, "not", env)
     handler = b.block(stmt.handler, env, stack, "handler", "handler")
     check = b.mark(py_trees.composites.Selector(
         name=f"when {text}", memory=True, children=[watch, handler]), stmt, "when", env)
@@ -73,32 +73,42 @@ def guard(b: Builder, stmt: A.Guard, rest: Behaviour, env: Env,
 def composite(b: Builder, stmt: A.Composite, env: Env, stack: tuple[str, ...]) -> Behaviour:
     """``sequence``, ``fallback``, ``parallel [all|any]``."""
     children = b.stmts(stmt.body.stmts, env, stack)
+    node: Behaviour
     if stmt.kind == "sequence":
-        return py_trees.composites.Sequence(name="sequence", memory=True, children=children)
-    if stmt.kind == "fallback":
-        return py_trees.composites.Selector(name="fallback", memory=True, children=children)
-    policy: py_trees.common.ParallelPolicy.Base
-    if stmt.kind == "parallel_all":
-        policy = py_trees.common.ParallelPolicy.SuccessOnAll(synchronise=True)
+        node = py_trees.composites.Sequence(name="sequence", memory=True, children=children)
+    elif stmt.kind == "fallback":
+        node = py_trees.composites.Selector(name="fallback", memory=True, children=children)
     else:
-        policy = py_trees.common.ParallelPolicy.SuccessOnOne()
-    return py_trees.composites.Parallel(name=stmt.kind.replace("_", " "), policy=policy,
-                                        children=children)
+        policy: py_trees.common.ParallelPolicy.Base
+        if stmt.kind == "parallel_all":
+            policy = py_trees.common.ParallelPolicy.SuccessOnAll(synchronise=True)
+        else:
+            policy = py_trees.common.ParallelPolicy.SuccessOnOne()
+        node = py_trees.composites.Parallel(name=stmt.kind.replace("_", " "), policy=policy,
+                                            children=children)
+    return b.mark(node, stmt, "statement", env)
 
 
-def loop(b: Builder, stmt: A.Repeat | A.Retry | A.Timeout, env: Env,
-         stack: tuple[str, ...]) -> Behaviour:
-    """``repeat N``/``repeat forever``, ``retry N`` and ``timeout D`` around a block."""
+def repeat(b: Builder, stmt: A.Repeat, env: Env, stack: tuple[str, ...]) -> Behaviour:
+    """``repeat N { }`` / ``repeat forever { }``."""
     body = b.block(stmt.body, env, stack, "body")
-    if isinstance(stmt, A.Repeat):
-        count = -1 if stmt.count is None else b.count(stmt.count, env)
-        label = "repeat forever" if count < 0 else f"repeat {count}"
-        return b.mark(py_trees.decorators.Repeat(name=label, child=body, num_success=count),
-                      stmt, "repeat", env)
-    if isinstance(stmt, A.Retry):
-        count = b.count(stmt.count, env)
-        return b.mark(py_trees.decorators.Retry(name=f"retry {count}", child=body,
-                                                num_failures=count), stmt, "retry", env)
+    count = -1 if stmt.count is None else b.count(stmt.count, env)
+    label = "repeat forever" if count < 0 else f"repeat {count}"
+    return b.mark(py_trees.decorators.Repeat(name=label, child=body, num_success=count),
+                  stmt, "repeat", env)
+
+
+def retry(b: Builder, stmt: A.Retry, env: Env, stack: tuple[str, ...]) -> Behaviour:
+    """``retry N { }``."""
+    body = b.block(stmt.body, env, stack, "body")
+    count = b.count(stmt.count, env)
+    return b.mark(py_trees.decorators.Retry(name=f"retry {count}", child=body,
+                                            num_failures=count), stmt, "retry", env)
+
+
+def timeout(b: Builder, stmt: A.Timeout, env: Env, stack: tuple[str, ...]) -> Behaviour:
+    """``timeout D { }``."""
+    body = b.block(stmt.body, env, stack, "body")
     duration = b.subst(stmt.duration, env)
     assert isinstance(duration, A.Quantity)
     seconds = to_canonical(duration.value, duration.unit)
@@ -116,6 +126,6 @@ def if_(b: Builder, branches: tuple[A.Branch, ...], orelse: A.Block | None, env:
         other = if_(b, rest, orelse, env, stack)
     else:
         other = None if orelse is None else b.block(orelse, env, stack, "else")
-    return b.mark(IfThenElse(name=f"if {cond_text(first.cond, env)}",
-                             condition=b.condition(first.cond, env), then=then, orelse=other),
-                  first, "if", env)
+    text = cond_text(first.cond, env)
+    return b.mark(IfThenElse(name=f"if {text}", condition=b.condition(first.cond, env, text),
+                             then=then, orelse=other), first, "if", env)

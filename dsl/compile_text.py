@@ -30,14 +30,8 @@ def value_text(value: A.ArgValue) -> str:
 def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
     """A condition as text, parameters substituted from ``env`` (or ``{name}`` if ``refs``)."""
     env = env or {}
-
-    def val(v: A.ArgValue) -> str:
-        if isinstance(v, A.Ident) and v.name in env:
-            return value_text(env[v.name])
-        if refs and isinstance(v, A.Ident):
-            return "{" + v.name + "}"
-        return value_text(v)
-
+    if isinstance(cond, A.Compare):  # the commonest condition first
+        return f"{cond.lhs.name} {cond.op} {_val(cond.rhs, env, refs)}"
     if isinstance(cond, A.OrCond):
         return f"{cond_text(cond.left, env, refs)} or {cond_text(cond.right, env, refs)}"
     if isinstance(cond, A.AndCond):
@@ -47,18 +41,28 @@ def cond_text(cond: A.Cond, env: Env | None = None, refs: bool = False) -> str:
     if isinstance(cond, A.NotCond):
         inner = cond_text(cond.item, env, refs)
         return f"not ({inner})" if isinstance(cond.item, (A.AndCond, A.OrCond)) else f"not {inner}"
-    if isinstance(cond, A.Compare):
-        return f"{cond.lhs.name} {cond.op} {val(cond.rhs)}"
     if isinstance(cond, A.DistanceCond):
-        return f"distance to {val(cond.target)} {cond.op} {val(cond.rhs)}"
+        return f"distance to {_val(cond.target, env, refs)} {cond.op} {_val(cond.rhs, env, refs)}"
     if isinstance(cond, A.TerrainIs):
         return f"terrain is {cond.kind.name}"
     if isinstance(cond, A.GaitIs):
         return f"gait is {cond.gait.name}"
     if isinstance(cond, A.FactCond):
-        return cond.name.name if cond.arg is None else f"{cond.name.name} {val(cond.arg)}"
+        if cond.arg is None:
+            return cond.name.name
+        return f"{cond.name.name} {_val(cond.arg, env, refs)}"
     assert isinstance(cond, A.BoolCond)
     return "true" if cond.value else "false"
+
+
+def _val(value: A.ArgValue, env: Env, refs: bool) -> str:
+    """A value in a condition: a task argument from ``env``, else ``{name}`` if ``refs``."""
+    if isinstance(value, A.Ident):
+        if value.name in env:
+            return value_text(env[value.name])
+        if refs:
+            return "{" + value.name + "}"
+    return value_text(value)
 
 
 def action_text(action: A.Action, env: Env) -> str:

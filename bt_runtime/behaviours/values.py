@@ -18,6 +18,7 @@ from locomotion.world import Circle, Polygon, Rect
 __all__ = ["GAITS", "SHAPE_TYPES", "TARGET_KINDS", "Place", "Route", "check_finite", "setup_clock"]
 
 SHAPE_TYPES = (Rect, Circle, Polygon)
+_isfinite = math.isfinite
 
 
 def check_finite(what: str, value: object) -> float:
@@ -58,6 +59,10 @@ class Place:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"a place needs a non-empty name, got {self.name!r}")
+        x, y, z = self.x, self.y, self.z
+        if type(x) is float and type(y) is float and type(z) is float and _isfinite(x) \
+                and _isfinite(y) and _isfinite(z):
+            return  # the usual case, without spelling three messages that go unused
         for axis in ("x", "y", "z"):
             check_finite(f"place {self.name!r} {axis}", getattr(self, axis))
 
