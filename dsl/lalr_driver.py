@@ -362,14 +362,14 @@ class Driver:
                 match = None if fold is None else fold(text, pos)
                 if match is not None:  # the ignored text, then a token: one match for both
                     type_ = match.lastgroup
-                    start = match.start(type_)
+                    start, end_of = match.span(type_)  # the token's group ends the match
                     if start > next_nl:
                         line += text.count("\n", pos, start)
                         line_start = text.rindex("\n", pos, start) + 1
                         next_nl = text.find("\n", start)
                         if next_nl < 0:
                             next_nl = size
-                    pos = match.end()
+                    pos = end_of
                 else:
                     for regex in regexes:
                         match = regex.match(text, pos)
@@ -449,14 +449,13 @@ class Driver:
                     states.pop()
                 elif n:
                     children = values[-n:]
-                    child_spans = spans[-n:]
-                    del states[-n:], values[-n:], spans[-n:]
-                    here = child_spans[0]
-                    end = child_spans[-1]
+                    here = spans[-n]
+                    end = spans[-1]
                     if here is None or end is None:
-                        here = _cover(child_spans)
+                        here = _cover(spans[-n:])
                     elif here is not end:
                         here = (here[0], here[1], here[2], end[3], end[4], end[5])
+                    del states[-n:], values[-n:], spans[-n:]
                 else:
                     children, here = [], None
                 if mode <= SPLICE:  # ALL, PICK, SPLICE: the builder's method
