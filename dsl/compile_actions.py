@@ -23,7 +23,7 @@ from bt_runtime.units import to_canonical
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl.compile_error import CompileError, where
-from dsl.compile_text import Env, value_text
+from dsl.compile_text import Env, arg_prefixes, value_text
 
 if TYPE_CHECKING:
     from dsl.check_decls import Resolved
@@ -64,8 +64,9 @@ class ActionBuilder:
     def leaf(self, stmt: A.Action, env: Env) -> Behaviour:
         """A fresh behaviour for the action ``stmt``, task arguments from ``env`` substituted.
 
-        Its name is as :func:`~dsl.compile_text.action_text` spells it, built here from per-action
-        prefixes because this runs for most nodes of a tree.
+        Its name is as :func:`~dsl.compile_text.action_text` spells it, from the same
+        :func:`~dsl.compile_text.arg_prefixes`, with the commonest values spelt inline because
+        this runs for most nodes of a tree.
 
         Raises:
             CompileError: an argument cannot be resolved, or the behaviour refuses its values.
@@ -148,5 +149,4 @@ class ActionBuilder:
 
 
 def _form(spec: vocab.ActionSpec) -> _Form:
-    prefixes = {p.name: f" {p.word} " if p.word else " " for p in spec.params}
-    return _Form(spec.spelled, MappingProxyType(prefixes), {})
+    return _Form(spec.spelled, MappingProxyType(arg_prefixes(spec)), {})

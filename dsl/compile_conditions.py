@@ -17,13 +17,9 @@ from bt_runtime import vocabulary as vocab
 from bt_runtime.behaviours import Place
 from bt_runtime.units import CANONICAL, to_canonical
 from dsl import ast as A
-from dsl.compile_text import Env, value_text
+from dsl.compile_text import Env, subst, value_text
 
 __all__ = ["ConditionCompiler"]
-
-
-def _subst(value: A.ArgValue, env: Env) -> A.ArgValue:
-    return env.get(value.name, value) if type(value) is A.Ident else value
 
 
 class ConditionCompiler:
@@ -52,7 +48,7 @@ class ConditionCompiler:
         return E.Not(self.expr(cond.item, env))
 
     def _compare(self, cond: A.Compare, env: Env) -> E.Expr:
-        rhs = _subst(cond.rhs, env)
+        rhs = subst(cond.rhs, env)
         assert isinstance(rhs, A.Quantity)
         name = cond.lhs.name
         if name in vocab.COUNTERS or name in self.variables:
@@ -61,8 +57,8 @@ class ConditionCompiler:
         return E.Compare(name, cond.op, to_canonical(rhs.value, rhs.unit), CANONICAL[dim])
 
     def _distance(self, cond: A.DistanceCond, env: Env) -> E.Expr:
-        place = self.place(_subst(cond.target, env))
-        rhs = _subst(cond.rhs, env)
+        place = self.place(subst(cond.target, env))
+        rhs = subst(cond.rhs, env)
         assert isinstance(rhs, A.Quantity)
         return E.DistanceTo(place.name, place.x, place.y, cond.op,
                             to_canonical(rhs.value, rhs.unit))
@@ -74,7 +70,7 @@ class ConditionCompiler:
         return E.GaitIs(cond.gait.name)
 
     def _fact(self, cond: A.FactCond, env: Env) -> E.Expr:
-        arg = None if cond.arg is None else _subst(cond.arg, env)
+        arg = None if cond.arg is None else subst(cond.arg, env)
         return E.FactIs(cond.name.name, None if arg is None else value_text(arg))
 
     def _bool(self, cond: A.BoolCond, env: Env) -> E.Expr:

@@ -16,7 +16,7 @@ from py_trees.behaviour import Behaviour
 from bt_runtime.behaviours import ClockTimeout, Condition, GuardSequence, IfThenElse
 from bt_runtime.units import to_canonical
 from dsl import ast as A
-from dsl.compile_text import Env, cond_text
+from dsl.compile_text import Env, cond_text, subst
 
 __all__ = ["Builder", "composite", "guard", "if_", "repeat", "retry", "timeout"]
 
@@ -46,10 +46,6 @@ class Builder(Protocol):
 
     def count(self, value: A.Quantity | A.Ident, env: Env) -> int:
         """A checked repeat/retry count, task arguments substituted."""
-        ...
-
-    def subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
-        """A task parameter replaced by its argument."""
         ...
 
 
@@ -109,7 +105,7 @@ def retry(b: Builder, stmt: A.Retry, env: Env, stack: tuple[str, ...]) -> Behavi
 def timeout(b: Builder, stmt: A.Timeout, env: Env, stack: tuple[str, ...]) -> Behaviour:
     """``timeout D { }``."""
     body = b.block(stmt.body, env, stack, "body")
-    duration = b.subst(stmt.duration, env)
+    duration = subst(stmt.duration, env)
     assert isinstance(duration, A.Quantity)
     seconds = to_canonical(duration.value, duration.unit)
     return b.mark(ClockTimeout(name=f"timeout {duration.text}", child=body, duration=seconds),

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from bt_runtime import vocabulary as vocab
 from dsl import ast as A
 
-__all__ = ["Env", "action_text", "cond_text", "spec_action_text", "value_text"]
+__all__ = ["Env", "action_text", "arg_prefixes", "cond_text", "spec_action_text", "subst",
+           "value_text"]
 
 Env = Mapping[str, A.ArgValue]
 
@@ -75,10 +76,18 @@ def action_text(action: A.Action, env: Env) -> str:
 
 
 def spec_action_text(spec: vocab.ActionSpec, action: A.Action, env: Env) -> str:
-    params = spec.by_name
-    words = [spec.spelled]
-    for arg in action.args:
-        value = env.get(arg.value.name, arg.value) if isinstance(arg.value, A.Ident) else arg.value
-        word = params[arg.name].word
-        words.extend([word, value_text(value)] if word else [value_text(value)])
-    return " ".join(words)
+    prefixes = arg_prefixes(spec)
+    return spec.spelled + "".join(prefixes[arg.name] + value_text(subst(arg.value, env))
+                                  for arg in action.args)
+
+
+def arg_prefixes(spec: vocab.ActionSpec) -> dict[str, str]:
+    """What stands before each argument's value in an action's name, by parameter name: its
+    word between spaces (``" radius "``), or a space. The one rule of how an action is spelt:
+    :class:`dsl.compile_actions.ActionBuilder` spells its leaves with it too."""
+    return {p.name: f" {p.word} " if p.word else " " for p in spec.params}
+
+
+def subst(value: A.ArgValue, env: Env) -> A.ArgValue:
+    """``value`` with a task parameter replaced by its argument from ``env``."""
+    return env.get(value.name, value) if type(value) is A.Ident else value

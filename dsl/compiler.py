@@ -56,7 +56,7 @@ from dsl.compile_conditions import ConditionCompiler
 from dsl.compile_error import CompileError, where
 from dsl.compile_policies import PolicyCompiler
 from dsl.compile_temporal import temporal_criteria
-from dsl.compile_text import Env, action_text, cond_text, value_text
+from dsl.compile_text import Env, action_text, cond_text, subst, value_text
 from locomotion.world import World
 
 __all__ = ["CompileError", "CompiledMission", "action_text", "compile_mission", "cond_text",
@@ -112,13 +112,8 @@ class _Compiler:
         return node
 
     # ------------------------------------------------------------------------------ values
-    def subst(self, value: A.ArgValue, env: Env) -> A.ArgValue:
-        if isinstance(value, A.Ident) and value.name in env:
-            return env[value.name]
-        return value
-
     def count(self, value: A.Quantity | A.Ident, env: Env) -> int:
-        resolved = self.subst(value, env)
+        resolved = subst(value, env)
         assert isinstance(resolved, A.Quantity)
         if not vocab.COUNT_RANGE.contains(resolved.value):  # passed in as a task argument
             raise CompileError(f"{where(resolved.span)}: value out of range: a count must be "

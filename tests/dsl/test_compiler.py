@@ -14,7 +14,7 @@ import pytest
 from py_trees.common import Status
 
 from bt_runtime.behaviours import LogEntry
-from dsl.compiler import CompileError, compile_mission
+from dsl.compiler import CompileError, action_text, compile_mission
 from dsl.export import render_tree
 from tests.dsl.helpers import HEADER, FakeClock, FakeState, check, compile_text
 
@@ -237,6 +237,20 @@ def test_arguments_are_substituted_per_call(tmp_path: Path) -> None:
     compiled = compile_text(tmp_path, text)
     targets = [n.target.name for n in compiled.root.iterate() if hasattr(n, "target")]
     assert targets == ["gate", "tower"]
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTS))
+def test_every_leaf_is_named_as_action_text_spells_its_statement(tmp_path: Path,
+                                                                 name: str) -> None:
+    """The compiler spells its leaves inline (dsl.compile_actions); the exports spell the same
+    statements with action_text: the two must agree on every action, task arguments included."""
+    compiled = compile_text(tmp_path, HEADER + CONSTRUCTS[name] + "\n")
+    actions = [(node, source) for node in compiled.root.iterate()
+               if (source := compiled.sources.get(id(node))) is not None
+               and source.role == "action"]
+    assert actions
+    for node, source in actions:
+        assert node.name == action_text(source.origin, source.scope)
 
 
 def test_mission_settings(tmp_path: Path) -> None:
