@@ -4,13 +4,13 @@ Every action's arguments are checked from its :data:`bt_runtime.vocabulary.ACTIO
 dimension, range, choices), so the checker accepts exactly what the compiler can build. Task calls
 are matched to the task's parameters; recursion (direct or mutual) is found on the call graph.
 
-Size: over 400 lines: statements, task calls and conditions are checked against one symbol table
-here; the condition checks (depth, expressions) are the next to move out.
+Conditions are checked in :mod:`dsl.check_conds` and recursion found in :mod:`dsl.check_recursion`,
+both from what this walk gives them (its value checks, the call graph it records).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import ClassVar
@@ -21,16 +21,18 @@ from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
 from dsl import check_vars
+from dsl.check_conds import check_cond
 from dsl.check_decls import DeclChecker
 from dsl.check_facts import MAIN, FactRecorder
 from dsl.check_parallel import MotionIndex, parallel_conflict
 from dsl.check_policies import check_policy
+from dsl.check_recursion import report_recursion
 from dsl.check_text import check_placeholders
 from dsl.diagnostics import a_or_an, did_you_mean
 from dsl.symbols import PLACE_KINDS, describe_kind
-from locomotion.world import TerrainKind, World
+from locomotion.world import World
 
-__all__ = ["MAX_COND_DEPTH", "SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "cond_depth", "describe_want"]
+__all__ = ["SYMBOL_KINDS", "ParamType", "Scope", "StatementChecker", "describe_want"]
 
 
 @dataclass(frozen=True)
@@ -77,25 +79,9 @@ def param_type(param: A.TaskParam) -> ParamType | None:
     return None if spec is None else ParamType(param.type.name, spec.kind, spec.dimension)
 
 
-#: Deepest condition accepted, in levels of `and`, `or` and `not` (a chain of n `and`s is n deep).
-MAX_COND_DEPTH = 32
-
 #: The dimension a bare-number parameter kind wants (built once, not per value checked).
 _BARE_DIMENSIONS = {ParamKind.INT: Dimension.COUNT, ParamKind.NUMBER: Dimension.NUMBER}
 _TASK = frozenset({"task"})
-
-
-def cond_depth(cond: A.Cond) -> int:
-    """Levels of ``and``/``or``/``not`` in ``cond``, counted without recursion."""
-    deepest, pending = 0, [(cond, 0)]
-    while pending:
-        node, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if isinstance(node, (A.AndCond, A.OrCond)):
-            pending += [(node.left, depth + 1), (node.right, depth + 1)]
-        elif isinstance(node, A.NotCond):
-            pending.append((node.item, depth + 1))
-    return deepest
 
 
 @cache
@@ -290,6 +276,19 @@ class StatementChecker:
         A.WithPolicy: _with_policy,
     }
 
+    @property
+    def variables(self) -> Mapping[str, bool | int]:
+        """The mission's variables and their start values (what a condition may read)."""
+        return self.decls.resolved.variables
+
+    def cond(self, cond: A.Cond, scope: Scope) -> None:
+        """Check a condition (:func:`dsl.check_conds.check_cond`)."""
+        check_cond(self, cond, scope)
+
+    def recursion(self) -> bool:
+        """Report each cycle of the call graph walked so far; True if there is one."""
+        return report_recursion(self.calls, self.sink)
+
     # -------------------------------------------------------------------------------- values
     def value(
         self, value: A.ArgValue, kind: ParamKind, dimension: Dimension | None, what: str,
@@ -305,7 +304,7 @@ class StatementChecker:
                                 or f"choose one of {', '.join(choices)}")
             return
         if isinstance(value, A.Ident):
-            self._name_value(value, kind, dimension, what, scope)
+            self.name_value(value, kind, dimension, what, scope)
         elif isinstance(value, A.Quantity) and kind in (ParamKind.QUANTITY, ParamKind.INT,
                                                           ParamKind.NUMBER):
             dim = _BARE_DIMENSIONS.get(kind, dimension)
@@ -322,8 +321,10 @@ class StatementChecker:
             self.sink.error(value.span, f"{what} must be {describe_want(kind, dimension)}, not "
                             f"{shown[type(value)]}")
 
-    def _name_value(self, ident: A.Ident, kind: ParamKind, dimension: Dimension | None,
-                    what: str, scope: Scope) -> None:
+    def name_value(self, ident: A.Ident, kind: ParamKind, dimension: Dimension | None,
+                   what: str, scope: Scope) -> None:
+        """Check a name written where a parameter of ``kind`` is wanted (a task parameter in
+        ``scope``, else a declared symbol of a kind that fits)."""
         have = scope.get(ident.name)
         if have is not None:
             if not _compatible(have, kind, dimension):
@@ -339,169 +340,3 @@ class StatementChecker:
                             f"{found}", did_you_mean(ident.name, scope))
             return
         self.decls.ref(ident, kinds, what)
-
-    # ---------------------------------------------------------------------------- conditions
-    def cond(self, cond: A.Cond, scope: Scope) -> None:
-        """Check a condition tree (at most :data:`MAX_COND_DEPTH` deep: compiling, naming and
-        evaluating a condition recurse on its depth)."""
-        depth = cond_depth(cond)
-        if depth > MAX_COND_DEPTH:
-            self.sink.error(cond.span, f"this condition is nested too deeply: {depth} levels of "
-                            f"`and`/`or`/`not` (the limit is {MAX_COND_DEPTH})",
-                            "split long `and`/`or`/`not` chains, e.g. into several guards")
-            return
-        self._cond(cond, scope)
-
-    def _cond(self, cond: A.Cond, scope: Scope) -> None:
-        """Check a condition tree whose depth is checked (so is every part's: each is shallower)."""
-        if isinstance(cond, (A.AndCond, A.OrCond)):
-            self._cond(cond.left, scope)
-            self._cond(cond.right, scope)
-        elif isinstance(cond, A.NotCond):
-            self._cond(cond.item, scope)
-        elif isinstance(cond, A.Compare):
-            self._compare(cond, scope)
-        elif isinstance(cond, A.DistanceCond):
-            self.value(cond.target, ParamKind.PLACE, None, "`distance to`", scope)
-            self.value(cond.rhs, ParamKind.QUANTITY, Dimension.LENGTH, "the distance", scope)
-        elif isinstance(cond, A.TerrainIs):
-            kinds = [k.value for k in TerrainKind]
-            if cond.kind.name not in kinds:
-                self.sink.error(cond.kind.span, f"unknown terrain kind `{cond.kind.name}`",
-                                did_you_mean(cond.kind.name, kinds)
-                                or f"terrain kinds: {', '.join(kinds)}")
-        elif isinstance(cond, A.GaitIs):
-            gaits = [g for g in vocab.GAITS if g != "auto"]
-            if cond.gait.name not in gaits:
-                self.sink.error(cond.gait.span, f"unknown gait `{cond.gait.name}`",
-                                did_you_mean(cond.gait.name, gaits)
-                                or f"gaits: {', '.join(gaits)}")
-        elif isinstance(cond, A.FactCond):
-            self._fact(cond, scope)
-
-    def _compare(self, cond: A.Compare, scope: Scope) -> None:
-        name = cond.lhs.name
-        kind = check_vars.var_kind(self.decls.resolved.variables, name)
-        if kind == "flag":
-            check_vars.flag_compared(self.sink, cond)
-        elif kind == "counter":
-            self.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope,
-                       check_vars.COUNTER_RANGE)
-        elif name in vocab.STATE_VARS:
-            var = vocab.STATE_VARS[name]
-            self.value(cond.rhs, ParamKind.QUANTITY, var.dimension, f"`{name}`", scope)
-        elif name in vocab.COUNTERS:
-            self.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope)
-        elif name in vocab.FACTS:
-            self.sink.error(cond.lhs.span, f"`{name}` is a fact (true or false): it cannot be "
-                            "compared", f"use it alone, e.g. `if {name}` or `if not {name}`")
-        else:
-            counters = [n for n in self.decls.resolved.variables
-                        if check_vars.var_kind(self.decls.resolved.variables, n) == "counter"]
-            self.sink.error(cond.lhs.span, f"unknown robot state `{name}`",
-                            did_you_mean(name, [*vocab.STATE_VARS, *vocab.COUNTERS, *counters])
-                            or f"robot state: {', '.join([*vocab.STATE_VARS, *vocab.COUNTERS])}")
-
-    def _fact(self, cond: A.FactCond, scope: Scope) -> None:
-        name = cond.name.name
-        fact = vocab.FACTS.get(name)
-        kind = check_vars.var_kind(self.decls.resolved.variables, name)
-        if kind is not None:
-            if kind == "counter":
-                check_vars.counter_alone(self.sink, cond)
-            elif cond.arg is not None:
-                self.sink.error(cond.arg.span, f"flag `{name}` takes no argument")
-            return
-        if fact is None:
-            if name in vocab.STATE_VARS or name in vocab.COUNTERS:
-                self.sink.error(cond.name.span, f"`{name}` is a measurement: compare it",
-                                f"e.g. `{name} > 0`")
-            else:
-                self.sink.error(cond.name.span, f"unknown fact `{name}`",
-                                did_you_mean(name, [*vocab.condition_names(),
-                                                    *self.decls.resolved.variables])
-                                or f"facts: {', '.join(vocab.FACTS)}")
-            return
-        if cond.arg is not None:
-            if fact.arg_kind is None:
-                self.sink.error(cond.arg.span, f"fact `{name}` takes no argument")
-            else:
-                self._name_value(cond.arg, fact.arg_kind, None, f"`{name}`", scope)
-
-    # ---------------------------------------------------------------------------- recursion
-    def recursion(self) -> bool:
-        """Report each cycle of the task call graph once, at the call that starts it.
-
-        Returns:
-            True if any cycle was found.
-        """
-        found = False
-        for component in _components(self.calls):
-            start = min(component)
-            previous: dict[str, tuple[str, A.Span]] = {}
-            queue, closing = [start], None
-            while queue and closing is None:
-                node = queue.pop(0)
-                for callee, span in self.calls.get(node, []):
-                    if callee == start:
-                        closing = (node, span)
-                        break
-                    if callee in component and callee not in previous:
-                        previous[callee] = (node, span)
-                        queue.append(callee)
-            if closing is None:
-                continue
-            path, span = [closing[0]], closing[1]
-            while path[-1] != start:
-                node, span = previous[path[-1]]
-                path.append(node)
-            path.reverse()
-            self.sink.error(span, "recursive task: " + " -> ".join([*path, start]),
-                            "a task cannot call itself, directly or through others")
-            found = True
-        return found
-
-
-def _components(calls: Mapping[str, list[tuple[str, A.Span]]]) -> list[set[str]]:
-    """Strongly connected components of the call graph that contain a cycle (Tarjan's algorithm,
-    with an explicit stack: a chain of thousands of tasks calling each other is legal)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[set[str]] = []
-
-    def enter(node: str) -> tuple[str, Iterator[str]]:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        return node, iter([c for c, _ in calls.get(node, []) if c in calls])
-
-    for root in sorted(calls):
-        if root in index:
-            continue
-        frames = [enter(root)]
-        while frames:
-            node, callees = frames[-1]
-            callee = next(callees, None)
-            if callee is not None:
-                if callee not in index:
-                    frames.append(enter(callee))
-                elif callee in on_stack:
-                    low[node] = min(low[node], index[callee])
-                continue
-            frames.pop()
-            if frames:
-                parent = frames[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component: set[str] = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or any(c == node for c, _ in calls.get(node, [])):
-                    found.append(component)
-    return found

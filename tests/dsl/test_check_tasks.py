@@ -1,4 +1,4 @@
-"""Diagnostics of statements, task calls, conditions and recursion: message, line and column."""
+"""Diagnostics of statements and task calls: message, line and column."""
 
 from __future__ import annotations
 
@@ -135,18 +135,6 @@ def test_unknown_parameter_type(tmp_path: Path) -> None:
     assert where(d) == at(text, "rout)")
 
 
-def test_direct_recursion(tmp_path: Path) -> None:
-    text = HEADER + "task a() { wait 1 s  a() }\nmain { a() }\n"
-    d = only(check(tmp_path, text), "recursive")
-    assert d.message == "recursive task: a -> a"
-    assert where(d) == at(text, "a()", 2)
-
-
-def test_mutual_recursion_prints_the_path(tmp_path: Path) -> None:
-    text = HEADER + "task a() { b() }\ntask b() { c() }\ntask c() { a() }\nmain { a() }\n"
-    d = only(check(tmp_path, text), "recursive")
-    assert d.message == "recursive task: a -> b -> c -> a"
-    assert where(d) == at(text, "b()")
 
 
 def test_code_after_forever(tmp_path: Path) -> None:
@@ -163,39 +151,9 @@ def test_repeat_count_must_be_positive_whole(tmp_path: Path) -> None:
     assert where(d) == at(text, "0 {")
 
 
-def test_unknown_condition_variable_suggests(tmp_path: Path) -> None:
-    text = HEADER + "main { if batery < 20 % { dock } }\n"
-    d = only(check(tmp_path, text), "robot state")
-    assert d.message == "unknown robot state `batery`"
-    assert d.hint == "did you mean `battery`?"
-    assert where(d) == at(text, "batery")
 
 
-def test_fact_cannot_be_compared(tmp_path: Path) -> None:
-    text = HEADER + "main { if docked > 1 { dock } }\n"
-    d = only(check(tmp_path, text), "fact")
-    assert d.message == "`docked` is a fact (true or false): it cannot be compared"
-    assert where(d) == at(text, "docked")
 
-
-def test_counter_compares_with_whole_numbers(tmp_path: Path) -> None:
-    text = HEADER + "main { if victims_found >= 2 m { dock } }\n"
-    d = only(check(tmp_path, text), "counter")
-    assert d.message == "counter `victims_found` is a plain number, not a length"
-    assert where(d) == at(text, "2 m")
-
-
-def test_unknown_terrain_kind_in_condition(tmp_path: Path) -> None:
-    text = HEADER + "main { if terrain is mudd { dock } }\n"
-    d = only(check(tmp_path, text), "terrain kind")
-    assert d.hint == "did you mean `mud`?"
-    assert where(d) == at(text, "mudd")
-
-
-def test_carrying_takes_a_payload(tmp_path: Path) -> None:
-    text = HEADER + "main { if carrying gate { dock } }\n"
-    d = only(check(tmp_path, text), "is a waypoint")
-    assert d.message == "`gate` is a waypoint, but `carrying` must be a payload"
 
 
 def test_guard_at_the_end_warns(tmp_path: Path) -> None:
@@ -211,14 +169,6 @@ def test_search_kind_is_checked(tmp_path: Path) -> None:
     assert d.message == "unknown `search` kind `victims`"
     assert d.hint == "did you mean `victim`?"
 
-
-def test_fact_argument_may_be_a_task_parameter(tmp_path: Path) -> None:
-    text = HEADER + ("task deliver(item: payload, dst: station) { if not carrying item "
-                     "{ pick up item at dst } }\nmain { deliver(medkit, depot) }\n")
-    assert errors(check(tmp_path, text)) == []
-    bad = HEADER + "task t(w: place) { if carrying w { dock } }\nmain { t(gate) }\n"
-    d = only(check(tmp_path, bad), "parameter")
-    assert d.message == "`w` is a place parameter, but `carrying` must be a payload"
 
 
 @pytest.mark.parametrize("stmt", ["report n", "alert n", "fail n"])
