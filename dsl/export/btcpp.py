@@ -34,10 +34,11 @@ Mapping rules (follow them when you map a new construct):
    for any; failure_count 1); repeat → Repeat num_cycles (-1 forever); retry →
    RetryUntilSuccessful num_attempts; timeout → Timeout msec; if → IfThenElse (AlwaysSuccess as
    the missing else); guard → ReactiveSequence[Fallback[Inverter[cond], handler], rest]; on
-   failure → Fallback[body, handler]; succeed → AlwaysSuccess; the rest of a resuming guard →
-   SequenceWithMemory (BT.CPP's halt keeps its current child, so the export resumes at the
-   interrupted statement of the guarded part; the built-in Sequence, Repeat and Retry inside it
-   reset on halt, so finer progress is ours only); ``set v = ...`` → ``Script code="@v := ..."``
+   failure → Fallback[body, handler]; succeed → AlwaysSuccess; a resuming guard keeps the
+   rest's progress in the tree's blackboard with pre- and post-conditions on plain nodes
+   (``btcpp_resume``: it resumes at the interrupted statement after its handler, and starts over
+   after a failure or any other halt, as ours does; inside that statement BT.CPP starts over, so
+   finer progress is ours only); ``set v = ...`` → ``Script code="@v := ..."``
    (a ``Script`` first in MainTree declares every mission variable with its start value, and a
    condition reads a variable as ``@v`` like a fact). Use a built-in (Delay,
    ForceSuccess, RetryUntilSuccessful, Precondition, Script …) before inventing a node; a new
@@ -62,6 +63,7 @@ from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
 from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
+from dsl.export.btcpp_resume import ResumeMarks
 from dsl.export.btcpp_script import (
     DISTANCE_PREFIX,
     ExportError,
@@ -103,6 +105,7 @@ class _Builder:
         self.needs = needs
         self.variables = variables
         self.facts: dict[str, Fact] = {}
+        self.resume = ResumeMarks()  # resuming guards: dsl/export/btcpp_resume.py
 
     # ------------------------------------------------------------------------------ values
     @staticmethod
@@ -138,10 +141,8 @@ class _Builder:
     def _sequence(self, node: NodeDescription, source: NodeSource,
                   params: frozenset[str]) -> ET.Element:
         named = source.role in _NAMED_SEQUENCES
-        kind = "Sequence"
-        if source.role == "rest" and isinstance(source.origin, A.Guard) and source.origin.resume:
-            kind = "SequenceWithMemory"  # its halt() keeps the current child: resume
-        return self._with_children(ET.Element(kind, {"name": node.name} if named else {}), node)
+        return self._with_children(
+            ET.Element("Sequence", {"name": node.name} if named else {}), node)
 
     def _statement(self, node: NodeDescription, source: NodeSource,
                    params: frozenset[str]) -> ET.Element:
@@ -156,7 +157,11 @@ class _Builder:
                params: frozenset[str]) -> ET.Element:
         assert isinstance(source.origin, A.Guard)
         text = cond_text(source.origin.cond, refs=bool(params))
-        return self._with_children(ET.Element("ReactiveSequence", {"name": f"guard {text}"}), node)
+        reactive = self._with_children(ET.Element("ReactiveSequence", {"name": f"guard {text}"}),
+                                       node)
+        if not source.origin.resume:  # `then restart`: the rest forgets its place on every halt
+            return reactive
+        return self.resume.guard(reactive, f"guard {text}, resuming")
 
     def _when(self, node: NodeDescription, source: NodeSource,
               params: frozenset[str]) -> ET.Element:
@@ -348,6 +353,8 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     main = ET.Element("BehaviorTree", {"ID": MAIN_TREE})
     top = builder.element(description.root)
     init_deferrals(top, description.nodes())
+    if builder.resume.used:  # nothing is being resumed when the mission starts
+        top.insert(0, builder.resume.start())
     if mission.variables:  # declared on the root blackboard (`@`), seen by every SubTree
         start = "; ".join(f"@{name} := {str(value).lower()}"
                           for name, value in mission.variables.items())

@@ -30,6 +30,10 @@ STAND_IN = "StandIn_"  # the SubTree each custom leaf becomes
 LEAF = "StandInLeaf_"  # the Python leaf inside it (a SubTree ID may not name a registered node)
 _FACT_RE = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
 _NUMERIC = {"double", "int", "unsigned"}
+#: The pre- and post-condition attributes BehaviorTree.CPP takes on every node, ports or not
+#: (tree_node.h, PreCond and PostCond).
+CONDITIONS = frozenset({"_failureIf", "_successIf", "_skipIf", "_while", "_onSuccess",
+                        "_onFailure", "_onHalted", "_post"})
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def _rewrite(root: ET.Element, actions: dict[str, dict[str, str]]) -> None:
         for element in tree.iter():
             if element.tag not in actions:
                 continue
-            undeclared = set(element.attrib) - set(actions[element.tag]) - {"name"}
+            undeclared = set(element.attrib) - set(actions[element.tag]) - {"name"} - CONDITIONS
             assert not undeclared, (f"<{element.tag}> has attributes {sorted(undeclared)} that its "
                                     "<TreeNodesModel> entry does not declare")
             attrs = {"ID": STAND_IN + element.tag, **element.attrib}

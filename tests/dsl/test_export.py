@@ -101,7 +101,7 @@ def test_btcpp_xml_for_groot2(tmp_path: Path) -> None:
     assert model is not None
     declared = {n.attrib["ID"] for n in model}
     used = {e.tag for e in root.iter() if e.tag[0].isupper()} - {
-        "Sequence", "SequenceWithMemory", "Fallback", "ReactiveSequence", "Parallel", "Repeat",
+        "Sequence", "Script", "Fallback", "ReactiveSequence", "Parallel", "Repeat",
         "RetryUntilSuccessful",
         "Timeout", "IfThenElse", "Inverter", "AlwaysSuccess", "SubTree", "BehaviorTree",
         "TreeNodesModel", "Action", "ScriptCondition"}
@@ -116,7 +116,12 @@ def test_btcpp_xml_for_groot2(tmp_path: Path) -> None:
     repeat = root.find("BehaviorTree[@ID='sweep']//Repeat")
     assert repeat is not None and repeat.attrib["num_cycles"] == "{laps}"
     call = root.find("BehaviorTree[@ID='MainTree']//SubTree[@ID='sweep']")
-    assert call is not None and call.attrib == {"ID": "sweep", "r": "loop", "laps": "2"}
+    assert call is not None
+    ports = {k: v for k, v in call.attrib.items() if not k.startswith("_")}
+    assert ports == {"ID": "sweep", "r": "loop", "laps": "2"}
+    # the first statement the battery guard protects: skipped once done, when it resumes
+    assert call.attrib["_onSuccess"] == "qm_rest_1 := 1"
+    assert call.attrib["_skipIf"].endswith("; qm_rest_1 > 0")
 
 
 def test_text_tree(tmp_path: Path) -> None:
