@@ -183,3 +183,20 @@ def test_a_failing_handler_fails_the_block_and_resets_the_rest(tmp_path: Path) -
     assert run.tick(1.0) == Status.SUCCESS
     assert run.lines() == ["a", "fallback"]
     assert all(n.status != Status.RUNNING for n in run.root.iterate())
+
+
+def test_after_the_guarded_part_fails_a_retry_starts_it_over(tmp_path: Path) -> None:
+    """Resume is for the handler only: a failed guarded part, retried, redoes its first steps
+    (the BehaviorTree.CPP export does the same: tests/dsl/test_btcpp_resume.py)."""
+    run = Run(tmp_path, f'main {{ retry 2 {{ {GUARD}  report "a"  wait 2 s  fail "no" }} }}')
+    assert run.finish() == Status.FAILURE
+    assert run.lines() == ["a", "a"]
+
+
+def test_a_guarded_part_halted_by_a_parallel_starts_over_next_time(tmp_path: Path) -> None:
+    """Halted by anything but its handler (here a `parallel any` whose other branch ended), the
+    guarded part keeps nothing: the next lap starts it from its first statement."""
+    run = Run(tmp_path, f'main {{ repeat 2 {{ parallel any {{ sequence {{ {GUARD}  report "a"  '
+                        'wait 5 s  report "b" }  wait 2 s } } }')
+    assert run.finish() == Status.SUCCESS
+    assert run.lines() == ["a", "a"]
