@@ -83,6 +83,8 @@ def _check(kind: str, value: Any, column: str) -> Any:
         raise TypeError(f"{column} is {_shown(value)}, not a number")
     if kind in (TIME, NUMBER) and not math.isfinite(value):
         raise ValueError(f"{column} is {value}, not a finite number")
+    if kind == TIME and value < 0:  # simulated time starts at 0 and only goes on
+        raise ValueError(f"{column} is {value:g}, a negative time")
     return float(value)
 
 

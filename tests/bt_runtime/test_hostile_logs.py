@@ -59,6 +59,9 @@ CASES = [
     (("alerts", "severity", None, "panic", False), "(alerts): Alert.severity must be one of"),
     (("telemetry", "fallen", None, 7, False), "fallen is 7, not 0 or 1"),
     (("telemetry", "x", None, b"\x00\x01", False), "x is binary data (2 bytes), not a number"),
+    # before: replayed as a telemetry line at "[-1000...(300 digits)s]"
+    (("telemetry", "sim_time", None, -1e308, False), "sim_time is -1e+308, a negative time"),
+    (("alerts", "sim_time", None, -0.5, False), "sim_time is -0.5, a negative time"),
 ]
 
 
