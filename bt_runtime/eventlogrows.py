@@ -83,6 +83,8 @@ def _check(kind: str, value: Any, column: str) -> Any:
         raise TypeError(f"{column} is {_shown(value)}, not a number")
     if kind in (TIME, NUMBER) and not math.isfinite(value):
         raise ValueError(f"{column} is {value}, not a finite number")
+    if kind == TIME and value < 0:  # simulated time starts at 0 and only goes on
+        raise ValueError(f"{column} is {value:g}, a negative time")
     return float(value)
 
 
@@ -243,6 +245,8 @@ def check_schema(path: Path, db: sqlite3.Connection) -> None:
         rows = frozenset(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
     except sqlite3.Error as exc:
         raise damaged(path, "schema", str(exc)) from None
+    except UnicodeDecodeError:  # sqlite3 decodes SQLite's message, which quotes the bad schema
+        raise damaged(path, "schema", "malformed database schema (its text is not UTF-8)") from None
     extra = sorted(f"{kind} {name}" for kind, name, _ in rows - _SCHEMA_ROWS)
     missing = sorted(f"{kind} {name}" for kind, name, _ in _SCHEMA_ROWS - rows)
     if extra or missing:

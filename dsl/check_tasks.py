@@ -10,6 +10,7 @@ both from what this walk gives them (its value checks, the call graph it records
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -175,9 +176,10 @@ class StatementChecker:
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
         self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, vocab.AT_LEAST_ONE)
         high = vocab.COUNT_RANGE.high
-        if isinstance(value, A.Quantity) and value.unit is None and value.value > high:
+        if (isinstance(value, A.Quantity) and value.unit is None and value.value > high
+                and math.isfinite(value.value)):  # an infinite one was "too large" already
             self.sink.error(value.span, f"value out of range: {what} must be <= {high:,.0f}, got "
-                            f"{value.text}", "a count is run, not built, but a billion rounds "
+                            f"{V.written(value)}", "a count is run, not built, but a billion rounds "
                             "never ends: bound the mission with `time_limit` instead")
 
     def _repeat(self, stmt: A.Repeat, scope: Scope) -> None:

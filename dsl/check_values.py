@@ -16,7 +16,7 @@ from dsl.diagnostics import Diagnostic, a_or_an, error, warning
 from locomotion.world import Circle, Polygon, Rect, Shape
 
 __all__ = ["MAX_SITE_SIZE", "Sink", "count", "point", "quantity", "rect_from", "shape",
-           "within_site_size"]
+           "too_large", "within_site_size", "written"]
 
 
 
@@ -35,6 +35,25 @@ class Sink:
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+#: The longest written value a message quotes in full; longer ones are cut (a 400-digit number
+#: would otherwise be repeated whole in every message about it).
+_WRITTEN_MAX = 24
+
+
+def written(q: A.Quantity) -> str:
+    """``q`` as the user wrote it, for a message: cut to its start and its length when long."""
+    if len(q.text) <= _WRITTEN_MAX:
+        return q.text
+    return f"{q.text[:12]}... ({len(q.text):,} characters)"
+
+
+def too_large(sink: Sink, q: A.Quantity, what: str) -> None:
+    """The error for a number past the largest float (it was read as infinity)."""
+    sink.error(q.span, f"{what} is too large: {written(q)}",
+               "numbers are read as 64-bit floats, which end near 1.8e308: write a value in the "
+               "range this place takes")
 
 
 def _unit_hint(q: A.Quantity, dim: Dimension, what: str) -> str:
@@ -61,8 +80,11 @@ def quantity(
             sink.error(q.span, f"{what} is a plain number, not {a_or_an(dimension_of(q.unit).value)}",
                        f"remove the unit `{q.unit}`")
             return None
+        if not math.isfinite(q.value):  # before the whole-number test: inf is not a fraction
+            too_large(sink, q, what)
+            return None
         if dim is Dimension.COUNT and not float(q.value).is_integer():
-            sink.error(q.span, f"{what} must be a whole number, got {q.text}")
+            sink.error(q.span, f"{what} must be a whole number, got {written(q)}")
             return None
         value = q.value
         unit = ""
@@ -79,10 +101,11 @@ def quantity(
         value = to_canonical(q.value, q.unit)
         unit = CANONICAL[dim]
     if not math.isfinite(value):
-        sink.error(q.span, f"{what} is too large: {q.text}")
+        too_large(sink, q, what)
         return None
     if rng is not None and not rng.contains(value):
-        shown = q.text if (q.unit is None or q.unit == unit) else f"{q.text} = {_fmt(value)} {unit}"
+        shown = written(q) if (q.unit is None or q.unit == unit) else (
+            f"{written(q)} = {_fmt(value)} {unit}")
         sink.error(q.span, f"value out of range: {what} must be {rng.describe(unit)}, got {shown}")
         return None
     return value

@@ -42,9 +42,10 @@ def var_kind(variables: Variables, name: str) -> str | None:
 
 def _whole(sink: V.Sink, q: A.Quantity, what: str) -> int | None:
     """A whole number in :data:`COUNTER_RANGE` (the grammar admits no unit here)."""
-    if q.value != int(q.value) or not COUNTER_RANGE.contains(q.value):
+    # the range first: int() of a number past the largest float (read as inf) raises
+    if not COUNTER_RANGE.contains(q.value) or q.value != int(q.value):
         sink.error(q.span, f"{what} must be a whole number in {COUNTER_RANGE.describe()}, got "
-                   f"{q.text}")
+                   f"{V.written(q)}")
         return None
     return int(q.value)
 

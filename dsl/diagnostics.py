@@ -135,13 +135,31 @@ def _lines(source: Source) -> list[str] | None:
     return source_lines(source) if isinstance(source, str) else source
 
 
+#: Lines up to this long are quoted whole; a longer one (a 200 kB one-line file) is quoted as
+#: a window of :data:`_WINDOW` characters that starts :data:`_BEFORE` before the column.
+_QUOTE_MAX = 160
+_WINDOW = 120
+_BEFORE = 40
+
+
 def _quote(span: Span, source: Source) -> list[str]:
     """The source line of ``span`` and a caret under it (nothing when the line is unknown)."""
     lines = _lines(source)
     if lines is None or not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1]
-    return ["    " + line, "    " + _caret(line, span.col, span.end_line, span.end_col, span.line)]
+    if len(line) <= _QUOTE_MAX:
+        return ["    " + line,
+                "    " + _caret(line, span.col, span.end_line, span.end_col, span.line)]
+    start = max(0, min(span.col - 1 - _BEFORE, len(line) - _WINDOW))
+    end = min(len(line), start + _WINDOW)
+    lead = "..." if start else ""
+    shown = lead + line[start:end] + ("..." if end < len(line) else "")
+    span_end = span.end_col if span.end_line == span.line else len(line) + 1
+    shift = len(lead) - start  # a column of ``line`` -> the same column of ``shown``
+    col = min(max(span.col, start + 1), end) + shift
+    end_col = min(span_end, end + 1) + shift
+    return ["    " + shown, "    " + _caret(shown, col, span.line, end_col, span.line)]
 
 
 def render(diagnostic: Diagnostic, source: Source,

@@ -11,6 +11,7 @@ The compiler is imported only inside :func:`compile_checked`, so ``mission check
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,10 +89,22 @@ def missing_files(paths: Sequence[str]) -> list[str]:
     problems = []
     for path in paths:
         if not os.path.exists(path):
-            problems.append(f"mission: error: no such file: {path}")
+            problems.append(f"mission: error: {_why_missing(path)}")
         elif not os.path.isfile(path):
             problems.append(f"mission: error: not a file: {path}")
     return problems
+
+
+def _why_missing(path: str) -> str:
+    """Why ``path``, which does not resolve to anything, cannot be read."""
+    if not os.path.islink(path):
+        return f"no such file: {path}"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}: a symlink loop"
+    return f"{path}: a broken symlink (to {os.readlink(path)})"
 
 
 def check_runnable(path: str) -> Checked:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+import tempfile
+from pathlib import Path
 
 from dsl.compiler import CompileError
 from dsl.export import ExportError, to_btcpp_xml, to_dot, to_json
@@ -50,10 +54,53 @@ def main(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK
+    if _is_source(Path(args.output), checked):
+        print(f"mission: error: -o {args.output}: that is a source file of the mission; write "
+              "the export to another file", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
+        _write(Path(args.output), text)
     except OSError as exc:
         print(f"mission: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _is_source(target: Path, checked: Checked) -> bool:
+    """Whether ``target`` is the mission, one of its imports or its world (same file)."""
+    try:
+        return any(os.path.samefile(target, source) for source in checked.report.sources)
+    except OSError:  # the target (or a source) is not there: nothing to overwrite
+        return False
+
+
+def _write(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a failed write leaves what was there whole.
+
+    A regular file (or a new one) is written next to itself and renamed over; anything else
+    (``/dev/stdout``, a FIFO) is written in place, as a rename would replace the device itself.
+    """
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    else:
+        if not stat.S_ISREG(info.st_mode):
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text)
+            return
+        target = target.resolve()  # through a symlink: replace the file, not the link
+        mode = stat.S_IMODE(info.st_mode)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes it 0600: give it the mode a plain write would
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise

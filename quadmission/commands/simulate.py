@@ -6,7 +6,7 @@ refused before any run), then run what is left of the campaign on the chosen exe
 ``OUT/campaign.sqlite``, print the report and write ``OUT/report.md`` with its plots. Running the
 same command again continues an interrupted campaign.
 
-Exit status: 0 every requirement GO; 1 a NO-GO (or a mission refused by the pre-check); 4 none
+Exit status: 0 every requirement GO; 1 a NO-GO (or a mission refused by the pre-check); 5 none
 NO-GO but some still UNDECIDED; 2 bad input; 130 interrupted (the stored runs are kept).
 """
 
@@ -37,9 +37,17 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:40] or "mission"
 
 
+#: The most runs one campaign plans: it holds the list of its runs in memory (10**12 runs hung,
+#: then ran out of it), and a million already takes days on a workstation.
+MAX_RUNS = 1_000_000
+
+
 def _usage(args: argparse.Namespace) -> str | None:
     if args.runs < 1:
         return f"--runs {args.runs}: give at least 1 run"
+    if args.runs > MAX_RUNS:
+        return (f"--runs {args.runs}: at most {MAX_RUNS:,} runs in one campaign; run several "
+                "campaigns with different --seed")
     if args.seed is not None and args.seed < 0:
         return f"--seed {args.seed}: a campaign seed is a non-negative integer"
     if args.workers is not None and args.workers < 1:
@@ -60,7 +68,12 @@ def _executor(args: argparse.Namespace, stack: ExitStack):  # type: ignore[no-un
     if args.ray is not None:
         executor = RayExecutor(args.ray or None, args.workers)
     else:
-        workers = args.workers or available_cores()
+        cores = available_cores()
+        workers = args.workers or cores
+        if workers > cores:  # each worker loads the simulator: more than the cores only costs memory
+            print(f"mission: note: --workers {workers}: this process may use {cores} cores; "
+                  f"running {cores} workers", file=sys.stderr)
+            workers = cores
         executor = InProcessExecutor() if workers == 1 else PoolExecutor(workers)
     stack.callback(executor.close)
     return executor

@@ -59,6 +59,9 @@ CASES = [
     (("alerts", "severity", None, "panic", False), "(alerts): Alert.severity must be one of"),
     (("telemetry", "fallen", None, 7, False), "fallen is 7, not 0 or 1"),
     (("telemetry", "x", None, b"\x00\x01", False), "x is binary data (2 bytes), not a number"),
+    # before: replayed as a telemetry line at "[-1000...(300 digits)s]"
+    (("telemetry", "sim_time", None, -1e308, False), "sim_time is -1e+308, a negative time"),
+    (("alerts", "sim_time", None, -0.5, False), "sim_time is -0.5, a negative time"),
 ]
 
 
@@ -225,3 +228,29 @@ def test_runs_lists_a_fifo_or_folder_by_a_log_name_as_damaged_without_reading_it
         assert runs[name].outcome == "damaged" and "not a regular file" in runs[name].error
     out, err = io.StringIO(), io.StringIO()
     assert replay(folder / "pipe.sqlite", out, err) == 1 and "not a regular file" in err.getvalue()
+
+
+def _schema_not_utf8(base: Path, out: Path) -> Path:
+    """``base`` with one byte of an index's SQL in ``sqlite_master`` made invalid UTF-8: SQLite's
+    own message about the malformed schema then quotes that byte."""
+    data = base.read_bytes()
+    needle = b"ON telemetry (tick)"
+    assert data.count(needle) == 1
+    out.write_bytes(data.replace(needle, b"ON telemetry (t\xffck)"))
+    return out
+
+
+def test_a_schema_that_is_not_utf8_is_damage_in_replay_and_runs_not_a_traceback(
+    base: Path, tmp_path: Path, no_hang: None
+) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    shutil.copy(base, folder / "good.sqlite")
+    log = _schema_not_utf8(base, folder / "flipped.sqlite")
+    out, err = io.StringIO(), io.StringIO()
+    assert replay(log, out, err) == 1  # before: UnicodeDecodeError out of sqlite3
+    assert err.getvalue().startswith(f"error: damaged log: {log}: schema: ")
+    assert "not UTF-8" in err.getvalue()
+    runs = {r.path.name: r for r in list_runs(folder)}  # before: the whole listing was lost
+    assert runs["good.sqlite"].outcome == "success"
+    assert runs["flipped.sqlite"].outcome == "damaged"

@@ -151,6 +151,17 @@ def test_repeat_count_must_be_positive_whole(tmp_path: Path) -> None:
     assert where(d) == at(text, "0 {")
 
 
+@pytest.mark.parametrize("statement", ["repeat {n} {{ wait 1 s }}", "retry {n} {{ stand }}"])
+def test_a_count_past_the_largest_float_is_one_error_saying_too_large(
+    tmp_path: Path, statement: str
+) -> None:
+    text = HEADER + "main { " + statement.format(n="9" * 400) + " }\n"
+    report = errors(check(tmp_path, text))
+    # before: "must be a whole number" (false: it is one) and "out of range", both with 400 digits
+    assert len(report) == 1
+    assert report[0].message.endswith(" is too large: 999999999999... (400 characters)")
+    assert where(report[0]) == at(text, "999")
+
 
 
 

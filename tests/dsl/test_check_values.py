@@ -98,3 +98,23 @@ def test_a_ratio_above_one_without_a_unit_keeps_its_number(tmp_path: Path) -> No
     text = 'mission "M"\nmain {\n  charge until 90\n}\n'
     d = only(check(tmp_path, text, world=None), "expected a unit")
     assert d.hint is not None and d.hint.startswith("write it with a unit, e.g. `90 %`")
+
+
+HUGE = "9" * 400  # a whole number past the largest float: it reads as inf
+
+
+def test_a_whole_number_past_the_largest_float_is_too_large_not_a_fraction() -> None:
+    sink = V.Sink()
+    assert V.count(sink, q(float(HUGE), None, HUGE), "the repeat count") is None
+    assert V.quantity(sink, q(float(HUGE), "s", HUGE + " s"), Dimension.TIME, "t") is None
+    first, second = (d.message for d in sink.diagnostics)
+    # before: "the repeat count must be a whole number, got 999...9" (it is one) with all 400 digits
+    assert first == "the repeat count is too large: 999999999999... (400 characters)"
+    assert second == "t is too large: 999999999999... (402 characters)"
+    assert all("float" in (d.hint or "") for d in sink.diagnostics)
+
+
+def test_written_keeps_short_numbers_and_shortens_long_ones() -> None:
+    assert V.written(q(12.5, "m")) == "12.5 m"
+    assert V.written(q(float("1" + "0" * 40), None, "1" + "0" * 40)) == (
+        "100000000000... (41 characters)")

@@ -57,3 +57,32 @@ def test_did_you_mean() -> None:
 def test_article_follows_the_word() -> None:
     assert [a_or_an(w) for w in ("energy", "int", "area", "time", "unit", "ratio", "order")] == [
         "an energy", "an int", "an area", "a time", "a unit", "a ratio", "an order"]
+
+
+def test_a_long_line_is_quoted_around_the_column_with_the_caret_under_it() -> None:
+    line = "stand " * 40_000 + "go to gatee " + "stand " * 40_000  # a 480 kB one-line mission
+    col = line.index("gatee") + 1
+    d = error(Span("m", 1, col, 1, col + 5), "unknown place `gatee`")
+    headline, quoted, caret = render(d, line).splitlines()
+    assert headline == f"m:1:{col}: error: unknown place `gatee`"
+    # before: the whole line, and a caret line as long, for every diagnostic on it
+    assert len(quoted) <= 4 + 3 + 120 + 3 and quoted.startswith("    ...")
+    assert quoted.endswith("...")
+    assert quoted[caret.index("^"):caret.index("^") + 5] == "gatee"
+    assert caret.strip() == "^~~~~"
+
+
+def test_a_span_wider_than_the_window_is_cut_at_its_edge() -> None:
+    line = "x" * 50 + "y" * 1000
+    d = error(Span("m", 1, 51, 1, 1051), "long")
+    _, quoted, caret = render(d, line).splitlines()
+    assert quoted.startswith("    ...") and quoted.endswith("...")
+    assert caret.index("^") == quoted.index("y") and caret.endswith("~")
+    assert len(caret) <= len(quoted)
+
+
+def test_a_short_line_is_quoted_whole() -> None:
+    line = "x" * 160
+    d = error(Span("m", 1, 150, 1, 151), "end")
+    _, quoted, caret = render(d, line).splitlines()
+    assert quoted == "    " + line and caret == "    " + " " * 149 + "^"

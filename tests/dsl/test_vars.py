@@ -229,3 +229,23 @@ def test_a_step_past_the_counter_range_fails_the_step_instead_of_growing() -> No
     step.tick_once()
     assert step.status == Status.FAILURE and store.variable("n") == 1_000_000_000
     assert "would leave the counter range ±1,000,000,000" in step.feedback_message
+
+
+HUGE = "9" * 400  # past the largest float: it reads as inf
+
+
+@pytest.mark.parametrize("main", [f"set n = {HUGE}", f"set n = n + {HUGE}"], ids=["set", "step"])
+def test_a_counter_value_past_the_largest_float_is_an_error_not_a_traceback(
+    tmp_path: Path, main: str
+) -> None:
+    text = f"var n = 0\nmain {{ {main} }}\n"
+    _error(tmp_path, text, "must be a whole number in", HUGE)  # before: OverflowError
+
+
+def test_a_counter_start_past_the_largest_float_is_an_error_not_a_traceback(
+    tmp_path: Path
+) -> None:
+    text = f"var n = {HUGE}\nmain {{ }}\n"
+    report = check(tmp_path, HEADER + text)
+    d = only(report, "the start value of counter `n` must be a whole number in")
+    assert d.message.endswith("got 999999999999... (400 characters)")

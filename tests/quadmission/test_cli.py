@@ -106,3 +106,15 @@ def test_a_closed_pipe_ends_the_command_quietly(argv: list[str]) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert "BrokenPipeError" not in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("argv", [["show", "missions/patrol.mission"],
+                                  ["compile", "missions/patrol.mission", "--format", "json"]])
+def test_a_full_stdout_is_one_error_line_not_a_traceback(argv: list[str]) -> None:
+    root = Path(__file__).resolve().parents[2]
+    with open("/dev/full", "wb") as full:  # every write fails with ENOSPC (`> /dev/full`)
+        done = subprocess.run([sys.executable, "-m", "quadmission", *argv], cwd=root,
+                              stdout=full, stderr=subprocess.PIPE, timeout=60, check=False)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err == "mission: error: cannot write to standard output: No space left on device\n"

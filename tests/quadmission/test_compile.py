@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -51,3 +52,34 @@ def test_compile_a_mission_btcpp_cannot_take_names_where(
     assert "point.mission:4:13: a point passed to a task" in captured.err
     assert "Traceback" not in captured.err
     assert main(["compile", str(site / "point.mission"), "--format", "json"]) == 0
+
+
+@pytest.mark.parametrize("target", ["good.mission", "w.world"])
+def test_compile_never_writes_over_a_file_of_the_mission(
+        target: str, site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (site / target).read_bytes()
+    assert main(["compile", str(site / "good.mission"), "--format", "json", "-o",
+                 str(site / target)]) == 2
+    assert (site / target).read_bytes() == before  # before: the mission was replaced by its JSON
+    err = capsys.readouterr().err
+    assert err == (f"mission: error: -o {site / target}: that is a source file of the mission; "
+                   "write the export to another file\n")
+
+
+def test_a_failed_export_leaves_the_previous_one_whole(
+        site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    out = site / "tree.json"
+    out.write_text("the previous export\n", encoding="utf-8")
+
+    def disk_full(fd: int) -> None:  # a full disk is often reported only when data is flushed
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", disk_full)
+    assert main(["compile", str(site / "good.mission"), "--format", "json", "-o", str(out)]) == 2
+    monkeypatch.undo()
+    assert out.read_text(encoding="utf-8") == "the previous export\n"  # before: truncated
+    assert [p.name for p in site.iterdir() if p.name.startswith(".tree.json")] == []
+    err = capsys.readouterr().err
+    assert err == f"mission: error: cannot write {out}: No space left on device\n"
+    assert main(["compile", str(site / "good.mission"), "--format", "json", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["mission"] == "Good"

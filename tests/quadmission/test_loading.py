@@ -19,6 +19,17 @@ def test_a_missing_file_is_a_usage_refusal(site: Path) -> None:
         f"mission: error: not a file: {site}"]
 
 
+def test_a_symlink_loop_or_a_dangling_link_is_named_as_such(site: Path) -> None:
+    (site / "a.mission").symlink_to(site / "b.mission")
+    (site / "b.mission").symlink_to(site / "a.mission")
+    (site / "gone.mission").symlink_to(site / "nowhere.mission")
+    # before: both were "no such file", though `ls` shows them
+    assert missing_files([str(site / "a.mission"), str(site / "gone.mission")]) == [
+        f"mission: error: {site / 'a.mission'}: a symlink loop",
+        f"mission: error: {site / 'gone.mission'}: a broken symlink (to {site / 'nowhere.mission'})",
+    ]
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("bad.mission", "unknown place `gatee`"),
     ("nameless.mission", "this mission has no `mission` declaration"),

@@ -191,6 +191,32 @@ def test_bad_flags_are_one_line(passing: Path, capsys: pytest.CaptureFixture[str
     assert "--runs 0: give at least 1 run" in capsys.readouterr().err
 
 
+def test_a_trillion_runs_is_refused_before_any_is_planned(
+        passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c"
+    # before: it built a list of 10**12 jobs (hung, then out of memory)
+    assert main(["simulate", str(passing), "--runs", str(10**12), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "mission: error: --runs 1000000000000: at most 1,000,000 runs in one campaign; run "
+        "several campaigns with different --seed\n")
+    assert not out.exists()
+
+
+def test_more_workers_than_cores_runs_one_per_core(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    from contextlib import ExitStack
+
+    from quadmission.campaign.executors import available_cores
+    from quadmission.commands.simulate import _executor
+
+    with ExitStack() as stack:  # before: a pool of 9999 processes, each loading the simulator
+        executor = _executor(argparse.Namespace(ray=None, workers=9999), stack)
+        assert executor.workers == available_cores()
+    assert capsys.readouterr().err == (
+        f"mission: note: --workers 9999: this process may use {available_cores()} cores; "
+        f"running {available_cores()} workers\n")
+
+
 @pytest.mark.slow
 def test_crosscheck_on_pybullet(passing: Path, tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
