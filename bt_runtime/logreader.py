@@ -93,6 +93,8 @@ class EventLogReader:
                     "not read"
                 )
             raise EventLogError(f"{self.path}: no such run log")
+        if self.path.stat().st_size == 0:  # SQLite reads an empty file as an empty database
+            raise EventLogError(f"{self.path}: an empty file, not a run log")
         fold_wal(self.path)
         try:
             self._db: sqlite3.Connection | None = sqlite3.connect(

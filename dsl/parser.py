@@ -85,6 +85,13 @@ def _start_span(path: str) -> A.Span:
     return A.Span(path, 1, 1, 1, 2)
 
 
+def _span_at(path: str, before: str) -> A.Span:
+    """The one-character span just after ``before`` (the text of the file up to a bad byte)."""
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    return A.Span(path, line, col, line, col + 1)
+
+
 def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     """Decode ``data`` (UTF-8, size-limited) and parse it.
 
@@ -101,8 +108,9 @@ def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # what comes before the bad byte decoded: count its lines and characters
         diag = error(
-            _start_span(path),
+            _span_at(path, data[:exc.start].decode("utf-8")),
             f"not a text file: invalid UTF-8 at byte {exc.start}",
             "mission files are UTF-8 text",
         )
@@ -110,7 +118,7 @@ def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     nul = text.find("\x00")
     if nul >= 0:
         diag = error(
-            _start_span(path),
+            _span_at(path, text[:nul]),
             f"not a text file: NUL character at byte {len(text[:nul].encode('utf-8'))}",
             "mission files are UTF-8 text",
         )

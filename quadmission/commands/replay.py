@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -70,7 +71,7 @@ def replay(
         ``EXIT_OK``, ``EXIT_FAILED`` if the log cannot be read, ``EXIT_USAGE`` for a bad
         ``telemetry_every``.
     """
-    if telemetry_every <= 0:
+    if not math.isfinite(telemetry_every) or telemetry_every <= 0:
         err.write("error: --every must be a positive number of seconds\n")
         return EXIT_USAGE
     try:

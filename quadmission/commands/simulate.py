@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from contextlib import ExitStack
@@ -48,6 +49,9 @@ def _usage(args: argparse.Namespace) -> str | None:
     if args.runs > MAX_RUNS:
         return (f"--runs {args.runs}: at most {MAX_RUNS:,} runs in one campaign; run several "
                 "campaigns with different --seed")
+    if args.out and os.path.lexists(args.out) and not os.path.isdir(args.out):
+        return (f"--out {args.out}: not a folder; a campaign writes campaign.sqlite, logs/ and "
+                "report.md into a folder: give a new or existing folder")
     if args.seed is not None and args.seed < 0:
         return f"--seed {args.seed}: a campaign seed is a non-negative integer"
     if args.workers is not None and args.workers < 1:
@@ -134,7 +138,12 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
                 "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),
             })
             executor = _executor(args, stack)
-        except (StoreError, RayUnavailable, OSError) as exc:
+        except OSError as exc:  # the folder cannot be made or written (read-only, a file on the way)
+            where = exc.filename or out
+            print(f"mission: error: --out {out}: cannot write {where}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        except (StoreError, RayUnavailable) as exc:
             print(f"mission: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         for line in notes:

@@ -96,13 +96,19 @@ def test_binary_file_is_not_text(tmp_path: Path) -> None:
     report = check_paths([str(tmp_path / "bin.mission")])
     d = only(report, "not a text file")
     assert d.message == "not a text file: invalid UTF-8 at byte 7"
-    assert where(d) == (1, 1)
+    assert where(d) == (1, 8)  # at the bad byte, not at the top of the file
+    # a later line, after two-byte characters: the column counts characters, not bytes
+    write(tmp_path, {"late.mission": b'mission "\xc3\xa9"\n# caf\xc3\xa9 \xfe\n'})
+    late = only(check_paths([str(tmp_path / "late.mission")]), "not a text file")
+    assert late.message == "not a text file: invalid UTF-8 at byte 21"
+    assert where(late) == (2, 8)
 
 
 def test_nul_bytes_are_not_text(tmp_path: Path) -> None:
     write(tmp_path, {"nul.mission": b"main {\x00}"})
     d = only(check_paths([str(tmp_path / "nul.mission")]), "not a text file")
     assert d.message == "not a text file: NUL character at byte 6"
+    assert where(d) == (1, 7)
 
 
 def test_file_too_large_is_not_parsed(tmp_path: Path) -> None:

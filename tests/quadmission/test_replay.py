@@ -27,3 +27,17 @@ def test_replay_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue()
     assert replay(tmp_path / "missing.sqlite", out, err) == 1
     assert replay(bad, out, err, telemetry_every=0) == 2
+
+
+def test_an_empty_file_and_a_period_that_is_not_a_number_are_named(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    out, err = io.StringIO(), io.StringIO()
+    assert replay(empty, out, err) == 1  # SQLite would read it as an empty database
+    assert err.getvalue() == f"error: {empty}: an empty file, not a run log\n"
+    path = tmp_path / "run.sqlite"
+    write_run(path, ticks=3, finish=True)
+    for every in (float("nan"), float("inf"), -1.0):
+        err = io.StringIO()
+        assert replay(path, out, err, telemetry_every=every) == 2
+        assert err.getvalue() == "error: --every must be a positive number of seconds\n"

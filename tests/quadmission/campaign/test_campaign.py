@@ -226,3 +226,19 @@ def test_crosscheck_on_pybullet(passing: Path, tmp_path: Path,
     assert code in (EXIT_OK, EXIT_UNDECIDED), out
     line = next(x for x in out.splitlines() if "outcome agreement" in x)
     assert "over 2 runs" in line and "duration ratio pybullet/twin" in line
+
+
+def test_out_that_is_a_file_or_under_one_is_a_usage_error_naming_it(
+    passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("keep me")
+    code = main(["simulate", str(passing), "--runs", "1", "--out", str(blocker), "--quiet"])
+    assert code == 2
+    assert (f"mission: error: --out {blocker}: not a folder; a campaign writes campaign.sqlite"
+            in capsys.readouterr().err)
+    under = blocker / "campaign"
+    assert main(["simulate", str(passing), "--runs", "1", "--out", str(under), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mission: error: --out {under}: cannot write ") and "Errno" not in err
+    assert blocker.read_text() == "keep me"
