@@ -197,8 +197,11 @@ class EventLogReader:
         Raises:
             EventLogError: a damaged row (named), or a file SQLite cannot read.
         """
+        finished = self.outcome()
         streams = [self._rows(table, from_tick, to_tick) for table in TABLES]
         for *_, event in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+            if finished is not None:
+                _within_the_run(self.path, event, finished)
             yield event
 
     def _rows(
@@ -248,6 +251,18 @@ class RunSummary:
     outcome: str
     duration: float
     error: str = ""
+
+
+def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
+    """Refuse an event a finished run cannot hold: after its last tick or its end time (a row
+    edited by hand, or from another run), which a replay would show as if it had happened."""
+    tick, sim_time = getattr(event, "tick", 0), getattr(event, "sim_time", 0.0)
+    where = f"{type(event).__name__} at tick {tick}"
+    if tick > finished.tick:
+        raise damaged(path, where, f"after the run's last tick ({finished.tick})")
+    if sim_time > finished.duration + 1e-6 * max(1.0, finished.duration):
+        raise damaged(path, where, f"sim_time {sim_time:.6g} s is after the run ended, at "
+                      f"{finished.duration:.6g} s")
 
 
 def _summarise(path: Path) -> RunSummary:

@@ -198,7 +198,7 @@ def test_reader_opens_a_read_only_file(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         (b"this is a text file, not a database\n" * 20, "not a readable run log"),
-        (b"", "not a quadmission run log"),
+        (b"", "an empty file, not a run log"),
     ],
 )
 def test_reader_refuses_files_that_are_not_run_logs(

@@ -62,6 +62,9 @@ CASES = [
     # before: replayed as a telemetry line at "[-1000...(300 digits)s]"
     (("telemetry", "sim_time", None, -1e308, False), "sim_time is -1e+308, a negative time"),
     (("alerts", "sim_time", None, -0.5, False), "sim_time is -0.5, a negative time"),
+    # before: replayed with exit 0, a 309-digit time or events after the run had ended
+    (("telemetry", "sim_time", None, 1e308, False), "sim_time 1e+308 s is after the run ended"),
+    (("status_changes", "tick", 2, 10**9, False), "after the run's last tick"),
 ]
 
 
