@@ -94,6 +94,9 @@ _ELSE_IF_WORDS = ("elif", "elsif", "elseif")
 #: `} elif` with what follows it up to the error: a condition, maybe in parentheses.
 _ELSE_IF_BEFORE = re.compile(r"\}\s*(" + "|".join(_ELSE_IF_WORDS) + r")\b[^{}\n]*$")
 _NUMBER_THEN_WORD = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)[ \t]*([A-Za-z_][A-Za-z0-9_/]*)[ \t]*$")
+#: ``nan s`` / ``inf m`` written as a quantity just before the error: read as a name and a call.
+_NOT_A_NUMBER = re.compile(r"\b(nan|inf|infinity)[ \t]+([A-Za-z_][A-Za-z0-9_/]*)[ \t]*$",
+                           re.IGNORECASE)
 
 
 def end_span(text: str, path: str) -> Span:
@@ -235,6 +238,10 @@ def _unexpected_token(grammar: Lark, text: str, path: str, exc: UnexpectedToken)
         return error(_span_at(text, path, elif_word.start(1), elif_word.end(1)),
                      f"`{word}` is not a word of the language: did you mean `else if`?",
                      f"write `}} else if <condition> {{` instead of `}} {word} <condition> {{`")
+    # `wait nan s` reads as `wait nan` and a call of `s`; `radius inf m` fails at the `m`
+    not_number = _not_a_number(text, path, start)
+    if not_number is not None:
+        return not_number
     if "UNIT" not in expected:
         unit = _unknown_unit(text, path, len(text[:start].rstrip()))
         if unit is not None:
@@ -252,6 +259,19 @@ def _span_at(text: str, path: str, start: int, end: int) -> Span:
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return Span(path, line, col, line, col + max(end - start, 1))
+
+
+def _not_a_number(text: str, path: str, pos: int) -> Diagnostic | None:
+    """``nan s``/``inf m`` ending at ``pos``: a quantity whose number is not one."""
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] in "_/"):
+        end += 1
+    found = _NOT_A_NUMBER.search(text[:end])
+    if found is None or found.group(2) not in UNIT_NAMES:
+        return None
+    return error(_span_at(text, path, found.start(1), found.end(1)),
+                 f"`{found.group(1)}` is not a number: a quantity is a finite number and a unit",
+                 f"write a number, e.g. `5 {found.group(2)}`")
 
 
 def _unknown_unit(text: str, path: str, pos: int) -> Diagnostic | None:
@@ -274,6 +294,9 @@ def _unexpected_char(text: str, path: str, exc: UnexpectedCharacters) -> Diagnos
     pos = exc.pos_in_stream or 0
     char = text[pos] if 0 <= pos < len(text) else ""
     if char == "/":
+        not_number = _not_a_number(text, path, pos)
+        if not_number is not None:
+            return not_number
         unit = _unknown_unit(text, path, pos)
         if unit is not None:
             return unit

@@ -237,3 +237,17 @@ def test_else_if_parses_wherever_a_statement_may_stand(where: str, tmp_path: Pat
     text = f'mission "M"\n{task}main {{\n  {body}\n}}\n'
     report = check(tmp_path, text, world=None)
     assert not report.has_errors, report.render()
+
+
+@pytest.mark.parametrize(("statement", "word", "unit"), [
+    ("wait nan s", "nan", "s"), ("wait inf s", "inf", "s"),
+    ("scan radius Infinity m for victim", "Infinity", "m"), ("set speed nan m/s", "nan", "m/s"),
+])
+def test_nan_or_inf_written_as_a_number_is_named(statement: str, word: str, unit: str) -> None:
+    # Before: `wait nan s` read as `wait nan` and a call of a task `s`: "a task call needs
+    # parentheses", pointing at the `}` after it.
+    text = f"main {{\n  {statement}\n}}\n"
+    d = diag(text)
+    assert d.message == f"`{word}` is not a number: a quantity is a finite number and a unit"
+    assert pos(d) == at(text, word)
+    assert d.hint == f"write a number, e.g. `5 {unit}`"
