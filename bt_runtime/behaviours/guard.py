@@ -72,6 +72,14 @@ def suspend(node: Behaviour, held: list[Behaviour]) -> None:
         node.stop(Status.INVALID)
 
 
+def _unmark(node: Behaviour) -> None:
+    """Clear the :data:`SUSPENDED` feedback :func:`suspend` left on ``node``'s composites (the
+    handler has ended: the part resumes or is dropped, and is no longer suspended)."""
+    for child in node.iterate():
+        if child.feedback_message == SUSPENDED:
+            child.feedback_message = ""
+
+
 class GuardSequence(py_trees.composites.Sequence):
     """``[check, rest]``: run ``rest`` while ``check`` succeeds; preempt it while ``check`` runs.
 
@@ -114,6 +122,7 @@ class GuardSequence(py_trees.composites.Sequence):
                 assert isinstance(node, Suspendable)
                 node.resume()
             self.held, self.suspended = [], False
+            _unmark(rest)
         self.current_child = rest
         self.feedback_message = ""
         yield from rest.tick()
@@ -134,6 +143,8 @@ class GuardSequence(py_trees.composites.Sequence):
         for node in self.held:
             assert isinstance(node, Suspendable)
             node.discard()
+        if self.suspended:
+            _unmark(self.children[1])
         self.held, self.suspended = [], False
 
     def stop(self, new_status: Status = Status.INVALID) -> None:
