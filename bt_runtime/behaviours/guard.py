@@ -118,11 +118,7 @@ class GuardSequence(py_trees.composites.Sequence):
             yield self
             return
         if self.suspended:
-            for node in self.held:
-                assert isinstance(node, Suspendable)
-                node.resume()
-            self.held, self.suspended = [], False
-            _unmark(rest)
+            self._resume()
         self.current_child = rest
         self.feedback_message = ""
         yield from rest.tick()
@@ -131,6 +127,14 @@ class GuardSequence(py_trees.composites.Sequence):
         else:
             self.stop(rest.status)
         yield self
+
+    def _resume(self) -> None:
+        """The handler succeeded: the suspended part goes on (also :mod:`bt_runtime.fast_tick`)."""
+        for node in self.held:
+            assert isinstance(node, Suspendable)
+            node.resume()
+        self.held, self.suspended = [], False
+        _unmark(self.children[1])
 
     def _preempt(self, rest: Behaviour) -> None:
         if self.resume:
