@@ -42,7 +42,7 @@ from py_trees.composites import Sequence as PtSequence
 from py_trees.decorators import Decorator, EternalGuard, OneShot
 
 from bt_runtime.behaviours.control import IfThenElse
-from bt_runtime.behaviours.guard import GuardSequence, Suspendable
+from bt_runtime.behaviours.guard import GuardSequence
 from bt_runtime.behaviours.policies import BackoffRetry, LaterStep
 
 __all__ = ["DIRECT_STOPS", "DIRECT_TICKS", "VERIFIED_SERIES", "DirectTick", "Emit", "verified"]
@@ -446,10 +446,7 @@ class DirectTick:
             self.emit(node)
             return
         if node.suspended:
-            for held in node.held:
-                assert isinstance(held, Suspendable)
-                held.resume()
-            node.held, node.suspended = [], False
+            node._resume()
         node.current_child = rest
         node.feedback_message = ""
         self.tick(rest)

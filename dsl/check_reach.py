@@ -18,7 +18,8 @@ of the tasks it calls is a leg from every position the robot can statically be a
 (:mod:`dsl.reach_legs`: where the previous motion of the sequence ends, the start where that is not
 known), the way from each is planned, and the leg is an error only when every way crosses the ramp
 (the message names where the robot stands and the line that put it there). A place needed
-elsewhere (passed to a task) is judged from the start.
+elsewhere (passed to a task) is judged from the start, and so is an area: it is an error when none
+of its ground joins the start once the steep ramps are taken out (every way in crosses one).
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ class _Reach:
     """The ways over ramps planned so far (origin, goal) -> the steep ramp crossed."""
     unjudged: A.Span | None = None
     """The first leg left unjudged once :data:`_WAYS_PLANNED` ways were planned."""
+    _gentle: np.ndarray | None = None
+    """Components of the free ground without the steep ramps (0: not free), made on first use."""
 
     def blame(self, g_cell: tuple[int, int] | None) -> str:
         """The breaches between the start's ground and the goal's: next to both components (next
@@ -204,20 +207,49 @@ class _Reach:
         self.sink.error(leg.span, f"the way from {starts} to {leg.what} {way}", f"{stands}; {hint}")
 
     def area(self, name: str, shape: Shape, span: A.Span) -> None:
-        grid = self.planner.grid
-        h, w = grid.shape
-        xs = grid.x0 + (np.arange(w) + 0.5) * grid.resolution
-        ys = grid.y0 + (np.arange(h) + 0.5) * grid.resolution
-        inside = shape_contains(shape, xs[None, :], ys[:, None])
+        inside = _cells_in(self.planner, shape)
         s_cell, _g, _why = self.planner.ends(self.start, self.start)
         if s_cell is None:
             return  # the start itself is reported by the pre-check and the run
         if np.any(inside & (self.planner.labels == self.planner.labels[s_cell])):
+            if self.steep:
+                self.area_over_ramp(name, inside, s_cell, span)
             return
         cells = np.argwhere(inside & (self.planner.labels >= 0))
         g_cell = (int(cells[0][0]), int(cells[0][1])) if len(cells) else None
         self.sink.error(span, f"area `{name}` cannot be reached from the {self.where}",
                         self.blame(g_cell) or "none of its free ground joins the start")
+
+    def area_over_ramp(self, name: str, inside: np.ndarray, s_cell: tuple[int, int],
+                       span: A.Span) -> None:
+        """Report area ``name`` (its cells ``inside``) if every way in from the start crosses a
+        ramp steeper than the model walks up: none of its cells joins the start once the steep
+        ramps are taken out of the free ground. Judged from the start (a search ends and starts
+        where the statements around it do not say); an area with ground on this side of the ramp
+        is clean, whatever way the planner would pick."""
+        if self._gentle is None:
+            from scipy import ndimage
+
+            free = ~self.planner.blocked
+            for region in self.steep:
+                free &= ~_cells_in(self.planner, region.shape)
+            self._gentle = ndimage.label(free, structure=np.ones((3, 3), dtype=bool))[0]
+        gentle = self._gentle
+        if gentle[s_cell] == 0 or np.any(inside & (gentle == gentle[s_cell])):
+            return  # the start stands on a steep ramp, or part of the area is this side of it
+        labels = self.planner.labels
+        r, c = np.argwhere(inside & (labels == labels[s_cell]))[0]
+        self.leg(Leg(self.planner.grid.center(int(r), int(c)), f"area `{name}`", span,
+                     frozenset({START})))
+
+
+def _cells_in(planner: Planner, shape: Shape) -> np.ndarray:
+    """The planner's cells whose centres lie in ``shape``."""
+    grid = planner.grid
+    h, w = grid.shape
+    xs = grid.x0 + (np.arange(w) + 0.5) * grid.resolution
+    ys = grid.y0 + (np.arange(h) + 0.5) * grid.resolution
+    return shape_contains(shape, xs[None, :], ys[:, None])
 
 
 def _inside(path: tuple[tuple[float, float], ...], shape: Shape) -> list[tuple[float, float]]:

@@ -72,6 +72,14 @@ def suspend(node: Behaviour, held: list[Behaviour]) -> None:
         node.stop(Status.INVALID)
 
 
+def _unmark(node: Behaviour) -> None:
+    """Clear the :data:`SUSPENDED` feedback :func:`suspend` left on ``node``'s composites (the
+    handler has ended: the part resumes or is dropped, and is no longer suspended)."""
+    for child in node.iterate():
+        if child.feedback_message == SUSPENDED:
+            child.feedback_message = ""
+
+
 class GuardSequence(py_trees.composites.Sequence):
     """``[check, rest]``: run ``rest`` while ``check`` succeeds; preempt it while ``check`` runs.
 
@@ -110,10 +118,7 @@ class GuardSequence(py_trees.composites.Sequence):
             yield self
             return
         if self.suspended:
-            for node in self.held:
-                assert isinstance(node, Suspendable)
-                node.resume()
-            self.held, self.suspended = [], False
+            self._resume()
         self.current_child = rest
         self.feedback_message = ""
         yield from rest.tick()
@@ -122,6 +127,14 @@ class GuardSequence(py_trees.composites.Sequence):
         else:
             self.stop(rest.status)
         yield self
+
+    def _resume(self) -> None:
+        """The handler succeeded: the suspended part goes on (also :mod:`bt_runtime.fast_tick`)."""
+        for node in self.held:
+            assert isinstance(node, Suspendable)
+            node.resume()
+        self.held, self.suspended = [], False
+        _unmark(self.children[1])
 
     def _preempt(self, rest: Behaviour) -> None:
         if self.resume:
@@ -134,6 +147,8 @@ class GuardSequence(py_trees.composites.Sequence):
         for node in self.held:
             assert isinstance(node, Suspendable)
             node.discard()
+        if self.suspended:
+            _unmark(self.children[1])
         self.held, self.suspended = [], False
 
     def stop(self, new_status: Status = Status.INVALID) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dsl.api import check_paths
 from tests.dsl.helpers import HEADER, at, check, errors, only, where
 
 # A corridor 4 m wide: the dock at the west end, a feature across it at x = 10..14, the far end
@@ -231,3 +232,37 @@ def test_ramps_are_judged_on_a_bounded_number_of_ways_then_a_warning(tmp_path: P
                          "mission walks; this one and later ones are not")
     climbs = [d for d in errors(report) if "climbs ramp `steep`" in d.message]
     assert 30 <= len(climbs) <= 100  # the ways judged are still judged, the rest are not
+
+
+def test_an_area_reached_only_over_a_ramp_steeper_than_calibrated_is_an_error(tmp_path: Path) -> None:
+    # A search (or scan) of an area whose every way in crosses the 28 deg ramp was not judged at
+    # all, while `go to` a point in that area was an error (found writing a harbour mission).
+    world = corridor("terrain ramp: slope rect (10, 3) to (14, 7) { angle 28 deg  heading 0 deg }\n"
+                     "terrain top: flat rect (14, 3) to (30, 7) { elevation 212.7 cm }")
+    for body in ("  search zone for victim\n", "  sweep(zone)\n"):
+        text = (HEADER + "area zone rect (18, 4) to (22, 6)\n"
+                "task sweep(z: area) { search z for victim }\nmain {\n" + body + "}\n")
+        report = check(tmp_path, text, world=world)
+        d = only(report, "climbs ramp")
+        assert d.message == ("the way to area `zone` climbs ramp `ramp` (28 deg): the A1 walks up "
+                             "at most 25 deg (limits_calibration.json: limits.max_slope_deg)")
+        assert where(d) == at(text, "zone", 2), body
+        assert len(errors(report)) == 1, report.render()
+
+
+def test_an_area_with_ground_this_side_of_a_steep_ramp_is_clean(tmp_path: Path) -> None:
+    world = corridor("terrain ramp: slope rect (10, 3) to (14, 7) { angle 28 deg  heading 0 deg }\n"
+                     "terrain top: flat rect (14, 3) to (30, 7) { elevation 212.7 cm }")
+    text = HEADER + "area zone rect (6, 4) to (20, 6)\nmain {\n  search zone for victim\n}\n"
+    assert errors(check(tmp_path, text, world=world)) == []
+    # in the deck world the far side is reached round the deck: no error for an area there
+    text = HEADER + "area yard rect (30, 2) to (36, 18)\nmain {\n  search yard for victim\n}\n"
+    assert errors(check(tmp_path, text, world=DECK)) == []
+
+
+def test_the_harbour_loft_search_that_found_it() -> None:
+    path = Path(__file__).parent / "regressions" / "loft_search.mission"
+    report = check_paths([str(path)])
+    (d,) = errors(report)
+    assert d.message.startswith("the way to area `loft_area` climbs ramp `loft_ramp` (28 deg)")
+    assert where(d) == at(path.read_text(), "loft_area for")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dsl import ast as A
 from dsl.parser import kind_of_path, parse_bytes, parse_text
 
@@ -164,3 +166,26 @@ def test_to_ast_builds_spans_for_nested_nodes() -> None:
     assert isinstance(main, A.MainDecl)
     stmt = main.body.stmts[0]
     assert (stmt.span.line, stmt.span.col) == (3, 3)
+
+
+def test_every_metric_of_require_parses_distance_included() -> None:
+    # `distance` is also the word of `distance to P`: `require distance >= 10 m` was a syntax
+    # error ("expected 'to'") although the reference lists it as a metric (found by a new user).
+    text = "require distance >= 10 m\nrequire always distance to gate < 5 m\n"
+    metric, always = parse(text)
+    assert isinstance(metric, A.RequireDecl)
+    assert metric.metric == A.Ident("distance", A.Span("x.mission", 1, 9, 1, 17))
+    assert metric.op == ">=" and metric.value.value == 10 and metric.value.unit == "m"
+    assert isinstance(always, A.TemporalRequireDecl) and isinstance(always.cond, A.DistanceCond)
+    for name in ("success", "duration", "min_battery", "falls", "victims_found", "deliveries"):
+        (decl,) = parse(f"require {name} >= 1")
+        assert isinstance(decl, A.RequireDecl) and decl.metric.name == name
+
+
+def test_the_new_users_metrics_file_parses() -> None:
+    path = Path(__file__).parent / "regressions" / "metrics.mission"
+    result = parse_text(path.read_text(), str(path))
+    assert result.diagnostics == () and result.file is not None
+    metrics = [d.metric.name for d in result.file.decls if isinstance(d, A.RequireDecl)]
+    assert metrics == ["success", "duration", "min_battery", "falls", "distance", "victims_found",
+                       "deliveries"]
