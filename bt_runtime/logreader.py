@@ -251,6 +251,8 @@ class RunSummary:
     outcome: str
     duration: float
     error: str = ""
+    #: ``require`` lines the run measured and missed (a success with one is exit status 3).
+    missed: int = 0
 
 
 def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
@@ -263,6 +265,14 @@ def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
     if sim_time > finished.duration + 1e-6 * max(1.0, finished.duration):
         raise damaged(path, where, f"sim_time {sim_time:.6g} s is after the run ended, at "
                       f"{finished.duration:.6g} s")
+
+
+def _missed(finished: RunFinished | None) -> int:
+    """How many requirement verdicts of the run's summary say missed (0 if it has none)."""
+    verdicts = finished.summary.get("requirements") if finished is not None else None
+    if not isinstance(verdicts, list):
+        return 0
+    return sum(1 for v in verdicts if isinstance(v, dict) and v.get("met") is False)
 
 
 def _summarise(path: Path) -> RunSummary:
@@ -280,6 +290,7 @@ def _summarise(path: Path) -> RunSummary:
                 seed=started.seed,
                 outcome=finished.outcome if finished else "incomplete",
                 duration=duration,
+                missed=_missed(finished),
             )
     except EventLogError as exc:
         return RunSummary(path, path.stem, "", 0.0, "", None, "damaged", 0.0, error=str(exc))

@@ -188,7 +188,8 @@ def run_lines(summaries: list[RunSummary]) -> list[str]:
             _utc(s.started_at) if s.started_at else "?",
             s.backend or "?",
             "-" if s.seed is None else str(s.seed),
-            s.outcome,
+            s.outcome if not s.missed else
+            f"{s.outcome}, {s.missed} requirement{'s' if s.missed > 1 else ''} missed",
             f"{s.duration:.1f} s",
             str(s.path),
         )

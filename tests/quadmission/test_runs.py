@@ -34,3 +34,32 @@ def test_runs_lists_runs_in_a_table(tmp_path: Path) -> None:
     empty.mkdir()
     assert list_folder(empty, out, err) == 0 and out.getvalue().endswith(f"no runs in {empty}\n")
     assert list_folder(tmp_path / "nowhere", out, err) == 1 and "no such folder" in err.getvalue()
+
+
+def test_a_success_that_missed_requirements_says_so(tmp_path: Path) -> None:
+    """Such a run exits 3: the table must not show it as a plain success."""
+    from bt_runtime.eventlog import EventLogWriter
+    from bt_runtime.events import RunFinished
+    from tests.bt_runtime import runlog_samples as samples
+
+    verdicts = [{"metric": "duration", "op": "<=", "value": 1.0, "measured": 2.0, "met": False},
+                {"metric": "falls", "op": "==", "value": 0, "measured": 0, "met": True},
+                {"metric": "distance", "op": "<=", "value": 0.1, "measured": 0.4, "met": False}]
+    for name, summary in (("missed", {"requirements": verdicts}),
+                          ("one", {"requirements": verdicts[:2]}),
+                          ("clean", {"requirements": verdicts[1:2]}),
+                          ("tampered", {"requirements": "not a list"})):
+        with EventLogWriter(tmp_path / f"{name}.sqlite") as writer:
+            writer.append(samples.run_started())
+            writer.append(samples.tree())
+            *events, _finish = samples.finished(4)
+            for event in events:
+                writer.append(event)
+            writer.append(RunFinished(4, "success", 0.2, 0.1, 0.0, summary))
+    out, err = io.StringIO(), io.StringIO()
+    assert list_folder(tmp_path, out, err) == 0
+    by_log = {line.rsplit("/", 1)[-1]: line for line in out.getvalue().splitlines()[1:]}
+    assert "success, 2 requirements missed" in by_log["missed.sqlite"]
+    assert "success, 1 requirement missed" in by_log["one.sqlite"]
+    for plain in ("clean.sqlite", "tampered.sqlite"):
+        assert "success" in by_log[plain] and "requirement" not in by_log[plain]
