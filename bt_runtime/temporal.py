@@ -14,7 +14,9 @@ is sampled and measured like ``require always victims_found <= 2``.
 * ``C within D`` is met iff C held at some sample at most D after the start. ``C within D of T``:
   T's first sample that holds starts the clock (at t0); met iff C held at some sample in
   ``[t0, t0 + D]``. If T never held, there was nothing to answer: met, and the verdict says so.
-  Measured: how long after the start (or t0) C first held.
+  Measured: how long after the start (or t0) C first held. A run that ends before the window
+  closes, C never having held, misses it too (it can no longer hold), and the verdict says how
+  much of the window the run lasted.
 
 A run that did not succeed misses every temporal requirement too (as :func:`~bt_runtime.
 requirements.judge` does for metrics): the verdict keeps what was measured and says why.
@@ -156,7 +158,12 @@ class _Track:
             elif self.true_at is None:
                 met, measured, at = False, self.last - self.t0, None
                 since = "the start" if c.trigger is None else f"{c.trigger_text} at {_num(self.t0)} s"
-                note = f"not true within {_num(c.duration)} s of {since}"
+                watched = self.last - self.t0
+                if watched < c.duration - 1e-9:  # the run ended before the window closed
+                    note = (f"not true in the {_num(watched)} s from {since} to the run's end, "
+                            f"before the {_num(c.duration)} s had passed")
+                else:
+                    note = f"not true within {_num(c.duration)} s of {since}"
             else:
                 met, measured, at = True, self.true_at - self.t0, self.true_at
                 since = "the start" if c.trigger is None else f"{c.trigger_text}"

@@ -78,6 +78,11 @@ def test_within_from_the_start() -> None:
         "victim_found within 600 s: met (true 245 s after the start, at 245 s)")
     late = _run(c, [(0, {}), (601, {"found": True})])
     assert late.met is False and late.note == "not true within 600 s of the start"
+    # the run ended 32 s in: missed (it can no longer hold), and the note does not claim 600 s
+    short = _run(c, [(0, {}), (32, {})])
+    assert short.met is False
+    assert short.note == ("not true in the 32 s from the start to the run's end, before the "
+                          "600 s had passed")
 
 
 def test_within_of_a_trigger_starts_the_clock_when_the_trigger_first_holds() -> None:
