@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from dsl import ast as A
 from dsl.diagnostics import Diagnostic, error
 from dsl.lalr_driver import FAILED, Driver
-from dsl.syntax_errors import syntax_diagnostic, too_deep
+from dsl.syntax_errors import span_at, syntax_diagnostic, too_deep
 from dsl.to_ast import ToAst
 
 __all__ = ["GRAMMAR", "MAX_BYTES", "MAX_NESTING", "ParseResult", "driver", "kind_of_path",
@@ -85,13 +85,6 @@ def _start_span(path: str) -> A.Span:
     return A.Span(path, 1, 1, 1, 2)
 
 
-def _span_at(path: str, before: str) -> A.Span:
-    """The one-character span just after ``before`` (the text of the file up to a bad byte)."""
-    line = before.count("\n") + 1
-    col = len(before) - (before.rfind("\n") + 1) + 1
-    return A.Span(path, line, col, line, col + 1)
-
-
 def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     """Decode ``data`` (UTF-8, size-limited) and parse it.
 
@@ -108,9 +101,10 @@ def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # what comes before the bad byte decoded: count its lines and characters
+        # what comes before the bad byte decodes: point at the character after it
+        before = data[:exc.start].decode("utf-8")
         diag = error(
-            _span_at(path, data[:exc.start].decode("utf-8")),
+            span_at(before, path, len(before), len(before) + 1),
             f"not a text file: invalid UTF-8 at byte {exc.start}",
             "mission files are UTF-8 text",
         )
@@ -118,7 +112,7 @@ def parse_bytes(data: bytes, path: str) -> tuple[str | None, ParseResult]:
     nul = text.find("\x00")
     if nul >= 0:
         diag = error(
-            _span_at(path, text[:nul]),
+            span_at(text, path, nul, nul + 1),
             f"not a text file: NUL character at byte {len(text[:nul].encode('utf-8'))}",
             "mission files are UTF-8 text",
         )

@@ -19,7 +19,7 @@ from bt_runtime.units import UNIT_NAMES, UNITS
 from dsl.ast import Span
 from dsl.diagnostics import Diagnostic, did_you_mean, error
 
-__all__ = ["EXAMPLES", "end_span", "syntax_diagnostic", "too_deep", "unclosed_brace"]
+__all__ = ["EXAMPLES", "end_span", "span_at", "syntax_diagnostic", "too_deep", "unclosed_brace"]
 
 #: Known mistakes, each with snippets that fail in the same parser state as the mistake.
 EXAMPLES: dict[str, list[str]] = {
@@ -227,15 +227,12 @@ def _unexpected_token(grammar: Lark, text: str, path: str, exc: UnexpectedToken)
         return error(span, "unmatched '}': no block is open here", "remove it")
     word = _PREVIOUS_WORD.search(text[:start])
     if word and word.group(1).upper() in _DECLARATION_WORDS and unclosed_brace(text[: word.start(1)]):
-        wstart = word.start(1)
-        line = text.count("\n", 0, wstart) + 1
-        col = wstart - (text.rfind("\n", 0, wstart) + 1) + 1
-        wspan = Span(path, line, col, line, col + len(word.group(1)))
-        return error(wspan, _missing_brace(text, wstart), "add '}' before this declaration")
+        wspan = span_at(text, path, word.start(1), word.end(1))
+        return error(wspan, _missing_brace(text, word.start(1)), "add '}' before this declaration")
     elif_word = _ELSE_IF_BEFORE.search(text[:start])
     if elif_word is not None:
         word = elif_word.group(1)
-        return error(_span_at(text, path, elif_word.start(1), elif_word.end(1)),
+        return error(span_at(text, path, elif_word.start(1), elif_word.end(1)),
                      f"`{word}` is not a word of the language: did you mean `else if`?",
                      f"write `}} else if <condition> {{` instead of `}} {word} <condition> {{`")
     # `wait nan s` reads as `wait nan` and a call of `s`; `radius inf m` fails at the `m`
@@ -255,36 +252,39 @@ def _unexpected_token(grammar: Lark, text: str, path: str, exc: UnexpectedToken)
                  f"expected {expected_words}")
 
 
-def _span_at(text: str, path: str, start: int, end: int) -> Span:
+def span_at(text: str, path: str, start: int, end: int) -> Span:
+    """The span of ``text[start:end]`` (at least one character), by line and column."""
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return Span(path, line, col, line, col + max(end - start, 1))
 
 
-def _not_a_number(text: str, path: str, pos: int) -> Diagnostic | None:
-    """``nan s``/``inf m`` ending at ``pos``: a quantity whose number is not one."""
+def _word_end(text: str, pos: int) -> int:
+    """Where the word (or unit, ``m/s``) running through ``pos`` ends."""
     end = pos
     while end < len(text) and (text[end].isalnum() or text[end] in "_/"):
         end += 1
-    found = _NOT_A_NUMBER.search(text[:end])
+    return end
+
+
+def _not_a_number(text: str, path: str, pos: int) -> Diagnostic | None:
+    """``nan s``/``inf m`` ending at ``pos``: a quantity whose number is not one."""
+    found = _NOT_A_NUMBER.search(text[:_word_end(text, pos)])
     if found is None or found.group(2) not in UNIT_NAMES:
         return None
-    return error(_span_at(text, path, found.start(1), found.end(1)),
+    return error(span_at(text, path, found.start(1), found.end(1)),
                  f"`{found.group(1)}` is not a number: a quantity is a finite number and a unit",
                  f"write a number, e.g. `5 {found.group(2)}`")
 
 
 def _unknown_unit(text: str, path: str, pos: int) -> Diagnostic | None:
     """``2 sec``/``2 m/sec`` ending at (or running through) ``pos``: an unknown unit."""
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] in "_/"):
-        end += 1
-    found = _NUMBER_THEN_WORD.search(text[:end])
+    found = _NUMBER_THEN_WORD.search(text[:_word_end(text, pos)])
     if not found or found.group(2) in UNIT_NAMES:
         return None
     number, word = found.group(1), found.group(2)
     hint = did_you_mean(word, UNIT_NAMES) or f"units are: {' '.join(UNITS)}"
-    return error(_span_at(text, path, found.start(2), found.end(2)),
+    return error(span_at(text, path, found.start(2), found.end(2)),
                  f"unknown unit `{word}` after {number}", hint)
 
 
