@@ -35,6 +35,7 @@ from bt_runtime.events import (
     WorldDefinition,
 )
 from bt_runtime.logschema import RUN_LOG_SUFFIX, TELEMETRY_COLUMNS, EventLogError, check_format
+from bt_runtime.requirements import verdict_from_json
 
 __all__ = ["EventLogReader", "RunSummary", "fold_wal", "list_runs"]
 
@@ -268,11 +269,13 @@ def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
 
 
 def _missed(finished: RunFinished | None) -> int:
-    """How many requirement verdicts of the run's summary say missed (0 if it has none)."""
+    """How many requirement verdicts of the run's summary say missed (0 if it has none; a
+    damaged verdict, which a replay shows as such, counts for nothing)."""
     verdicts = finished.summary.get("requirements") if finished is not None else None
     if not isinstance(verdicts, list):
         return 0
-    return sum(1 for v in verdicts if isinstance(v, dict) and v.get("met") is False)
+    return sum(1 for item in verdicts
+               if (verdict := verdict_from_json(item)) is not None and verdict.met is False)
 
 
 def _summarise(path: Path) -> RunSummary:

@@ -27,6 +27,7 @@ from bt_runtime.events import (
     Telemetry,
 )
 from bt_runtime.logreader import EventLogReader, RunSummary
+from bt_runtime.report import missed_text
 from bt_runtime.requirements import verdict_from_json
 
 __all__ = [
@@ -188,8 +189,7 @@ def run_lines(summaries: list[RunSummary]) -> list[str]:
             _utc(s.started_at) if s.started_at else "?",
             s.backend or "?",
             "-" if s.seed is None else str(s.seed),
-            s.outcome if not s.missed else
-            f"{s.outcome}, {s.missed} requirement{'s' if s.missed > 1 else ''} missed",
+            f"{s.outcome}, {missed_text(s.missed)}" if s.missed else s.outcome,
             f"{s.duration:.1f} s",
             str(s.path),
         )

@@ -14,7 +14,14 @@ from typing import Any
 from bt_runtime.events import Detection, StatusChanged
 from bt_runtime.requirements import Verdict
 
-__all__ = ["Progress", "RunReport", "detection_lines", "failure_origin", "requirement_lines"]
+__all__ = ["Progress", "RunReport", "detection_lines", "failure_origin", "missed_text",
+           "requirement_lines"]
+
+
+def missed_text(count: int) -> str:
+    """``1 requirement missed`` / ``2 requirements missed``: how a run's report and the runs
+    table say it."""
+    return f"{count} requirement{'s' if count > 1 else ''} missed"
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class RunReport:
         """The human report, one fact per line."""
         rtf = self.duration / self.wall_time if self.wall_time > 0 else float("inf")
         missed = len(self.missed)
-        but = f", but {missed} requirement{'s' if missed > 1 else ''} missed" if missed else ""
+        but = f", but {missed_text(missed)}" if missed else ""
         out = [
             f"outcome:   {self.outcome.upper()}{but}",
             (

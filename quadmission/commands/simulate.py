@@ -137,13 +137,17 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
                 "variation": json.dumps(asdict(variation), sort_keys=True),
                 "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),
             })
-            executor = _executor(args, stack)
         except OSError as exc:  # the folder cannot be made or written (read-only, a file on the way)
             where = exc.filename or out
             print(f"mission: error: --out {out}: cannot write {where}: {exc.strerror or exc}",
                   file=sys.stderr)
             return EXIT_USAGE
-        except (StoreError, RayUnavailable) as exc:
+        except StoreError as exc:
+            print(f"mission: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            executor = _executor(args, stack)
+        except (RayUnavailable, OSError) as exc:  # not the --out folder: said as it is
             print(f"mission: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         for line in notes:
