@@ -33,8 +33,10 @@ class ValueChecker(Protocol):
     @property
     def sink(self) -> V.Sink: ...
 
-    #: The mission's variables by name (their start values say flag or counter).
-    variables: Mapping[str, Any]
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        """The mission's variables by name (their start values say flag or counter)."""
+        ...
 
     def value(self, value: A.ArgValue, kind: ParamKind, dimension: Dimension | None, what: str,
               scope: Mapping[str, Any], rng: vocab.Range | None = None,
