@@ -25,7 +25,11 @@ from locomotion.backend import Command, LocomotionBackend, RobotState
 from locomotion.variation import drawn_physics
 from locomotion.world import Point, World
 
-__all__ = ["RobotView"]
+__all__ = ["TIME_DIGITS", "RobotView"]
+
+#: Decimal digits the run's clock is read to (a nanosecond): far below any tick, far above the
+#: rounding error a backend's sum of steps gathers in a day of simulated time.
+TIME_DIGITS = 9
 
 
 class RobotView:
@@ -124,8 +128,15 @@ class RobotView:
 
     @property
     def time(self) -> float:
-        """Seconds of simulated time since :meth:`start`."""
-        return 0.0 if self._state is None else self._state.time - self._start_time
+        """Seconds of simulated time since :meth:`start`, to the nanosecond.
+
+        A backend's clock is a sum of steps (``0.1`` ten times is ``0.9999999999999999``); read raw,
+        a ``wait 1 s`` would end a tick late and two ``wait 3 s`` in a row at 6.1 s. Rounded to
+        :data:`TIME_DIGITS` digits the clock reads the step boundaries it has reached exactly.
+        """
+        if self._state is None:
+            return 0.0
+        return round(self._state.time - self._start_time, TIME_DIGITS)
 
     @property
     def battery(self) -> float:

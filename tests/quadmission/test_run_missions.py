@@ -24,16 +24,19 @@ def test_example_mission_succeeds_on_the_kinematic_backend(name: str, seed: int)
 
     The patrol walks down its north steps twice; under the seed's physics pybullet fell there in 5
     of 10 cross-checked campaign runs (and got up), and so does the twin at the calibrated descent
-    hazard (seeds 2, 4 and 5 here): such a run still succeeds, missing only `falls == 0`."""
+    hazard (seeds 2, 4 and 5 here): such a run still succeeds, missing only `falls == 0`. The
+    rescue climbs the office stairs down and up (about one run in eight falls there, seeds 1 and 3
+    here): its own `require falls <= 1` allows one. The warehouse floor of the logistics is flat."""
     mission = load_mission(str(MISSIONS / f"{name}.mission"))
     report = simulate(mission, make_backend("kinematic"), seed=seed)
     assert report.outcome == "success", (report.failure_path, report.failure_reason)
+    missed = [v.line() for v in report.missed]
     if name == "patrol" and report.falls:
         assert report.falls <= 2
-        assert [v.metric for v in report.missed] == ["falls"], [v.line() for v in report.missed]
+        assert [v.metric for v in report.missed] == ["falls"], missed
     else:
-        assert report.falls == 0
-        assert report.missed == (), [v.line() for v in report.missed]
+        assert report.falls <= (1 if name == "rescue" else 0)
+        assert report.missed == (), missed
     time_limit = mission.compiled.time_limit
     assert time_limit is None or report.duration < time_limit
 
