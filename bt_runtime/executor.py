@@ -112,8 +112,8 @@ class Executor:
         snapshot_hz: stream snapshots per wall-clock second at most.
         on_progress: called with a :class:`Progress` at most ``progress_hz`` times a wall second.
         requirements: the mission's ``require`` lines, judged when the run ends.
-        temporal: the mission's ``require always``/``within`` lines, sampled at the start and
-            after every tick, judged when the run ends (:mod:`bt_runtime.temporal`).
+        temporal: the mission's ``require always``/``within`` lines, sampled after every tick and
+            at the end, judged when the run ends (:mod:`bt_runtime.temporal`).
     """
 
     def __init__(
@@ -292,6 +292,8 @@ class Executor:
         self.tree.tick()
         for fact in ctx.changes():  # what the actions changed during the tick
             self.record.emit(FactChanged(self.tick, now, fact.key, fact.old, fact.new))
+        if self.temporal:  # the state at ``now`` as the tick left it, stamped as the log is
+            self.temporal.sample(now, ctx)
         stopped_before = ctx.stop_reason
         record = self.record
         changed = ctx.step(self.dt)
@@ -301,8 +303,6 @@ class Executor:
         if ctx.stop_reason is not None and stopped_before is None:
             record.emit(Alert(self.tick, later, "error", ctx.stop_reason))
         self.findings.after_step(self.tick, self._current)
-        if self.temporal:
-            self.temporal.sample(later, ctx)
         telemetry = None
         state = ctx.state
         assert state is not None
@@ -346,8 +346,6 @@ class Executor:
         self.record.emit(TreeDefinition(self.definition))
         self.record.emit(world_definition(self.ctx.world))
         self.record.commit()
-        if self.temporal:
-            self.temporal.sample(self.ctx.time, self.ctx)
         outcome, path, reason = "", None, None
         control = self.control
         while True:
@@ -377,6 +375,8 @@ class Executor:
                     reason = f"{LOG_LOST}: {self.record.log_failure}"
                 break
             self.pacer.wait()
+        if self.temporal and self.tick:  # the state the last step left, at the run's end
+            self.temporal.sample(self.ctx.time, self.ctx)
         if self.root.status == Status.RUNNING:
             self.root.stop(Status.INVALID)
             for change in self.watch.collect():

@@ -1,8 +1,10 @@
 """Temporal requirements (``require always C``, ``require C within D [of T]``) judged over a run.
 
-A :class:`TemporalJudge` samples every condition on the robot's state once at the start of the run
-and once after every tick (each ``1 / tick_rate`` s of simulated time, the same state the tree's
-conditions read), so nothing shorter than a tick can slip between two samples of the record.
+A :class:`TemporalJudge` samples every condition on the robot's state after every tick (each
+``1 / tick_rate`` s of simulated time: the state the tree's conditions read, with what the tick's
+actions changed, at the tick's time, which is when the log stamps those changes) and once more at
+the run's end, after its last step; so nothing shorter than a tick can slip between two samples,
+and a change the record dates at the edge of a window is judged on the same side of it.
 The mission's variables live in that state's fact registry (:mod:`bt_runtime.behaviours.
 variables`): a flag is read as a fact, a counter as a counter, so ``require always attempts <= 2``
 is sampled and measured like ``require always victims_found <= 2``.
@@ -147,8 +149,8 @@ class _Track:
                        f"{_num(self.worst_at or 0.0)} s"
                 measured, at = self.worst, self.worst_at
             else:
-                note = ("held at every tick" if met else
-                        f"false at {self.false_samples} ticks, first at {_num(self.first_false or 0)} s")
+                note = ("held at every sample" if met else f"false at {self.false_samples} samples, "
+                        f"first at {_num(self.first_false or 0)} s")
                 measured, at = float(self.false_samples), self.first_false
         else:
             assert c.duration is not None

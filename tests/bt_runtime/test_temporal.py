@@ -69,7 +69,7 @@ def test_always_of_a_fact_counts_the_ticks_it_was_false() -> None:
     c = TemporalCriterion("always", "not victim_found", E.Not(FOUND))
     v = _run(c, [(0, {}), (1, {"found": True}), (2, {})])
     assert v.met is False and v.measured == 2.0 and v.at == 1
-    assert v.note == "false at 2 ticks, first at 1 s"
+    assert v.note == "false at 2 samples, first at 1 s"
 
 
 def test_within_from_the_start() -> None:

@@ -60,3 +60,53 @@ def test_a_battery_fault_makes_the_guard_count_and_both_lines_miss(tmp_path: Pat
     assert not met and line.startswith("always recharges <= 0: MISSED (highest 1 at 5")
     assert lines["at_tower within 1 min"] == (
         False, "at_tower within 1 min: MISSED (not true within 60 s of the start)")
+
+
+EDGE = """\
+mission "Edge" { tick_rate 10 Hz  time_limit 1 min }
+world "w.world"
+var ready = false
+require ready within 3 s
+require always not ready
+main {
+    wait 1 s
+    wait 2 s
+    set ready = true
+    wait 1 s
+}
+"""
+
+
+class _Events:
+    """A run log in memory: the events, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[object] = []
+
+    def append(self, event: object) -> None:
+        self.events.append(event)
+
+    def commit_tick(self) -> None:
+        pass
+
+
+def test_a_change_made_at_the_window_edge_is_judged_when_the_record_says_it_happened(
+        tmp_path: Path) -> None:
+    """Two waits in a row end at 3 s, not a tick late, and the judge sees the variable set by the
+    tick at 3 s at 3 s, as the log stamps it (not 0.1 s later, after the step)."""
+    (tmp_path / "w.world").write_text(WORLD)
+    (tmp_path / "m.mission").write_text(EDGE)
+    mission = load_mission(str(tmp_path / "m.mission"))
+    sink = _Events()
+    report = simulate(mission, make_backend("kinematic"), seed=1, backend_name="kinematic",
+                      log=sink)  # type: ignore[arg-type]
+    assert report.outcome == "success"
+    set_at = [e.sim_time for e in sink.events  # type: ignore[attr-defined]
+              if type(e).__name__ == "FactChanged" and e.key == "ready"]  # type: ignore[attr-defined]
+    assert set_at == [3.0]
+    verdicts = {v.criterion(): v for v in report.requirements}
+    within = verdicts["ready within 3 s"]
+    assert within.met and within.at == 3.0
+    always = verdicts["always not ready"]
+    assert not always.met and always.at == 3.0
+    assert always.line() == "always not ready: MISSED (false at 12 samples, first at 3 s)"
