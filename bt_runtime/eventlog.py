@@ -134,6 +134,9 @@ def _create_new(path: Path) -> None:
         raise EventLogError(
             f"{path}: a symbolic link; a run log is never written through one: give a plain path"
         )
+    if path.is_dir():
+        raise EventLogError(f"{path}: a folder; a run log is a file: give its name, e.g. "
+                            f"{path / 'run.sqlite'}")
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         if os.path.lexists(companion):
             raise EventLogError(f"{path}: {companion.name} is already there: remove it first")
