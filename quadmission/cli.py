@@ -197,7 +197,9 @@ def _replay(parser: argparse.ArgumentParser) -> None:
 
 def _runs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "folder", metavar="FOLDER", nargs="?", default="runs", help="folder of run logs (runs/)"
+        "folder", metavar="PATH", nargs="?", default="runs",
+        help="a folder of run logs (default runs/; any file name: they are found by content), "
+        "or one run log"
     )
 
 
