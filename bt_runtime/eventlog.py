@@ -22,7 +22,8 @@ automatic checkpoint would otherwise stall one tick in a few hundred for the dis
 The writer records every event it is given: deciding which telemetry samples are worth keeping is
 the executor's job (:mod:`bt_runtime.telemetry`), done once, so what the log holds is what the
 producer meant to record. The format is :mod:`bt_runtime.logschema`; reading is
-:mod:`bt_runtime.logreader`, re-exported here so one import serves both ends of a run log.
+:mod:`bt_runtime.logreader` and listing :mod:`bt_runtime.runlist`, re-exported here so one import
+serves both ends of a run log.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from bt_runtime.events import (
     WorldChanged,
     WorldDefinition,
 )
-from bt_runtime.logreader import EventLogReader, RunSummary, list_runs
+from bt_runtime.logreader import EventLogReader
 from bt_runtime.logschema import (
     APPLICATION_ID,
     RUN_LOG_SUFFIX,
@@ -61,6 +62,7 @@ from bt_runtime.logschema import (
     EventLogFull,
     run_log_path,
 )
+from bt_runtime.runlist import RunSummary, list_runs
 
 __all__ = [
     "APPLICATION_ID",
@@ -134,6 +136,9 @@ def _create_new(path: Path) -> None:
         raise EventLogError(
             f"{path}: a symbolic link; a run log is never written through one: give a plain path"
         )
+    if path.is_dir():
+        raise EventLogError(f"{path}: a folder; a run log is a file: give its name, e.g. "
+                            f"{path / 'run.sqlite'}")
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         if os.path.lexists(companion):
             raise EventLogError(f"{path}: {companion.name} is already there: remove it first")

@@ -1,4 +1,5 @@
-"""Reading a run log back: the events of a finished or killed run, and the list of runs in a folder.
+"""Reading a run log back: the events of a finished or killed run (the list of runs in a folder is
+:mod:`bt_runtime.runlist`).
 
 Read-only and streamed (a long run is never loaded whole); the file's format is checked first
 (:func:`bt_runtime.logschema.check_format`), so a log of another schema version is refused with a
@@ -14,7 +15,6 @@ import math
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -34,10 +34,9 @@ from bt_runtime.events import (
     TreeDefinition,
     WorldDefinition,
 )
-from bt_runtime.logschema import RUN_LOG_SUFFIX, TELEMETRY_COLUMNS, EventLogError, check_format
-from bt_runtime.requirements import verdict_from_json
+from bt_runtime.logschema import TELEMETRY_COLUMNS, EventLogError, check_format
 
-__all__ = ["EventLogReader", "RunSummary", "fold_wal", "list_runs"]
+__all__ = ["EventLogReader", "fold_wal"]
 
 _TELEMETRY_SELECT = ", ".join(TELEMETRY_COLUMNS)
 _WALL_TIME_LIMIT = 1e11
@@ -237,25 +236,6 @@ class EventLogReader:
         self.close()
 
 
-# ------------------------------------------------------------------------------- run listing
-@dataclass(frozen=True)
-class RunSummary:
-    """One line of ``mission runs``. ``outcome`` is success, failure, aborted, incomplete or
-    damaged (then ``error`` says why: a file that is not a readable run log, or a damaged row)."""
-
-    path: Path
-    run_id: str
-    mission: str
-    started_at: float
-    backend: str
-    seed: int | None
-    outcome: str
-    duration: float
-    error: str = ""
-    #: ``require`` lines the run measured and missed (a success with one is exit status 3).
-    missed: int = 0
-
-
 def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
     """Refuse an event a finished run cannot hold: after its last tick or its end time (a row
     edited by hand, or from another run), which a replay would show as if it had happened."""
@@ -266,50 +246,3 @@ def _within_the_run(path: Path, event: Event, finished: RunFinished) -> None:
     if sim_time > finished.duration + 1e-6 * max(1.0, finished.duration):
         raise damaged(path, where, f"sim_time {sim_time:.6g} s is after the run ended, at "
                       f"{finished.duration:.6g} s")
-
-
-def _missed(finished: RunFinished | None) -> int:
-    """How many requirement verdicts of the run's summary say missed (0 if it has none; a
-    damaged verdict, which a replay shows as such, counts for nothing)."""
-    verdicts = finished.summary.get("requirements") if finished is not None else None
-    if not isinstance(verdicts, list):
-        return 0
-    return sum(1 for item in verdicts
-               if (verdict := verdict_from_json(item)) is not None and verdict.met is False)
-
-
-def _summarise(path: Path) -> RunSummary:
-    try:
-        with EventLogReader(path) as reader:
-            started = reader.run_started()
-            finished = reader.outcome()
-            duration = finished.duration if finished else reader.last_sim_time()
-            return RunSummary(
-                path=path,
-                run_id=started.run_id,
-                mission=started.mission,
-                started_at=started.started_at,
-                backend=started.backend,
-                seed=started.seed,
-                outcome=finished.outcome if finished else "incomplete",
-                duration=duration,
-                missed=_missed(finished),
-            )
-    except EventLogError as exc:
-        return RunSummary(path, path.stem, "", 0.0, "", None, "damaged", 0.0, error=str(exc))
-
-
-def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
-    """Summaries of every run log (``*.sqlite``) in ``folder``, oldest first.
-
-    Damaged or unreadable files (not SQLite, tampered rows in the header, a FIFO or a folder by
-    that name...) are listed with outcome ``"damaged"`` and the reason, never hidden or fatal.
-
-    Raises:
-        EventLogError: ``folder`` is not a folder.
-    """
-    root = Path(folder)
-    if not root.is_dir():
-        raise EventLogError(f"{root}: no such folder of runs")
-    summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}"))]
-    return sorted(summaries, key=lambda s: (s.started_at, s.run_id))

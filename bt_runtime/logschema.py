@@ -19,6 +19,7 @@ Schema history (``PRAGMA user_version``):
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 __all__ = [
@@ -29,7 +30,9 @@ __all__ = [
     "TELEMETRY_COLUMNS",
     "EventLogError",
     "EventLogFull",
+    "NotARunLog",
     "check_format",
+    "run_log_header",
     "run_log_path",
 ]
 
@@ -123,6 +126,10 @@ class EventLogFull(EventLogError):
     further. What was committed before stays readable; a run that hits this ends as aborted."""
 
 
+class NotARunLog(EventLogError):
+    """A readable SQLite file of some other program (its application id is not ours)."""
+
+
 def check_format(path: Path, application_id: int, version: int) -> None:
     """Refuse a file that is not a run log of exactly this schema, saying what to do instead.
 
@@ -132,10 +139,11 @@ def check_format(path: Path, application_id: int, version: int) -> None:
         version: its ``PRAGMA user_version``.
 
     Raises:
-        EventLogError: not a run log, or written with another schema (older or newer).
+        NotARunLog: another program's SQLite file.
+        EventLogError: written with another schema (older or newer).
     """
     if application_id != APPLICATION_ID:
-        raise EventLogError(f"{path}: an SQLite file, but not a quadmission run log")
+        raise NotARunLog(f"{path}: an SQLite file, but not a quadmission run log")
     if version > SCHEMA_VERSION:
         raise EventLogError(
             f"{path}: written by a newer quadmission (log schema {version}; this version "
@@ -150,6 +158,38 @@ def check_format(path: Path, application_id: int, version: int) -> None:
         raise EventLogError(f"{path}: unknown run log schema version {version}")
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def run_log_header(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` starts as a run log does, whatever its name (``--log x.txt``).
+
+    It does if its 100-byte SQLite header carries :data:`APPLICATION_ID`, or no application id
+    at all beside a ``-wal``: a run still writing (or killed) before its first checkpoint has its
+    header in the write-ahead log, which only a reader sees. Only a regular file is read, opened
+    without blocking (a FIFO would wait for a writer) and checked after opening.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 100)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return False
+    application_id = int.from_bytes(head[68:72], "big")
+    return application_id == APPLICATION_ID or (
+        application_id == 0 and os.path.isfile(f"{os.fspath(path)}-wal"))
+
+
 def run_log_path(folder: str | os.PathLike[str], run_id: str) -> Path:
-    """Where the log of run ``run_id`` goes in ``folder`` (the name ``list_runs`` looks for)."""
+    """Where the log of run ``run_id`` goes in ``folder`` by default (any name will do for
+    :func:`bt_runtime.runlist.list_runs`, which reads the files' headers)."""
     return Path(folder) / f"{run_id}{RUN_LOG_SUFFIX}"

@@ -26,9 +26,10 @@ from bt_runtime.events import (
     StatusChanged,
     Telemetry,
 )
-from bt_runtime.logreader import EventLogReader, RunSummary
+from bt_runtime.logreader import EventLogReader
 from bt_runtime.report import missed_text
 from bt_runtime.requirements import verdict_from_json
+from bt_runtime.runlist import RunSummary
 
 __all__ = [
     "replay_lines",

@@ -15,7 +15,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["SourceError", "read_source", "resolve_inside"]
+__all__ = ["SourceError", "file_kind", "read_source", "resolve_inside"]
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
@@ -29,7 +29,8 @@ class SourceError(Exception):
         self.hint = hint
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for a message ("a folder", "a named pipe")."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -66,7 +67,7 @@ def read_source(path: Path, shown: str, limit: int) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise SourceError(f"`{shown}` is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
-            raise SourceError(f"`{shown}` is {_kind(info.st_mode)}, not a regular file",
+            raise SourceError(f"`{shown}` is {file_kind(info.st_mode)}, not a regular file",
                               "only regular files are read")
         if info.st_size > limit:
             raise _too_large(info.st_size, limit)

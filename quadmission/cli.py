@@ -62,7 +62,10 @@ def seed_value(text: str) -> int:
 
 
 def _files(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".mission or .world files")
+    parser.add_argument(
+        "files", nargs="+", metavar="PATH",
+        help=".mission or .world files, or folders (their .mission and .world files, recursively)",
+    )
 
 
 def _file(parser: argparse.ArgumentParser) -> None:
@@ -194,14 +197,18 @@ def _replay(parser: argparse.ArgumentParser) -> None:
 
 def _runs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "folder", metavar="FOLDER", nargs="?", default="runs", help="folder of run logs (runs/)"
+        "folder", metavar="PATH", nargs="?", default="runs",
+        help="a folder of run logs (default runs/; any file name: they are found by content), "
+        "or one run log"
     )
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "check",
-        "check mission and world files and report every problem",
+        "check mission and world files (or folders of them) and report every problem "
+        "(exit 0 no errors, 1 errors in a file, 2 a path that is missing or not a file or a "
+        "folder of mission files: the other paths are still checked)",
         _files,
         "quadmission.commands.check:main",
     ),

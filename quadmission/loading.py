@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from dsl.api import Report, check_paths
 from dsl.checker import CheckedProgram, runnable_diagnostics
 from dsl.diagnostics import sort_diagnostics
+from dsl.source_files import file_kind
 from quadmission.exit_codes import EXIT_ERRORS, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -88,23 +90,37 @@ def missing_files(paths: Sequence[str]) -> list[str]:
     """
     problems = []
     for path in paths:
-        if not os.path.exists(path):
-            problems.append(f"mission: error: {_why_missing(path)}")
-        elif not os.path.isfile(path):
-            problems.append(f"mission: error: not a file: {path}")
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            problems.append(f"mission: error: {_why_missing(path, exc)}")
+            continue
+        if not stat.S_ISREG(mode):
+            problems.append(f"mission: error: {path}: {_what_instead(mode)}")
     return problems
 
 
-def _why_missing(path: str) -> str:
-    """Why ``path``, which does not resolve to anything, cannot be read."""
-    if not os.path.islink(path):
-        return f"no such file: {path}"
-    try:
-        os.stat(path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return f"{path}: a symlink loop"
-    return f"{path}: a broken symlink (to {os.readlink(path)})"
+def _what_instead(mode: int) -> str:
+    """What a path that is no regular file is instead (from its ``mode``), and what to give."""
+    kind = file_kind(mode)
+    if kind == "a folder":
+        return "a folder, not a file: give a .mission file in it (`mission check` takes folders)"
+    return f"{kind}, not a regular file: only regular files are read"
+
+
+def _why_missing(path: str, exc: OSError | ValueError) -> str:
+    """Why ``path`` cannot be opened, from what ``os.stat`` raised."""
+    code = getattr(exc, "errno", None)
+    if code == errno.ELOOP:
+        return f"{path}: a symlink loop"
+    if code == errno.ENOENT:
+        try:
+            return f"{path}: a broken symlink (to {os.readlink(path)})"
+        except OSError:
+            return f"no such file: {path}"
+    if code == errno.ENOTDIR:
+        return f"no such file: {path} (a part of it before a `/` is a file, not a folder)"
+    return f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}"
 
 
 def check_runnable(path: str) -> Checked:

@@ -45,6 +45,10 @@ def draw_from_campaign(
     Raises:
         ReplayError: no such database, no run with that seed, or a draw that does not match.
     """
+    if Path(db).is_dir():
+        inside = Path(db) / "campaign.sqlite"
+        hint = f": give {inside}" if inside.is_file() else ", not a campaign database"
+        raise ReplayError(f"--vary-from {db}: a folder{hint}")
     if not Path(db).is_file():
         raise ReplayError(f"--vary-from {db}: no such file")
     try:

@@ -20,6 +20,16 @@ def test_argparse_usage_errors_exit_two(argv: list[str], capsys: pytest.CaptureF
     assert "usage: mission" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["show"], ["compile", "--format", "json"],
+                                     ["run", "--backend", "kinematic"], ["simulate", "--runs", "1"]])
+def test_a_folder_where_one_mission_is_meant_is_a_usage_message(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command[0], str(tmp_path), *command[1:]]) == 2
+    assert capsys.readouterr().err == (
+        f"mission: error: {tmp_path}: a folder, not a file: give a .mission file in it "
+        "(`mission check` takes folders)\n")
+
+
 def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "check" in capsys.readouterr().out

@@ -16,7 +16,8 @@ def test_a_missing_file_is_a_usage_refusal(site: Path) -> None:
     assert caught.value.exit_code == EXIT_USAGE
     assert str(caught.value) == f"mission: error: no such file: {site / 'nope.mission'}"
     assert missing_files([str(site), str(site / "good.mission")]) == [
-        f"mission: error: not a file: {site}"]
+        (f"mission: error: {site}: a folder, not a file: give a .mission file in it "
+        "(`mission check` takes folders)")]
 
 
 def test_a_symlink_loop_or_a_dangling_link_is_named_as_such(site: Path) -> None:

@@ -70,6 +70,10 @@ def test_run_main_bad_inputs_exit_2_with_a_message(
             args_for(good, "--backend", "kinematic", "--log", str(tmp_path / "no" / "x.sqlite")),
             "--log",
         ),
+        (args_for(str(tmp_path)), f"{tmp_path}: a folder, not a file: give a .mission file in it"),
+        # before: "a file is already there; a run log is never reused"
+        (args_for(good, "--backend", "kinematic", "--log", str(tmp_path)),
+         f"{tmp_path}: a folder; a run log is a file: give its name, e.g. {tmp_path / 'run.sqlite'}"),
     ]
     for args, expected in cases:
         assert run_main(args) == 2

@@ -1,10 +1,14 @@
-"""``mission runs FOLDER``: a table of recorded runs; a missing folder is one line and exit 1."""
+"""``mission runs [FOLDER|LOG]``: a table of recorded runs, found by content; a missing folder or
+an unreadable log named alone is one line and exit 1."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import pytest
+
+from quadmission.cli import main
 from quadmission.commands.runs import list_folder
 from tests.bt_runtime.test_replay import write_run
 
@@ -63,3 +67,47 @@ def test_a_success_that_missed_requirements_says_so(tmp_path: Path) -> None:
     assert "success, 1 requirement missed" in by_log["one.sqlite"]
     for plain in ("clean.sqlite", "tampered.sqlite"):
         assert "success" in by_log[plain] and "requirement" not in by_log[plain]
+
+
+def test_runs_finds_a_log_of_any_name_and_counts_the_other_files(tmp_path: Path) -> None:
+    """`mission run --log x.txt` writes a run log: before, `mission runs` never listed it."""
+    write_run(tmp_path / "x.txt", ticks=10, finish=True)
+    for name in ("notes.md", "plot.png", "report.txt", "more.csv"):
+        (tmp_path / name).write_text("not a run")
+    out, err = io.StringIO(), io.StringIO()
+    assert list_folder(tmp_path, out, err) == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3 and lines[1].endswith(str(tmp_path / "x.txt")) and "success" in lines[1]
+    assert lines[2] == "4 other files skipped, not run logs: more.csv, notes.md, plot.png, ..."
+    assert err.getvalue() == ""
+
+
+def test_runs_takes_one_run_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_run(tmp_path / "x.txt", ticks=10, finish=True)
+    write_run(tmp_path / "y.sqlite", ticks=10, finish=True)
+    (tmp_path / "notes.md").write_text("not a run")
+    assert main(["runs", str(tmp_path / "x.txt")]) == 0  # before: "no such folder of runs"
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].endswith(str(tmp_path / "x.txt"))
+    assert main(["runs", str(tmp_path / "notes.md")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: {tmp_path / 'notes.md'}: not a readable run log "
+                            "(file is not a database)\n")
+    assert main(["runs", str(tmp_path / "nope.txt")]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path / 'nope.txt'}: no such folder of runs, " \
+        "or run log\n"
+
+
+def test_replay_looks_a_run_id_up_among_logs_of_any_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bt_runtime.eventlog import EventLogWriter
+    from tests.bt_runtime import runlog_samples as samples
+
+    with EventLogWriter(tmp_path / "x.txt") as writer:
+        writer.append(samples.run_started(run_id="20261201T120000Z-dddddd"))
+        writer.append(samples.tree())
+        for event in samples.finished(3):
+            writer.append(event)
+    assert main(["replay", "20261201T120000Z-d", "--runs", str(tmp_path)]) == 0
+    assert "run 20261201T120000Z-dddddd" in capsys.readouterr().out

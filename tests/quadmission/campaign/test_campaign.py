@@ -150,6 +150,9 @@ def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Pat
     assert f"duration:  {row.duration:.1f} s simulated" in out
     assert main(["run", str(passing), "--seed", "12345", "--vary-from", str(db)]) == 2
     assert "no run with seed 12345" in capsys.readouterr().err
+    # the campaign's folder for its database: before, "no such file" of a folder that is there
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(tmp_path / "r")]) == 2
+    assert f"--vary-from {tmp_path / 'r'}: a folder: give {db}" in capsys.readouterr().err
 
 
 def test_a_mission_that_cannot_succeed_is_refused_before_any_run(
