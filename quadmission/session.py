@@ -82,6 +82,20 @@ def _open_log(path: Path) -> LogSink:
         raise MissionError(f"mission: error: --log: {exc}", EXIT_USAGE) from None
 
 
+def _make_runs_folder(folder: Path) -> None:
+    """The default folder of run logs (``runs/``), made if it is not there yet.
+
+    Raises:
+        MissionError: it cannot be made (a file by that name, no permission): ``EXIT_USAGE``.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        what = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise MissionError(f"mission: error: cannot make the folder of run logs {folder}: {what}; "
+                           "move it, or give --log PATH", EXIT_USAGE) from None
+
+
 def _new_stream(host: str, port: int) -> LiveStream:
     from bt_runtime.stream import StreamServer
 
@@ -357,14 +371,14 @@ def run_session(
     faults = [*_faults(options.faults, mission.compiled.world), *extra_faults]
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     log_path = options.log if options.log is not None else default_log_path(mission.name, seed)
-    if options.log is None:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
     backend_options = dict(options.backend_options)
     if options.gui and options.backend == "pybullet":
         backend_options["gui"] = True
     with ExitStack() as stack:
         interrupts = _catch_interrupts(stack)  # from the first moment: start-up can take seconds
         stream = _start_stream(stack, options.stream, openers, err) if options.stream else None
+        if options.log is None:  # made only once the flags have passed: a refused run leaves none
+            _make_runs_folder(log_path.parent)
         log = openers.log(log_path)
         stack.callback(log.close)
         if options.gui and options.backend != "pybullet":

@@ -279,3 +279,20 @@ def test_the_run_header_records_the_physics_the_seed_drew(
     capsys.readouterr()
     assert main(["replay", str(log)]) == 0
     assert "physics drawn by the seed: start_dx_m " in capsys.readouterr().out
+
+
+def test_the_default_runs_folder_is_made_only_for_a_run_that_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run refused for its flags leaves no ``runs/`` behind; a file named ``runs`` in the way is
+    one message naming it, not a traceback."""
+    path = str(write(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    refused = main(["run", path, "--backend", "kinematic", "--quiet", "--stream", "nowhere"])
+    assert refused == 2 and not (tmp_path / "runs").exists()
+    (tmp_path / "runs").write_text("not a folder")
+    blocked = main(["run", path, "--backend", "kinematic", "--quiet", "--seed", "1"])
+    err = capsys.readouterr().err
+    assert blocked == 2
+    assert ("mission: error: cannot make the folder of run logs runs: a file is in the way; "
+            "move it, or give --log PATH") in err
+    assert "Traceback" not in err
