@@ -299,11 +299,28 @@ def _summarise(path: Path) -> RunSummary:
         return RunSummary(path, path.stem, "", 0.0, "", None, "damaged", 0.0, error=str(exc))
 
 
-def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
-    """Summaries of every run log (``*.sqlite``) in ``folder``, oldest first.
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
-    Damaged or unreadable files (not SQLite, tampered rows in the header, a FIFO or a folder by
-    that name...) are listed with outcome ``"damaged"`` and the reason, never hidden or fatal.
+
+def _sqlite_file(path: Path) -> bool:
+    """A regular file that starts as an SQLite database (a FIFO is never opened)."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            return f.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
+    """Summaries of every run log in ``folder``, oldest first.
+
+    A run log is a ``*.sqlite`` file, or any SQLite file that reads as a run log (``mission run
+    --log run.db`` writes one under the name it is given). Damaged or unreadable ``*.sqlite``
+    files (not SQLite, tampered rows in the header, a FIFO or a folder by that name...) are
+    listed with outcome ``"damaged"`` and the reason, never hidden or fatal; a file by another
+    name is listed only when it is a readable run log (other programs' databases may sit there).
 
     Raises:
         EventLogError: ``folder`` is not a folder.
@@ -312,4 +329,9 @@ def list_runs(folder: str | os.PathLike[str]) -> list[RunSummary]:
     if not root.is_dir():
         raise EventLogError(f"{root}: no such folder of runs")
     summaries = [_summarise(p) for p in sorted(root.glob(f"*{RUN_LOG_SUFFIX}"))]
+    for path in sorted(root.iterdir()):
+        if path.suffix != RUN_LOG_SUFFIX and _sqlite_file(path):
+            summary = _summarise(path)
+            if summary.outcome != "damaged":
+                summaries.append(summary)
     return sorted(summaries, key=lambda s: (s.started_at, s.run_id))

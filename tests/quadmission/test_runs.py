@@ -63,3 +63,18 @@ def test_a_success_that_missed_requirements_says_so(tmp_path: Path) -> None:
     assert "success, 1 requirement missed" in by_log["one.sqlite"]
     for plain in ("clean.sqlite", "tampered.sqlite"):
         assert "success" in by_log[plain] and "requirement" not in by_log[plain]
+
+
+def test_a_run_logged_under_another_name_is_listed(tmp_path: Path) -> None:
+    """`mission run --log runs/abort.db` wrote a run log that `mission runs runs` said was not
+    there ("no runs in runs"); another program's database by such a name stays unlisted."""
+    import sqlite3
+
+    write_run(tmp_path / "abort.db", ticks=10, finish=True)
+    sqlite3.connect(tmp_path / "notes.db").execute("create table t (x)").connection.close()
+    (tmp_path / "readme.txt").write_text("not a database")
+    out, err = io.StringIO(), io.StringIO()
+    assert list_folder(tmp_path, out, err) == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and lines[1].endswith(str(tmp_path / "abort.db"))
+    assert "success" in lines[1]
