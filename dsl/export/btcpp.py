@@ -61,7 +61,7 @@ from bt_runtime.units import CANONICAL, Dimension, to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
-from dsl.export.btcpp_ids import MAIN_TREE, tree_ids
+from dsl.export.btcpp_ids import MAIN_TREE, SUBTREE_ATTRIBUTES, tree_ids
 from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
 from dsl.export.btcpp_resume import ResumeMarks
@@ -234,6 +234,12 @@ class _Builder:
         assert isinstance(stmt, A.Call) and node.task is not None
         self.tasks.setdefault(node.task.name, node)
         order = [name for name, _type in node.task.params]
+        reserved = sorted(SUBTREE_ATTRIBUTES.intersection(order))
+        if reserved:
+            raise ExportError(
+                f"{where(stmt.span)}: task `{node.task.name}` has a parameter `{reserved[0]}`, "
+                "an attribute BehaviorTree.CPP reads on every <SubTree> itself, so the argument "
+                "would not arrive as a port: rename the parameter")
         attrs = {"ID": self.ids.get(node.task.name, node.task.name)}
         for position, arg in enumerate(stmt.args):
             name = order[position] if arg.name is None else arg.name.name

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from bt_runtime.bindings import NODE_MODELS
 from dsl.export.btcpp_policies import ABORT_ID
 
-__all__ = ["BUILTIN_NODES", "MAIN_TREE", "tree_ids"]
+__all__ = ["BUILTIN_NODES", "MAIN_TREE", "SUBTREE_ATTRIBUTES", "tree_ids"]
 
 MAIN_TREE = "MainTree"
 
@@ -30,6 +30,13 @@ BUILTIN_NODES = frozenset({
     "SkipUnlessUpdated", "Sleep", "SubTree", "Switch2", "Switch3", "Switch4", "Switch5",
     "Switch6", "Timeout", "UnsetBlackboard", "WaitValueUpdate", "WasEntryUpdated",
     "WhileDoElse",
+})
+
+#: Attributes BehaviorTree.CPP reads on every ``<SubTree>`` itself (xml_parsing.cpp, tree_node.h):
+#: a task parameter of such a name would not arrive as a port (``ID`` even names the tree called).
+SUBTREE_ATTRIBUTES = frozenset({
+    "ID", "name", "_autoremap", "_failureIf", "_successIf", "_skipIf", "_while", "_onSuccess",
+    "_onFailure", "_onHalted", "_post",
 })
 
 _TAKEN = frozenset({MAIN_TREE, ABORT_ID, *BUILTIN_NODES, *NODE_MODELS.values()})

@@ -228,3 +228,14 @@ def test_behaviortree_cpp_refuses_each_builtin_node_name_as_a_subtree_id() -> No
                 f'<root BTCPP_format="4"><BehaviorTree ID="M"><SubTree ID="{name}"/>'
                 f'</BehaviorTree><BehaviorTree ID="{name}"><AlwaysSuccess/></BehaviorTree></root>')
             factory.create_tree("M")
+
+
+@pytest.mark.parametrize("param", ["ID", "name", "_autoremap", "_skipIf"])
+def test_a_task_parameter_named_like_a_subtree_attribute_is_refused_at_the_call(
+        tmp_path: Path, param: str) -> None:
+    """`task t(ID: place)` was exported as `<SubTree ID="gate" />`: BehaviorTree.CPP called a
+    tree named `gate`; `name` became the node's name and `_autoremap` failed to load."""
+    text = HEADER + f"task t({param}: place) {{ go to {param} }}\nmain {{ t(gate) }}\n"
+    with pytest.raises(ExportError, match=rf"m\.mission:4:8: task `t` has a parameter `{param}`, "
+                       "an attribute BehaviorTree.CPP reads on every <SubTree> itself"):
+        text_xml(tmp_path, text)
