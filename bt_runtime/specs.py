@@ -93,6 +93,8 @@ class Range:
 
 
 def _fmt(value: float) -> str:
+    if value.is_integer() and 1e6 <= abs(value) < 1e15:  # 1,000,000, not 1e+06
+        return f"{value:,.0f}"
     return f"{value:g}"
 
 

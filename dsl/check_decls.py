@@ -14,7 +14,7 @@ from bt_runtime.units import Dimension
 from dsl import ast as A
 from dsl import check_values as V
 from dsl.diagnostics import did_you_mean
-from dsl.keywords import KEYWORDS
+from dsl.keywords import KEYWORDS, misread_after
 from dsl.symbols import PLACE_KINDS, Symbol, SymbolTable, describe_kind
 from locomotion.world import Shape, World
 
@@ -182,9 +182,14 @@ class DeclChecker:
             self.resolved.routes[decl.name.name] = (tuple(names), closed)
 
     def _task_signature(self, decl: A.TaskDecl) -> None:
-        if decl.name.name in KEYWORDS:
+        after = misread_after(decl.name.name) if decl.name.name in KEYWORDS else None
+        if after == "":
             self.sink.error(decl.name.span, f"`{decl.name.name}` is a keyword: a task with this "
                             "name could not be called", "choose another name")
+        elif after is not None:
+            self.sink.error(decl.name.span, f"`{decl.name.name}` is a keyword: a call of this "
+                            f"task would be misread after a statement such as `{after}`",
+                            "choose another name")
         seen: set[str] = set()
         for param in decl.params:
             if param.name.name in seen:

@@ -22,6 +22,7 @@ from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
 from dsl import check_vars
+from dsl.check_args import ArgumentRanges
 from dsl.check_conds import check_cond
 from dsl.check_decls import DeclChecker
 from dsl.check_facts import MAIN, FactRecorder
@@ -119,6 +120,8 @@ class StatementChecker:
     _task: str | None = None
     _motions: MotionIndex | None = None
     _signatures: dict[str, _Signature] = field(default_factory=dict)  # per task called
+    #: the parameters' uses and the values written at calls (:mod:`dsl.check_args`)
+    arguments: ArgumentRanges = field(default_factory=ArgumentRanges)
 
     def __post_init__(self) -> None:
         self.facts = FactRecorder(self.decls.resolved)
@@ -174,7 +177,9 @@ class StatementChecker:
         self.block(stmt.body, scope)
 
     def _count(self, value: A.Quantity | A.Ident, what: str, scope: Scope) -> None:
-        self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, vocab.AT_LEAST_ONE)
+        # a parameter takes the whole range (a literal's upper bound has a message of its own)
+        rng = vocab.COUNT_RANGE if isinstance(value, A.Ident) else vocab.AT_LEAST_ONE
+        self.value(value, ParamKind.INT, Dimension.COUNT, what, scope, rng)
         high = vocab.COUNT_RANGE.high
         if (isinstance(value, A.Quantity) and value.unit is None and value.value > high
                 and math.isfinite(value.value)):  # an infinite one was "too large" already
@@ -258,11 +263,21 @@ class StatementChecker:
             ptype = params[name]
             if ptype is not None:
                 self.value(arg.value, ptype.kind, ptype.dimension, f"argument `{name}`", scope)
+                self._argument(decl.name.name, name, arg.value, ptype, scope)
         missing = [n for n in order if n not in bound]
         if missing:
             self.sink.error(stmt.span, f"missing argument{'s' if len(missing) > 1 else ''} "
                             f"{', '.join(f'`{m}`' for m in missing)} of task `{decl.name.name}`",
                             f"call it as {decl.name.name}({', '.join(order)})")
+
+    def _argument(self, task: str, name: str, value: A.ArgValue, ptype: ParamType,
+                  scope: Scope) -> None:
+        """Note a written quantity, or a parameter handed on, for :mod:`dsl.check_args`."""
+        dim = _BARE_DIMENSIONS.get(ptype.kind, ptype.dimension)
+        if isinstance(value, A.Quantity) and dim is not None:
+            self.arguments.argument(task, name, value, dim)
+        elif isinstance(value, A.Ident) and self._task is not None and value.name in scope:
+            self.arguments.passed(self._task, value.name, task, name)
 
     def _set_var(self, stmt: A.SetVar, scope: Scope) -> None:
         check_vars.check_set(self.sink, stmt, self.decls.resolved.variables)
@@ -307,6 +322,8 @@ class StatementChecker:
             return
         if isinstance(value, A.Ident):
             self.name_value(value, kind, dimension, what, scope)
+            if rng is not None and self._task is not None and value.name in scope:
+                self.arguments.use(self._task, value.name, rng, what, value.span)
         elif isinstance(value, A.Quantity) and kind in (ParamKind.QUANTITY, ParamKind.INT,
                                                           ParamKind.NUMBER):
             dim = _BARE_DIMENSIONS.get(kind, dimension)

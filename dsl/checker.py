@@ -176,6 +176,7 @@ def _check(program: Program, root: A.SourceFile, sink: V.Sink) -> CheckedProgram
     parts = _parts(root)
     if parts.main is not None:
         statements.main(parts.main)
+    statements.arguments.check(sink)
     if not statements.recursion() and parts.main is not None:
         ShapeChecker(decls.resolved.tasks, statements.facts.bodies, sink).main(parts.main)
     if world is not None:

@@ -187,6 +187,10 @@ class ChargeRunner:
             self.started = True
             ctx.start_charging()
             ctx.command(Sit())
+        elif not ctx.charging:
+            # another charge's halt switched the one charger off: a guard's handler starts before
+            # the guard halts the charge it interrupts, so this charge may be the handler's
+            ctx.start_charging()
         return Status.RUNNING, f"charging: {ctx.battery:.0f} % of {self.until:g} %"
 
     def halt(self, ctx: RobotContext) -> None:

@@ -249,6 +249,7 @@ class ScanRunner:
         self.last_yaw: float | None = None
         self.fallen_since: float | None = None
         self.found_before = {n for n, t in ctx.found.items() if t.kind == self.kind}
+        self.turn: Velocity | None = None  # the command this scan gave the legs
 
     def step(self, ctx: RobotContext) -> tuple[Status, str]:
         if self.error:
@@ -270,7 +271,8 @@ class ScanRunner:
         if self.last_yaw is None:  # (re)start turning: first tick, or after getting up
             self.fallen_since = None
             ctx.use_sensor(self.sensor)
-            ctx.command(Velocity(0.0, 0.0, SCAN_TURN_RATE))
+            self.turn = Velocity(0.0, 0.0, SCAN_TURN_RATE)
+            ctx.command(self.turn)
         else:
             self.turned += abs((yaw - self.last_yaw + math.pi) % (2 * math.pi) - math.pi)
         self.last_yaw = yaw
@@ -283,5 +285,9 @@ class ScanRunner:
         )
 
     def halt(self, ctx: RobotContext) -> None:
-        ctx.use_sensor(None)
-        ctx.command(Stop())
+        """Undo only what is still this scan's: a guard's handler starts before the guard halts
+        the rest, so the legs or the sensor may already serve the handler's walk or scan."""
+        if ctx.sensor is self.sensor:
+            ctx.use_sensor(None)
+        if self.turn is not None and ctx.motion is self.turn:
+            ctx.command(Stop())

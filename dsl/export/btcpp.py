@@ -61,6 +61,7 @@ from bt_runtime.units import CANONICAL, Dimension, to_canonical
 from dsl import ast as A
 from dsl.checker import CheckedProgram
 from dsl.compiler import CompiledMission, action_text, compile_mission, cond_text
+from dsl.export.btcpp_ids import MAIN_TREE, SUBTREE_ATTRIBUTES, tree_ids
 from dsl.export.btcpp_policies import POLICY_ROLES, init_deferrals, policy_models
 from dsl.export.btcpp_ports import DERIVED, Needs, derived_ports, task_needs
 from dsl.export.btcpp_resume import ResumeMarks
@@ -76,7 +77,6 @@ from dsl.export.btcpp_script import (
 
 __all__ = ["CONDITION_ID", "MAIN_TREE", "ExportError", "to_btcpp_xml"]
 
-MAIN_TREE = "MainTree"
 #: The node every condition becomes: BehaviorTree.CPP's built-in script condition.
 CONDITION_ID = "ScriptCondition"
 
@@ -100,8 +100,10 @@ def _source(node: NodeDescription) -> NodeSource:
 class _Builder:
     """Turns described nodes into elements; collects the tasks called, in first-call order."""
 
-    def __init__(self, needs: Needs, variables: frozenset[str] = frozenset()) -> None:
+    def __init__(self, needs: Needs, variables: frozenset[str] = frozenset(),
+                 ids: dict[str, str] | None = None) -> None:
         self.tasks: dict[str, NodeDescription] = {}
+        self.ids = ids or {}  # each task's tree ID (dsl/export/btcpp_ids.py)
         self.needs = needs
         self.variables = variables
         self.facts: dict[str, Fact] = {}
@@ -232,7 +234,13 @@ class _Builder:
         assert isinstance(stmt, A.Call) and node.task is not None
         self.tasks.setdefault(node.task.name, node)
         order = [name for name, _type in node.task.params]
-        attrs = {"ID": node.task.name}
+        reserved = sorted(SUBTREE_ATTRIBUTES.intersection(order))
+        if reserved:
+            raise ExportError(
+                f"{where(stmt.span)}: task `{node.task.name}` has a parameter `{reserved[0]}`, "
+                "an attribute BehaviorTree.CPP reads on every <SubTree> itself, so the argument "
+                "would not arrive as a port: rename the parameter")
+        attrs = {"ID": self.ids.get(node.task.name, node.task.name)}
         for position, arg in enumerate(stmt.args):
             name = order[position] if arg.name is None else arg.name.name
             attrs[name] = self.value(arg.value, params)
@@ -276,7 +284,7 @@ def _literal(value: A.Quantity | A.BoolCond) -> str:
     return str(int(value.value))
 
 
-def _models(tasks: list[TaskInfo], needs: Needs) -> ET.Element:
+def _models(tasks: list[TaskInfo], needs: Needs, ids: dict[str, str]) -> ET.Element:
     model = ET.Element("TreeNodesModel")
     for spec in vocab.ACTIONS.values():
         if spec.key == "succeed":
@@ -287,7 +295,7 @@ def _models(tasks: list[TaskInfo], needs: Needs) -> ET.Element:
             ET.SubElement(node, "input_port", port).text = param.doc + (
                 f" ({param.dimension.value}, {_unit(param.dimension)})" if param.dimension else "")
     for task in tasks:
-        node = ET.SubElement(model, "SubTree", {"ID": task.name})
+        node = ET.SubElement(model, "SubTree", {"ID": ids.get(task.name, task.name)})
         for name, type_name in task.params:
             port = {"name": name, "type": "std::string"}
             ET.SubElement(node, "input_port", port).text = type_name
@@ -348,7 +356,8 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
         mission = compile_mission(mission)
     description = describe(mission.root, mission.sources)
     needs = task_needs(description.root)
-    builder = _Builder(needs, frozenset(mission.variables))
+    ids = tree_ids(n.task.name for n in description.nodes() if n.task is not None)
+    builder = _Builder(needs, frozenset(mission.variables), ids)
     root = ET.Element("root", {"BTCPP_format": "4", "main_tree_to_execute": MAIN_TREE})
     main = ET.Element("BehaviorTree", {"ID": MAIN_TREE})
     top = builder.element(description.root)
@@ -363,14 +372,15 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     done = 0
     while done < len(builder.tasks):  # tasks called from tasks are found as we go
         name, call = list(builder.tasks.items())[done]
-        ET.SubElement(root, "BehaviorTree", {"ID": name}).append(builder.element(call.children[0]))
+        ET.SubElement(root, "BehaviorTree", {"ID": ids.get(name, name)}).append(
+            builder.element(call.children[0]))
         done += 1
     subtrees = list(root)
     comments = [c for c in (_facts_comment(builder.facts), _requirements_comment(mission))
                 if c is not None]
     root[:] = comments + [main] + subtrees
     models = _models([call.task for call in builder.tasks.values() if call.task is not None],
-                     needs)
+                     needs, ids)
     policy_models(models, description.nodes())
     root.append(models)
     ET.indent(root, space="  ")

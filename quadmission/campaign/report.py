@@ -3,7 +3,8 @@ PNG plots next to it.
 
 Sections: the verdict per ``require`` line with its interval and rule; duration and energy
 (quantiles, and the histogram); failure clusters ranked by node path with the mission source
-line and the seeds to replay each; falls per terrain region and the map; the drawn parameters
+line and the seeds to replay each; the per-run lines that runs which succeeded missed, with their
+seeds; falls per terrain region and the map; the drawn parameters
 that separate failures from successes; what was found (each entity, in how many runs); the
 cross-check against physics when one was run.
 """
@@ -85,6 +86,20 @@ class CampaignReport:
             for v in self.verdicts
         ]
 
+    def _missed_lines(self) -> list[str]:
+        """The per-run lines that runs which succeeded missed, with the seeds to replay them: the
+        failures by node list only runs that failed, so a NO-GO on such a line had no seed."""
+        out = []
+        for v in self.verdicts:
+            key = v.criterion.key
+            seeds = [r.seed for r in self.results if r.success and not r.met.get(key, False)]
+            if key and seeds:
+                more = f" (+{len(seeds) - 5} more)" if len(seeds) > 5 else ""
+                shown = ", ".join(str(s) for s in seeds[:5])
+                out.append(f"  {v.criterion.label}: missed by {len(seeds)} run(s) that succeeded")
+                out.append(f"         replay: seeds {shown}{more}")
+        return out
+
     def _failure_lines(self, limit: int = 8) -> list[str]:
         lines = node_lines(self.mission)
         out = []
@@ -115,6 +130,7 @@ class CampaignReport:
         """The terminal report."""
         done = [r for r in self.results if r.status == "done"]
         regions = falls_by_region(self.results)
+        missed = self._missed_lines()
         return [
             *self._head(),
             "verdicts:",
@@ -123,6 +139,7 @@ class CampaignReport:
             f"energy (Wh):  {_q([r.energy for r in done])}",
             "failures by node:",
             *self._failure_lines(),
+            *(["requirements missed by runs that succeeded:", *missed] if missed else []),
             "falls by region: " + (", ".join(f"{k} {v}" for k, v in regions) or "none"),
             *self._found_lines(),
             "what separates failures from successes:",
@@ -161,6 +178,8 @@ class CampaignReport:
             *self._failure_lines(limit=20),
             "```",
             "",
+            *(["## Requirements missed by runs that succeeded (seeds to replay)", "", "```",
+               *missed, "```", ""] if (missed := self._missed_lines()) else []),
             "## Falls",
             "",
             f"![map]({world_png})",

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from scipy.stats import binomtest
 
+from bt_runtime.requirements import Verdict as RunVerdict
 from dsl.checker import Requirement
 from quadmission.campaign.result import AGGREGATE_METRICS, RunResult, requirement_key
 
@@ -109,17 +110,25 @@ def criteria(requirements: Sequence[Requirement]) -> list[Criterion]:
             target = r.value / 100.0
     if not success:
         out.append(Criterion("success >= 95 % (default)", DEFAULT_TARGET, True, "success", ""))
-    keys: dict[str, str] = {}
+    keys: dict[str, Requirement] = {}
     for r in requirements:
         key = requirement_key(r)
         if key is not None and r.metric not in AGGREGATE_METRICS:
-            keys.setdefault(key, r.metric)
-    out.extend(_per_run(key, metric, target) for key, metric in keys.items())
+            keys.setdefault(key, r)
+    out.extend(_per_run(key, r.metric, target, _written(r)) for key, r in keys.items())
     return out
 
 
-def _per_run(key: str, metric: str, target: float) -> Criterion:
-    return Criterion(f"require {key} in >= {target:.0%} of runs", target, True, metric, key)
+def _written(r: Requirement) -> str:
+    """The line with its unit, as the run report writes it (``duration <= 600 s``): the key a
+    campaign files it under (``duration <= 600``) drops the unit."""
+    return RunVerdict(r.metric, r.op, r.value, None, None).criterion()
+
+
+def _per_run(key: str, metric: str, target: float, written: str = "") -> Criterion:
+    return Criterion(
+        f"require {written or key} in >= {target:.0%} of runs", target, True, metric, key
+    )
 
 
 def with_recorded(crits: Sequence[Criterion], results: Sequence[RunResult]) -> list[Criterion]:

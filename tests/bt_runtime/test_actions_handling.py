@@ -129,6 +129,31 @@ def test_charge_on_the_dock_reaches_the_target() -> None:
     assert not ctx.charging
 
 
+def test_a_charge_halted_under_a_handlers_charge_does_not_leave_it_uncharged() -> None:
+    """``guard C { charge until 60 % }`` fires while the rest charges: the handler's charge starts,
+    then the guard halts the rest's charge, which switches the one charger off. The handler's
+    charge must still charge (it sat at 51 % of 60 % until its timeout)."""
+    from bt_runtime.actions import ActionPort
+
+    ctx = make_context(config=RobotConfig(battery_wh=100.0, initial_charge=50.0))
+    ctx.dock("base", (2.0, 2.0))
+    port = ActionPort(ctx)
+    rest = bh.Charge("charge until 70 %", 70.0)
+    handler = bh.Charge("charge until 60 %", 60.0)
+    for node in (rest, handler):
+        node.setup(robot=port, state=ctx, clock=lambda: ctx.time)
+    for _ in range(3):
+        rest.tick_once()
+        ctx.step(0.1)
+    handler.tick_once()  # the handler starts first, then the guard halts the rest
+    rest.stop(Status.INVALID)
+    while handler.status == Status.RUNNING and ctx.time < 60.0:
+        ctx.step(0.1)
+        handler.tick_once()
+    assert handler.status == Status.SUCCESS, handler.feedback_message
+    assert ctx.battery >= 60.0 and ctx.time < 45.0
+
+
 def test_charge_already_above_target_succeeds_at_once() -> None:
     ctx = make_context()
     charge = bh.Charge("charge until 50 %", 50.0)

@@ -7,7 +7,9 @@ import math
 from py_trees.common import Status
 
 from bt_runtime import behaviours as bh
+from bt_runtime.actions import ActionPort
 from bt_runtime.actions.looking import MIN_COVERAGE, lanes
+from bt_runtime.behaviours import Place
 from locomotion.world import Circle, Rect
 from tests.bt_runtime.runtime_world import WORLD, make_context, run_leaf
 
@@ -103,3 +105,31 @@ def test_a_scan_for_payloads_reports_them_without_counting_them() -> None:
     assert scan.feedback_message.startswith("scan done within 6 m: 2 payloads seen (")
     assert sorted(scan.feedback_message[:-1].split("(")[1].split(", ")) == ["anvil", "kit"]
     assert ctx.counter("victims_found") == 0 and ctx.counter("intruders_seen") == 0
+
+
+def test_a_halted_scan_leaves_the_legs_and_sensor_to_the_action_that_took_them() -> None:
+    """A guard fires mid-scan: the handler's walk starts in the same tick, then the scan is
+    halted. The halt must not stop that walk ("another action took the legs (stop)"), nor put
+    back the robot's own sensor over a scan the handler started."""
+    ctx = make_context(start=(4.0, 4.0))
+    port = ActionPort(ctx)
+    scan = bh.Scan("scan", "intruder", radius=5.0)
+    goto = bh.GoTo("go to depot", Place("depot", 4.0, 10.0))
+    second = bh.Scan("scan again", "victim", radius=3.0)
+    for node in (scan, goto, second):
+        node.setup(robot=port, state=ctx, clock=lambda: ctx.time)
+    for _ in range(5):
+        scan.tick_once()
+        ctx.step(0.1)
+    assert scan.status == Status.RUNNING
+    goto.tick_once()  # the handler starts first, then the guard halts the rest
+    scan.stop(Status.INVALID)
+    while goto.status == Status.RUNNING and ctx.time < 60.0:
+        ctx.step(0.1)
+        goto.tick_once()
+    assert goto.status == Status.SUCCESS, goto.feedback_message
+    # a scan halted while another scan looks leaves that scan's sensor on
+    scan.tick_once()
+    second.tick_once()
+    scan.stop(Status.INVALID)
+    assert ctx.sensor.range == 3.0

@@ -195,3 +195,47 @@ def test_a_text_that_bt_cpp_would_read_as_a_blackboard_entry_is_refused(tmp_path
         text_xml(tmp_path, text)
     fine = text_xml(tmp_path, HEADER + 'main { report "seen {victim} at {position}" }\n')
     assert 'text="seen {victim} at {position}"' in fine
+
+
+def test_a_task_named_like_the_main_tree_or_a_node_gets_a_tree_id_of_its_own(
+        tmp_path: Path) -> None:
+    """`task MainTree()` was exported as a second `<BehaviorTree ID="MainTree">`, which replaced
+    the mission's own: BehaviorTree.CPP ran the task alone (Stand, not GoTo and Report); `task
+    Sequence()` or `task GoTo()` was refused at load ("must not use the name of a registered
+    Node")."""
+    text = HEADER + ("task MainTree() { stand }\ntask Sequence() { sit }\ntask GoTo() { wait 1 s }\n"
+                     "task Sequence_task() { report \"mine\" }\n"
+                     "main { MainTree() Sequence() GoTo() Sequence_task() go to gate "
+                     "report \"end\" }\n")
+    xml = text_xml(tmp_path, text)
+    assert xml.count('<BehaviorTree ID="MainTree">') == 1
+    assert '<BehaviorTree ID="Sequence_task2">' in xml and '<SubTree ID="GoTo_task" />' in xml
+    outcome = run(xml, max_ticks=50)
+    assert outcome.status == "SUCCESS"
+    assert [c.node for c in outcome.calls] == ["Stand", "Sit", "Wait", "Report", "GoTo", "Report"]
+
+
+def test_behaviortree_cpp_refuses_each_builtin_node_name_as_a_subtree_id() -> None:
+    """The list the export renames tasks by (dsl/export/btcpp_ids.py) names real nodes only."""
+    import behaviortreepy as bt
+
+    from dsl.export.btcpp_ids import BUILTIN_NODES
+
+    for name in sorted(BUILTIN_NODES):
+        factory = bt.BehaviorTreeFactory()
+        with pytest.raises(RuntimeError, match="registered Node"):
+            factory.register_behavior_tree_from_text(
+                f'<root BTCPP_format="4"><BehaviorTree ID="M"><SubTree ID="{name}"/>'
+                f'</BehaviorTree><BehaviorTree ID="{name}"><AlwaysSuccess/></BehaviorTree></root>')
+            factory.create_tree("M")
+
+
+@pytest.mark.parametrize("param", ["ID", "name", "_autoremap", "_skipIf"])
+def test_a_task_parameter_named_like_a_subtree_attribute_is_refused_at_the_call(
+        tmp_path: Path, param: str) -> None:
+    """`task t(ID: place)` was exported as `<SubTree ID="gate" />`: BehaviorTree.CPP called a
+    tree named `gate`; `name` became the node's name and `_autoremap` failed to load."""
+    text = HEADER + f"task t({param}: place) {{ go to {param} }}\nmain {{ t(gate) }}\n"
+    with pytest.raises(ExportError, match=rf"m\.mission:4:8: task `t` has a parameter `{param}`, "
+                       "an attribute BehaviorTree.CPP reads on every <SubTree> itself"):
+        text_xml(tmp_path, text)

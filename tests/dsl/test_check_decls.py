@@ -170,6 +170,29 @@ def test_task_named_like_a_keyword(tmp_path: Path) -> None:
     assert where(d) == at(text, "scan")
 
 
+@pytest.mark.parametrize("name", ["skip", "later", "radius", "any", "abort", "until"])
+def test_a_task_named_like_a_keyword_read_as_a_call_everywhere_is_accepted(
+        tmp_path: Path, name: str) -> None:
+    """`task skip()` was refused ("could not be called") though `skip()` is read as a call
+    after every kind of statement: only the statements' own words are uncallable."""
+    text = HEADER + (f"task {name}() {{ stand }}\n"
+                     f"main {{ {name}() repeat 2 {{ sit }} {name}() wait 1 s {name}() }}\n")
+    assert errors(check(tmp_path, text)) == []
+
+
+@pytest.mark.parametrize("name, after", [
+    ("area", "repeat 2 { stand }"), ("then", "repeat 2 { stand }"), ("at", "wait 1 s"),
+    ("laps", "follow r"),
+])
+def test_a_task_named_like_a_keyword_misread_after_some_statement_is_refused_naming_it(
+        tmp_path: Path, name: str, after: str) -> None:
+    text = HEADER + f"task {name}() {{ stand }}\nmain {{ {name}() }}\n"
+    d = only(check(tmp_path, text), "keyword")
+    assert d.message == (f"`{name}` is a keyword: a call of this task would be misread after a "
+                         f"statement such as `{after}`")
+    assert where(d) == at(text, f"{name}()")
+
+
 def test_keyword_list_matches_the_grammar() -> None:
     from lark.lexer import PatternStr
 

@@ -216,7 +216,8 @@ def test_a_bad_start_value_is_the_only_error(tmp_path: Path) -> None:
             "main { set n = n + 1  if n > 5 { sit } }\n")
     report = check(tmp_path, HEADER + text)
     assert [d.message for d in errors(report)] == [
-        ("the start value of counter `n` must be a whole number in between -1e+09 and 1e+09, got "
+        ("the start value of counter `n` must be a whole number in between -1,000,000,000 and "
+         "1,000,000,000, got "
          "999999999999")]
 
 

@@ -111,3 +111,19 @@ def test_replay_looks_a_run_id_up_among_logs_of_any_name(
             writer.append(event)
     assert main(["replay", "20261201T120000Z-d", "--runs", str(tmp_path)]) == 0
     assert "run 20261201T120000Z-dddddd" in capsys.readouterr().out
+
+
+def test_a_run_logged_under_another_name_is_listed(tmp_path: Path) -> None:
+    """`mission run --log runs/abort.db` wrote a run log that `mission runs runs` said was not
+    there ("no runs in runs"); another program's database by such a name stays unlisted."""
+    import sqlite3
+
+    write_run(tmp_path / "abort.db", ticks=10, finish=True)
+    sqlite3.connect(tmp_path / "notes.db").execute("create table t (x)").connection.close()
+    (tmp_path / "readme.txt").write_text("not a database")
+    out, err = io.StringIO(), io.StringIO()
+    assert list_folder(tmp_path, out, err) == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3 and lines[1].endswith(str(tmp_path / "abort.db"))
+    assert "success" in lines[1]
+    assert lines[2] == "2 other files skipped, not run logs: notes.db, readme.txt"

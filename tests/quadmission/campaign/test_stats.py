@@ -71,3 +71,16 @@ def test_batches_shrink_towards_one_run_as_the_campaign_ends() -> None:
     assert sum(sizes) == 100 and sizes[0] == 8 and sizes[-3:] == [1, 1, 1]
     assert sizes == sorted(sizes, reverse=True)
     assert [j.index for b in _work(jobs, 2, lambda: False) for j in b] == list(range(100))
+
+
+def test_a_per_run_line_is_labelled_with_its_unit_as_the_run_report_writes_it() -> None:
+    """The campaign printed `require duration <= 600 in >= 95% of runs` (and `min_battery >= 30`)
+    where `mission run` writes `duration <= 600 s`; the key it files verdicts under is unchanged."""
+    crits = criteria([Requirement("duration", "<=", 600.0), Requirement("min_battery", ">=", 30.0),
+                      Requirement("falls", "==", 0.0)])
+    assert [c.label for c in crits[1:]] == [
+        "require duration <= 600 s in >= 95% of runs",
+        "require min_battery >= 30 % in >= 95% of runs",
+        "require falls == 0 in >= 95% of runs",
+    ]
+    assert [c.key for c in crits[1:]] == ["duration <= 600", "min_battery >= 30", "falls == 0"]
