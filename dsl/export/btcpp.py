@@ -72,6 +72,7 @@ from dsl.export.btcpp_script import (
     condition_script,
     facts_read,
     place_distance_fact,
+    var_key,
     where,
 )
 
@@ -258,10 +259,10 @@ class _Builder:
         assert isinstance(stmt, A.SetVar)
         value = stmt.value
         if isinstance(value, A.VarStep):
-            code = f"@{value.base.name} {value.op} {int(value.step.value)}"
+            code = f"@{var_key(value.base.name)} {value.op} {int(value.step.value)}"
         else:
             code = _literal(value)
-        return ET.Element("Script", {"code": f"@{stmt.name.name} := {code}"})
+        return ET.Element("Script", {"code": f"@{var_key(stmt.name.name)} := {code}"})
 
     def _recover(self, node: NodeDescription, source: NodeSource,
                  params: frozenset[str]) -> ET.Element:
@@ -365,7 +366,7 @@ def to_btcpp_xml(mission: CheckedProgram | CompiledMission) -> str:
     if builder.resume.used:  # nothing is being resumed when the mission starts
         top.insert(0, builder.resume.start())
     if mission.variables:  # declared on the root blackboard (`@`), seen by every SubTree
-        start = "; ".join(f"@{name} := {str(value).lower()}"
+        start = "; ".join(f"@{var_key(name)} := {str(value).lower()}"
                           for name, value in mission.variables.items())
         top.insert(0, ET.Element("Script", {"code": start}))  # a BehaviorTree has one child
     main.append(top)

@@ -27,11 +27,27 @@ from bt_runtime import vocabulary as vocab
 from bt_runtime.units import CANONICAL, to_canonical
 from dsl import ast as A
 
-__all__ = ["DISTANCE_PREFIX", "ExportError", "Fact", "condition_script", "distance_fact",
-           "distance_port", "facts_read", "place_distance_fact", "script_number",
-           "walk_condition", "where"]
+__all__ = ["DISTANCE_PREFIX", "VAR_PREFIX", "ExportError", "Fact", "condition_script",
+           "distance_fact", "distance_port", "facts_read", "place_distance_fact", "script_number",
+           "var_key", "walk_condition", "where"]
 
 DISTANCE_PREFIX = "distance_to_"
+#: Mission variables live on the root blackboard beside the robot's facts and the export's own
+#: entries; the prefix keeps ``var x`` off ``@x`` (a coordinate the host writes), ``var
+#: distance_to_gate`` off that fact and ``var qm_resuming`` off the resume flag.
+VAR_PREFIX = "var_"
+
+
+def var_key(name: str) -> str:
+    """The root-blackboard key of the mission variable ``name`` (``@var_searched_west``)."""
+    return VAR_PREFIX + name
+
+
+def _root(name: str) -> str:
+    """``@key`` of a name a condition reads: a robot fact by its own name, a variable (a name the
+    vocabulary does not know: the checker allows no other) by :func:`var_key`."""
+    known = name in vocab.FACTS or name in vocab.STATE_VARS or name in vocab.COUNTERS
+    return f"@{name}" if known else f"@{var_key(name)}"
 
 
 class ExportError(ValueError):
@@ -152,7 +168,7 @@ def condition_script(cond: A.Cond, params: frozenset[str]) -> str:
     if isinstance(cond, A.NotCond):
         return f"!({condition_script(cond.item, params)})"
     if isinstance(cond, A.Compare):
-        return f"@{cond.lhs.name} {cond.op} {_operand(cond.rhs, params, cond.lhs.name)}"
+        return f"{_root(cond.lhs.name)} {cond.op} {_operand(cond.rhs, params, cond.lhs.name)}"
     if isinstance(cond, A.DistanceCond):
         return _distance(cond, params)
     if isinstance(cond, A.TerrainIs):
@@ -162,7 +178,7 @@ def condition_script(cond: A.Cond, params: frozenset[str]) -> str:
     if isinstance(cond, A.FactCond):
         spec = vocab.FACTS.get(cond.name.name)  # None: a mission flag, also on the root blackboard
         if spec is None or spec.arg_kind is None:
-            return f"@{cond.name.name}"
+            return _root(cond.name.name)
         if cond.arg is None:
             return f"@{cond.name.name} != ''"
         return f"@{cond.name.name} == {_name(cond.arg, params)}"

@@ -163,12 +163,13 @@ def test_btcpp_export_uses_scripts_on_the_root_blackboard(tmp_path: Path) -> Non
                             'main { t()  if not searched_west and attempts < 3 { sit }  '
                             'if attempts > 0 and battery > 50 % { stand } }\n')
     xml = to_btcpp_xml(compile_text(tmp_path, text))
-    assert '<Script code="@searched_west := false; @attempts := 0" />' in xml
-    assert '<Script code="@attempts := @attempts + 1" />' in xml  # inside the SubTree t
-    # every condition is BT.CPP script: variables and the robot's facts alike on the root blackboard
-    assert 'code="!(@searched_west) &amp;&amp; @attempts &lt; 3"' in xml
-    assert 'code="@attempts &gt; 0 &amp;&amp; @battery &gt; 50"' in xml
-    assert "@battery (double, %)" in xml and "@attempts (" not in xml  # only facts the host keeps
+    assert '<Script code="@var_searched_west := false; @var_attempts := 0" />' in xml
+    assert '<Script code="@var_attempts := @var_attempts + 1" />' in xml  # inside the SubTree t
+    # every condition is BT.CPP script: variables (as var_NAME) and the robot's facts alike on the
+    # root blackboard
+    assert 'code="!(@var_searched_west) &amp;&amp; @var_attempts &lt; 3"' in xml
+    assert 'code="@var_attempts &gt; 0 &amp;&amp; @battery &gt; 50"' in xml
+    assert "@battery (double, %)" in xml and "attempts (" not in xml  # only facts the host keeps
 
 
 def test_behaviortree_cpp_loads_and_ticks_the_variables(tmp_path: Path) -> None:
@@ -194,7 +195,41 @@ def test_behaviortree_cpp_loads_and_ticks_the_variables(tmp_path: Path) -> None:
     tree = factory.create_tree("MainTree")
     assert tree.tick_while_running() == bt.NodeStatus.SUCCESS
     board = tree.root_blackboard()
-    assert board.get_int("attempts") == 3 and board.get_bool("searched_west") is True
+    assert board.get_int("var_attempts") == 3 and board.get_bool("var_searched_west") is True
+
+
+def test_a_variable_named_like_a_fact_or_an_export_entry_keeps_its_own_key(tmp_path: Path) -> None:
+    """``var x`` was written as ``@x``, the coordinate the host writes and ``distance to (3, 4)``
+    reads; ``var qm_resuming`` as the resume flag. Ticked in BehaviorTree.CPP: the host's ``@x``
+    survives the mission's ``set x``."""
+    bt = pytest.importorskip("behaviortreepy")
+    text = HEADER + ("var x = 0\nvar qm_resuming = false\n"
+                     "main { set x = x + 1  set qm_resuming = true  "
+                     "if distance to (3, 0) < 1 m { sit } }\n")
+    xml = to_btcpp_xml(compile_text(tmp_path, text))
+    assert '<Script code="@var_x := 0; @var_qm_resuming := false" />' in xml
+    assert '<Script code="@var_x := @var_x + 1" />' in xml
+    assert "((@x - 3)*(@x - 3) + (@y - 0)*(@y - 0)) &lt; 1" in xml
+    factory = bt.BehaviorTreeFactory()
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    model = root.find("TreeNodesModel")
+    assert model is not None
+    custom = {n.attrib["ID"] for n in model if n.tag != "SubTree"}
+    root.remove(model)
+    for element in root.iter():
+        if element.tag in custom:
+            element.tag = "AlwaysSuccess"
+            element.attrib.clear()
+    factory.register_behavior_tree_from_text(ET.tostring(root, encoding="unicode"))
+    tree = factory.create_tree("MainTree")
+    board = tree.root_blackboard()
+    board.set_double("x", 3.0)  # the host's robot position: at the point
+    board.set_double("y", 0.0)
+    assert tree.tick_while_running() == bt.NodeStatus.SUCCESS
+    assert board.get_double("x") == 3.0 and board.get_int("var_x") == 1
+    assert board.get_bool("var_qm_resuming") is True
 
 
 def test_the_run_context_snapshots_variables_from_the_start() -> None:
