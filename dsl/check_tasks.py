@@ -168,6 +168,10 @@ class StatementChecker:
                               "a guard watches the statements that follow it")
 
     def _composite(self, stmt: A.Composite, scope: Scope) -> None:
+        if stmt.kind == "fallback" and not stmt.body.stmts:
+            self.sink.error(stmt.span, "an empty `fallback` always fails: it has no alternative "
+                            "to succeed with", "give it the alternatives to try, in order, or "
+                            "write `fail \"why\"` to fail on purpose")
         if stmt.kind.startswith("parallel"):
             if self._motions is None:  # every task is declared by now: index them once
                 self._motions = MotionIndex(self.decls.resolved.tasks)

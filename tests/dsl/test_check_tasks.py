@@ -267,3 +267,15 @@ main {
     d = only(check(tmp_path, text), "can run at the same time")
     assert where(d) == at(text, "stand")
     assert "`stand` here and `dock` (through task `t0` ->" in d.message
+
+
+def test_an_empty_fallback_is_an_error_at_the_fallback(tmp_path: Path) -> None:
+    """It passed check and failed the run with only "reason: failed"; an empty sequence,
+    parallel, repeat or retry succeeds at once and stays allowed."""
+    text = HEADER + ("main {\n  sequence { }  parallel all { }  repeat 2 { }\n"
+                     "  fallback { }\n}\n")
+    d = only(check(tmp_path, text), "empty `fallback`")
+    assert d.message == ("an empty `fallback` always fails: it has no alternative to succeed "
+                         "with")
+    assert where(d) == at(text, "fallback { }")
+    assert len(errors(check(tmp_path, text))) == 1
