@@ -175,11 +175,13 @@ class ActionSpec:
 
 @dataclass(frozen=True)
 class StateVar:
-    """A measured robot quantity a condition can compare."""
+    """A measured robot quantity a condition can compare; ``bounds`` is what it can read at all
+    (canonical units), so a comparison decided by them alone can be pointed out."""
 
     name: str
     dimension: Dimension
     doc: str
+    bounds: Range = Range(0.0)
 
 
 @dataclass(frozen=True)

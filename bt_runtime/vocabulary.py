@@ -241,12 +241,12 @@ STATE_VARS: Mapping[str, StateVar] = MappingProxyType(
     {
         v.name: v
         for v in (
-            StateVar("battery", Dimension.RATIO, "battery charge left"),
+            StateVar("battery", Dimension.RATIO, "battery charge left", Range(0.0, 100.0)),
             StateVar("speed", Dimension.SPEED, "current ground speed"),
             StateVar("payload_mass", Dimension.MASS, "mass carried"),
             StateVar("elapsed", Dimension.TIME, "time since the mission started"),
             StateVar("distance_travelled", Dimension.LENGTH, "distance walked so far"),
-            StateVar("pitch", Dimension.ANGLE, "trunk pitch"),
+            StateVar("pitch", Dimension.ANGLE, "trunk pitch", Range(-180.0, 180.0)),
         )
     }
 )

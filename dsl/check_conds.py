@@ -9,15 +9,17 @@ so a condition accepts exactly what an action argument of the same kind would.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bt_runtime import vocabulary as vocab
-from bt_runtime.units import Dimension
+from bt_runtime.units import CANONICAL, Dimension, dimension_of, to_canonical
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
 from dsl import check_values as V
 from dsl import check_vars
+from dsl.compile_text import cond_text
 from dsl.diagnostics import did_you_mean
 from locomotion.world import TerrainKind
 
@@ -109,8 +111,10 @@ def _compare(checker: ValueChecker, cond: A.Compare, scope: Mapping[str, Any]) -
     elif name in vocab.STATE_VARS:
         var = vocab.STATE_VARS[name]
         checker.value(cond.rhs, ParamKind.QUANTITY, var.dimension, f"`{name}`", scope)
+        _decided(sink, cond, var)
     elif name in vocab.COUNTERS:
         checker.value(cond.rhs, ParamKind.INT, Dimension.COUNT, f"counter `{name}`", scope)
+        _decided(sink, cond, vocab.COUNTERS[name])
     elif name in vocab.FACTS:
         sink.error(cond.lhs.span, f"`{name}` is a fact (true or false): it cannot be compared",
                    f"use it alone, e.g. `if {name}` or `if not {name}`")
@@ -119,6 +123,43 @@ def _compare(checker: ValueChecker, cond: A.Compare, scope: Mapping[str, Any]) -
         sink.error(cond.lhs.span, f"unknown robot state `{name}`",
                    did_you_mean(name, [*vocab.STATE_VARS, *vocab.COUNTERS, *counters])
                    or f"robot state: {', '.join([*vocab.STATE_VARS, *vocab.COUNTERS])}")
+
+
+def _outcome(op: str, value: float, bounds: vocab.Range) -> bool | None:
+    """What ``x op value`` gives for every ``x`` within ``bounds`` (None: it depends on x)."""
+    low, high = bounds.low, bounds.high
+    if op in ("<", "<="):
+        below = value > high if op == "<" else value >= high
+        return True if below else False if (value <= low if op == "<" else value < low) else None
+    if op in (">", ">="):
+        above = value < low if op == ">" else value <= low
+        return True if above else False if (value >= high if op == ">" else value > high) else None
+    if bounds.contains(value):
+        return None
+    return op == "!="
+
+
+def _decided(sink: V.Sink, cond: A.Compare, var: vocab.StateVar) -> None:
+    """Warn of a comparison with a written value that its state's bounds alone decide
+    (``battery < 150 %`` always holds): the mission then does not say what was meant."""
+    rhs = cond.rhs
+    if not isinstance(rhs, A.Quantity):
+        return
+    if var.dimension is Dimension.COUNT:
+        value = rhs.value if rhs.unit is None else math.nan
+    elif rhs.unit is not None and dimension_of(rhs.unit) is var.dimension:
+        value = to_canonical(rhs.value, rhs.unit)
+    else:
+        return  # refused, or not a number of its kind: the value check has said so
+    if not math.isfinite(value):
+        return
+    result = _outcome(cond.op, value, var.bounds)
+    if result is None:
+        return
+    unit = CANONICAL.get(var.dimension, "") if var.dimension is not Dimension.COUNT else ""
+    sink.warning(cond.span, f"`{cond_text(cond)}` {'always' if result else 'never'} holds: "
+                 f"`{var.name}` is {var.bounds.describe(unit)}",
+                 "compare with a value within that range")
 
 
 def _fact(checker: ValueChecker, cond: A.FactCond, scope: Mapping[str, Any]) -> None:

@@ -86,3 +86,22 @@ def test_a_condition_just_inside_the_limit_is_accepted(tmp_path: Path) -> None:
     over = HEADER + f"main {{ if {cond} and docked {{ dock }} }}\n"
     d = only(check(tmp_path, over), "nested too deeply")
     assert d.message.startswith(f"this condition is nested too deeply: {MAX_COND_DEPTH + 1} levels")
+
+
+def test_a_comparison_the_bounds_decide_is_a_warning_at_it(tmp_path: Path) -> None:
+    """`battery < 150 %` was accepted silently (it always holds); `battery < 30 %`, `elapsed > 0 s`
+    and a comparison with a task parameter depend on the run and are not warned of."""
+    text = HEADER + ("task t(b: ratio) { if battery < b { sit } }\n"
+                     "main { if battery < 150 % { stand }  if pitch > 200 deg { sit }\n"
+                     "  if falls != -1 { sit }  if battery < 30 %  { sit }  if elapsed > 0 s { sit }"
+                     "  t(20 %) }\n")
+    report = check(tmp_path, text)
+    assert errors(report) == [], report.render()
+    warned = {d.message: where(d) for d in report.diagnostics if "holds" in d.message}
+    assert warned == {
+        "`battery < 150 %` always holds: `battery` is between 0 and 100 %":
+            at(text, "battery < 150 %"),
+        "`pitch > 200 deg` never holds: `pitch` is between -180 and 180 deg":
+            at(text, "pitch > 200 deg"),
+        "`falls != -1` always holds: `falls` is >= 0": at(text, "falls != -1"),
+    }
