@@ -106,9 +106,25 @@ def _outcome_lines(finished: RunFinished | None, last_time: float) -> Iterator[s
         yield f"  failed at {finished.failure_path or '?'}: {finished.failure_reason or 'no reason given'}"
     for key, value in finished.summary.items():
         if key not in ("requirements", "detections"):
-            yield f"  {key}: {value!r}"
+            yield f"  {key}: {_summary_value(key, value)}"
     yield from _detection_lines(finished.summary.get("detections"))
     yield from _requirement_lines(finished.summary.get("requirements"))
+
+
+#: Summary entries read in percent (the others in their own words: counts, names).
+_PERCENT_KEYS = frozenset({"battery", "min_battery"})
+
+
+def _summary_value(key: str, value: object) -> str:
+    """One entry of the run's summary as a person reads it: ``62.5 %``, ``medkit, water``,
+    ``none``; anything of another shape (a newer or a tampered log) as it was recorded."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.1f} %" if key in _PERCENT_KEYS else f"{value:.2f}"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value) if value else "none"
+    if isinstance(value, (bool, int, str)):
+        return str(value)
+    return repr(value)
 
 
 def _detection_lines(recorded: object) -> Iterator[str]:

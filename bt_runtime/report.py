@@ -86,7 +86,7 @@ class RunReport:
             f"outcome:   {self.outcome.upper()}{but}",
             (
                 f"duration:  {self.duration:.1f} s simulated ({self.wall_time:.1f} s wall, "
-                f"{rtf:.1f}x real time), {self.ticks} ticks"
+                f"{rtf:.1f}x real time), {self.ticks} tick{'s' if self.ticks != 1 else ''}"
             ),
             f"distance:  {self.distance:.1f} m",
             (

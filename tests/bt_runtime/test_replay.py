@@ -104,3 +104,24 @@ def test_a_diverged_simulation_replays_without_a_traceback(tmp_path: Path) -> No
         writer.append(samples.telemetry(0, x=float("nan"), battery=float("inf")))
     lines = lines_of(path)
     assert "at (nan, 0.00)" in lines[-2] and "battery inf%" in lines[-2]
+
+
+def test_the_summary_reads_in_units_and_names(tmp_path: Path) -> None:
+    """It printed raw floats and lists (`battery: 62.54187502502173`, `victims: []`)."""
+    from bt_runtime.events import RunFinished
+
+    path = tmp_path / "run.sqlite"
+    with EventLogWriter(path) as writer:
+        writer.append(samples.run_started())
+        writer.append(samples.tree())
+        for event in samples.tick_events(0):
+            writer.append(event)
+        writer.commit_tick()
+        writer.append(RunFinished(0, "success", 0.0, 0.0, 0.0, {
+            "battery": 62.54187502502173, "min_battery": 61.0, "victims": ["v1", "v2"],
+            "intruders": [], "falls": 0, "odd": {"a": 1}, "distance": 12.345}))
+    lines = lines_of(path)
+    start = lines.index("  battery: 62.5 %")
+    assert lines[start:start + 7] == [
+        "  battery: 62.5 %", "  min_battery: 61.0 %", "  victims: v1, v2", "  intruders: none",
+        "  falls: 0", "  odd: {'a': 1}", "  distance: 12.35"]
