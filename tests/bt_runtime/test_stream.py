@@ -227,6 +227,31 @@ def test_an_endless_line_disconnects_the_sender(server: StreamServer, client: St
     assert wait_for(lambda: server.client_count() == 0)
 
 
+def test_a_big_missions_header_reaches_the_monitor(server: StreamServer) -> None:
+    # Before: the monitor refused any line over 64 KiB (the limit on what a monitor may send),
+    # so a mission whose source or tree ran past it (a 300 KB file) could never be watched.
+    from dataclasses import replace
+
+    big = replace(samples.run_started(), source="# padding\n" * 30_000)
+    server.publish(big)
+    server.publish(samples.tree())
+    with StreamClient(*server.address) as monitor:
+        first = [monitor.receive(timeout=2.0) for _ in range(3)]
+    assert first[1:] == [big, samples.tree()]
+
+
+def test_a_line_too_long_is_refused_whole_or_in_pieces() -> None:
+    from bt_runtime.streamwire import LineBuffer
+
+    assert LineBuffer(8).feed(b"12345678\nab") == [b"12345678"]
+    with pytest.raises(StreamError, match="longer than 8"):
+        LineBuffer(8).feed(b"123456789\n")  # a whole line in one chunk counts too
+    pieces = LineBuffer(8)
+    pieces.feed(b"12345")
+    with pytest.raises(StreamError, match="longer than 8"):
+        pieces.feed(b"6789")
+
+
 def test_close_is_safe_twice_and_ends_every_stream(
     server: StreamServer, client: StreamClient
 ) -> None:
