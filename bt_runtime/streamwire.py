@@ -81,7 +81,9 @@ class Notice:
 
     @property
     def count(self) -> int:
-        return int(self.data.get("count", 0))
+        """A ``dropped`` notice's count (0 when it is not a whole number: a garbled notice)."""
+        value = self.data.get("count", 0)
+        return max(0, value) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def encode_line(data: dict[str, JsonValue]) -> bytes:

@@ -291,3 +291,11 @@ def test_a_garbled_server_line_is_a_stream_error() -> None:
         client.close()
     finally:
         listener.close()
+
+
+def test_a_garbled_dropped_count_reads_as_zero_not_an_exception() -> None:
+    # Before: Notice.count was int(data["count"]): "abc", a list or a huge float raised in the
+    # monitor's reader thread and took the monitor down.
+    for garbled in ("abc", [1], 1e400, True, None):
+        assert Notice("dropped", {"count": garbled}).count == 0
+    assert Notice("dropped", {"count": 7}).count == 7 and Notice("dropped", {}).count == 0
