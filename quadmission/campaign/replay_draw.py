@@ -23,9 +23,18 @@ class ReplayError(ValueError):
     """The campaign database cannot give this run's draw; the message names the flag."""
 
 
-def _variation(text: str) -> Variation:
-    data = json.loads(text)
-    return Variation(tuple(Varied(**v) for v in data["items"]), data["declared"])
+def _variation(db: str, text: str) -> Variation:
+    """The variation the campaign stored (``asdict`` of it, as JSON).
+
+    Raises:
+        ReplayError: the stored text is not such a variation (an edited database).
+    """
+    try:
+        data = json.loads(text)
+        return Variation(tuple(Varied(**v) for v in data["items"]), bool(data["declared"]))
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise ReplayError(f"--vary-from {db}: its stored variation is damaged; the database was "
+                          "edited: replay from an intact copy") from None
 
 
 def draw_from_campaign(
@@ -52,12 +61,14 @@ def draw_from_campaign(
     if not Path(db).is_file():
         raise ReplayError(f"--vary-from {db}: no such file")
     try:
-        store = CampaignStore(Path(db))
+        store = CampaignStore(Path(db), read_only=True)  # a wrong file is left as it was
     except StoreError as exc:
         raise ReplayError(f"--vary-from {exc}") from None
     try:
         meta = store.meta()
         row = store.result_for_seed(seed, index)
+    except StoreError as exc:
+        raise ReplayError(f"--vary-from {exc}") from None
     finally:
         store.close()
     if "variation" not in meta:
@@ -66,7 +77,12 @@ def draw_from_campaign(
         raise ReplayError(f"--vary-from {db}: no run with seed {seed}"
                           + (f" and index {index}" if index is not None else "")
                           + "; the report lists the seeds to replay")
-    draw = draw_for(_variation(meta["variation"]), seed)
+    variation = _variation(db, meta["variation"])
+    try:
+        draw = draw_for(variation, seed)
+    except (ValueError, TypeError, KeyError):  # items no campaign writes (an edited variation)
+        raise ReplayError(f"--vary-from {db}: its stored variation cannot be drawn from; the "
+                          "database was edited: replay from an intact copy") from None
     if row.draw and any(abs(draw.get(k, float("nan")) - v) > 1e-9 for k, v in row.draw.items()):
         raise ReplayError(f"--vary-from {db}: the draw for seed {seed} differs from the stored "
                           "one (the campaign was run by another version)")

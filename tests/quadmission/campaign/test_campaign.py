@@ -245,3 +245,30 @@ def test_out_that_is_a_file_or_under_one_is_a_usage_error_naming_it(
     err = capsys.readouterr().err
     assert err.startswith(f"mission: error: --out {under}: cannot write ") and "Errno" not in err
     assert blocker.read_text() == "keep me"
+
+
+def test_a_stored_row_whose_seed_is_not_its_runs_is_refused(passing: Path, tmp_path: Path) -> None:
+    # Before: an edited seed was judged as that run and printed as the seed that replays it.
+    from quadmission.campaign.plan import run_seed
+    from quadmission.campaign.result import RunResult
+    from quadmission.campaign.store import StoreError
+
+    db = tmp_path / "c.sqlite"
+    store = CampaignStore(db)
+    store.add([RunResult(0, run_seed(3, 0), "done", "success"), RunResult(1, 42, "done", "success")])
+    store.close()
+    with pytest.raises(StoreError, match=f"run 1 is stored with seed 42, but run 1 of campaign "
+                                         f"seed 3 has seed {run_seed(3, 1)}"):
+        _campaign(passing, db, InProcessExecutor(), runs=2)
+
+
+def test_vary_from_another_programs_file_leaves_it_as_it_was(
+        passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: --vary-from created the campaign's tables inside the file it was given.
+    other = tmp_path / "history.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER)")
+    before = other.read_bytes()
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(other)]) == 2
+    assert "another program's SQLite file" in capsys.readouterr().err
+    assert other.read_bytes() == before
