@@ -70,9 +70,10 @@ def _fingerprint(checked: Checked, mission: Mission) -> str:
     """What a campaign must be run on to be continued: the mission's text, the text of every
     mission file it imports (a changed library changes the runs), and the world it compiled to."""
     own = {checked.program.path, checked.program.world_path}
-    imported = "".join(f"\n\0{path}\n{text}" for path, text in sorted(
-        checked.report.sources.items()) if path not in own)
-    return mission.source + imported + repr(mission.compiled.world)
+    # texts only, in a fixed order: the same files named from another folder are the same
+    imported = sorted(text for path, text in checked.report.sources.items() if path not in own)
+    return mission.source + "".join(f"\n\0{text}" for text in imported) + repr(
+        mission.compiled.world)
 
 
 @contextmanager

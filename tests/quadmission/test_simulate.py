@@ -95,7 +95,7 @@ def test_a_tampered_database_is_one_error_naming_the_run(
 
 
 def test_a_changed_imported_file_is_not_continued(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # Before: only the mission's own text and its world were compared, so runs of the old and
     # the new library were judged together.
     (tmp_path / "lib").mkdir()
@@ -105,6 +105,9 @@ def test_a_changed_imported_file_is_not_continued(
         "go to gate\n    go to base", "hop()")
     mission = write_mission(tmp_path, "imp", text)
     assert _simulate(mission, tmp_path / "c") in (0, 5)
+    monkeypatch.chdir(tmp_path)  # the same files named from their folder: the same campaign
+    assert _simulate(Path("imp.mission"), tmp_path / "c", "--runs", "3") in (0, 5)
+    assert "resuming: 2 of 3 runs" in capsys.readouterr().err
     library.write_text('task hop() {\n    fail "changed"\n}\n')
     capsys.readouterr()
     assert _simulate(mission, tmp_path / "c", "--runs", "4") == 2
