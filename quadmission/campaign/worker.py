@@ -108,7 +108,11 @@ def _log_failure(spec: CampaignSpec, mission: Mission, job: Job, draw: Mapping[s
 
     path = Path(spec.log_dir) / f"run-{job.index:05d}-{job.seed}.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
+    # an earlier attempt at this very run (a campaign stopped mid-log, a full disk) may have left
+    # its write-ahead log beside it: the writer refuses one (it would be replayed into the new
+    # log), so the run was stored as crashed on every resume
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
     writer = EventLogWriter(path)
     try:
         run_drawn(mission, spec.backend, job.seed, draw, log=writer)
