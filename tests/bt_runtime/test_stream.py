@@ -217,6 +217,8 @@ def test_an_unknown_command_with_the_right_token_is_rejected(
     client.send_command("self-destruct", server.token)
     reply = client.receive(timeout=2.0)
     assert isinstance(reply, Notice) and "unknown command 'self-destruct'" in reply.message
+    # every command the stream takes is named (before: only pause, resume, step, abort)
+    assert reply.message.endswith("one of " + ", ".join(COMMANDS)) and "breakpoint" in reply.message
     assert server.poll_commands() == []
 
 
