@@ -159,14 +159,19 @@ def _push(spec: str, at: float, args: dict[str, str], world: World | None) -> Fa
     return Push(at, impulse, _number(spec, "dir", args["dir"]), duration)
 
 
+MAX_DRAIN = 10_000.0
+"""The largest extra drain (W): tens of times what the robot draws; 1e308 W reported an energy
+of 1e306 Wh taken from a 130 Wh pack."""
+
+
 def _battery(spec: str, at: float, args: dict[str, str], world: World | None) -> Fault:
     _check_keys(spec, args, ("drop", "drain"))
     if not args:
         raise _fail(spec, "a battery fault needs drop= (percentage points) and/or drain= (W)")
     drop = _number(spec, "drop", args.get("drop", "0"))
     drain = _number(spec, "drain", args.get("drain", "0"))
-    if not 0 <= drop <= 100 or drain < 0:
-        raise _fail(spec, "drop must be between 0 and 100, drain >= 0")
+    if not 0 <= drop <= 100 or not 0 <= drain <= MAX_DRAIN:
+        raise _fail(spec, f"drop must be between 0 and 100, drain between 0 and {MAX_DRAIN:g} W")
     return BatteryFault(at, drop, drain)
 
 

@@ -45,6 +45,7 @@ def test_parse_push_battery_and_block() -> None:
         ("push@3s:impulse=3,dir=3,duration=1e308", "duration at most 10 s"),
         ("battery@3s:", "needs drop="),
         ("battery@3s:drop=150", "between 0 and 100"),
+        ("battery@3s:drain=1e308", "drain between 0 and 10000 W"),
         ("battery@3s:drop", "'drop' is not key=value"),
         ("block@3s:region=nowhere", "no terrain region 'nowhere' (regions: box_e"),
         ("block@3s:x=3..1,y=1..2", "from low to high"),
