@@ -8,13 +8,14 @@ replay that would not reproduce the campaign's run is refused instead of silentl
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from bt_runtime.variation import Variation, Varied
 from quadmission.campaign.apply import AppliedDraw, apply_draw
 from quadmission.campaign.plan import draw_for
 from quadmission.campaign.store import CampaignStore, StoreError
-from quadmission.loading import Mission
+from quadmission.loading import Mission, missing_files
 
 __all__ = ["ReplayError", "draw_from_campaign"]
 
@@ -58,8 +59,10 @@ def draw_from_campaign(
         inside = Path(db) / "campaign.sqlite"
         hint = f": give {inside}" if inside.is_file() else ", not a campaign database"
         raise ReplayError(f"--vary-from {db}: a folder{hint}")
-    if not Path(db).is_file():
+    if not os.path.lexists(db):
         raise ReplayError(f"--vary-from {db}: no such file")
+    if not Path(db).is_file():  # a pipe, a device, a symlink loop or a broken one: it says which
+        raise ReplayError(f"--vary-from {missing_files([db])[0].removeprefix('mission: error: ')}")
     try:
         store = CampaignStore(Path(db), read_only=True)  # a wrong file is left as it was
     except StoreError as exc:

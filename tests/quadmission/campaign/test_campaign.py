@@ -272,3 +272,17 @@ def test_vary_from_another_programs_file_leaves_it_as_it_was(
     assert main(["run", str(passing), "--seed", "1", "--vary-from", str(other)]) == 2
     assert "another program's SQLite file" in capsys.readouterr().err
     assert other.read_bytes() == before
+
+
+def test_vary_from_a_pipe_or_a_symlink_loop_says_what_it_is(
+        passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    pipe, loop = tmp_path / "pipe", tmp_path / "loop"
+    os.mkfifo(pipe)
+    loop.symlink_to(loop)
+    # before: "no such file" of both, which are there
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(pipe)]) == 2
+    assert f"--vary-from {pipe}: a named pipe (FIFO), not a regular file" in capsys.readouterr().err
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(loop)]) == 2
+    assert f"--vary-from {loop}: a symlink loop" in capsys.readouterr().err
