@@ -32,7 +32,7 @@ from quadmission.exit_codes import (
     EXIT_UNDECIDED,
     EXIT_USAGE,
 )
-from quadmission.loading import Checked, Mission, MissionError, check_runnable, to_mission
+from quadmission.loading import MissionError, check_runnable, to_mission
 
 __all__ = ["main"]
 
@@ -64,16 +64,6 @@ def _usage(args: argparse.Namespace) -> str | None:
     if args.crosscheck < 0:
         return f"--crosscheck {args.crosscheck}: give a number of runs >= 0"
     return None
-
-
-def _fingerprint(checked: Checked, mission: Mission) -> str:
-    """What a campaign must be run on to be continued: the mission's text, the text of every
-    mission file it imports (a changed library changes the runs), and the world it compiled to."""
-    own = {checked.program.path, checked.program.world_path}
-    # texts only, in a fixed order: the same files named from another folder are the same
-    imported = sorted(text for path, text in checked.report.sources.items() if path not in own)
-    return mission.source + "".join(f"\n\0{text}" for text in imported) + repr(
-        mission.compiled.world)
 
 
 @contextmanager
@@ -157,19 +147,21 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
     from quadmission.campaign.campaign import run_campaign
     from quadmission.campaign.crosscheck import crosscheck
     from quadmission.campaign.executors import RayUnavailable
-    from quadmission.campaign.plan import CampaignSpec
+    from quadmission.campaign.plan import CampaignSpec, mission_sha256
     from quadmission.campaign.plots import distributions, world_map
     from quadmission.campaign.progress import CampaignProgress
     from quadmission.campaign.report import CampaignReport
     from quadmission.campaign.stats import criteria, verdicts
-    from quadmission.campaign.store import CampaignStore, StoreError, mission_digest
+    from quadmission.campaign.store import CampaignStore, StoreError
+    from quadmission.campaign.worker import MissionChanged
 
     seed = 0 if args.seed is None else args.seed
     out = Path(args.out) if args.out else Path("campaigns") / f"{_slug(mission.name)}-seed{seed}"
     variation = mission.compiled.variation or DEFAULT_VARIATION
     crits = criteria(mission.compiled.requirements)
+    digest = mission_sha256(checked, mission)
     spec = CampaignSpec(str(Path(args.file).resolve()), args.backend, str(out / "logs"),
-                        tuple(args.inject_error))
+                        tuple(args.inject_error), digest)
     with ExitStack() as stack:
         stack.enter_context(_stop_signals_interrupt())
         try:
@@ -179,7 +171,7 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
             store.bind({
                 "mission": str(Path(args.file).resolve()),
                 # the mission's text and the world it compiled to (a changed world file counts)
-                "mission_sha256": mission_digest(_fingerprint(checked, mission)),
+                "mission_sha256": digest,
                 "seed": str(seed), "backend": args.backend, "runs": str(args.runs),
                 "variation": json.dumps(asdict(variation), sort_keys=True),
                 "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),
@@ -210,7 +202,7 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
             print(f"mission: interrupted: {_kept(store)} runs are stored in {store.path}; run "
                   "the same command again to continue", file=sys.stderr)
             return EXIT_INTERRUPTED
-        except StoreError as exc:  # a damaged row, or a disk that filled up mid-campaign
+        except (StoreError, MissionChanged) as exc:  # a damaged row, a full disk, an edit
             print(f"mission: error: {exc}", file=sys.stderr)
             print(f"mission: note: {_kept(store)} runs are stored; once that is fixed, the same "
                   "command continues the campaign", file=sys.stderr)
