@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from bt_runtime.variation import Variation, Varied
@@ -39,7 +40,8 @@ def _variation(db: str, text: str) -> Variation:
 
 
 def draw_from_campaign(
-    mission: Mission, db: str, seed: int, index: int | None = None
+    mission: Mission, db: str, seed: int, index: int | None = None, *,
+    digest: str = "", warn: Callable[[str], None] | None = None,
 ) -> tuple[AppliedDraw, dict[str, float]]:
     """The run of ``mission`` the campaign in ``db`` drew for ``seed``.
 
@@ -48,6 +50,10 @@ def draw_from_campaign(
         db: a ``campaign.sqlite``.
         seed: the run seed (``mission run --seed``).
         index: the run's index, when the same seed appears twice.
+        digest: the mission's :func:`~.plan.mission_sha256`; when it is not the campaign's,
+            ``warn`` is told (a fixed mission replayed with a failure's draw is a fair use, but
+            it will not reproduce the stored run).
+        warn: where that note goes.
 
     Returns:
         The applied draw and the drawn values.
@@ -76,6 +82,10 @@ def draw_from_campaign(
         store.close()
     if "variation" not in meta:
         raise ReplayError(f"--vary-from {db}: not a campaign database")
+    if digest and warn is not None and meta.get("mission_sha256") not in (None, digest):
+        warn(f"note: {mission.path} is not the mission this campaign ran (it, a file it imports "
+             "or its world changed since): the run takes the campaign's draw but will not "
+             "reproduce the stored run")
     if row is None:
         raise ReplayError(f"--vary-from {db}: no run with seed {seed}"
                           + (f" and index {index}" if index is not None else "")

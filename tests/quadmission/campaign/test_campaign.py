@@ -145,9 +145,16 @@ def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Pat
     store.close()
     code = main(["run", str(passing), "--backend", "kinematic", "--seed", str(row.seed),
                  "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "one.sqlite")])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
     assert code == 0
-    assert f"duration:  {row.duration:.1f} s simulated" in out
+    assert f"duration:  {row.duration:.1f} s simulated" in captured.out
+    assert "is not the mission this campaign ran" not in captured.err
+    # the mission changed since: still run with the draw, but the note says it will differ
+    passing.write_text(passing.read_text() + "# edited after the campaign\n")
+    code = main(["run", str(passing), "--backend", "kinematic", "--seed", str(row.seed),
+                 "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "two.sqlite")])
+    assert code == 0
+    assert "is not the mission this campaign ran" in capsys.readouterr().err
     assert main(["run", str(passing), "--seed", "12345", "--vary-from", str(db)]) == 2
     assert "no run with seed 12345" in capsys.readouterr().err
     # the campaign's folder for its database: before, "no such file" of a folder that is there
