@@ -31,6 +31,12 @@ def _run_drawn(args: argparse.Namespace, checked: Checked, mission: Mission) -> 
         print("mission: error: --vary-from needs --seed SEED (a run seed from the report)",
               file=sys.stderr)
         return EXIT_USAGE
+    watched = [flag for flag in ("tui", "web") if getattr(args, flag, False)]
+    if watched:  # before: silently run without the monitor asked for
+        print(f"mission: error: --vary-from cannot be watched with --{watched[0]} yet: run it "
+              "without, then `mission replay LOG --tui` (or --stream it and `mission monitor`)",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         applied, draw = draw_from_campaign(
             mission, args.vary_from, args.seed, args.run,

@@ -155,6 +155,8 @@ def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Pat
                  "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "two.sqlite")])
     assert code == 0
     assert "is not the mission this campaign ran" in capsys.readouterr().err
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(db), "--tui"]) == 2
+    assert "--vary-from cannot be watched with --tui yet" in capsys.readouterr().err
     assert main(["run", str(passing), "--seed", "12345", "--vary-from", str(db)]) == 2
     assert "no run with seed 12345" in capsys.readouterr().err
     # the campaign's folder for its database: before, "no such file" of a folder that is there
