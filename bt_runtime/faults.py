@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from bt_runtime.robot import RobotContext
+from bt_runtime.variation import MAX_PUSH_IMPULSE
 from bt_runtime.vocabulary import TIME_UNITS
 from locomotion.world import Rect, Shape, World
 
@@ -140,6 +141,10 @@ def _range(spec: str, key: str, text: str) -> tuple[float, float]:
     return a, b
 
 
+MAX_PUSH_DURATION = 10.0
+"""The longest push (s): a shove, not a wind; 1e308 s overflowed pybullet's step count."""
+
+
 def _push(spec: str, at: float, args: dict[str, str], world: World | None) -> Fault:
     _check_keys(spec, args, ("impulse", "dir", "duration"))
     if "impulse" not in args or "dir" not in args:
@@ -148,7 +153,15 @@ def _push(spec: str, at: float, args: dict[str, str], world: World | None) -> Fa
     duration = _number(spec, "duration", args.get("duration", "0.1"))
     if impulse < 0 or duration < 0:
         raise _fail(spec, "impulse and duration must be >= 0")
+    if impulse > MAX_PUSH_IMPULSE or duration > MAX_PUSH_DURATION:
+        raise _fail(spec, f"impulse must be at most {MAX_PUSH_IMPULSE:g} N·s (a vary block's "
+                    f"bound too) and duration at most {MAX_PUSH_DURATION:g} s")
     return Push(at, impulse, _number(spec, "dir", args["dir"]), duration)
+
+
+MAX_DRAIN = 10_000.0
+"""The largest extra drain (W): tens of times what the robot draws; 1e308 W reported an energy
+of 1e306 Wh taken from a 130 Wh pack."""
 
 
 def _battery(spec: str, at: float, args: dict[str, str], world: World | None) -> Fault:
@@ -157,8 +170,8 @@ def _battery(spec: str, at: float, args: dict[str, str], world: World | None) ->
         raise _fail(spec, "a battery fault needs drop= (percentage points) and/or drain= (W)")
     drop = _number(spec, "drop", args.get("drop", "0"))
     drain = _number(spec, "drain", args.get("drain", "0"))
-    if not 0 <= drop <= 100 or drain < 0:
-        raise _fail(spec, "drop must be between 0 and 100, drain >= 0")
+    if not 0 <= drop <= 100 or not 0 <= drain <= MAX_DRAIN:
+        raise _fail(spec, f"drop must be between 0 and 100, drain between 0 and {MAX_DRAIN:g} W")
     return BatteryFault(at, drop, drain)
 
 

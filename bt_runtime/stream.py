@@ -327,6 +327,12 @@ class StreamServer:
         if kind == "auth":
             client.reply({"type": "ack", "command": "auth"})
             return
+        if name not in COMMANDS:  # every command the wire takes (parse_command knows four)
+            known = ", ".join(COMMANDS)
+            what = repr(shown) if shown is not None else "that"
+            client.reply({"type": "error", "message": f"unknown command {what}: one of {known}",
+                          "command": shown})
+            return
         args: object = {}
         if name in MONITOR_COMMANDS:  # the monitor's commands carry arguments, checked here
             args = data.get("args", {})

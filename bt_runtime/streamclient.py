@@ -11,7 +11,14 @@ from typing import Any, Self
 
 from bt_runtime.codec import from_dict
 from bt_runtime.events import JsonValue, Message
-from bt_runtime.streamwire import NOTICE_TYPES, LineBuffer, Notice, StreamError, encode_line
+from bt_runtime.streamwire import (
+    MAX_MESSAGE,
+    NOTICE_TYPES,
+    LineBuffer,
+    Notice,
+    StreamError,
+    encode_line,
+)
 
 __all__ = ["StreamClient"]
 
@@ -42,7 +49,7 @@ class StreamClient:
             raise StreamError(
                 f"cannot connect to the live stream at {host}:{port}: {exc}"
             ) from None
-        self._buffer = LineBuffer()
+        self._buffer = LineBuffer(MAX_MESSAGE)  # a big mission's header runs to megabytes
         self._lines: deque[bytes] = deque()
         self._eof = False
         if token is not None:

@@ -19,6 +19,7 @@ from bt_runtime.streamcommands import COMMANDS as BASE_COMMANDS
 __all__ = [
     "COMMANDS",
     "MAX_LINE",
+    "MAX_MESSAGE",
     "NOTICE_TYPES",
     "PROTOCOL_VERSION",
     "ControlCommand",
@@ -34,7 +35,10 @@ PROTOCOL_VERSION = 3
 fault: :mod:`bt_runtime.monitorcommands`)."""
 COMMANDS = (*BASE_COMMANDS, *MONITOR_COMMANDS)
 MAX_LINE = 64 * 1024
-"""Longest line a peer may send before it is disconnected (commands are tiny)."""
+"""Longest line a monitor may send before it is disconnected (commands are tiny)."""
+MAX_MESSAGE = 64 * 1024 * 1024
+"""Longest line a monitor accepts from a run: the run header carries the mission's source (up to
+1 MiB, escaped) and the tree carries every node, so a big mission's lines run to megabytes."""
 
 NOTICE_TYPES = ("hello", "dropped", "ack", "error", "refused")
 
@@ -77,7 +81,9 @@ class Notice:
 
     @property
     def count(self) -> int:
-        return int(self.data.get("count", 0))
+        """A ``dropped`` notice's count (0 when it is not a whole number: a garbled notice)."""
+        value = self.data.get("count", 0)
+        return max(0, value) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def encode_line(data: dict[str, JsonValue]) -> bytes:
@@ -86,17 +92,25 @@ def encode_line(data: dict[str, JsonValue]) -> bytes:
 
 
 class LineBuffer:
-    """Splits received bytes into lines; refuses lines longer than ``MAX_LINE``."""
+    """Splits received bytes into lines; refuses a line longer than ``limit`` (whole or not).
 
-    def __init__(self) -> None:
+    Args:
+        limit: the longest line accepted, in bytes (:data:`MAX_LINE` from a monitor,
+            :data:`MAX_MESSAGE` from a run).
+    """
+
+    def __init__(self, limit: int = MAX_LINE) -> None:
         self._buffer = bytearray()
+        self.limit = limit
 
     def feed(self, chunk: bytes) -> list[bytes]:
         self._buffer.extend(chunk)
         lines = []
         while (end := self._buffer.find(b"\n")) >= 0:
+            if end > self.limit:
+                break
             lines.append(bytes(self._buffer[:end]))
             del self._buffer[: end + 1]
-        if len(self._buffer) > MAX_LINE:
-            raise StreamError(f"a line longer than {MAX_LINE} bytes")
+        if (end if end >= 0 else len(self._buffer)) > self.limit:
+            raise StreamError(f"a line longer than {self.limit} bytes")
         return lines

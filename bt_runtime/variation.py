@@ -34,6 +34,7 @@ from bt_runtime.units import Dimension
 
 __all__ = [
     "DEFAULT_VARIATION",
+    "MAX_PUSH_IMPULSE",
     "VARY_PARAMS",
     "Variation",
     "Varied",
@@ -63,6 +64,10 @@ class VaryParamSpec:
     help: str = ""
 
 
+MAX_PUSH_IMPULSE = 200.0
+"""The largest push (N·s) a vary block or a ``push`` fault may give: 17 m/s on the 12 kg robot,
+far past any fall; much more made pybullet's state NaN and the run still "succeeded"."""
+
 _SPECS = (
     VaryParamSpec("friction", Dimension.NUMBER, Range(0.0, 2.0), True,
                   help="Coulomb friction of a region, drawn in LOW .. HIGH"),
@@ -70,7 +75,7 @@ _SPECS = (
                   help="every region's friction multiplied by a factor in LOW .. HIGH"),
     VaryParamSpec("softness", Dimension.NUMBER, Range(0.0, 1.0), True,
                   help="softness of a mud region (0 firm, 1 sinks to the knees)"),
-    VaryParamSpec("push_impulse", Dimension.NUMBER, Range(0.0, 200.0),
+    VaryParamSpec("push_impulse", Dimension.NUMBER, Range(0.0, MAX_PUSH_IMPULSE),
                   help="one push of LOW .. HIGH N·s in a random direction"),
     VaryParamSpec("push_time", Dimension.TIME, Range(0.0),
                   help="when the push comes"),

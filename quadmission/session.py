@@ -313,19 +313,29 @@ class _Interrupts:
         self.seen = True
         if self.executor is None:
             raise KeyboardInterrupt
-        self.executor.abort()
+        if signum == signal.SIGINT:
+            self.executor.abort()
+        else:  # the log says who stopped it: "abort from SIGTERM"
+            self.executor.abort(origin=signal.Signals(signum).name)
+
+
+#: Signals that end a run as Ctrl-C does: aborted after the tick in flight, the log finished.
+#: SIGTERM (``kill``, a service manager stopping it) used to kill the run outright, leaving a
+#: log that reads "incomplete".
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _catch_interrupts(stack: ExitStack) -> _Interrupts:
-    """Route Ctrl-C to :class:`_Interrupts` until the session ends.
+    """Route Ctrl-C and SIGTERM to :class:`_Interrupts` until the session ends.
 
-    Off the main thread (where Python cannot install signal handlers) Ctrl-C keeps its default
+    Off the main thread (where Python cannot install signal handlers) they keep their default
     meaning.
     """
     interrupts = _Interrupts()
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, interrupts)
-        stack.callback(signal.signal, signal.SIGINT, previous)
+        for sig in STOP_SIGNALS:
+            previous = signal.signal(sig, interrupts)
+            stack.callback(signal.signal, sig, previous)
     return interrupts
 
 

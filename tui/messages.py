@@ -37,6 +37,7 @@ from bt_runtime.events import (
     WorldChanged,
     WorldDefinition,
 )
+from tui.world_items import drawable
 
 __all__ = [
     "CONNECTION_STATES",
@@ -182,6 +183,8 @@ class WorldInfo:
     regions: tuple[Mapping[str, Any], ...] = ()
     places: tuple[Mapping[str, Any], ...] = ()
     entities: tuple[Mapping[str, Any], ...] = ()
+    left_out: int = 0
+    """Items that were not drawable (a damaged log, a hostile stream: :mod:`tui.world_items`)."""
 
 
 Entry = StatusEntry | AlertEntry | FactEntry | CommandEntry | MapEntry | DetectionEntry | Sample
@@ -315,10 +318,8 @@ def state_of(snapshot: Snapshot) -> StateChanged:
 def world_info(world: WorldDefinition) -> WorldInfo:
     """Convert the runtime's world definition for the map."""
     x0, y0, x1, y1 = (tuple(world.bounds) + (0.0, 0.0, 0.0, 0.0))[:4]
-    return WorldInfo(
-        world.name, (x0, y0, x1, y1), tuple(world.regions), tuple(world.places),
-        tuple(world.entities),
-    )
+    regions, places, entities, left_out = drawable(world.regions, world.places, world.entities)
+    return WorldInfo(world.name, (x0, y0, x1, y1), regions, places, entities, left_out)
 
 
 def entry_of(event: object, ids_by_path: Mapping[str, str]) -> Entry | None:

@@ -349,18 +349,17 @@ class LiveSource:
             app.post_message(ConnectionChanged("connected", where + mode))
             with self._lock:
                 self._client = client
+            why = "stream closed"
             try:
                 ended = self._read(app, client)
-            except StreamError as exc:
-                app.post_message(ConnectionChanged("lost", str(exc)))
+            except StreamError as exc:  # a bad line from the run: say which, not only "closed"
+                why = str(exc)
             finally:
                 with self._lock:
                     self._client = None
                 client.close()
             if not ended and not self._stopped.is_set():
-                app.post_message(
-                    ConnectionChanged("lost", f"stream closed; retrying in {self._retry:g} s")
-                )
+                app.post_message(ConnectionChanged("lost", f"{why}; retrying in {self._retry:g} s"))
                 self._stopped.wait(self._retry)
         if ended:
             app.post_message(ConnectionChanged("ended", "the run finished"))

@@ -22,7 +22,7 @@ from quadmission.campaign.executors import Executor
 from quadmission.campaign.plan import CampaignSpec, Job, run_seed
 from quadmission.campaign.result import RunResult
 from quadmission.campaign.stats import Criterion, verdicts
-from quadmission.campaign.store import CampaignStore
+from quadmission.campaign.store import CampaignStore, StoreError
 
 __all__ = ["CampaignRun", "batch_size", "decided_prefix", "run_campaign"]
 
@@ -72,6 +72,23 @@ def _work(
         start += size
 
 
+def _check_seeds(store: CampaignStore, rows: Sequence[RunResult], seed: int) -> None:
+    """Refuse stored rows whose seed is not their index's: an edited row would otherwise be
+    judged, and its seed printed as the one that replays it.
+
+    Raises:
+        StoreError: naming the first such run.
+    """
+    for row in rows:
+        expected = run_seed(seed, row.index)
+        if row.seed != expected:
+            raise StoreError(
+                f"{store.path}: run {row.index} is stored with seed {row.seed}, but run "
+                f"{row.index} of campaign seed {seed} has seed {expected}; the database was "
+                "edited or damaged: delete that row to run it again, or use another --out folder"
+            )
+
+
 def run_campaign(
     spec: CampaignSpec,
     store: CampaignStore,
@@ -97,10 +114,15 @@ def run_campaign(
 
     Returns:
         Every stored row of the first ``runs`` runs and what this call added.
+
+    Raises:
+        StoreError: a stored row is damaged or not this campaign's, or the database cannot be
+            written (every batch stored before stays).
     """
     done = store.done()
     resumed_from = len(done)
     all_rows = [r for r in store.results() if r.index < runs]
+    _check_seeds(store, all_rows, seed)
     decided = decided_prefix(all_rows, crits) if until_decided else None
     todo = [Job(i, run_seed(seed, i)) for i in range(runs) if i not in done]
     state = {"decided": decided}

@@ -9,14 +9,29 @@ therefore be replayed from its run seed alone (``mission run --seed SEED --vary-
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bt_runtime.seeds import RunSeeds
 from bt_runtime.variation import DEFAULT_VARIATION, Variation, draw_values
 
-__all__ = ["CampaignSpec", "Job", "draw_for", "run_seed"]
+if TYPE_CHECKING:
+    from quadmission.loading import Checked, Mission
+
+__all__ = ["CampaignSpec", "Job", "draw_for", "mission_sha256", "run_seed"]
+
+
+def mission_sha256(checked: Checked, mission: Mission) -> str:
+    """The SHA-256 a campaign is continued and run under: the mission's text, the texts of every
+    mission file it imports (a changed library changes the runs; texts only, in a fixed order, so
+    the same files named from another folder agree) and the world it compiled to."""
+    own = {checked.program.path, checked.program.world_path}
+    imported = sorted(text for path, text in checked.report.sources.items() if path not in own)
+    text = mission.source + "".join(f"\n\0{t}" for t in imported) + repr(mission.compiled.world)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def run_seed(campaign_seed: int, index: int) -> int:
@@ -64,9 +79,12 @@ class CampaignSpec:
         backend: ``kinematic`` or ``pybullet``.
         log_dir: where the full event logs of failed runs go ("" keeps none).
         inject_error: run indices that raise on purpose (tests of crash handling only).
+        mission_sha256: what the mission must still be (:func:`mission_sha256`); a worker that
+            loads anything else stops the campaign ("" checks nothing).
     """
 
     mission_path: str
     backend: str = "kinematic"
     log_dir: str = ""
     inject_error: tuple[int, ...] = ()
+    mission_sha256: str = ""

@@ -13,6 +13,10 @@ run, and a cache keyed by path and modification time is kept. So is one
 take their planner and surface rasters from: the shape of the ground is the same in every run of a
 campaign (only friction, softness and texture are drawn), and a warm reset builds exactly what a
 cold one does. These two are the process state kept.
+
+Each load is checked against the campaign's ``mission_sha256``: a mission edited mid-campaign
+(or saved half-written) raises :class:`MissionChanged`, which stops the campaign instead of mixing
+runs of two missions in one table or storing every later run as crashed.
 """
 
 from __future__ import annotations
@@ -26,21 +30,28 @@ from pathlib import Path
 from bt_runtime.report import RunReport
 from locomotion.ground_cache import GroundCache
 from quadmission.campaign.apply import AppliedDraw, apply_draw
-from quadmission.campaign.plan import CampaignSpec, Job, draw_for
+from quadmission.campaign.plan import CampaignSpec, Job, draw_for, mission_sha256
 from quadmission.campaign.result import FallWatch, RunResult, crashed, result_from
-from quadmission.loading import Mission, load_mission
+from quadmission.loading import Mission, MissionError, check_runnable, to_mission
 from quadmission.session import simulate
 
-__all__ = ["InjectedError", "run_batch", "run_drawn"]
+__all__ = ["InjectedError", "MissionChanged", "run_batch", "run_drawn"]
 
 
 class InjectedError(RuntimeError):
     """Raised on purpose by runs listed in ``CampaignSpec.inject_error`` (crash-handling tests)."""
 
 
+class MissionChanged(RuntimeError):
+    """The mission (its file, a file it imports, its world) is not the one the campaign started
+    with: it was edited mid-campaign. Not a crash of one run: it stops the campaign."""
+
+
 @functools.lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> Mission:
-    return load_mission(path)
+def _load(path: str, mtime: float) -> tuple[Mission, str]:
+    checked = check_runnable(path)
+    mission = to_mission(checked)
+    return mission, mission_sha256(checked, mission)
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,8 +68,25 @@ def _backend_options(backend_name: str, applied: AppliedDraw) -> dict[str, objec
     return options
 
 
-def _mission(path: str) -> Mission:
-    return _load(os.path.abspath(path), os.path.getmtime(path))
+def _mission(spec: CampaignSpec) -> Mission:
+    """The campaign's compiled mission (compiled once per process and file version).
+
+    Raises:
+        MissionChanged: it is not what ``spec.mission_sha256`` says (edited mid-campaign).
+    """
+    path = spec.mission_path
+    try:
+        mission, digest = _load(os.path.abspath(path), os.path.getmtime(path))
+    except (MissionError, OSError):
+        if not spec.mission_sha256:
+            raise
+        digest = "it no longer loads"  # saved half-edited, or deleted
+    if spec.mission_sha256 and digest != spec.mission_sha256:
+        raise MissionChanged(
+            f"{path} (or a file it imports, or its world) changed during the campaign; the runs "
+            "stored so far are of the mission as it was: put it back and run the same command "
+            "to continue, or give the changed mission another --out folder")
+    return mission
 
 
 def run_drawn(
@@ -108,7 +136,11 @@ def _log_failure(spec: CampaignSpec, mission: Mission, job: Job, draw: Mapping[s
 
     path = Path(spec.log_dir) / f"run-{job.index:05d}-{job.seed}.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
+    # an earlier attempt at this very run (a campaign stopped mid-log, a full disk) may have left
+    # its write-ahead log beside it: the writer refuses one (it would be replayed into the new
+    # log), so the run was stored as crashed on every resume
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
     writer = EventLogWriter(path)
     try:
         run_drawn(mission, spec.backend, job.seed, draw, log=writer)
@@ -118,7 +150,7 @@ def _log_failure(spec: CampaignSpec, mission: Mission, job: Job, draw: Mapping[s
 
 
 def _run_job(spec: CampaignSpec, job: Job) -> RunResult:
-    mission = _mission(spec.mission_path)
+    mission = _mission(spec)
     draw = draw_for(mission.compiled.variation, job.seed)
     if job.index in spec.inject_error:
         raise InjectedError(f"run {job.index} raises on purpose (a crash-handling test)")
@@ -133,7 +165,7 @@ def _run_job(spec: CampaignSpec, job: Job) -> RunResult:
 
 def _draw_or_empty(spec: CampaignSpec, seed: int) -> dict[str, float]:
     try:
-        return draw_for(_mission(spec.mission_path).compiled.variation, seed)
+        return draw_for(_mission(spec).compiled.variation, seed)
     except Exception:  # noqa: BLE001 - the draw itself failed: the crash row says why
         return {}
 
@@ -154,6 +186,8 @@ def run_batch(spec: CampaignSpec, jobs: Sequence[Job]) -> list[RunResult]:
         for attempt in (1, 2):
             try:
                 result = _run_job(spec, job)
+            except MissionChanged:
+                raise  # not this run's crash: every run from here on would be of another mission
             except Exception as exc:  # noqa: BLE001 - a crashing run must not stop the campaign
                 last = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 error = f"{last} (attempt {attempt})"

@@ -9,6 +9,7 @@ Textual is imported only here, when the command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from quadmission.exit_codes import EXIT_OK, EXIT_USAGE
@@ -29,6 +30,9 @@ def main(args: argparse.Namespace) -> int:
     address = parse_address(args.address)
     if isinstance(address, str):
         print(address, file=sys.stderr)
+        if os.path.isfile(args.address):  # a run log given to the live monitor
+            print(f"mission: note: {args.address} is a file: to watch a recorded run, "
+                  f"`mission replay {args.address} --tui`", file=sys.stderr)
         return EXIT_USAGE
     if args.web:
         from quadmission.webserve import WebServeError, monitor_command, serve

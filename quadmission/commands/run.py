@@ -16,22 +16,32 @@ from pathlib import Path
 
 from quadmission.commands.output import print_text
 from quadmission.exit_codes import EXIT_USAGE
-from quadmission.loading import Mission, MissionError, check_runnable, to_mission
+from quadmission.loading import Checked, Mission, MissionError, check_runnable, to_mission
 from quadmission.session import RunOptions, run_session
 
 __all__ = ["main", "options_from"]
 
 
-def _run_drawn(args: argparse.Namespace, mission: Mission) -> int:
+def _run_drawn(args: argparse.Namespace, checked: Checked, mission: Mission) -> int:
     """``--vary-from DB``: the campaign run with ``--seed``, its drawn parameters applied."""
+    from quadmission.campaign.plan import mission_sha256
     from quadmission.campaign.replay_draw import ReplayError, draw_from_campaign
 
     if args.seed is None:
         print("mission: error: --vary-from needs --seed SEED (a run seed from the report)",
               file=sys.stderr)
         return EXIT_USAGE
+    watched = [flag for flag in ("tui", "web") if getattr(args, flag, False)]
+    if watched:  # before: silently run without the monitor asked for
+        print(f"mission: error: --vary-from cannot be watched with --{watched[0]} yet: run it "
+              "without, then `mission replay LOG --tui` (or --stream it and `mission monitor`)",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
-        applied, draw = draw_from_campaign(mission, args.vary_from, args.seed, args.run)
+        applied, draw = draw_from_campaign(
+            mission, args.vary_from, args.seed, args.run,
+            digest=mission_sha256(checked, mission),
+            warn=lambda line: print(f"mission: {line}", file=sys.stderr))
     except ReplayError as exc:
         print(f"mission: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -73,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         print_text(checked.report.render())
         mission = to_mission(checked)
         if getattr(args, "vary_from", None):
-            return _run_drawn(args, mission)
+            return _run_drawn(args, checked, mission)
         options = options_from(args)
         if getattr(args, "web", False):
             from quadmission.monitored import run_with_web

@@ -16,8 +16,11 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -49,6 +52,8 @@ def _usage(args: argparse.Namespace) -> str | None:
     if args.runs > MAX_RUNS:
         return (f"--runs {args.runs}: at most {MAX_RUNS:,} runs in one campaign; run several "
                 "campaigns with different --seed")
+    if args.out is not None and not args.out.strip():
+        return "--out '': give a folder (or leave --out out for campaigns/<mission>-seed<S>)"
     if args.out and os.path.lexists(args.out) and not os.path.isdir(args.out):
         return (f"--out {args.out}: not a folder; a campaign writes campaign.sqlite, logs/ and "
                 "report.md into a folder: give a new or existing folder")
@@ -59,6 +64,26 @@ def _usage(args: argparse.Namespace) -> str | None:
     if args.crosscheck < 0:
         return f"--crosscheck {args.crosscheck}: give a number of runs >= 0"
     return None
+
+
+@contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end a campaign as Ctrl-C does (the stored runs are kept, the workers
+    shut down, exit 130): by default they killed this process at once and left its worker
+    processes running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _executor(args: argparse.Namespace, stack: ExitStack):  # type: ignore[no-untyped-def]
@@ -107,32 +132,46 @@ def main(args: argparse.Namespace) -> int:
     return _campaign(args, checked, mission, pre.notes)
 
 
+def _kept(store) -> str:  # type: ignore[no-untyped-def]
+    """How many runs the database holds, for the last line (a number, or "the")."""
+    from quadmission.campaign.store import StoreError
+
+    try:
+        return str(len(store.done()))
+    except StoreError:
+        return "the"
+
+
 def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-def]
     from bt_runtime.variation import DEFAULT_VARIATION
     from quadmission.campaign.campaign import run_campaign
     from quadmission.campaign.crosscheck import crosscheck
     from quadmission.campaign.executors import RayUnavailable
-    from quadmission.campaign.plan import CampaignSpec
+    from quadmission.campaign.plan import CampaignSpec, mission_sha256
     from quadmission.campaign.plots import distributions, world_map
     from quadmission.campaign.progress import CampaignProgress
     from quadmission.campaign.report import CampaignReport
     from quadmission.campaign.stats import criteria, verdicts
-    from quadmission.campaign.store import CampaignStore, StoreError, mission_digest
+    from quadmission.campaign.store import CampaignStore, StoreError
+    from quadmission.campaign.worker import MissionChanged
 
     seed = 0 if args.seed is None else args.seed
     out = Path(args.out) if args.out else Path("campaigns") / f"{_slug(mission.name)}-seed{seed}"
     variation = mission.compiled.variation or DEFAULT_VARIATION
     crits = criteria(mission.compiled.requirements)
+    digest = mission_sha256(checked, mission)
     spec = CampaignSpec(str(Path(args.file).resolve()), args.backend, str(out / "logs"),
-                        tuple(args.inject_error))
+                        tuple(args.inject_error), digest)
     with ExitStack() as stack:
+        stack.enter_context(_stop_signals_interrupt())
         try:
+            (out / "logs").mkdir(parents=True, exist_ok=True)  # before any run needs it
             store = CampaignStore(out / "campaign.sqlite")
             stack.callback(store.close)
             store.bind({
                 "mission": str(Path(args.file).resolve()),
                 # the mission's text and the world it compiled to (a changed world file counts)
-                "mission_sha256": mission_digest(mission.source + repr(mission.compiled.world)),
+                "mission_sha256": digest,
                 "seed": str(seed), "backend": args.backend, "runs": str(args.runs),
                 "variation": json.dumps(asdict(variation), sort_keys=True),
                 "requirements": json.dumps([asdict(r) for r in mission.compiled.requirements]),
@@ -160,10 +199,14 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
                 run = run_campaign(spec, store, executor, runs=args.runs, seed=seed, crits=crits,
                                    until_decided=args.until_decided, on_results=progress)
         except KeyboardInterrupt:
-            kept = len(store.done())
-            print(f"mission: interrupted: {kept} runs are stored in {store.path}; run the same "
-                  "command again to continue", file=sys.stderr)
+            print(f"mission: interrupted: {_kept(store)} runs are stored in {store.path}; run "
+                  "the same command again to continue", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except (StoreError, MissionChanged) as exc:  # a damaged row, a full disk, an edit
+            print(f"mission: error: {exc}", file=sys.stderr)
+            print(f"mission: note: {_kept(store)} runs are stored; once that is fixed, the same "
+                  "command continues the campaign", file=sys.stderr)
+            return EXIT_USAGE
         judged = list(run.results)
         if args.until_decided and run.decided_at is not None:
             judged = [r for r in judged if r.index < run.decided_at]
@@ -172,10 +215,15 @@ def _campaign(args, checked, mission, notes) -> int:  # type: ignore[no-untyped-
         report = CampaignReport(mission, tuple(judged), tuple(final), seed, args.backend,
                                 variation, store.path, notes, run.decided_at, cross)
         print("\n".join(report.lines()))
-        world = mission.compiled.world
-        world_map(world, judged, out / "map.png")
-        distributions(judged, out / "distributions.png")
-        path = report.write_markdown(out, "map.png", "distributions.png")
+        try:
+            world_map(mission.compiled.world, judged, out / "map.png")
+            distributions(judged, out / "distributions.png")
+            path = report.write_markdown(out, "map.png", "distributions.png")
+        except OSError as exc:  # a full disk, a folder where report.md belongs...
+            print(f"mission: error: --out {out}: cannot write the report: "
+                  f"{exc.filename or out}: {exc.strerror or exc}; every run is stored, so the "
+                  "same command writes it again once that is fixed", file=sys.stderr)
+            return EXIT_USAGE
         print(f"report:   {path}")
     decisions = {v.decision for v in final}
     if "NO-GO" in decisions:

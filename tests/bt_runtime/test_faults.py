@@ -39,8 +39,13 @@ def test_parse_push_battery_and_block() -> None:
         ("push@3s:impulse=x,dir=3", "impulse='x' is not a number"),
         ("push@3s:impulse=3,dir=3,force=2", "unknown key 'force'"),
         ("push@3s:impulse=-3,dir=3", "must be >= 0"),
+        # before: accepted; on pybullet 1e308 N·s made the state NaN and the run "succeeded",
+        # and a 1e308 s push overflowed its step count (OverflowError)
+        ("push@3s:impulse=1e308,dir=3", "impulse must be at most 200 N·s"),
+        ("push@3s:impulse=3,dir=3,duration=1e308", "duration at most 10 s"),
         ("battery@3s:", "needs drop="),
         ("battery@3s:drop=150", "between 0 and 100"),
+        ("battery@3s:drain=1e308", "drain between 0 and 10000 W"),
         ("battery@3s:drop", "'drop' is not key=value"),
         ("block@3s:region=nowhere", "no terrain region 'nowhere' (regions: box_e"),
         ("block@3s:x=3..1,y=1..2", "from low to high"),

@@ -217,6 +217,8 @@ def test_an_unknown_command_with_the_right_token_is_rejected(
     client.send_command("self-destruct", server.token)
     reply = client.receive(timeout=2.0)
     assert isinstance(reply, Notice) and "unknown command 'self-destruct'" in reply.message
+    # every command the stream takes is named (before: only pause, resume, step, abort)
+    assert reply.message.endswith("one of " + ", ".join(COMMANDS)) and "breakpoint" in reply.message
     assert server.poll_commands() == []
 
 
@@ -225,6 +227,31 @@ def test_an_endless_line_disconnects_the_sender(server: StreamServer, client: St
     reply = client.receive(timeout=2.0)
     assert isinstance(reply, Notice) and "longer than" in reply.message
     assert wait_for(lambda: server.client_count() == 0)
+
+
+def test_a_big_missions_header_reaches_the_monitor(server: StreamServer) -> None:
+    # Before: the monitor refused any line over 64 KiB (the limit on what a monitor may send),
+    # so a mission whose source or tree ran past it (a 300 KB file) could never be watched.
+    from dataclasses import replace
+
+    big = replace(samples.run_started(), source="# padding\n" * 30_000)
+    server.publish(big)
+    server.publish(samples.tree())
+    with StreamClient(*server.address) as monitor:
+        first = [monitor.receive(timeout=2.0) for _ in range(3)]
+    assert first[1:] == [big, samples.tree()]
+
+
+def test_a_line_too_long_is_refused_whole_or_in_pieces() -> None:
+    from bt_runtime.streamwire import LineBuffer
+
+    assert LineBuffer(8).feed(b"12345678\nab") == [b"12345678"]
+    with pytest.raises(StreamError, match="longer than 8"):
+        LineBuffer(8).feed(b"123456789\n")  # a whole line in one chunk counts too
+    pieces = LineBuffer(8)
+    pieces.feed(b"12345")
+    with pytest.raises(StreamError, match="longer than 8"):
+        pieces.feed(b"6789")
 
 
 def test_close_is_safe_twice_and_ends_every_stream(
@@ -266,3 +293,11 @@ def test_a_garbled_server_line_is_a_stream_error() -> None:
         client.close()
     finally:
         listener.close()
+
+
+def test_a_garbled_dropped_count_reads_as_zero_not_an_exception() -> None:
+    # Before: Notice.count was int(data["count"]): "abc", a list or a huge float raised in the
+    # monitor's reader thread and took the monitor down.
+    for garbled in ("abc", [1], 1e400, True, None):
+        assert Notice("dropped", {"count": garbled}).count == 0
+    assert Notice("dropped", {"count": 7}).count == 7 and Notice("dropped", {}).count == 0

@@ -21,6 +21,15 @@ def test_monitor_refuses_a_bad_address(address: str, capsys: pytest.CaptureFixtu
     assert f"HOST:PORT {address!r}: write HOST:PORT" in err and "Traceback" not in err
 
 
+def test_monitor_given_a_run_log_points_to_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "run.sqlite"
+    log.write_bytes(b"")
+    assert main(["monitor", str(log)]) == exit_codes.EXIT_USAGE
+    assert f"to watch a recorded run, `mission replay {log} --tui`" in capsys.readouterr().err
+
+
 def test_replay_tui_refuses_a_file_that_is_not_a_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

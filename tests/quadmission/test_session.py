@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import signal
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -327,6 +328,32 @@ def test_ctrl_c_during_a_run_aborts_it_and_the_log_is_closed(tmp_path: Path) -> 
                          _openers(journal, backend=_Interrupting(journal)))
     assert result.report.outcome == "aborted" and result.exit_code == 130  # 128 + SIGINT
     assert journal.lines[-3:] == ["backend closed", "log closed", "stream closed"]
+
+
+def test_sigterm_during_a_run_aborts_it_as_ctrl_c_does(tmp_path: Path) -> None:
+    # Before: SIGTERM (kill, a service manager) killed the process mid-tick; the log read
+    # "incomplete" and nothing said who stopped it.
+    import os
+
+    mission = load_mission(str(write(tmp_path)))
+    journal = _Journal()
+    logs: list[_Log] = []
+
+    class _Terminated(_Backend):
+        def step(self, dt: float) -> Any:
+            self.steps += 1
+            if self.steps == 30:
+                os.kill(os.getpid(), signal.SIGTERM)
+            return self.inner.step(dt)
+
+    before = signal.getsignal(signal.SIGTERM)
+    openers = _openers(journal, backend=_Terminated(journal))
+    openers = replace(openers, log=lambda path: logs.append(_Log(journal)) or logs[-1])
+    result = run_session(mission, _options(tmp_path), io.StringIO(), openers)
+    assert result.report.outcome == "aborted" and result.exit_code == 130
+    assert journal.lines[-3:] == ["backend closed", "log closed", "stream closed"]
+    assert signal.getsignal(signal.SIGTERM) == before
+    assert any(getattr(e, "origin", "") == "SIGTERM" for e in logs[0].events)
 
 
 def test_ctrl_c_before_the_executor_exists_interrupts_the_start_up(tmp_path: Path) -> None:

@@ -92,3 +92,30 @@ def test_shapes_contain_what_they_cover() -> None:
     tri = {"polygon": [[0, 0], [2, 0], [1, 2]]}
     assert shape_contains(tri, 1.0, 0.5) and not shape_contains(tri, 0.1, 1.9)
     assert not shape_contains("junk", 0, 0)
+
+
+def test_damaged_samples_world_items_and_plans_are_left_out_not_a_crash() -> None:
+    # Before: a NaN position (what a log stores for a blown-up physics state), an infinite yaw,
+    # a place whose x is text or a rect of two numbers raised inside render and killed the app.
+    from bt_runtime.events import WorldDefinition
+    from tui.messages import world_info
+
+    world = world_info(WorldDefinition(
+        "yard", (0.0, 0.0, 20.0, 10.0),
+        regions=({"name": "pond", "kind": "water", "shape": {"rect": [2.0, 2.0, 6.0, 6.0]}},
+                 {"name": "bad", "kind": "mud", "shape": {"rect": [1.0, 2.0]}}),
+        places=({"name": "dock", "kind": "dock", "x": 1.0, "y": 9.0},
+                {"name": "odd", "kind": "dock", "x": "a", "y": None}),
+        entities=({"name": "v1", "kind": "victim"},),
+    ))
+    assert world.left_out == 3 and len(world.regions) == len(world.places) == 1
+    m = MonitorModel()
+    m.open(ROOT)
+    m.world = world
+    m.apply_entries([sample(1, x=1.0, y=8.0), sample(2, x=math.nan, y=math.inf)])
+    m.apply_entries([sample(3, x=1e308, y=-1e308, yaw=math.inf)])
+    m.planned_path = ((1e300, 5.0), (math.nan, 1.0), (5.0, 5.0))
+    text = render_map(m, geometry_of(None), 60, 21).plain
+    *body, legend = text.splitlines()
+    assert "≈" in "\n".join(body) and "D" in "\n".join(body)  # the good items are still drawn
+    assert legend.startswith("3 damaged world items not drawn")

@@ -266,6 +266,35 @@ def test_a_lost_connection_is_shown_and_retried_until_it_comes_back() -> None:
         server.close()
 
 
+def test_a_bad_line_from_the_run_is_named_in_the_retry_line() -> None:
+    # Before: the reason ("unknown event type ...") was replaced at once by "stream closed;
+    # retrying", so the monitor never said what was wrong with the stream it had attached to.
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5.0)
+
+    def serve() -> None:
+        peer, _ = listener.accept()
+        peer.sendall(b'{"type": "hello"}\n{"type": "dropped", "count": "lots"}\n'
+                     b'{"type": "teleport"}\n')
+        peer.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    source = LiveSource(*listener.getsockname()[:2], retry=30.0)
+    app = make_monitor(source, clock=lambda: 0.0)
+
+    async def script(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: "retrying" in app.model.connection_detail)
+        assert app.model.connection == "lost"
+        assert "unknown event type 'teleport'" in app.model.connection_detail
+
+    try:
+        drive(app, script)
+    finally:
+        listener.close()
+
+
 def test_a_replay_waits_for_the_screen_before_posting_the_next_state(patrol_log: Path) -> None:
     # Before: the worker posted a state and a history batch every frame whatever the screen did,
     # so a replay faster than the screen grew the app's queue without bound.

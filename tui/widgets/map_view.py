@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from tui.messages import NodeInfo, WorldInfo
 from tui.model import MonitorModel
+from tui.world_items import FAR, finite, point_of
 
 __all__ = ["ARROWS", "Geometry", "MapView", "geometry_of", "render_map"]
 
@@ -80,10 +81,7 @@ def _dicts(value: Any) -> Iterator[dict[str, Any]]:
 
 
 def _point(d: dict[str, Any]) -> tuple[float, float] | None:
-    x, y = d.get("x"), d.get("y")
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        return float(x), float(y)
-    return None
+    return point_of(d)
 
 
 def geometry_of(root: NodeInfo | None) -> Geometry:
@@ -102,7 +100,8 @@ def geometry_of(root: NodeInfo | None) -> Geometry:
                 if line and line not in routes:
                     routes.append(line)
             centre, radius = d.get("center"), d.get("radius")
-            if isinstance(centre, list) and len(centre) == 2 and isinstance(radius, (int, float)):
+            if isinstance(centre, list) and len(centre) == 2 and all(
+                    map(finite, (*centre, radius))):
                 area = (float(centre[0]), float(centre[1]), float(radius))
                 if area not in areas:
                     areas.append(area)
@@ -119,9 +118,12 @@ class _Canvas:
         self.cells: list[list[tuple[str, str]]] = [[(" ", "")] * width for _ in range(height)]
 
     def cell(self, x: float, y: float) -> tuple[int, int]:
-        col = round((x - self.x0) / self.scale * 2)
-        row = self.height - 1 - round((y - self.y0) / self.scale)
-        return col, row
+        """The cell of (x, y); (-1, -1), off the canvas, for a damaged value (NaN, inf, far)."""
+        col = (x - self.x0) / self.scale * 2
+        row = self.height - 1 - (y - self.y0) / self.scale
+        if not (abs(col) < FAR and abs(row) < FAR):  # false for NaN too
+            return -1, -1
+        return round(col), round(row)
 
     def at(self, col: int, row: int) -> tuple[float, float]:
         """The world point at the centre of a cell."""
@@ -144,7 +146,10 @@ class _Canvas:
                 self.cells[row][col + i] = (char, style)
 
     def line(self, a: tuple[float, float], b: tuple[float, float], char: str, style: str) -> None:
-        steps = max(1, int(math.dist(a, b) / self.scale * 2))
+        if not all(map(finite, (*a, *b))):
+            return
+        # at most a few steps per cell crossed: a far end must not cost a billion puts
+        steps = max(1, min(int(math.dist(a, b) / self.scale * 2), 4 * (self.width + self.height)))
         for i in range(steps + 1):
             t = i / steps
             self.put(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, char, style)
@@ -174,9 +179,10 @@ def _draw_world(canvas: _Canvas, world: WorldInfo, model: MonitorModel) -> None:
             canvas.fill(region.get("shape"), "✕", "bold red")
     for place in world.places:
         glyph = PLACE_GLYPH.get(str(place.get("kind")), "o")
-        canvas.put(float(place["x"]), float(place["y"]), glyph, "bold blue")
+        x, y = point_of(place) or (math.nan, math.nan)
+        canvas.put(x, y, glyph, "bold blue")
         if place.get("kind") != "waypoint":
-            col, row = canvas.cell(float(place["x"]), float(place["y"]))
+            col, row = canvas.cell(x, y)
             canvas.text(col + 1, row, str(place.get("name", ""))[:10], "blue")
 
 
@@ -185,7 +191,7 @@ def _draw_entities(canvas: _Canvas, world: WorldInfo, model: MonitorModel) -> No
         glyph = ENTITY_GLYPH.get(str(entity.get("kind")), "?")
         found = entity.get("name") in model.found
         style = "bold green" if found else "bold magenta"
-        canvas.put(float(entity["x"]), float(entity["y"]), glyph, style)
+        canvas.put(*(point_of(entity) or (math.nan, math.nan)), glyph, style)
 
 
 def _fit(line: str, width: int) -> str:
@@ -207,6 +213,7 @@ def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int)
         points += [(x + dx, y + dy) for x, y, r in geometry.areas for dx, dy in ((-r, -r), (r, r))]
         if model.sample is not None:
             points.append((model.sample.x, model.sample.y))
+    points = [p for p in points if finite(p[0]) and finite(p[1])]  # a damaged sample: not drawn
     if not points:
         return Text("no positions yet\n" + MISSING, "dim")
     xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -236,10 +243,13 @@ def render_map(model: MonitorModel, geometry: Geometry, width: int, height: int)
         _draw_entities(canvas, world, model)
     if model.sample is not None:
         s = model.sample
-        arrow = ARROWS[round(math.degrees(s.yaw) / 45) % 8]
+        arrow = ARROWS[round(math.degrees(s.yaw) / 45) % 8] if finite(s.yaw) else "?"
         canvas.put(s.x, s.y, "X" if s.fallen else arrow, "bold red" if s.fallen else "bold yellow")
     text = canvas.render()
-    text.append(_fit(LEGEND if world is not None else MISSING, width), "dim")
+    legend = LEGEND if world is not None else MISSING
+    if world is not None and world.left_out:
+        legend = f"{world.left_out} damaged world items not drawn; {legend}"
+    text.append(_fit(legend, width), "dim")
     return text
 
 

@@ -145,9 +145,18 @@ def test_a_campaign_run_replays_alone_with_its_draw(passing: Path, tmp_path: Pat
     store.close()
     code = main(["run", str(passing), "--backend", "kinematic", "--seed", str(row.seed),
                  "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "one.sqlite")])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
     assert code == 0
-    assert f"duration:  {row.duration:.1f} s simulated" in out
+    assert f"duration:  {row.duration:.1f} s simulated" in captured.out
+    assert "is not the mission this campaign ran" not in captured.err
+    # the mission changed since: still run with the draw, but the note says it will differ
+    passing.write_text(passing.read_text() + "# edited after the campaign\n")
+    code = main(["run", str(passing), "--backend", "kinematic", "--seed", str(row.seed),
+                 "--vary-from", str(db), "--quiet", "--log", str(tmp_path / "two.sqlite")])
+    assert code == 0
+    assert "is not the mission this campaign ran" in capsys.readouterr().err
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(db), "--tui"]) == 2
+    assert "--vary-from cannot be watched with --tui yet" in capsys.readouterr().err
     assert main(["run", str(passing), "--seed", "12345", "--vary-from", str(db)]) == 2
     assert "no run with seed 12345" in capsys.readouterr().err
     # the campaign's folder for its database: before, "no such file" of a folder that is there
@@ -245,3 +254,44 @@ def test_out_that_is_a_file_or_under_one_is_a_usage_error_naming_it(
     err = capsys.readouterr().err
     assert err.startswith(f"mission: error: --out {under}: cannot write ") and "Errno" not in err
     assert blocker.read_text() == "keep me"
+
+
+def test_a_stored_row_whose_seed_is_not_its_runs_is_refused(passing: Path, tmp_path: Path) -> None:
+    # Before: an edited seed was judged as that run and printed as the seed that replays it.
+    from quadmission.campaign.plan import run_seed
+    from quadmission.campaign.result import RunResult
+    from quadmission.campaign.store import StoreError
+
+    db = tmp_path / "c.sqlite"
+    store = CampaignStore(db)
+    store.add([RunResult(0, run_seed(3, 0), "done", "success"), RunResult(1, 42, "done", "success")])
+    store.close()
+    with pytest.raises(StoreError, match=f"run 1 is stored with seed 42, but run 1 of campaign "
+                                         f"seed 3 has seed {run_seed(3, 1)}"):
+        _campaign(passing, db, InProcessExecutor(), runs=2)
+
+
+def test_vary_from_another_programs_file_leaves_it_as_it_was(
+        passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: --vary-from created the campaign's tables inside the file it was given.
+    other = tmp_path / "history.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER)")
+    before = other.read_bytes()
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(other)]) == 2
+    assert "another program's SQLite file" in capsys.readouterr().err
+    assert other.read_bytes() == before
+
+
+def test_vary_from_a_pipe_or_a_symlink_loop_says_what_it_is(
+        passing: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    pipe, loop = tmp_path / "pipe", tmp_path / "loop"
+    os.mkfifo(pipe)
+    loop.symlink_to(loop)
+    # before: "no such file" of both, which are there
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(pipe)]) == 2
+    assert f"--vary-from {pipe}: a named pipe (FIFO), not a regular file" in capsys.readouterr().err
+    assert main(["run", str(passing), "--seed", "1", "--vary-from", str(loop)]) == 2
+    assert f"--vary-from {loop}: a symlink loop" in capsys.readouterr().err
