@@ -18,8 +18,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import signal
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
@@ -45,6 +43,7 @@ from quadmission.exit_codes import (
 )
 from quadmission.loading import Mission, MissionError
 from quadmission.progress import ProgressLine
+from quadmission.run_interrupts import catch_interrupts
 
 __all__ = [
     "LogSink",
@@ -298,47 +297,6 @@ def _start_stream(stack: ExitStack, text: str, openers: Openers, err: TextIO) ->
     return stream
 
 
-@dataclass
-class _Interrupts:
-    """Ctrl-C during a run: before the executor exists it interrupts the start-up (raises
-    KeyboardInterrupt); once it exists it aborts the run, which ends and is logged as aborted."""
-
-    executor: Executor | None = None
-    seen: bool = False
-
-    def attach(self, executor: Executor) -> None:
-        self.executor = executor
-
-    def __call__(self, signum: int, frame: object) -> None:
-        self.seen = True
-        if self.executor is None:
-            raise KeyboardInterrupt
-        if signum == signal.SIGINT:
-            self.executor.abort()
-        else:  # the log says who stopped it: "abort from SIGTERM"
-            self.executor.abort(origin=signal.Signals(signum).name)
-
-
-#: Signals that end a run as Ctrl-C does: aborted after the tick in flight, the log finished.
-#: SIGTERM (``kill``, a service manager stopping it) used to kill the run outright, leaving a
-#: log that reads "incomplete".
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-def _catch_interrupts(stack: ExitStack) -> _Interrupts:
-    """Route Ctrl-C and SIGTERM to :class:`_Interrupts` until the session ends.
-
-    Off the main thread (where Python cannot install signal handlers) they keep their default
-    meaning.
-    """
-    interrupts = _Interrupts()
-    if threading.current_thread() is threading.main_thread():
-        for sig in STOP_SIGNALS:
-            previous = signal.signal(sig, interrupts)
-            stack.callback(signal.signal, sig, previous)
-    return interrupts
-
-
 def _faults(specs: Sequence[str], world: Any) -> list[Fault]:
     try:
         return [parse_fault(spec, world) for spec in specs]
@@ -385,7 +343,7 @@ def run_session(
     if options.gui and options.backend == "pybullet":
         backend_options["gui"] = True
     with ExitStack() as stack:
-        interrupts = _catch_interrupts(stack)  # from the first moment: start-up can take seconds
+        interrupts = catch_interrupts(stack)  # from the first moment: start-up can take seconds
         stream = _start_stream(stack, options.stream, openers, err) if options.stream else None
         if options.log is None:  # made only once the flags have passed: a refused run leaves none
             _make_runs_folder(log_path.parent)
