@@ -10,26 +10,14 @@ import pytest
 from py_trees.composites import Sequence
 
 from bt_runtime import behaviours as bh
-from bt_runtime.events import Event, Telemetry
+from bt_runtime.events import Telemetry
 from bt_runtime.executor import Executor
 from quadmission.campaign.result import FallWatch
+from tests.bt_runtime.memory_sink import MemorySink
 from tests.bt_runtime.runtime_world import make_context
 
 
-class FullSink:
-    """A log that reads every field (no ``reads_terrain_true``: the default is to read it)."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def append(self, event: Event) -> None:
-        self.events.append(event)
-
-    def commit_tick(self) -> None:
-        pass
-
-
-class LightSink(FullSink):
+class LightSink(MemorySink):
     reads_terrain_true: ClassVar[bool] = False
 
 
@@ -50,7 +38,7 @@ def _run(log: object | None, counter: list[int] | None = None) -> Executor:
 
 
 def test_a_light_log_gets_the_same_samples_without_the_terrain_label() -> None:
-    full, light = FullSink(), LightSink()
+    full, light = MemorySink(), LightSink()
     _run(full)
     _run(light)
     samples = [e for e in full.events if isinstance(e, Telemetry)]
@@ -68,7 +56,7 @@ def test_the_fall_watch_says_it_leaves_the_terrain_label_out() -> None:
 @pytest.mark.parametrize("log", [None, "light"])
 def test_no_reader_no_terrain_lookup_per_sample(log: str | None) -> None:
     full: list[int] = []
-    _run(FullSink(), full)
+    _run(MemorySink(), full)
     none: list[int] = []
     executor = _run(None if log is None else LightSink(), none)
     assert len(full) > 10 * max(len(none), 1)

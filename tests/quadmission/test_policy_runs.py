@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bt_runtime.events import Alert, Event, RunFinished, StatusChanged
+from bt_runtime.events import Alert, RunFinished, StatusChanged
 from locomotion.backends import make_backend
 from quadmission.loading import load_mission
 from quadmission.session import simulate
+from tests.bt_runtime.memory_sink import MemorySink
 from tests.quadmission.yard import write
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def append(self, event: Event) -> None:
-        self.events.append(event)
-
-    def commit_tick(self) -> None:
-        pass
-
 
 HEAD = """\
 mission "Policies" { tick_rate 10 Hz  time_limit 5 min }
@@ -32,15 +21,15 @@ world "yard.world"
 """
 
 
-def _run(tmp_path: Path, text: str) -> tuple[object, Sink]:
-    sink = Sink()
+def _run(tmp_path: Path, text: str) -> tuple[object, MemorySink]:
+    sink = MemorySink()
     mission = load_mission(str(write(tmp_path, HEAD + text)))
     report = simulate(mission, make_backend("kinematic"), seed=1, backend_name="kinematic",
                       log=sink)
     return report, sink
 
 
-def _finished(sink: Sink) -> RunFinished:
+def _finished(sink: MemorySink) -> RunFinished:
     return next(e for e in sink.events if isinstance(e, RunFinished))
 
 

@@ -21,6 +21,7 @@ from quadmission.session import (
     run_session,
     simulate,
 )
+from tests.bt_runtime.memory_sink import MemorySink
 from tests.quadmission.yard import MISSION, write
 
 
@@ -68,15 +69,6 @@ main {
 """
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.events: list[object] = []
-
-    def append(self, event: object) -> None:
-        self.events.append(event)
-
-    def commit_tick(self) -> None:
-        pass
 
 
 
@@ -87,7 +79,7 @@ def test_a_compiled_guard_preempts_the_walk_and_recovers(tmp_path: Path) -> None
 
     mission = load_mission(str(write(tmp_path, GUARDED)))
     fault = parse_fault("battery@8s:drop=40", mission.compiled.world)
-    sink = _Sink()
+    sink = MemorySink()
     report = simulate(
         mission,
         make_backend("kinematic"),

@@ -10,6 +10,7 @@ from bt_runtime.faults import parse_fault
 from locomotion.backends import make_backend
 from quadmission.loading import load_mission
 from quadmission.session import simulate
+from tests.bt_runtime.memory_sink import MemorySink
 
 WORLD = """\
 world "Yard"
@@ -77,17 +78,6 @@ main {
 """
 
 
-class _Events:
-    """A run log in memory: the events, in order."""
-
-    def __init__(self) -> None:
-        self.events: list[object] = []
-
-    def append(self, event: object) -> None:
-        self.events.append(event)
-
-    def commit_tick(self) -> None:
-        pass
 
 
 def test_a_change_made_at_the_window_edge_is_judged_when_the_record_says_it_happened(
@@ -97,9 +87,9 @@ def test_a_change_made_at_the_window_edge_is_judged_when_the_record_says_it_happ
     (tmp_path / "w.world").write_text(WORLD)
     (tmp_path / "m.mission").write_text(EDGE)
     mission = load_mission(str(tmp_path / "m.mission"))
-    sink = _Events()
+    sink = MemorySink()
     report = simulate(mission, make_backend("kinematic"), seed=1, backend_name="kinematic",
-                      log=sink)  # type: ignore[arg-type]
+                      log=sink)
     assert report.outcome == "success"
     set_at = [e.sim_time for e in sink.events  # type: ignore[attr-defined]
               if type(e).__name__ == "FactChanged" and e.key == "ready"]  # type: ignore[attr-defined]
