@@ -96,8 +96,15 @@ class RobotContext(RobotView):
         """
         prev = self._require_state()
         state = self._backend.step(dt)
-        self._state = state
         self._steps += 1
+        broken = _non_finite(state)
+        if broken is not None:  # the physics diverged: keep the last true state, end the run
+            self.record_stop(
+                f"the simulation diverged at {self.time:.1f} s: the backend reported a "
+                f"non-finite {broken}; the run's results stop at the last finite state"
+            )
+            return self.changes()
+        self._state = state
         self._distance += math.hypot(state.pose.x - prev.pose.x, state.pose.y - prev.pose.y)
         used = max(0.0, state.energy_used - self._last_energy)
         self._last_energy = state.energy_used
@@ -262,3 +269,17 @@ class RobotContext(RobotView):
     def count_alert(self) -> None:
         """An ``alert`` line was written (the ``alerts`` counter)."""
         self._tally.count("alerts")
+
+
+def _non_finite(state: RobotState) -> str | None:
+    """The first quantity of ``state`` that is NaN or infinite (None: all are finite).
+
+    A blown-up physics step (an extreme push, a solver failure) reports NaN; taken as a state it
+    would carry a success with "distance: nan m" to the report.
+    """
+    pose = state.pose
+    values = (("time", state.time), ("x", pose.x), ("y", pose.y), ("z", pose.z),
+              ("roll", pose.roll), ("pitch", pose.pitch), ("yaw", pose.yaw),
+              ("velocity", sum(state.velocity)), ("energy", state.energy_used))
+    return next((name for name, value in values if not math.isfinite(value)), None)
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -244,3 +245,27 @@ def test_robot_config_defaults_are_the_robot_properties() -> None:
     for field_name, prop in PROPERTY_OF_FIELD.items():
         assert getattr(config, field_name) == ROBOT_PROPERTIES[prop].default, field_name
     assert set(PROPERTY_OF_FIELD.values()) == set(ROBOT_PROPERTIES)
+
+
+def test_a_non_finite_backend_state_ends_the_run_at_the_last_finite_one() -> None:
+    """A blown-up physics step (NaN position) was taken as the state: a run could end in SUCCESS
+    with "distance: nan m". It is a stop, and the context keeps the last finite state."""
+    import dataclasses
+    import math
+
+    ctx = make_context()
+    backend = ctx._backend  # type: ignore[attr-defined]
+    step = backend.step
+    ctx.step(0.1)
+    good = ctx.state
+    distance = ctx.distance
+
+    def blown(dt: float) -> Any:
+        state = step(dt)
+        return dataclasses.replace(state, pose=dataclasses.replace(state.pose, x=math.nan))
+
+    backend.step = blown
+    ctx.step(0.1)
+    assert ctx.stop_reason is not None and ctx.stop_reason.startswith(
+        "the simulation diverged at 0.1 s: the backend reported a non-finite x")
+    assert ctx.state is good and ctx.distance == distance and math.isfinite(ctx.distance)
