@@ -59,8 +59,8 @@ def detail_text(model: MonitorModel, node_id: str | None) -> Text:
     text.append(f"{node.kind}  id {node.id}\n", "cyan")
     text.append(f"{node.path}\n", "dim")
     text.append(
-        f"status {stats.status} since {stats.since:.1f} s · {stats.changes} changes · "
-        f"{stats.ticks(model.tick)} ticks\n"
+        f"status {stats.status} since {stats.since:.1f} s · {_count(stats.changes, 'change')} · "
+        f"{_count(stats.ticks(model.tick), 'tick')}\n"
     )
     if stats.failure_reason:
         text.append(f"failed: {stats.failure_reason}\n", "red")
@@ -97,3 +97,9 @@ class NodeDetail(Static):
         """Redraw if the shown node is among ``changed``."""
         if self.node_id in changed:
             self.update(detail_text(self.model, self.node_id))
+
+
+def _count(n: int, word: str) -> str:
+    """``1 tick``, ``2 ticks``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
