@@ -117,6 +117,13 @@ class Varied:
         """The column name of the drawn value (``friction.west_gap``, ``charge``)."""
         return self.name if self.region is None else f"{self.name}.{self.region}"
 
+    def describe(self) -> str:
+        """As a report lists it: ``friction.west_gap 0.6..0.9``; a chance ``closed.mat 50 %``."""
+        spec = VARY_PARAMS.get(self.name)
+        if spec is not None and spec.chance:
+            return f"{self.key} {self.low:g} %"
+        return f"{self.key} {self.low:g}..{self.high:g}"
+
 
 @dataclass(frozen=True)
 class Variation:

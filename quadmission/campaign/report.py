@@ -68,7 +68,7 @@ class CampaignReport:
         n = len(self.results)
         crashed = sum(r.status == "crashed" for r in self.results)
         ok = sum(r.success for r in self.results)
-        varied = ", ".join(f"{v.key} {v.low:g}..{v.high:g}" for v in self.variation.items)
+        varied = ", ".join(v.describe() for v in self.variation.items)
         source = "declared" if self.variation.declared else "defaults (no vary block)"
         out = [
             (f"campaign: {self.mission.name!r}, {n} runs on {self.backend}, campaign seed "
