@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bt_runtime import vocabulary as vocab
+from bt_runtime.expressions import OPERATORS
 from bt_runtime.units import CANONICAL, Dimension, dimension_of, to_canonical
 from bt_runtime.vocabulary import ParamKind
 from dsl import ast as A
@@ -126,17 +127,18 @@ def _compare(checker: ValueChecker, cond: A.Compare, scope: Mapping[str, Any]) -
 
 
 def _outcome(op: str, value: float, bounds: vocab.Range) -> bool | None:
-    """What ``x op value`` gives for every ``x`` within ``bounds`` (None: it depends on x)."""
-    low, high = bounds.low, bounds.high
-    if op in ("<", "<="):
-        below = value > high if op == "<" else value >= high
-        return True if below else False if (value <= low if op == "<" else value < low) else None
-    if op in (">", ">="):
-        above = value < low if op == ">" else value <= low
-        return True if above else False if (value >= high if op == ">" else value > high) else None
-    if bounds.contains(value):
-        return None
-    return op == "!="
+    """What ``x op value`` gives for every ``x`` within ``bounds`` (None: it depends on x).
+
+    An ordering comparison is monotone in x: it holds throughout iff it holds at the bound least
+    in its favour, and never iff it fails at the bound most in its favour.
+    """
+    if op in ("==", "!="):
+        return None if bounds.contains(value) else op == "!="
+    test = OPERATORS[op]
+    worst, best = (bounds.high, bounds.low) if op in ("<", "<=") else (bounds.low, bounds.high)
+    if test(worst, value):
+        return True
+    return None if test(best, value) else False
 
 
 def _decided(sink: V.Sink, cond: A.Compare, var: vocab.StateVar) -> None:
