@@ -32,7 +32,7 @@ from collections.abc import Mapping
 
 from bt_runtime.robot_config import CHARGER_POWER_W, RobotConfig, start_pose
 from bt_runtime.robot_parts import Change, ClosedRegion
-from bt_runtime.robot_view import TIME_DIGITS, RobotView
+from bt_runtime.robot_view import RobotView
 from bt_runtime.sensors import SensorModel
 from bt_runtime.world_sim import SightRaster
 from locomotion.backend import Command, Pose, RobotState, SetGait, Sit, Stop, WorldChanges
@@ -111,7 +111,7 @@ class RobotContext(RobotView):
         self._battery.step(used, dt, docked=self._docked_at is not None)
         if self._docked_at is not None and self.distance_to(self._docked_at) > DOCK_RADIUS:
             self.undock()
-        now = round(state.time - self._start_time, TIME_DIGITS)  # self.time, once
+        now = self.time
         if self._battery.empty and self._stop_reason is None:
             self.record_stop(
                 f"battery empty at {now:.1f} s: the robot sat down at "
