@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bt_runtime.executor import Executor
+if TYPE_CHECKING:  # only named here: a campaign routes its signals without loading the runtime
+    from bt_runtime.executor import Executor
 
-__all__ = ["STOP_SIGNALS", "RunInterrupts", "catch_interrupts"]
+__all__ = ["STOP_SIGNALS", "RunInterrupts", "catch_interrupts", "route_signals"]
 
 
 @dataclass
@@ -41,15 +44,21 @@ class RunInterrupts:
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def catch_interrupts(stack: ExitStack) -> RunInterrupts:
-    """Route Ctrl-C and SIGTERM to :class:`RunInterrupts` until the session ends.
+def route_signals(stack: ExitStack, signals: Iterable[signal.Signals],
+                  handler: Callable[[int, object], None]) -> None:
+    """Send ``signals`` to ``handler`` until ``stack`` closes, then put the previous handlers back.
 
-    Off the main thread (where Python cannot install signal handlers) they keep their default
-    meaning.
+    Off the main thread (where Python cannot install signal handlers) they keep their meaning.
     """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in signals:
+        previous = signal.signal(sig, handler)
+        stack.callback(signal.signal, sig, previous)
+
+
+def catch_interrupts(stack: ExitStack) -> RunInterrupts:
+    """Route Ctrl-C and SIGTERM to :class:`RunInterrupts` until the session ends."""
     interrupts = RunInterrupts()
-    if threading.current_thread() is threading.main_thread():
-        for sig in STOP_SIGNALS:
-            previous = signal.signal(sig, interrupts)
-            stack.callback(signal.signal, sig, previous)
+    route_signals(stack, STOP_SIGNALS, interrupts)
     return interrupts

@@ -18,7 +18,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
@@ -33,6 +32,7 @@ from quadmission.exit_codes import (
     EXIT_USAGE,
 )
 from quadmission.loading import MissionError, check_runnable, to_mission
+from quadmission.run_interrupts import route_signals
 
 __all__ = ["main"]
 
@@ -71,19 +71,12 @@ def _stop_signals_interrupt() -> Iterator[None]:
     """SIGTERM and SIGHUP end a campaign as Ctrl-C does (the stored runs are kept, the workers
     shut down, exit 130): by default they killed this process at once and left its worker
     processes running."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
+    with ExitStack() as stack:
+        route_signals(stack, (signal.SIGTERM, signal.SIGHUP), interrupt)
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _executor(args: argparse.Namespace, stack: ExitStack):  # type: ignore[no-untyped-def]
