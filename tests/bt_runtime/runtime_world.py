@@ -79,3 +79,15 @@ def run_leaf(
             return behaviour.status
         ctx.step(dt)
     return behaviour.status
+
+
+def handler_takes_over(rest: Behaviour, handler: Behaviour, ctx: RobotContext,
+                       max_time: float = 60.0, dt: float = 0.1) -> Status:
+    """What a guard does when it fires while ``rest`` runs: the handler's first tick, then the
+    rest halted, then the handler ticked with the robot stepping until it ends; its status."""
+    handler.tick_once()
+    rest.stop(Status.INVALID)
+    while handler.status == Status.RUNNING and ctx.time < max_time:
+        ctx.step(dt)
+        handler.tick_once()
+    return handler.status

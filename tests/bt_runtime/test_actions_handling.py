@@ -9,7 +9,13 @@ from bt_runtime import behaviours as bh
 from bt_runtime.actions.handling import HANDLING_TIME, REACH, PickUpRunner
 from bt_runtime.behaviours import Place
 from bt_runtime.robot import RobotConfig
-from tests.bt_runtime.runtime_world import DEPOT, SHOP, make_context, run_leaf
+from tests.bt_runtime.runtime_world import (
+    DEPOT,
+    SHOP,
+    handler_takes_over,
+    make_context,
+    run_leaf,
+)
 
 
 def test_pick_up_at_the_station_loads_the_payload_after_handling_time() -> None:
@@ -145,12 +151,7 @@ def test_a_charge_halted_under_a_handlers_charge_does_not_leave_it_uncharged() -
     for _ in range(3):
         rest.tick_once()
         ctx.step(0.1)
-    handler.tick_once()  # the handler starts first, then the guard halts the rest
-    rest.stop(Status.INVALID)
-    while handler.status == Status.RUNNING and ctx.time < 60.0:
-        ctx.step(0.1)
-        handler.tick_once()
-    assert handler.status == Status.SUCCESS, handler.feedback_message
+    assert handler_takes_over(rest, handler, ctx) == Status.SUCCESS, handler.feedback_message
     assert ctx.battery >= 60.0 and ctx.time < 45.0
 
 

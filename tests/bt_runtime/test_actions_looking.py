@@ -11,7 +11,7 @@ from bt_runtime.actions import ActionPort
 from bt_runtime.actions.looking import MIN_COVERAGE, lanes
 from bt_runtime.behaviours import Place
 from locomotion.world import Circle, Rect
-from tests.bt_runtime.runtime_world import WORLD, make_context, run_leaf
+from tests.bt_runtime.runtime_world import WORLD, handler_takes_over, make_context, run_leaf
 
 
 def test_lanes_snake_across_the_longer_side_at_the_spacing() -> None:
@@ -122,12 +122,7 @@ def test_a_halted_scan_leaves_the_legs_and_sensor_to_the_action_that_took_them()
         scan.tick_once()
         ctx.step(0.1)
     assert scan.status == Status.RUNNING
-    goto.tick_once()  # the handler starts first, then the guard halts the rest
-    scan.stop(Status.INVALID)
-    while goto.status == Status.RUNNING and ctx.time < 60.0:
-        ctx.step(0.1)
-        goto.tick_once()
-    assert goto.status == Status.SUCCESS, goto.feedback_message
+    assert handler_takes_over(scan, goto, ctx) == Status.SUCCESS, goto.feedback_message
     # a scan halted while another scan looks leaves that scan's sensor on
     scan.tick_once()
     second.tick_once()

@@ -274,8 +274,9 @@ def test_an_empty_fallback_is_an_error_at_the_fallback(tmp_path: Path) -> None:
     parallel, repeat or retry succeeds at once and stays allowed."""
     text = HEADER + ("main {\n  sequence { }  parallel all { }  repeat 2 { }\n"
                      "  fallback { }\n}\n")
-    d = only(check(tmp_path, text), "empty `fallback`")
+    report = check(tmp_path, text)
+    d = only(report, "empty `fallback`")
     assert d.message == ("an empty `fallback` always fails: it has no alternative to succeed "
                          "with")
     assert where(d) == at(text, "fallback { }")
-    assert len(errors(check(tmp_path, text))) == 1
+    assert len(errors(report)) == 1
